@@ -1,0 +1,49 @@
+#pragma once
+// A call: one leg of a groupcall (VoIPbin's Call struct).
+
+#include <optional>
+#include <string_view>
+
+#include "model/address.hpp"
+#include "model/timestamp.hpp"
+#include "model/uuid.hpp"
+
+namespace chorus {
+
+enum class CallStatus { dialing, ringing, progressing, terminating, canceling, hangup };
+enum class CallDirection { unset, incoming, outgoing };
+enum class HangupBy { unset, local, remote };
+enum class HangupReason { unset, normal, failed, busy, cancel, timeout, noanswer, dialout, amd };
+
+std::string_view to_string(CallStatus status);
+std::string_view to_string(CallDirection direction);
+std::string_view to_string(HangupBy by);
+std::string_view to_string(HangupReason reason);
+std::optional<CallStatus> parse_call_status(std::string_view text);
+std::optional<CallDirection> parse_call_direction(std::string_view text);
+std::optional<HangupBy> parse_hangup_by(std::string_view text);
+std::optional<HangupReason> parse_hangup_reason(std::string_view text);
+
+struct Call {
+  Uuid id;
+  Uuid customer_id;
+  Uuid groupcall_id;
+  Uuid master_call_id;
+  Address source;
+  Address destination;
+  CallDirection direction = CallDirection::outgoing;
+  CallStatus status = CallStatus::dialing;
+  HangupBy hangup_by = HangupBy::unset;
+  HangupReason hangup_reason = HangupReason::unset;
+  Timestamp tm_create;
+  Timestamp tm_update;
+  Timestamp tm_progressing;
+  Timestamp tm_ringing;
+  Timestamp tm_hangup;
+  Timestamp tm_delete;
+
+  bool operator==(const Call& other) const;
+  bool operator!=(const Call& other) const { return !(*this == other); }
+};
+
+}  // namespace chorus

@@ -1,0 +1,58 @@
+#pragma once
+// A dial plan: a groupcall's destinations resolved against the directory before
+// anything is dialled. An agent destination expands into a nested plan over the
+// agent's addresses (with the agent's ring_method); an extension destination into a
+// nested ring_all over its contacts. Resolving up front means a cycle, an unknown
+// agent or a plan nested too deep is refused before any leg rings.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/address.hpp"
+#include "model/directory_entry.hpp"
+#include "model/groupcall.hpp"
+#include "model/result.hpp"
+
+namespace chorus {
+
+struct DialPlan;
+
+struct DialTarget {
+  Address address;                         // the destination as written
+  std::shared_ptr<const DialPlan> nested;  // set when it rings as a nested groupcall
+};
+
+struct DialPlan {
+  RingMethod ring_method = RingMethod::unset;
+  std::string owner_type;  // "agent" or "extension" for a nested plan
+  Uuid owner_id;
+  std::vector<Address> destinations;  // what this plan rings, as written
+  std::vector<DialTarget> targets;    // one per destination, in order
+};
+
+// The directory as dial-plan resolution sees it: pure lookups, no locking contract.
+class DirectoryView {
+ public:
+  virtual ~DirectoryView() = default;
+  virtual std::optional<Agent> find_agent(const Uuid& customer_id, const Uuid& agent_id) const = 0;
+  // An extension by its id or number (address.target), or by number (address.target_name).
+  virtual std::optional<Extension> find_extension(const Uuid& customer_id,
+                                                  const Address& address) const = 0;
+};
+
+struct DialPlanLimits {
+  int max_depth = 4;                   // nested groupcall levels below the top one
+  std::size_t max_destinations = 1000; // per plan, top level included
+};
+
+// Resolves `destinations` for `customer_id`. Errors name the top-level field
+// (e.g. "destinations[2].target") and the rule: unknown agent, unknown extension,
+// a cycle through an agent, nesting deeper than max_depth, too many destinations.
+Result<DialPlan> resolve_dial_plan(const Uuid& customer_id, RingMethod ring_method,
+                                   const std::vector<Address>& destinations,
+                                   const DirectoryView& directory, const DialPlanLimits& limits);
+
+}  // namespace chorus
