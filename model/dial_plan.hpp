@@ -44,8 +44,11 @@ class DirectoryView {
 };
 
 struct DialPlanLimits {
-  int max_depth = 4;                   // nested groupcall levels below the top one
-  std::size_t max_destinations = 1000; // per plan, top level included
+  int max_depth = 4;                    // nested groupcall levels below the top one
+  std::size_t max_destinations = 1000;  // per plan, top level included
+  // Targets in the whole tree, nested ones included: per-plan limits alone let a few
+  // agents that each list another agent many times multiply into millions of legs.
+  std::size_t max_targets = 10000;
 };
 
 // Resolves `destinations` for `customer_id`. Errors name the top-level field

@@ -23,6 +23,7 @@ struct Agent {
   Timestamp tm_delete;
 
   bool operator==(const Agent& other) const;
+  bool operator!=(const Agent& other) const { return !(*this == other); }
 };
 
 struct Extension {
@@ -36,6 +37,7 @@ struct Extension {
   Timestamp tm_delete;
 
   bool operator==(const Extension& other) const;
+  bool operator!=(const Extension& other) const { return !(*this == other); }
 };
 
 }  // namespace chorus

@@ -1,0 +1,32 @@
+#include "model/address.hpp"
+
+#include <string>
+
+#include "model/enum_names.hpp"
+
+namespace chorus {
+
+std::string_view to_string(AddressType type) {
+  return detail::enum_name(detail::address_type_names, type);
+}
+
+std::optional<AddressType> parse_address_type(std::string_view text) {
+  return detail::enum_parse<AddressType>(detail::address_type_names, text);
+}
+
+Status validate_destination(const Address& address, std::string_view field) {
+  const std::string prefix(field);
+  // A value cast from outside the enum has no name and cannot be dialled.
+  if (to_string(address.type).empty()) {
+    return Error::invalid(prefix + ".type", detail::one_of_rule(detail::address_type_names));
+  }
+  if (!address.target.empty()) return {};
+  // An extension may be dialled by its number alone, which VoIPbin carries in target_name.
+  if (address.type == AddressType::extension) {
+    if (!address.target_name.empty()) return {};
+    return Error::invalid(prefix + ".target", "must not be empty when target_name is empty");
+  }
+  return Error::invalid(prefix + ".target", "must not be empty");
+}
+
+}  // namespace chorus

@@ -1,0 +1,105 @@
+#pragma once
+// Private: the RapidJSON-level codecs behind model/json.hpp, for code that builds or
+// reads larger documents (REST bodies, event envelopes) and wants the model's field
+// names, formats and error paths without re-serialising through strings.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "model/call.hpp"
+#include "model/directory_entry.hpp"
+#include "model/groupcall.hpp"
+#include "model/result.hpp"
+
+namespace chorus::json_detail {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Writes a member name without measuring it at run time.
+template <std::size_t N>
+void write_key(JsonWriter& w, const char (&name)[N]) {
+  w.Key(name, static_cast<rapidjson::SizeType>(N - 1));
+}
+
+void write_string(JsonWriter& w, std::string_view text);
+void write_uuid(JsonWriter& w, const Uuid& id);  // via a stack buffer, no allocation
+void write_timestamp(JsonWriter& w, Timestamp t);
+void write_value(JsonWriter& w, const Address& address);
+void write_value(JsonWriter& w, const Groupcall& groupcall);
+void write_value(JsonWriter& w, const Call& call);
+void write_value(JsonWriter& w, const Agent& agent);
+void write_value(JsonWriter& w, const Extension& extension);
+
+// Where a value sits in the document. Paths live on the stack as a chain to the root
+// and are only turned into text ("destinations[1].type") when something is wrong.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view key;  // the member name; unused for an array element
+  std::size_t index = 0;
+  bool is_element = false;
+
+  Path member(std::string_view name) const { return Path{this, name, 0, false}; }
+  Path element(std::size_t i) const { return Path{this, {}, i, true}; }
+  // "" for the root, "a.b[2].c" below it.
+  std::string to_string() const;
+};
+
+// Parses a document; malformed text is Error::invalid("body", "malformed JSON: ...").
+Result<rapidjson::Document> parse_document(std::string_view json);
+
+// Reads the members of one object, remembering the first error. Absent members keep
+// the caller's defaults; present ones must have the right type and format.
+class ObjectReader {
+ public:
+  // Records "must be an object" at once if `value` is not one.
+  ObjectReader(const rapidjson::Value& value, const Path& path);
+
+  ObjectReader& string(std::string_view name, std::string& out);
+  ObjectReader& uuid(std::string_view name, Uuid& out);
+  ObjectReader& timestamp(std::string_view name, Timestamp& out);
+  ObjectReader& int32(std::string_view name, std::int32_t& out);
+  ObjectReader& address(std::string_view name, Address& out);
+  ObjectReader& addresses(std::string_view name, std::vector<Address>& out);
+  ObjectReader& uuids(std::string_view name, std::vector<Uuid>& out);
+  ObjectReader& address_type(std::string_view name, AddressType& out);
+  ObjectReader& call_status(std::string_view name, CallStatus& out);
+  ObjectReader& call_direction(std::string_view name, CallDirection& out);
+  ObjectReader& hangup_by(std::string_view name, HangupBy& out);
+  ObjectReader& hangup_reason(std::string_view name, HangupReason& out);
+  ObjectReader& groupcall_status(std::string_view name, GroupcallStatus& out);
+  ObjectReader& ring_method(std::string_view name, RingMethod& out);
+  ObjectReader& answer_method(std::string_view name, AnswerMethod& out);
+
+  // The member `name` if present and nothing has failed yet, else null: for callers
+  // reading members this class has no method for.
+  const rapidjson::Value* find(std::string_view name) const;
+  // Records an error at member `name` (the first one wins).
+  void fail(std::string_view name, std::string rule);
+  Status status() const;
+
+ private:
+  template <class E, std::size_t N>
+  ObjectReader& enumeration(std::string_view name, const std::array<std::string_view, N>& names,
+                            E& out);
+
+  const rapidjson::Value& object_;
+  const Path& path_;
+  Status status_;
+};
+
+// Whole-value readers; `path` names `value` itself in error messages.
+Status read_value(const rapidjson::Value& value, const Path& path, Address& out);
+Status read_value(const rapidjson::Value& value, const Path& path, Groupcall& out);
+Status read_value(const rapidjson::Value& value, const Path& path, Call& out);
+Status read_value(const rapidjson::Value& value, const Path& path, Agent& out);
+Status read_value(const rapidjson::Value& value, const Path& path, Extension& out);
+
+}  // namespace chorus::json_detail
