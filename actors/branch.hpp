@@ -1,0 +1,46 @@
+#pragma once
+// A branch: one destination of a groupcall as dialled, either a call leg or a
+// nested groupcall. Preparing a branch builds its initial snapshot (ids, status,
+// timestamps) and registers it, before any actor runs, so that a groupcall's
+// call_ids and groupcall_ids can be read the moment they are returned.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/call.hpp"
+#include "model/dial_plan.hpp"
+#include "model/groupcall.hpp"
+
+namespace chorus {
+
+struct EngineContext;
+struct PreparedGroupcall;
+
+struct PreparedBranch {
+  std::size_t destination_index = 0;
+  std::shared_ptr<const Call> call;             // a leg, or
+  std::shared_ptr<PreparedGroupcall> nested;    // a nested groupcall
+};
+
+struct PreparedGroupcall {
+  std::shared_ptr<const Groupcall> groupcall;  // with the initial branches' ids
+  std::shared_ptr<const DialPlan> plan;
+  std::vector<PreparedBranch> initial;         // dialled at once: all (ring_all) or the first
+  std::shared_ptr<const std::string> alert_info;
+};
+
+// Prepares destination `index` of `owner` (whose plan is `plan`).
+PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner,
+                              const std::shared_ptr<const DialPlan>& plan, std::size_t index,
+                              const std::shared_ptr<const std::string>& alert_info);
+
+// Prepares a groupcall from `base` (id, customer, source, methods, timeouts set):
+// fills destinations and the ids of the branches dialled first, and registers
+// the whole tree.
+std::shared_ptr<PreparedGroupcall> prepare_groupcall(
+    EngineContext& engine, Groupcall base, std::shared_ptr<const DialPlan> plan,
+    std::shared_ptr<const std::string> alert_info);
+
+}  // namespace chorus

@@ -1,0 +1,25 @@
+#pragma once
+// The call-leg actor: one per leg. It asks the leg driver to dial, cancel or hang
+// up, follows the driver's reports through the forward-only call state machine,
+// owns its Call snapshot and commits every change. It never decides that it won:
+// an answer is reported to its groupcall, which decides.
+
+#include <memory>
+#include <string>
+
+#include "actors/messages.hpp"
+#include "model/call.hpp"
+
+namespace chorus {
+
+struct EngineContext;
+
+// `call` is the leg's initial snapshot (status dialing), already in the registry.
+call_leg_actor spawn_call_leg(EngineContext& engine, std::shared_ptr<const Call> call,
+                              groupcall_actor groupcall,
+                              std::shared_ptr<const std::string> alert_info);
+
+// The hangup reason a leg ends with when the engine ends it for `cause`.
+HangupReason hangup_reason_for(LegCause cause, bool answered);
+
+}  // namespace chorus

@@ -1,0 +1,167 @@
+#include "actors/engine.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
+
+#include "actors/engine_core.hpp"
+
+namespace chorus {
+
+namespace {
+
+template <class Resource>
+Result<Resource> owned(const std::shared_ptr<const Resource>& snapshot, const Uuid& customer_id,
+                       const char* what) {
+  // Another customer's resource is indistinguishable from a missing one.
+  if (!snapshot || snapshot->customer_id != customer_id) return Error::not_found(what);
+  return *snapshot;
+}
+
+template <class Resource>
+std::vector<Resource> copies(const std::vector<std::shared_ptr<const Resource>>& snapshots) {
+  std::vector<Resource> result;
+  result.reserve(snapshots.size());
+  for (auto& s : snapshots) result.push_back(*s);
+  return result;
+}
+
+Result<std::vector<Topic>> parse_topics(const std::vector<std::string>& topics) {
+  std::vector<Topic> parsed;
+  for (std::size_t i = 0; i < topics.size(); ++i) {
+    auto topic = Topic::parse(topics[i], "topics[" + std::to_string(i) + "]");
+    if (!topic) return topic.error();
+    parsed.push_back(std::move(topic).value());
+  }
+  if (parsed.empty()) return Error::invalid("topics", "must not be empty");
+  return parsed;
+}
+
+}  // namespace
+
+Subscription& Subscription::operator=(Subscription&& other) noexcept {
+  if (this != &other) {
+    cancel();
+    link_ = std::move(other.link_);
+  }
+  return *this;
+}
+
+Subscription::~Subscription() { cancel(); }
+
+void Subscription::cancel() {
+  if (link_) link_->close();
+  link_.reset();
+}
+
+Engine::Engine(std::shared_ptr<LegDriver> driver, EngineOptions options)
+    : core_(std::make_unique<EngineCore>(std::move(driver), options)) {}
+
+Engine::~Engine() { core_->stop(); }
+
+Result<Groupcall> Engine::create_groupcall(const GroupcallRequest& request) {
+  return core_->create_groupcall(request);
+}
+
+Result<Groupcall> Engine::groupcall(const Uuid& customer_id, const Uuid& id) const {
+  return owned(core_->context().registry.groupcalls.find(id), customer_id, "groupcall");
+}
+
+Result<Call> Engine::call(const Uuid& customer_id, const Uuid& id) const {
+  return owned(core_->context().registry.calls.find(id), customer_id, "call");
+}
+
+std::vector<Groupcall> Engine::groupcalls(const Uuid& customer_id, std::size_t limit,
+                                          std::optional<Timestamp> before) const {
+  return copies(core_->context().registry.groupcalls.list(customer_id, limit, before));
+}
+
+std::vector<Call> Engine::calls(const Uuid& customer_id, std::size_t limit,
+                                std::optional<Timestamp> before) const {
+  return copies(core_->context().registry.calls.list(customer_id, limit, before));
+}
+
+void Engine::hangup_groupcall(const Uuid& customer_id, const Uuid& id,
+                              std::function<void(Result<Groupcall>)> done) {
+  auto& groupcalls = core_->context().registry.groupcalls;
+  auto found = owned(groupcalls.find(id), customer_id, "groupcall");
+  if (!found) return done(found.error());
+  auto actor = groupcalls.actor(id);
+  if (!actor) return done(std::move(found));  // already ended: hanging up again changes nothing
+  caf::anon_send(caf::actor_cast<groupcall_actor>(actor), hangup_atom::value,
+                 GroupcallReply(std::move(done)));
+}
+
+void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
+                         std::function<void(Result<Call>)> done) {
+  auto& calls = core_->context().registry.calls;
+  auto found = owned(calls.find(id), customer_id, "call");
+  if (!found) return done(found.error());
+  auto actor = calls.actor(id);
+  if (!actor) return done(std::move(found));
+  caf::anon_send(caf::actor_cast<call_leg_actor>(actor), hangup_atom::value,
+                 CallReply(std::move(done)));
+}
+
+Result<Agent> Engine::put_agent(Agent agent) {
+  auto& engine = core_->context();
+  return engine.directory.put_agent(std::move(agent), engine.clock.now());
+}
+
+Result<Agent> Engine::remove_agent(const Uuid& customer_id, const Uuid& id) {
+  auto& engine = core_->context();
+  return engine.directory.remove_agent(customer_id, id, engine.clock.now());
+}
+
+std::optional<Agent> Engine::agent(const Uuid& customer_id, const Uuid& id) const {
+  return core_->context().directory.find_agent(customer_id, id);
+}
+
+std::vector<Agent> Engine::agents(const Uuid& customer_id) const {
+  return core_->context().directory.agents(customer_id);
+}
+
+Result<Extension> Engine::put_extension(Extension extension) {
+  auto& engine = core_->context();
+  return engine.directory.put_extension(std::move(extension), engine.clock.now());
+}
+
+Result<Extension> Engine::remove_extension(const Uuid& customer_id, const Uuid& id) {
+  auto& engine = core_->context();
+  return engine.directory.remove_extension(customer_id, id, engine.clock.now());
+}
+
+std::optional<Extension> Engine::extension(const Uuid& customer_id, const Uuid& id) const {
+  return core_->context().directory.find_extension_by_id(customer_id, id);
+}
+
+std::vector<Extension> Engine::extensions(const Uuid& customer_id) const {
+  return core_->context().directory.extensions(customer_id);
+}
+
+Result<Subscription> Engine::subscribe(const std::vector<std::string>& topics,
+                                       EventCallback callback) {
+  auto parsed = parse_topics(topics);
+  if (!parsed) return parsed.error();
+  return Subscription(core_->open_subscription(std::move(parsed).value(), std::move(callback),
+                                               false));
+}
+
+Subscription Engine::subscribe_all(EventCallback callback) {
+  return Subscription(core_->open_subscription({}, std::move(callback), true));
+}
+
+void Engine::stop() { core_->stop(); }
+
+EngineStats Engine::stats() const {
+  auto& engine = core_->context();
+  EngineStats stats;
+  stats.live_groupcalls = engine.registry.groupcalls.live();
+  stats.live_calls = engine.registry.calls.live();
+  stats.pending_timers = engine.timers.pending();
+  stats.events_published = engine.bus.published();
+  return stats;
+}
+
+TimerService& Engine::timers() { return core_->context().timers; }
+
+}  // namespace chorus

@@ -1,0 +1,128 @@
+#pragma once
+// The Chorus engine, as an embedding softswitch (or chorusd) sees it: start it
+// with a leg driver, create groupcalls, read calls and groupcalls, fill the
+// directory, subscribe to events, hang up. CAF stays behind this header.
+//
+//   auto engine = chorus::Engine(std::make_shared<chorus::SimulatedLegDriver>());
+//   auto sub = engine.subscribe_all([](const chorus::Event& e) { puts(e.to_json().c_str()); });
+//   auto gc = engine.create_groupcall(request);   // Result<Groupcall>
+//
+// Every method is safe from any thread. Callbacks (events, hangup replies) run on
+// engine threads: keep them short and never call back into the engine blocking.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/timer_service.hpp"
+#include "config/engine_options.hpp"
+#include "model/call.hpp"
+#include "model/directory_entry.hpp"
+#include "model/event.hpp"
+#include "model/groupcall.hpp"
+#include "model/result.hpp"
+#include "transport/leg_driver.hpp"
+
+namespace chorus {
+
+class EngineCore;
+class SubscriptionLink;
+
+// What a caller asks for; the engine fills ids, status, timestamps.
+struct GroupcallRequest {
+  Uuid customer_id;
+  Address source;
+  std::vector<Address> destinations;
+  RingMethod ring_method = RingMethod::unset;
+  AnswerMethod answer_method = AnswerMethod::unset;
+  std::int32_t ring_timeout = Groupcall::default_ring_timeout;  // seconds, > 0
+  std::int32_t answer_timeout = 0;                              // seconds, 0 = none
+  Uuid master_call_id;
+  std::string owner_type;
+  Uuid owner_id;
+  std::string alert_info;  // handed to the driver with every dial
+};
+
+using EventCallback = std::function<void(const Event&)>;
+
+// A live subscription; destroying it (or cancel()) stops delivery.
+class Subscription {
+ public:
+  Subscription() = default;
+  explicit Subscription(std::shared_ptr<SubscriptionLink> link) : link_(std::move(link)) {}
+  Subscription(Subscription&&) noexcept = default;
+  Subscription& operator=(Subscription&& other) noexcept;
+  ~Subscription();
+  void cancel();
+
+ private:
+  std::shared_ptr<SubscriptionLink> link_;
+};
+
+struct EngineStats {
+  std::size_t live_groupcalls = 0;
+  std::size_t live_calls = 0;
+  std::size_t pending_timers = 0;
+  std::uint64_t events_published = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(std::shared_ptr<LegDriver> driver, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Validates, resolves nested destinations against the directory, and starts
+  // ringing. The result is the groupcall as created (status progressing, call_ids
+  // and groupcall_ids of the branches dialled first), readable at once.
+  Result<Groupcall> create_groupcall(const GroupcallRequest& request);
+
+  // Reads; another customer's resource is not_found, exactly like a missing one.
+  Result<Groupcall> groupcall(const Uuid& customer_id, const Uuid& id) const;
+  Result<Call> call(const Uuid& customer_id, const Uuid& id) const;
+  // Newest first, at most `limit`, created strictly before `before` when given.
+  std::vector<Groupcall> groupcalls(const Uuid& customer_id, std::size_t limit,
+                                    std::optional<Timestamp> before = std::nullopt) const;
+  std::vector<Call> calls(const Uuid& customer_id, std::size_t limit,
+                          std::optional<Timestamp> before = std::nullopt) const;
+
+  // Hangs up; `done` receives the resource as it is once the hangup has begun
+  // (hangingup while legs are still ending), or the error.
+  void hangup_groupcall(const Uuid& customer_id, const Uuid& id,
+                        std::function<void(Result<Groupcall>)> done);
+  void hangup_call(const Uuid& customer_id, const Uuid& id,
+                   std::function<void(Result<Call>)> done);
+
+  // The directory nested groupcalls ring through. A zero id creates.
+  Result<Agent> put_agent(Agent agent);
+  Result<Agent> remove_agent(const Uuid& customer_id, const Uuid& id);
+  std::optional<Agent> agent(const Uuid& customer_id, const Uuid& id) const;
+  std::vector<Agent> agents(const Uuid& customer_id) const;
+  Result<Extension> put_extension(Extension extension);
+  Result<Extension> remove_extension(const Uuid& customer_id, const Uuid& id);
+  std::optional<Extension> extension(const Uuid& customer_id, const Uuid& id) const;
+  std::vector<Extension> extensions(const Uuid& customer_id) const;
+
+  // Events matching any of `topics` ("customer_id:<id>[:<resource>[:<id>]]"),
+  // each delivered once, in order per resource, on an engine thread.
+  Result<Subscription> subscribe(const std::vector<std::string>& topics, EventCallback callback);
+  // Every customer's events (billing, logging): not for customer-facing use.
+  Subscription subscribe_all(EventCallback callback);
+
+  // Hangs up every live groupcall, waits up to stop_timeout_ms for the legs to
+  // end (then forces them down), and stops every actor. Idempotent.
+  void stop();
+
+  EngineStats stats() const;
+  TimerService& timers();
+
+ private:
+  friend class EngineProbe;  // tests: drives the deterministic scheduler
+  std::unique_ptr<EngineCore> core_;
+};
+
+}  // namespace chorus

@@ -1,0 +1,27 @@
+#include "actors/engine_context.hpp"
+
+#include <chrono>
+
+namespace chorus {
+
+Timestamp WallClock::now() noexcept {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  auto last = last_.load(std::memory_order_relaxed);
+  std::int64_t next;
+  do {
+    next = micros > last ? micros : last + 1;
+  } while (!last_.compare_exchange_weak(last, next, std::memory_order_relaxed));
+  return Timestamp::from_micros(next);
+}
+
+EngineContext::EngineContext(caf::actor_system& system, const EngineOptions& options,
+                             std::shared_ptr<LegDriver> driver, std::size_t shards)
+    : system(system),
+      options(options),
+      driver(std::move(driver)),
+      registry(options.retained_groupcalls),
+      timers(system.clock(), shards) {}
+
+}  // namespace chorus

@@ -1,0 +1,52 @@
+#pragma once
+// What every engine actor shares: the options, the registry, the directory, the
+// event bus, the timers, the leg driver and the supervisors. One per engine; it
+// outlives every actor that points to it.
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/directory.hpp"
+#include "actors/event_bus.hpp"
+#include "actors/messages.hpp"
+#include "actors/registry.hpp"
+#include "actors/supervised_timers.hpp"
+#include "config/engine_options.hpp"
+#include "model/timestamp.hpp"
+#include "transport/leg_driver.hpp"
+
+namespace chorus {
+
+// Wall-clock timestamps that never repeat or go backwards within the engine, so
+// that tm_create orders resources strictly (pagination relies on it).
+class WallClock {
+ public:
+  Timestamp now() noexcept;
+
+ private:
+  std::atomic<std::int64_t> last_{0};
+};
+
+struct EngineContext {
+  EngineContext(caf::actor_system& system, const EngineOptions& options,
+                std::shared_ptr<LegDriver> driver, std::size_t shards);
+
+  supervisor_actor supervisor_for(const Uuid& id) const {
+    return supervisors[id.hash() % supervisors.size()];
+  }
+
+  caf::actor_system& system;
+  EngineOptions options;
+  std::shared_ptr<LegDriver> driver;
+  Registry registry;
+  Directory directory;
+  EventBus bus;
+  SupervisedTimers timers;
+  WallClock clock;
+  std::vector<supervisor_actor> supervisors;
+};
+
+}  // namespace chorus

@@ -1,0 +1,191 @@
+#include "actors/engine_core.hpp"
+
+#include <thread>
+
+#include <caf/actor_cast.hpp>
+#include <caf/atom.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/branch.hpp"
+#include "actors/groupcall_actor.hpp"
+#include "actors/subscriber.hpp"
+#include "actors/supervisor.hpp"
+#include "model/dial_plan.hpp"
+
+namespace chorus {
+
+namespace {
+
+std::unique_ptr<caf::actor_system_config> make_config(const EngineOptions& options) {
+  auto config = std::make_unique<caf::actor_system_config>();
+  announce_message_types(*config);
+  config->set("logger.verbosity", caf::atom("quiet"));
+  config->set("logger.file-verbosity", caf::atom("quiet"));
+  config->set("logger.console-verbosity", caf::atom("quiet"));
+  if (options.deterministic) {
+    config->set("scheduler.policy", caf::atom("testing"));
+  } else if (options.worker_threads > 0) {
+    config->set("scheduler.max-threads", options.worker_threads);
+  }
+  return config;
+}
+
+std::size_t shard_count(const EngineOptions& options, caf::actor_system& system) {
+  if (options.supervisor_shards > 0) return options.supervisor_shards;
+  if (options.deterministic) return 2;
+  return std::max<std::size_t>(1, system.scheduler().num_workers());
+}
+
+Status validate(const GroupcallRequest& request) {
+  if (request.customer_id.is_zero()) {
+    return Error::invalid("customer_id", "must be a customer's UUID");
+  }
+  if (request.source.target.empty()) return Error::invalid("source.target", "must not be empty");
+  if (request.ring_timeout <= 0) return Error::invalid("ring_timeout", "must be greater than 0");
+  if (request.answer_timeout < 0) return Error::invalid("answer_timeout", "must be 0 or more");
+  return {};
+}
+
+}  // namespace
+
+void SubscriptionLink::close() {
+  std::function<void()> close;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    close.swap(close_);
+  }
+  if (close) close();
+}
+
+EngineCore::EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options)
+    : config_(make_config(options)), system_(std::make_unique<caf::actor_system>(*config_)) {
+  if (options.deterministic) {
+    test_scheduler_ = &dynamic_cast<caf::scheduler::test_coordinator&>(system_->scheduler());
+  }
+  auto shards = shard_count(options, *system_);
+  context_ = std::make_unique<EngineContext>(*system_, options, std::move(driver), shards);
+  for (std::size_t i = 0; i < shards; ++i) {
+    auto supervisor = spawn_supervisor(*context_, i);
+    context_->timers.bind(i, supervisor);
+    context_->supervisors.push_back(std::move(supervisor));
+  }
+  context_->driver->start(context_->timers);
+  run_pending();
+}
+
+EngineCore::~EngineCore() { stop(); }
+
+void EngineCore::run_pending() {
+  if (test_scheduler_) test_scheduler_->run();
+}
+
+Result<Groupcall> EngineCore::create_groupcall(const GroupcallRequest& request) {
+  if (stopping()) return Error::unavailable("the engine is stopping");
+  if (auto status = validate(request); !status) return status.error();
+  auto& engine = *context_;
+  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
+  auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
+                                engine.directory, limits);
+  if (!plan) return plan.error();
+  Groupcall base;
+  base.id = Uuid::generate();
+  base.customer_id = request.customer_id;
+  base.owner_type = request.owner_type;
+  base.owner_id = request.owner_id;
+  base.source = request.source;
+  base.master_call_id = request.master_call_id;
+  base.ring_method = request.ring_method;
+  base.answer_method = request.answer_method;
+  base.ring_timeout = request.ring_timeout;
+  base.answer_timeout = request.answer_timeout;
+  auto alert_info =
+      request.alert_info.empty() ? nullptr : std::make_shared<const std::string>(request.alert_info);
+  auto prepared = prepare_groupcall(engine, std::move(base),
+                                    std::make_shared<const DialPlan>(std::move(plan).value()),
+                                    std::move(alert_info));
+  Groupcall created = *prepared->groupcall;
+  spawn_groupcall(engine, std::move(prepared), groupcall_actor{});
+  return created;
+}
+
+std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::vector<Topic> topics,
+                                                                EventCallback callback,
+                                                                bool every) {
+  auto actor = spawn_subscriber(*system_, std::move(callback));
+  auto& bus = context_->bus;
+  auto id = bus.open(std::make_shared<SubscriberSink>(actor), every);
+  if (!topics.empty()) bus.add_topics(id, topics);
+  auto link = std::make_shared<SubscriptionLink>([&bus, id, actor] {
+    bus.close(id);
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  });
+  std::lock_guard<std::mutex> guard(subscriptions_mutex_);
+  subscriptions_.push_back(link);
+  return link;
+}
+
+void EngineCore::close_subscriptions() {
+  std::vector<std::shared_ptr<SubscriptionLink>> links;
+  {
+    std::lock_guard<std::mutex> guard(subscriptions_mutex_);
+    links.swap(subscriptions_);
+  }
+  for (auto& link : links) link->close();
+}
+
+bool EngineCore::wait_until_idle(std::chrono::milliseconds timeout) {
+  auto& registry = context_->registry;
+  auto idle = [&] { return registry.groupcalls.live() == 0 && registry.calls.live() == 0; };
+  if (test_scheduler_) {
+    // Virtual time: let every timer and message run its course.
+    for (int i = 0; i < 1000 && !idle(); ++i) {
+      run_pending();
+      test_scheduler_->advance_time(std::chrono::milliseconds(10));
+      run_pending();
+    }
+    return idle();
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!idle() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return idle();
+}
+
+void EngineCore::stop() {
+  if (stopped_.exchange(true)) return;
+  stopping_ = true;
+  auto& engine = *context_;
+  // Hang up from the top: nested groupcalls and legs follow their parents.
+  for (auto& actor : engine.registry.groupcalls.live_actors()) {
+    caf::anon_send(caf::actor_cast<branch_actor>(actor), hangup_atom::value, LegCause::normal);
+  }
+  auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
+  if (!wait_until_idle(timeout)) {
+    spdlog::warn("engine stop: {} groupcalls and {} calls still live after {} ms; forcing",
+                 engine.registry.groupcalls.live(), engine.registry.calls.live(),
+                 timeout.count());
+    for (auto& actor : engine.registry.calls.live_actors()) {
+      caf::anon_send_exit(actor, caf::exit_reason::kill);
+    }
+    for (auto& actor : engine.registry.groupcalls.live_actors()) {
+      caf::anon_send_exit(actor, caf::exit_reason::kill);
+    }
+    wait_until_idle(std::chrono::milliseconds(1000));
+  }
+  close_subscriptions();
+  engine.driver->stop();
+  engine.timers.clear();
+  for (auto& supervisor : engine.supervisors) {
+    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+  }
+  engine.supervisors.clear();
+  run_pending();
+  if (!test_scheduler_) system_->await_all_actors_done();
+}
+
+}  // namespace chorus

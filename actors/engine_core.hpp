@@ -1,0 +1,67 @@
+#pragma once
+// What stands behind chorus::Engine: the actor system, the shared context, the
+// supervisors and the open subscriptions. Internal (CAF); tests reach it through
+// EngineProbe to drive the deterministic scheduler.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "actors/engine.hpp"
+#include "actors/engine_context.hpp"
+
+namespace caf::scheduler {
+class test_coordinator;
+}
+
+namespace chorus {
+
+// Ties a Subscription handle to the engine without letting it outlive it.
+class SubscriptionLink {
+ public:
+  explicit SubscriptionLink(std::function<void()> close) : close_(std::move(close)) {}
+  void close();
+
+ private:
+  std::mutex mutex_;
+  std::function<void()> close_;
+};
+
+class EngineCore {
+ public:
+  EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options);
+  ~EngineCore();
+
+  EngineContext& context() { return *context_; }
+  caf::actor_system& system() { return *system_; }
+  bool stopping() const { return stopping_.load(); }
+
+  Result<Groupcall> create_groupcall(const GroupcallRequest& request);
+  std::shared_ptr<SubscriptionLink> open_subscription(std::vector<Topic> topics,
+                                                      EventCallback callback, bool every);
+  void stop();
+
+  // Deterministic mode only (null otherwise).
+  caf::scheduler::test_coordinator* test_scheduler() const { return test_scheduler_; }
+  // Runs every pending message; in deterministic mode only.
+  void run_pending();
+
+ private:
+  bool wait_until_idle(std::chrono::milliseconds timeout);
+  void close_subscriptions();
+
+  std::unique_ptr<caf::actor_system_config> config_;
+  std::unique_ptr<caf::actor_system> system_;
+  std::unique_ptr<EngineContext> context_;
+  caf::scheduler::test_coordinator* test_scheduler_ = nullptr;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopped_{false};
+  std::mutex subscriptions_mutex_;
+  std::vector<std::shared_ptr<SubscriptionLink>> subscriptions_;
+};
+
+}  // namespace chorus

@@ -1,0 +1,279 @@
+#include "actors/groupcall_actor.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/call_leg.hpp"
+#include "actors/engine_context.hpp"
+#include "actors/state_change.hpp"
+#include "actors/supervision.hpp"
+#include "model/transitions.hpp"
+
+namespace chorus {
+
+namespace {
+
+struct Branch {
+  ResourceKind kind;
+  Uuid id;
+  branch_actor actor;
+  bool live = true;
+};
+
+struct Timer {
+  TimerService::Token token;
+  std::uint32_t generation = 0;
+};
+
+struct GroupcallState {
+  static inline const char* name = "groupcall";
+
+  EngineContext* engine = nullptr;
+  std::shared_ptr<const Groupcall> groupcall;
+  std::shared_ptr<const DialPlan> plan;
+  std::shared_ptr<const std::string> alert_info;
+  groupcall_actor parent;
+  std::vector<Branch> branches;
+  Timer ring_timer;
+  Timer answer_timer;
+  HangupReason last_reason = HangupReason::normal;
+
+  bool answered() const {
+    return !groupcall->answer_call_id.is_zero() || !groupcall->answer_groupcall_id.is_zero();
+  }
+  Branch* find(const Uuid& id) {
+    auto i = std::find_if(branches.begin(), branches.end(),
+                          [&](const Branch& b) { return b.id == id; });
+    return i == branches.end() ? nullptr : &*i;
+  }
+  bool any_live() const {
+    return std::any_of(branches.begin(), branches.end(), [](const Branch& b) { return b.live; });
+  }
+};
+
+using GroupcallSelf = groupcall_actor::stateful_pointer<GroupcallState>;
+
+// Copies the snapshot, applies `edit`, stamps tm_update and keeps the counts true.
+template <class Edit>
+std::shared_ptr<const Groupcall> changed(GroupcallSelf self, Edit&& edit) {
+  auto& st = self->state;
+  auto next = std::make_shared<Groupcall>(*st.groupcall);
+  edit(*next);
+  next->tm_update = st.engine->clock.now();
+  next->call_count = next->groupcall_count = 0;
+  for (auto& b : st.branches) {
+    if (!b.live) continue;
+    (b.kind == ResourceKind::call ? next->call_count : next->groupcall_count)++;
+  }
+  st.groupcall = next;
+  return next;
+}
+
+void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, std::int32_t seconds) {
+  auto& timers = self->state.engine->timers;
+  timers.cancel(timer.token);
+  auto generation = ++timer.generation;
+  // A weak reference: a pending timer never keeps an ended groupcall alive.
+  auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
+  timer.token = timers.schedule(std::chrono::seconds(seconds), [weak, kind, generation] {
+    if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(weak)) {
+      caf::anon_send(caf::actor_cast<groupcall_actor>(strong), timeout_atom::value, kind,
+                     generation);
+    }
+  });
+}
+
+void disarm(GroupcallSelf self, Timer& timer) {
+  self->state.engine->timers.cancel(timer.token);
+  timer.token = {};
+  ++timer.generation;  // an expiry already in the mailbox is now stale
+}
+
+void dial(GroupcallSelf self, PreparedBranch& prepared) {
+  auto& st = self->state;
+  bool leg = prepared.call != nullptr;
+  Branch branch{leg ? ResourceKind::call : ResourceKind::groupcall,
+                leg ? prepared.call->id : prepared.nested->groupcall->id, branch_actor{}, true};
+  st.branches.push_back(branch);
+  st.branches.back().actor = spawn_branch(*st.engine, prepared, self, st.alert_info);
+  // Each leg rings ring_timeout; a nested groupcall times its own legs.
+  if (leg && st.groupcall->ring_timeout > 0 &&
+      (effective(st.groupcall->ring_method) == RingMethod::linear || !st.ring_timer.token)) {
+    arm(self, st.ring_timer, GroupcallTimer::ring, st.groupcall->ring_timeout);
+  }
+}
+
+// The groupcall has ended: commit, tell the parent, quit.
+void finish(GroupcallSelf self) {
+  auto& st = self->state;
+  disarm(self, st.ring_timer);
+  disarm(self, st.answer_timer);
+  if (auto status = check_transition(st.groupcall->status, GroupcallStatus::hangup); !status) {
+    return;
+  }
+  auto snapshot = changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangup; });
+  commit(*st.engine, EventType::groupcall_hangup, snapshot);
+  if (st.parent) {
+    auto reason = st.answered() ? HangupReason::normal : st.last_reason;
+    self->send(st.parent, ended_atom::value, ResourceKind::groupcall, snapshot->id, reason);
+  } else {
+    st.engine->registry.retire(snapshot->id);
+  }
+  self->quit();
+}
+
+void end_branch(GroupcallSelf self, Branch& branch, LegCause cause) {
+  self->send(branch.actor, hangup_atom::value, cause);
+}
+
+// Ends every live branch for `cause`; the groupcall ends when the last one has.
+void hang_up(GroupcallSelf self, LegCause cause) {
+  auto& st = self->state;
+  if (st.groupcall->status != GroupcallStatus::progressing) return;
+  disarm(self, st.ring_timer);
+  disarm(self, st.answer_timer);
+  if (!st.any_live()) return finish(self);
+  commit_quietly(*st.engine,
+                 changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangingup; }));
+  for (auto& b : st.branches) {
+    if (b.live) end_branch(self, b, cause);
+  }
+}
+
+void on_answered(GroupcallSelf self, ResourceKind kind, const Uuid& id) {
+  auto& st = self->state;
+  auto* branch = st.find(id);
+  if (!branch || !branch->live) return;
+  if (st.answered() || st.groupcall->status != GroupcallStatus::progressing) {
+    spdlog::info("groupcall {}: late answer from {} {}, hanging it up",
+                 st.groupcall->id.to_string(), to_string(kind), id.to_string());
+    return end_branch(self, *branch, LegCause::answered_elsewhere);
+  }
+  disarm(self, st.ring_timer);
+  disarm(self, st.answer_timer);
+  auto snapshot = changed(self, [&](Groupcall& g) {
+    (kind == ResourceKind::call ? g.answer_call_id : g.answer_groupcall_id) = id;
+  });
+  commit(*st.engine, EventType::groupcall_progressing, snapshot);
+  if (st.parent) {
+    self->send(st.parent, answered_atom::value, ResourceKind::groupcall, snapshot->id);
+  }
+  if (effective(snapshot->answer_method) == AnswerMethod::hangup_others) {
+    for (auto& b : st.branches) {
+      if (b.live && b.id != id) end_branch(self, b, LegCause::answered_elsewhere);
+    }
+  }
+}
+
+// Linear: ring the next destination, or end when there is none.
+void dial_next(GroupcallSelf self) {
+  auto& st = self->state;
+  auto next_index = static_cast<std::size_t>(st.groupcall->dial_index) + 1;
+  if (next_index >= st.plan->targets.size()) return finish(self);
+  auto prepared = prepare_branch(*st.engine, *st.groupcall, st.plan, next_index, st.alert_info);
+  dial(self, prepared);
+  commit_quietly(*st.engine, changed(self, [&](Groupcall& g) {
+                   g.dial_index = static_cast<std::int32_t>(next_index);
+                   if (prepared.call) {
+                     g.call_ids.push_back(prepared.call->id);
+                   } else {
+                     g.groupcall_ids.push_back(prepared.nested->groupcall->id);
+                   }
+                 }));
+}
+
+void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
+  auto& st = self->state;
+  auto* branch = st.find(id);
+  if (!branch || !branch->live) return;
+  branch->live = false;
+  st.last_reason = reason;
+  bool current = &*branch == &st.branches.back();
+  if (st.groupcall->status == GroupcallStatus::progressing && !st.answered() &&
+      effective(st.groupcall->ring_method) == RingMethod::linear && current) {
+    disarm(self, st.ring_timer);
+    return dial_next(self);
+  }
+  if (!st.any_live()) return finish(self);
+  if (st.answered() && (id == st.groupcall->answer_call_id ||
+                        id == st.groupcall->answer_groupcall_id)) {
+    // The answered branch ended: the rest are already being cancelled.
+    commit_quietly(*st.engine,
+                   changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangingup; }));
+    return;
+  }
+  commit_quietly(*st.engine, changed(self, [](Groupcall&) {}));
+}
+
+void on_timeout(GroupcallSelf self, GroupcallTimer kind, std::uint32_t generation) {
+  auto& st = self->state;
+  if (st.groupcall->status != GroupcallStatus::progressing || st.answered()) return;
+  if (kind == GroupcallTimer::answer) {
+    if (generation == st.answer_timer.generation) hang_up(self, LegCause::answer_timeout);
+    return;
+  }
+  if (generation != st.ring_timer.generation) return;
+  st.ring_timer.token = {};
+  // ring_all: every leg still ringing; linear: the one ringing now.
+  for (auto& b : st.branches) {
+    if (b.live && b.kind == ResourceKind::call) end_branch(self, b, LegCause::ring_timeout);
+  }
+}
+
+groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engine,
+                                         std::shared_ptr<PreparedGroupcall> prepared,
+                                         groupcall_actor parent) {
+  auto& st = self->state;
+  st.engine = engine;
+  st.groupcall = prepared->groupcall;
+  st.plan = prepared->plan;
+  st.alert_info = prepared->alert_info;
+  st.parent = std::move(parent);
+  supervise(*engine, self, ResourceKind::groupcall, st.groupcall->id);
+  engine->registry.groupcalls.attach(st.groupcall->id,
+                                     caf::actor_cast<caf::strong_actor_ptr>(self));
+  commit(*engine, EventType::groupcall_created, st.groupcall);
+  if (st.groupcall->answer_timeout > 0) {
+    arm(self, st.answer_timer, GroupcallTimer::answer, st.groupcall->answer_timeout);
+  }
+  for (auto& branch : prepared->initial) dial(self, branch);
+  if (st.branches.empty()) finish(self);  // nothing to ring: an extension with no contacts
+  return {
+      [=](answered_atom, ResourceKind kind, const Uuid& id) { on_answered(self, kind, id); },
+      [=](ended_atom, ResourceKind, const Uuid& id, HangupReason reason) {
+        on_ended(self, id, reason);
+      },
+      [=](timeout_atom, GroupcallTimer kind, std::uint32_t generation) {
+        on_timeout(self, kind, generation);
+      },
+      [=](hangup_atom, LegCause cause) { hang_up(self, cause); },
+      [=](hangup_atom, const GroupcallReply& reply) {
+        hang_up(self, LegCause::normal);
+        reply(*self->state.groupcall);
+      },
+  };
+}
+
+}  // namespace
+
+groupcall_actor spawn_groupcall(EngineContext& engine, std::shared_ptr<PreparedGroupcall> prepared,
+                                groupcall_actor parent) {
+  return engine.system.spawn(groupcall, &engine, std::move(prepared), std::move(parent));
+}
+
+branch_actor spawn_branch(EngineContext& engine, PreparedBranch& branch, groupcall_actor owner,
+                          std::shared_ptr<const std::string> alert_info) {
+  if (branch.call) {
+    return spawn_call_leg(engine, branch.call, std::move(owner), std::move(alert_info));
+  }
+  return spawn_groupcall(engine, branch.nested, std::move(owner));
+}
+
+}  // namespace chorus

@@ -1,0 +1,27 @@
+#pragma once
+// The groupcall actor: one per groupcall, nested ones included. It dials its
+// branches (all at once for ring_all, one by one for linear), arms its ring and
+// answer timers, and is the only place that decides which answer wins: answers
+// that race are serialised by its mailbox. With hangup_others every other branch
+// is cancelled; an answer that arrives after the winner is hung up at once.
+
+#include <memory>
+#include <string>
+
+#include "actors/branch.hpp"
+#include "actors/messages.hpp"
+
+namespace chorus {
+
+struct EngineContext;
+
+// Spawns the groupcall of `prepared` (already registered); `parent` is null for a
+// top-level groupcall.
+groupcall_actor spawn_groupcall(EngineContext& engine, std::shared_ptr<PreparedGroupcall> prepared,
+                                groupcall_actor parent);
+
+// Spawns the actor of a prepared branch, for the groupcall `owner`.
+branch_actor spawn_branch(EngineContext& engine, PreparedBranch& branch, groupcall_actor owner,
+                          std::shared_ptr<const std::string> alert_info);
+
+}  // namespace chorus

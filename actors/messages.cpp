@@ -1,0 +1,19 @@
+#include "actors/messages.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace chorus {
+
+void announce_message_types(caf::actor_system_config& config) {
+  config.add_message_type<Uuid>("chorus::Uuid")
+      .add_message_type<LegReport>("chorus::LegReport")
+      .add_message_type<LegCause>("chorus::LegCause")
+      .add_message_type<ResourceKind>("chorus::ResourceKind")
+      .add_message_type<HangupReason>("chorus::HangupReason")
+      .add_message_type<GroupcallTimer>("chorus::GroupcallTimer")
+      .add_message_type<CallReply>("chorus::CallReply")
+      .add_message_type<GroupcallReply>("chorus::GroupcallReply")
+      .add_message_type<EventPtr>("chorus::EventPtr");
+}
+
+}  // namespace chorus

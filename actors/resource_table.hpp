@@ -1,0 +1,187 @@
+#pragma once
+// One kind of resource (calls or groupcalls) as the engine knows it: the latest
+// committed snapshot of each, the actor that owns it while it is live, and a
+// per-customer index, newest first, for listing. Sharded so that lookups and
+// commits from many actors rarely meet on a lock; never an actor mailbox that all
+// call traffic would queue behind.
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_control_block.hpp>
+
+#include "model/timestamp.hpp"
+#include "model/uuid.hpp"
+
+namespace chorus {
+
+template <class Resource>
+class ResourceTable {
+ public:
+  using Snapshot = std::shared_ptr<const Resource>;
+
+  // A new resource, owned by `actor` (which may attach later) until it is final.
+  void insert(Snapshot snapshot, caf::strong_actor_ptr actor) {
+    auto id = snapshot->id;
+    auto& shard = shard_for(id);
+    index_insert(*snapshot);
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    shard.entries[id] = Entry{std::move(snapshot), std::move(actor), false};
+    live_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // The actor that owns a new resource, once it exists (it is spawned after the
+  // resource is inserted, so that its first event finds the snapshot).
+  void attach(const Uuid& id, caf::strong_actor_ptr actor) {
+    auto& shard = shard_for(id);
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    auto i = shard.entries.find(id);
+    if (i != shard.entries.end() && !i->second.final) i->second.actor = std::move(actor);
+  }
+
+  // Replaces the snapshot. A final snapshot releases the owning actor.
+  void update(Snapshot snapshot, bool final) {
+    auto& shard = shard_for(snapshot->id);
+    caf::strong_actor_ptr released;  // released outside the lock
+    {
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      auto i = shard.entries.find(snapshot->id);
+      if (i == shard.entries.end()) return;
+      i->second.snapshot = std::move(snapshot);
+      if (final && !i->second.final) {
+        i->second.final = true;
+        released.swap(i->second.actor);
+        live_.fetch_sub(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  Snapshot find(const Uuid& id) const {
+    auto& shard = shard_for(id);
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    auto i = shard.entries.find(id);
+    return i == shard.entries.end() ? nullptr : i->second.snapshot;
+  }
+
+  // The owning actor, or null once the resource is final.
+  caf::strong_actor_ptr actor(const Uuid& id) const {
+    auto& shard = shard_for(id);
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    auto i = shard.entries.find(id);
+    return i == shard.entries.end() ? nullptr : i->second.actor;
+  }
+
+  // Forgets a resource entirely (retention).
+  void erase(const Uuid& id) {
+    Entry gone;
+    {
+      auto& shard = shard_for(id);
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      auto i = shard.entries.find(id);
+      if (i == shard.entries.end()) return;
+      gone = std::move(i->second);
+      shard.entries.erase(i);
+      if (!gone.final) live_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    index_erase(*gone.snapshot);
+  }
+
+  // A customer's resources, newest first, created strictly before `before` when given.
+  std::vector<Snapshot> list(const Uuid& customer_id, std::size_t limit,
+                             std::optional<Timestamp> before = std::nullopt) const {
+    std::vector<Key> keys;
+    {
+      auto& shard = index_for(customer_id);
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      auto c = shard.by_customer.find(customer_id);
+      if (c == shard.by_customer.end()) return {};
+      auto i = before ? c->second.upper_bound(Key{Timestamp::from_micros(before->micros() - 1),
+                                                   max_uuid()})
+                      : c->second.begin();
+      for (; i != c->second.end() && keys.size() < limit; ++i) keys.push_back(*i);
+    }
+    std::vector<Snapshot> result;
+    result.reserve(keys.size());
+    for (auto& key : keys) {
+      if (auto s = find(key.second)) result.push_back(std::move(s));
+    }
+    return result;
+  }
+
+  // Resources not yet final.
+  std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+
+  // Every live resource's actor (for shutdown).
+  std::vector<caf::strong_actor_ptr> live_actors() const {
+    std::vector<caf::strong_actor_ptr> result;
+    for (auto& shard : shards_) {
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      for (auto& [id, entry] : shard.entries) {
+        if (entry.actor) result.push_back(entry.actor);
+      }
+    }
+    return result;
+  }
+
+ private:
+  static constexpr std::size_t shard_count = 64;
+  // Newest first: descending by creation time, then by id.
+  using Key = std::pair<Timestamp, Uuid>;
+  struct NewestFirst {
+    bool operator()(const Key& a, const Key& b) const {
+      if (a.first != b.first) return b.first < a.first;
+      return b.second < a.second;
+    }
+  };
+
+  struct Entry {
+    Snapshot snapshot;
+    caf::strong_actor_ptr actor;
+    bool final = false;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<Uuid, Entry> entries;
+  };
+  struct IndexShard {
+    mutable std::mutex mutex;
+    std::unordered_map<Uuid, std::set<Key, NewestFirst>> by_customer;
+  };
+
+  static Uuid max_uuid() {
+    std::array<std::uint8_t, 16> bytes;
+    bytes.fill(0xff);
+    return Uuid(bytes);
+  }
+
+  Shard& shard_for(const Uuid& id) const { return shards_[id.hash() % shard_count]; }
+  IndexShard& index_for(const Uuid& customer) const {
+    return index_[customer.hash() % shard_count];
+  }
+  void index_insert(const Resource& r) {
+    auto& shard = index_for(r.customer_id);
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    shard.by_customer[r.customer_id].emplace(r.tm_create, r.id);
+  }
+  void index_erase(const Resource& r) {
+    auto& shard = index_for(r.customer_id);
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    auto c = shard.by_customer.find(r.customer_id);
+    if (c == shard.by_customer.end()) return;
+    c->second.erase(Key{r.tm_create, r.id});
+    if (c->second.empty()) shard.by_customer.erase(c);
+  }
+
+  mutable std::array<Shard, shard_count> shards_;
+  mutable std::array<IndexShard, shard_count> index_;
+  std::atomic<std::size_t> live_{0};
+};
+
+}  // namespace chorus

@@ -1,0 +1,38 @@
+#pragma once
+// How the supervisor learns that an actor died. Every leg and groupcall actor
+// carries an exit hook that reports an abnormal exit (an escaped exception, a kill)
+// to its supervisor shard; a normal exit costs the supervisor nothing, so
+// supervision adds no message to the hot path.
+
+#include <caf/actor_cast.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/engine_context.hpp"
+#include "actors/messages.hpp"
+
+namespace chorus {
+
+template <class Self>
+void supervise(EngineContext& engine, Self* self, ResourceKind kind, const Uuid& id) {
+  auto supervisor = engine.supervisor_for(id);
+  self->attach_functor([supervisor, kind, id](const caf::error& reason) {
+    if (!reason || reason == caf::exit_reason::normal) return;
+    caf::anon_send(supervisor, died_atom::value, kind, id, reason);
+  });
+  // An escaped exception ends the actor; the supervisor finalises what it owned.
+  self->set_exception_handler([kind, id](std::exception_ptr& eptr) -> caf::error {
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} actor failed: {}", to_string(kind), id.to_string(), e.what());
+    } catch (...) {
+      spdlog::error("{} {} actor failed with an unknown exception", to_string(kind),
+                    id.to_string());
+    }
+    return caf::exit_reason::unhandled_exception;
+  });
+}
+
+}  // namespace chorus

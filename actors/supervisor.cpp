@@ -1,0 +1,125 @@
+#include "actors/supervisor.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/engine_context.hpp"
+#include "model/transitions.hpp"
+#include "actors/state_change.hpp"
+
+namespace chorus {
+
+namespace {
+
+constexpr auto tick_interval = std::chrono::milliseconds(1);
+
+struct SupervisorState {
+  static inline const char* name = "supervisor";
+  EngineContext* engine = nullptr;
+  std::size_t shard = 0;
+};
+
+using SupervisorSelf = supervisor_actor::stateful_pointer<SupervisorState>;
+
+// Driver calls made on behalf of a dead leg must not take the supervisor down too.
+template <class F>
+void release_leg(const Uuid& id, F&& call_driver) {
+  try {
+    call_driver();
+  } catch (const std::exception& e) {
+    spdlog::error("call {}: the leg driver failed to release it: {}", id.to_string(), e.what());
+  }
+}
+
+void tell_parent(EngineContext& engine, const Uuid& parent_id, ResourceKind kind,
+                 const Uuid& id) {
+  if (parent_id.is_zero()) return;
+  if (auto parent = engine.registry.groupcalls.actor(parent_id)) {
+    caf::anon_send(caf::actor_cast<groupcall_actor>(parent), ended_atom::value, kind, id,
+                   HangupReason::failed);
+  }
+}
+
+// A branch of a dead groupcall: end it through its actor, or finalise it directly
+// when it never got one.
+void end_orphan(EngineContext& engine, ResourceKind kind, const Uuid& id) {
+  auto actor = kind == ResourceKind::call ? engine.registry.calls.actor(id)
+                                          : engine.registry.groupcalls.actor(id);
+  if (actor) {
+    caf::anon_send(caf::actor_cast<branch_actor>(actor), hangup_atom::value, LegCause::failed);
+  } else if (kind == ResourceKind::call) {
+    reap_call(engine, id);
+  } else {
+    reap_groupcall(engine, id);
+  }
+}
+
+}  // namespace
+
+void reap_call(EngineContext& engine, const Uuid& id) {
+  auto snapshot = engine.registry.calls.find(id);
+  if (!snapshot || is_final(snapshot->status)) return;
+  auto status = snapshot->status;
+  if (status == CallStatus::progressing || status == CallStatus::terminating) {
+    release_leg(id, [&] { engine.driver->hangup(id, LegCause::failed); });
+  } else {
+    release_leg(id, [&] { engine.driver->cancel(id, LegCause::failed); });
+  }
+  auto final = std::make_shared<Call>(*snapshot);
+  auto now = engine.clock.now();
+  final->status = CallStatus::hangup;
+  final->hangup_by = HangupBy::local;
+  final->hangup_reason = HangupReason::failed;
+  final->tm_update = final->tm_hangup = now;
+  commit(engine, EventType::call_hangup, final);
+  tell_parent(engine, snapshot->groupcall_id, ResourceKind::call, id);
+}
+
+void reap_groupcall(EngineContext& engine, const Uuid& id) {
+  auto snapshot = engine.registry.groupcalls.find(id);
+  if (!snapshot || is_final(snapshot->status)) return;
+  for (auto& call_id : snapshot->call_ids) end_orphan(engine, ResourceKind::call, call_id);
+  for (auto& nested : snapshot->groupcall_ids) end_orphan(engine, ResourceKind::groupcall, nested);
+  auto final = std::make_shared<Groupcall>(*snapshot);
+  final->status = GroupcallStatus::hangup;
+  final->tm_update = engine.clock.now();
+  commit(engine, EventType::groupcall_hangup, final);
+  if (snapshot->master_groupcall_id.is_zero()) {
+    engine.registry.retire(id);
+  } else {
+    tell_parent(engine, snapshot->master_groupcall_id, ResourceKind::groupcall, id);
+  }
+}
+
+supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
+  return engine.system.spawn(
+      [](SupervisorSelf self, EngineContext* engine,
+         std::size_t shard) -> supervisor_actor::behavior_type {
+        self->state.engine = engine;
+        self->state.shard = shard;
+        return {
+            [=](tick_atom) {
+              if (self->state.engine->timers.fire_due(self->state.shard)) {
+                self->delayed_send(self, tick_interval, tick_atom::value);
+              }
+            },
+            [=](died_atom, ResourceKind kind, const Uuid& id, const caf::error& reason) {
+              spdlog::error("{} {}: its actor died ({}); finalising it as failed",
+                            to_string(kind), id.to_string(),
+                            self->system().render(reason));
+              if (kind == ResourceKind::call) {
+                reap_call(*self->state.engine, id);
+              } else {
+                reap_groupcall(*self->state.engine, id);
+              }
+            },
+        };
+      },
+      &engine, shard);
+}
+
+}  // namespace chorus

@@ -1,0 +1,22 @@
+#pragma once
+// The supervisor: one actor per shard. It drives its shard's timer wheel (every
+// ring and answer timer, and the simulated driver's, fire from here) and reaps
+// leg and groupcall actors that die without ending their resource: the resource
+// is finalised (hangup, reason failed), the driver is told to release the leg, and
+// the parent groupcall goes on or ends as it would for any failed branch.
+
+#include <cstddef>
+
+#include "actors/messages.hpp"
+
+namespace chorus {
+
+struct EngineContext;
+
+supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard);
+
+// Finalises a resource whose actor is gone; used by the supervisor and by shutdown.
+void reap_call(EngineContext& engine, const Uuid& id);
+void reap_groupcall(EngineContext& engine, const Uuid& id);
+
+}  // namespace chorus

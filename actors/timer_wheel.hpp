@@ -1,0 +1,69 @@
+#pragma once
+// A hashed timing wheel: O(1) schedule and cancel, and advancing costs only the
+// slots that passed. Entries live in a slab with intrusive slot lists, so a
+// pending timer is one slab entry and no allocation beyond its callback.
+// Not thread-safe: SupervisedTimers guards each wheel with a mutex.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace chorus {
+
+class TimerWheel {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Callback = std::function<void()>;
+
+  struct Expired {
+    Clock::time_point deadline;
+    Callback callback;
+  };
+
+  explicit TimerWheel(Clock::time_point origin,
+                      std::chrono::microseconds tick = std::chrono::milliseconds(1),
+                      std::size_t slot_count = 4096);
+
+  // Returns a non-zero handle that stays unique for this wheel's lifetime.
+  std::uint64_t schedule(Clock::time_point deadline, Callback callback);
+  // False when the handle names no pending timer.
+  bool cancel(std::uint64_t handle);
+
+  // Moves every timer whose deadline is at or before `now` to `out`, in no
+  // particular order, and advances the wheel to `now`.
+  void advance(Clock::time_point now, std::vector<Expired>& out);
+
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  static constexpr std::uint32_t none = 0xffffffffu;
+
+  struct Entry {
+    Callback callback;
+    std::int64_t deadline_tick = 0;
+    Clock::time_point deadline;
+    std::uint32_t generation = 1;
+    std::uint32_t prev = none;
+    std::uint32_t next = none;  // also links the free list
+    bool pending = false;
+  };
+
+  std::int64_t tick_of(Clock::time_point t) const;
+  void link(std::uint32_t index);
+  void unlink(std::uint32_t index);
+  std::uint32_t allocate();
+  void release(std::uint32_t index);
+  void expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out);
+
+  Clock::time_point origin_;
+  std::chrono::microseconds tick_;
+  std::vector<std::uint32_t> slots_;  // head entry per slot
+  std::vector<Entry> entries_;
+  std::uint32_t free_head_ = none;
+  std::int64_t current_tick_ = 0;  // every tick up to this one has been expired
+  std::size_t size_ = 0;
+};
+
+}  // namespace chorus

@@ -1,0 +1,64 @@
+#pragma once
+// The simulated leg driver: every destination behaves as its target's parameters
+// say (see simulated_script.hpp). Its delays run on the engine's timer service,
+// and a destination with nothing left to do holds no state at all, so a million
+// simulated legs stay cheap. Used by chorusd's default configuration, the tests
+// and the benchmarks.
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/timer_service.hpp"
+#include "transport/leg_driver.hpp"
+#include "transport/simulated_script.hpp"
+
+namespace chorus {
+
+class SimulatedLegDriver final : public LegDriver {
+ public:
+  void start(TimerService& timers) override;
+  void stop() override;
+  void dial(const DialRequest& request) override;
+  void cancel(const Uuid& call_id, LegCause cause) override;
+  void hangup(const Uuid& call_id, LegCause cause) override;
+
+  // Legs with a report still to come.
+  std::size_t pending() const;
+  // What the engine asked, for tests and diagnostics.
+  std::uint64_t dials() const noexcept { return dials_.load(std::memory_order_relaxed); }
+  std::uint64_t cancels() const noexcept { return cancels_.load(std::memory_order_relaxed); }
+  std::uint64_t hangups() const noexcept { return hangups_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Step {
+    std::chrono::milliseconds delay;
+    LegReport report;
+  };
+  struct Leg {
+    LegLine line;
+    std::vector<Step> steps;
+    std::size_t next = 0;
+    TimerService::Token timer;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<Uuid, Leg> legs;
+  };
+
+  Shard& shard_for(const Uuid& id) { return shards_[id.hash() % shards_.size()]; }
+  // Reports every step that is due now and schedules the next one, if any.
+  void play(const Uuid& call_id, LegLine line, std::vector<Step> steps, std::size_t next);
+  void on_timer(const Uuid& call_id);
+  void forget(const Uuid& call_id);
+
+  TimerService* timers_ = nullptr;
+  std::array<Shard, 64> shards_;
+  std::atomic<std::uint64_t> dials_{0};
+  std::atomic<std::uint64_t> cancels_{0};
+  std::atomic<std::uint64_t> hangups_{0};
+};
+
+}  // namespace chorus
