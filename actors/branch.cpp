@@ -34,7 +34,7 @@ std::shared_ptr<const Call> prepare_leg(EngineContext& engine, const Groupcall& 
   call->destination = destination;
   call->direction = CallDirection::outgoing;
   call->status = CallStatus::dialing;
-  call->tm_create = engine.clock.now();
+  call->tm_create = engine.clock.creation_time();
   engine.registry.calls.insert(call, nullptr);
   return call;
 }
@@ -63,7 +63,7 @@ std::shared_ptr<PreparedGroupcall> prepare_groupcall(
   base.status = GroupcallStatus::progressing;
   base.destinations = plan->destinations;
   base.dial_index = 0;
-  base.tm_create = engine.clock.now();
+  base.tm_create = engine.clock.creation_time();
   std::size_t first_count = effective(base.ring_method) == RingMethod::ring_all
                                 ? plan->targets.size()
                                 : std::min<std::size_t>(1, plan->targets.size());

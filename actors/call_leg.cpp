@@ -2,6 +2,7 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/local_actor.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -10,6 +11,7 @@
 #include "actors/engine_context.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
+#include "actors/worker_send.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
@@ -70,10 +72,12 @@ void end_locally(LegSelf self, LegCause cause) {
   auto status = st.call->status;
   if (status == CallStatus::dialing || status == CallStatus::ringing) {
     move_to(self, CallStatus::canceling);
+    WorkerScope scope(self->context());
     st.engine->driver->cancel(st.call->id, cause);
     finish(self, HangupBy::local, hangup_reason_for(cause, false));
   } else if (status == CallStatus::progressing) {
     move_to(self, CallStatus::terminating);
+    WorkerScope scope(self->context());
     st.engine->driver->hangup(st.call->id, cause);
     finish(self, HangupBy::local, hangup_reason_for(cause, true));
   }
@@ -120,10 +124,11 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
   st.groupcall = std::move(groupcall);
   supervise(*engine, self, ResourceKind::call, st.call->id);
   engine->registry.calls.attach(st.call->id, caf::actor_cast<caf::strong_actor_ptr>(self));
-  commit(*engine, EventType::call_created, st.call);
+  announce(*engine, EventType::call_created, st.call);
+  WorkerScope scope(self->context());
   engine->driver->dial(DialRequest{*st.call, alert_info ? *alert_info : std::string_view{},
                                    LegLine(caf::actor_cast<caf::actor_control_block*>(self))});
-  commit(*engine, EventType::call_dialing, st.call);
+  announce(*engine, EventType::call_dialing, st.call);
   return {
       [=](LegReport report) { on_report(self, report); },
       [=](hangup_atom, LegCause cause) { end_locally(self, cause); },
@@ -152,11 +157,11 @@ HangupReason hangup_reason_for(LegCause cause, bool answered) {
   return HangupReason::normal;
 }
 
-call_leg_actor spawn_call_leg(EngineContext& engine, std::shared_ptr<const Call> call,
-                              groupcall_actor groupcall,
+call_leg_actor spawn_call_leg(EngineContext& engine, caf::local_actor* parent,
+                              std::shared_ptr<const Call> call, groupcall_actor groupcall,
                               std::shared_ptr<const std::string> alert_info) {
-  return engine.system.spawn(call_leg, &engine, std::move(call), std::move(groupcall),
-                             std::move(alert_info));
+  return parent->spawn(call_leg, &engine, std::move(call), std::move(groupcall),
+                       std::move(alert_info));
 }
 
 }  // namespace chorus

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include <caf/fwd.hpp>
+
 #include "actors/messages.hpp"
 #include "model/call.hpp"
 
@@ -15,7 +17,9 @@ namespace chorus {
 struct EngineContext;
 
 // `call` is the leg's initial snapshot (status dialing), already in the registry.
-call_leg_actor spawn_call_leg(EngineContext& engine, std::shared_ptr<const Call> call,
+// Spawned by its groupcall (`parent`), so the launch stays on the parent's worker.
+call_leg_actor spawn_call_leg(EngineContext& engine, caf::local_actor* parent,
+                              std::shared_ptr<const Call> call,
                               groupcall_actor groupcall,
                               std::shared_ptr<const std::string> alert_info);
 

@@ -4,6 +4,7 @@
 #include <caf/send.hpp>
 
 #include "actors/engine_core.hpp"
+#include "model/transitions.hpp"
 
 namespace chorus {
 
@@ -23,6 +24,23 @@ std::vector<Resource> copies(const std::vector<std::shared_ptr<const Resource>>&
   result.reserve(snapshots.size());
   for (auto& s : snapshots) result.push_back(*s);
   return result;
+}
+
+// call_count and groupcall_count are derived here, from the branches' own
+// snapshots: the groupcall actor does not rewrite its snapshot each time a branch
+// ends, which would copy every destination once per leg.
+Groupcall with_live_counts(Groupcall g, const Registry& registry) {
+  g.call_count = g.groupcall_count = 0;
+  if (is_final(g.status)) return g;
+  for (auto& id : g.call_ids) {
+    auto call = registry.calls.find(id);
+    if (call && !is_final(call->status)) ++g.call_count;
+  }
+  for (auto& id : g.groupcall_ids) {
+    auto nested = registry.groupcalls.find(id);
+    if (nested && !is_final(nested->status)) ++g.groupcall_count;
+  }
+  return g;
 }
 
 Result<std::vector<Topic>> parse_topics(const std::vector<std::string>& topics) {
@@ -63,7 +81,10 @@ Result<Groupcall> Engine::create_groupcall(const GroupcallRequest& request) {
 }
 
 Result<Groupcall> Engine::groupcall(const Uuid& customer_id, const Uuid& id) const {
-  return owned(core_->context().registry.groupcalls.find(id), customer_id, "groupcall");
+  auto& registry = core_->context().registry;
+  auto found = owned(registry.groupcalls.find(id), customer_id, "groupcall");
+  if (!found) return found;
+  return with_live_counts(std::move(found).value(), registry);
 }
 
 Result<Call> Engine::call(const Uuid& customer_id, const Uuid& id) const {
@@ -72,7 +93,10 @@ Result<Call> Engine::call(const Uuid& customer_id, const Uuid& id) const {
 
 std::vector<Groupcall> Engine::groupcalls(const Uuid& customer_id, std::size_t limit,
                                           std::optional<Timestamp> before) const {
-  return copies(core_->context().registry.groupcalls.list(customer_id, limit, before));
+  auto& registry = core_->context().registry;
+  auto result = copies(registry.groupcalls.list(customer_id, limit, before));
+  for (auto& g : result) g = with_live_counts(std::move(g), registry);
+  return result;
 }
 
 std::vector<Call> Engine::calls(const Uuid& customer_id, std::size_t limit,

@@ -4,10 +4,12 @@
 
 namespace chorus {
 
-Timestamp WallClock::now() noexcept {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+Timestamp WallClock::now() const noexcept {
+  return Timestamp::from(std::chrono::system_clock::now());
+}
+
+Timestamp WallClock::creation_time() noexcept {
+  auto micros = now().micros();
   auto last = last_.load(std::memory_order_relaxed);
   std::int64_t next;
   do {

@@ -20,11 +20,12 @@
 
 namespace chorus {
 
-// Wall-clock timestamps that never repeat or go backwards within the engine, so
-// that tm_create orders resources strictly (pagination relies on it).
+// Wall-clock timestamps. Creation times never repeat or go backwards within the
+// engine, so tm_create orders resources strictly (pagination relies on it).
 class WallClock {
  public:
-  Timestamp now() noexcept;
+  Timestamp now() const noexcept;
+  Timestamp creation_time() noexcept;
 
  private:
   std::atomic<std::int64_t> last_{0};

@@ -108,7 +108,7 @@ Result<Groupcall> EngineCore::create_groupcall(const GroupcallRequest& request) 
                                     std::make_shared<const DialPlan>(std::move(plan).value()),
                                     std::move(alert_info));
   Groupcall created = *prepared->groupcall;
-  spawn_groupcall(engine, std::move(prepared), groupcall_actor{});
+  spawn_groupcall(engine, std::move(prepared));
   return created;
 }
 

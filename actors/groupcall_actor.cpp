@@ -1,6 +1,7 @@
 #include "actors/groupcall_actor.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/actor_cast.hpp>
@@ -14,6 +15,7 @@
 #include "actors/engine_context.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
+#include "actors/worker_send.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
@@ -41,6 +43,7 @@ struct GroupcallState {
   std::shared_ptr<const std::string> alert_info;
   groupcall_actor parent;
   std::vector<Branch> branches;
+  std::size_t live = 0;  // branches not yet ended
   Timer ring_timer;
   Timer answer_timer;
   HangupReason last_reason = HangupReason::normal;
@@ -48,17 +51,34 @@ struct GroupcallState {
   bool answered() const {
     return !groupcall->answer_call_id.is_zero() || !groupcall->answer_groupcall_id.is_zero();
   }
+  // Few branches: a scan beats hashing. Many (up to max_destinations): an index,
+  // so that each answer or end stays O(1).
+  static constexpr std::size_t scan_limit = 16;
+  std::unordered_map<Uuid, std::size_t> index;
+
+  void add(Branch branch) {
+    branches.push_back(std::move(branch));
+    if (branches.size() == scan_limit + 1) {
+      for (std::size_t i = 0; i < branches.size(); ++i) index.emplace(branches[i].id, i);
+    } else if (branches.size() > scan_limit + 1) {
+      index.emplace(branches.back().id, branches.size() - 1);
+    }
+  }
   Branch* find(const Uuid& id) {
+    if (branches.size() > scan_limit) {
+      auto i = index.find(id);
+      return i == index.end() ? nullptr : &branches[i->second];
+    }
     auto i = std::find_if(branches.begin(), branches.end(),
                           [&](const Branch& b) { return b.id == id; });
     return i == branches.end() ? nullptr : &*i;
   }
-  bool any_live() const {
-    return std::any_of(branches.begin(), branches.end(), [](const Branch& b) { return b.live; });
-  }
+  bool any_live() const { return live > 0; }
 };
 
 using GroupcallSelf = groupcall_actor::stateful_pointer<GroupcallState>;
+
+branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared);
 
 // Copies the snapshot, applies `edit`, stamps tm_update and keeps the counts true.
 template <class Edit>
@@ -84,8 +104,8 @@ void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, std::int32_t sec
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
   timer.token = timers.schedule(std::chrono::seconds(seconds), [weak, kind, generation] {
     if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(weak)) {
-      caf::anon_send(caf::actor_cast<groupcall_actor>(strong), timeout_atom::value, kind,
-                     generation);
+      worker_send(caf::actor_cast<groupcall_actor>(strong), timeout_atom::value, kind,
+                  generation);
     }
   });
 }
@@ -101,8 +121,9 @@ void dial(GroupcallSelf self, PreparedBranch& prepared) {
   bool leg = prepared.call != nullptr;
   Branch branch{leg ? ResourceKind::call : ResourceKind::groupcall,
                 leg ? prepared.call->id : prepared.nested->groupcall->id, branch_actor{}, true};
-  st.branches.push_back(branch);
-  st.branches.back().actor = spawn_branch(*st.engine, prepared, self, st.alert_info);
+  st.add(branch);
+  ++st.live;
+  st.branches.back().actor = spawn_branch(self, prepared);
   // Each leg rings ring_timeout; a nested groupcall times its own legs.
   if (leg && st.groupcall->ring_timeout > 0 &&
       (effective(st.groupcall->ring_method) == RingMethod::linear || !st.ring_timer.token)) {
@@ -194,6 +215,7 @@ void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
   auto* branch = st.find(id);
   if (!branch || !branch->live) return;
   branch->live = false;
+  --st.live;
   st.last_reason = reason;
   bool current = &*branch == &st.branches.back();
   if (st.groupcall->status == GroupcallStatus::progressing && !st.answered() &&
@@ -207,9 +229,9 @@ void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
     // The answered branch ended: the rest are already being cancelled.
     commit_quietly(*st.engine,
                    changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangingup; }));
-    return;
   }
-  commit_quietly(*st.engine, changed(self, [](Groupcall&) {}));
+  // Otherwise nothing to commit: live counts are derived when the groupcall is
+  // read, so a branch ending does not copy the whole snapshot (O(N) per leg).
 }
 
 void on_timeout(GroupcallSelf self, GroupcallTimer kind, std::uint32_t generation) {
@@ -239,7 +261,7 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
   supervise(*engine, self, ResourceKind::groupcall, st.groupcall->id);
   engine->registry.groupcalls.attach(st.groupcall->id,
                                      caf::actor_cast<caf::strong_actor_ptr>(self));
-  commit(*engine, EventType::groupcall_created, st.groupcall);
+  announce(*engine, EventType::groupcall_created, st.groupcall);
   if (st.groupcall->answer_timeout > 0) {
     arm(self, st.answer_timer, GroupcallTimer::answer, st.groupcall->answer_timeout);
   }
@@ -261,19 +283,18 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
   };
 }
 
-}  // namespace
-
-groupcall_actor spawn_groupcall(EngineContext& engine, std::shared_ptr<PreparedGroupcall> prepared,
-                                groupcall_actor parent) {
-  return engine.system.spawn(groupcall, &engine, std::move(prepared), std::move(parent));
+// Branches are spawned by their groupcall, so their launch stays on its worker.
+branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared) {
+  auto& st = self->state;
+  if (prepared.call) return spawn_call_leg(*st.engine, self, prepared.call, self, st.alert_info);
+  return self->spawn(groupcall, st.engine, prepared.nested, groupcall_actor(self));
 }
 
-branch_actor spawn_branch(EngineContext& engine, PreparedBranch& branch, groupcall_actor owner,
-                          std::shared_ptr<const std::string> alert_info) {
-  if (branch.call) {
-    return spawn_call_leg(engine, branch.call, std::move(owner), std::move(alert_info));
-  }
-  return spawn_groupcall(engine, branch.nested, std::move(owner));
+}  // namespace
+
+groupcall_actor spawn_groupcall(EngineContext& engine,
+                                std::shared_ptr<PreparedGroupcall> prepared) {
+  return engine.system.spawn(groupcall, &engine, std::move(prepared), groupcall_actor{});
 }
 
 }  // namespace chorus

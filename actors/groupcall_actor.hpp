@@ -15,13 +15,7 @@ namespace chorus {
 
 struct EngineContext;
 
-// Spawns the groupcall of `prepared` (already registered); `parent` is null for a
-// top-level groupcall.
-groupcall_actor spawn_groupcall(EngineContext& engine, std::shared_ptr<PreparedGroupcall> prepared,
-                                groupcall_actor parent);
-
-// Spawns the actor of a prepared branch, for the groupcall `owner`.
-branch_actor spawn_branch(EngineContext& engine, PreparedBranch& branch, groupcall_actor owner,
-                          std::shared_ptr<const std::string> alert_info);
+// Spawns the top-level groupcall of `prepared` (already registered).
+groupcall_actor spawn_groupcall(EngineContext& engine, std::shared_ptr<PreparedGroupcall> prepared);
 
 }  // namespace chorus

@@ -18,7 +18,24 @@ void commit_to(ResourceTable<Resource>& table, EngineContext& engine, EventType 
   if (event) engine.bus.publish(event);
 }
 
+template <class Resource>
+void announce_to(EngineContext& engine, EventType type,
+                 const std::shared_ptr<const Resource>& snapshot) {
+  if (engine.bus.wants(snapshot->customer_id)) {
+    engine.bus.publish(std::make_shared<Event>(type, snapshot));
+  }
+}
+
 }  // namespace
+
+void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call) {
+  announce_to(engine, type, call);
+}
+
+void announce(EngineContext& engine, EventType type,
+              const std::shared_ptr<const Groupcall>& groupcall) {
+  announce_to(engine, type, groupcall);
+}
 
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Call> call) {
   commit_to(engine.registry.calls, engine, type, std::move(call));

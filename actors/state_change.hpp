@@ -16,7 +16,11 @@ struct EngineContext;
 
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Call> call);
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Groupcall> groupcall);
-// A change no event names (a groupcall's live counts): committed, not published.
+// A change no event names (hangingup, linear's next dial): committed, not published.
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall);
+// An event about the snapshot already committed (call_created, call_dialing).
+void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call);
+void announce(EngineContext& engine, EventType type,
+              const std::shared_ptr<const Groupcall>& groupcall);
 
 }  // namespace chorus

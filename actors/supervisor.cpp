@@ -10,6 +10,7 @@
 #include "actors/engine_context.hpp"
 #include "model/transitions.hpp"
 #include "actors/state_change.hpp"
+#include "actors/worker_send.hpp"
 
 namespace chorus {
 
@@ -103,6 +104,7 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
         self->state.shard = shard;
         return {
             [=](tick_atom) {
+              WorkerScope scope(self->context());
               if (self->state.engine->timers.fire_due(self->state.shard)) {
                 self->delayed_send(self, tick_interval, tick_atom::value);
               }

@@ -5,6 +5,7 @@
 #include <caf/send.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/worker_send.hpp"
 
 namespace chorus {
 
@@ -53,7 +54,7 @@ bool LegLine::report(LegReport report) const {
   if (!leg_ || !caf::intrusive_ptr_upgrade_weak(leg_)) return false;
   // The upgrade took a strong reference; the handle adopts it.
   caf::strong_actor_ptr strong{leg_, false};
-  caf::anon_send(caf::actor_cast<call_leg_actor>(strong), report);
+  worker_send(caf::actor_cast<call_leg_actor>(strong), report);
   return true;
 }
 

@@ -1,21 +1,28 @@
 #include "transport/simulated_leg_driver.hpp"
 
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 namespace chorus {
 
 namespace {
 
-std::vector<std::pair<std::chrono::milliseconds, LegReport>> steps_of(const SimulatedScript& s) {
-  std::vector<std::pair<std::chrono::milliseconds, LegReport>> steps;
-  steps.emplace_back(s.ring, LegReport::ringing);
-  if (s.outcome) {
-    steps.emplace_back(s.outcome_after, *s.outcome);
-    if (*s.outcome == LegReport::answered && s.hangup_after) {
-      steps.emplace_back(*s.hangup_after, LegReport::remote_hangup);
-    }
+struct Step {
+  std::chrono::milliseconds delay;
+  LegReport report;
+};
+
+// Step `i` of a script: ringing, then the outcome, then (after an answer) the
+// callee's hangup.
+std::optional<Step> step(const SimulatedScript& s, std::uint8_t i) {
+  if (i == 0) return Step{s.ring, LegReport::ringing};
+  if (!s.outcome) return std::nullopt;
+  if (i == 1) return Step{s.outcome_after, *s.outcome};
+  if (i == 2 && *s.outcome == LegReport::answered && s.hangup_after) {
+    return Step{*s.hangup_after, LegReport::remote_hangup};
   }
-  return steps;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -39,45 +46,40 @@ void SimulatedLegDriver::dial(const DialRequest& request) {
     request.line.report(LegReport::failed);
     return;
   }
-  std::vector<Step> steps;
-  for (auto& [delay, report] : steps_of(*script)) steps.push_back(Step{delay, report});
-  play(request.call.id, request.line, std::move(steps), 0);
+  play(request.call.id, request.line, *script, 0);
 }
 
-void SimulatedLegDriver::play(const Uuid& call_id, LegLine line, std::vector<Step> steps,
-                              std::size_t next) {
-  // Zero delays are reported at once, in order, without touching a timer.
-  while (next < steps.size() && steps[next].delay.count() == 0) {
-    if (!line.report(steps[next].report)) return;  // the leg has ended
-    ++next;
+void SimulatedLegDriver::play(const Uuid& call_id, LegLine line, const SimulatedScript& script,
+                              std::uint8_t next) {
+  // Zero delays are reported at once, in order, without touching a timer; a leg
+  // with nothing left to come holds no state.
+  auto due = step(script, next);
+  while (due && due->delay.count() == 0) {
+    if (!line.report(due->report)) return;  // the leg has ended
+    due = step(script, ++next);
   }
-  if (next == steps.size()) return;
-  auto delay = steps[next].delay;
+  if (!due) return;
   auto& shard = shard_for(call_id);
   std::lock_guard<std::mutex> guard(shard.mutex);
   auto& leg = shard.legs[call_id];
   leg.line = std::move(line);
-  leg.steps = std::move(steps);
+  leg.script = script;
   leg.next = next;
-  leg.timer = timers_->schedule(delay, [this, call_id] { on_timer(call_id); });
+  leg.timer = timers_->schedule(due->delay, [this, call_id] { on_timer(call_id); });
 }
 
 void SimulatedLegDriver::on_timer(const Uuid& call_id) {
-  LegLine line;
-  std::vector<Step> steps;
-  std::size_t next = 0;
+  Leg leg;
   {
     auto& shard = shard_for(call_id);
     std::lock_guard<std::mutex> guard(shard.mutex);
     auto i = shard.legs.find(call_id);
     if (i == shard.legs.end()) return;  // cancelled meanwhile
-    line = std::move(i->second.line);
-    steps = std::move(i->second.steps);
-    next = i->second.next;
+    leg = std::move(i->second);
     shard.legs.erase(i);
   }
-  if (!line.report(steps[next].report)) return;
-  play(call_id, std::move(line), std::move(steps), next + 1);
+  if (!leg.line.report(step(leg.script, leg.next)->report)) return;
+  play(call_id, std::move(leg.line), leg.script, static_cast<std::uint8_t>(leg.next + 1));
 }
 
 void SimulatedLegDriver::forget(const Uuid& call_id) {

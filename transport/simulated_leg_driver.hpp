@@ -9,7 +9,6 @@
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
-#include <vector>
 
 #include "actors/timer_service.hpp"
 #include "transport/leg_driver.hpp"
@@ -33,14 +32,10 @@ class SimulatedLegDriver final : public LegDriver {
   std::uint64_t hangups() const noexcept { return hangups_.load(std::memory_order_relaxed); }
 
  private:
-  struct Step {
-    std::chrono::milliseconds delay;
-    LegReport report;
-  };
   struct Leg {
     LegLine line;
-    std::vector<Step> steps;
-    std::size_t next = 0;
+    SimulatedScript script;
+    std::uint8_t next = 0;  // the script step still to come
     TimerService::Token timer;
   };
   struct Shard {
@@ -50,7 +45,7 @@ class SimulatedLegDriver final : public LegDriver {
 
   Shard& shard_for(const Uuid& id) { return shards_[id.hash() % shards_.size()]; }
   // Reports every step that is due now and schedules the next one, if any.
-  void play(const Uuid& call_id, LegLine line, std::vector<Step> steps, std::size_t next);
+  void play(const Uuid& call_id, LegLine line, const SimulatedScript& script, std::uint8_t next);
   void on_timer(const Uuid& call_id);
   void forget(const Uuid& call_id);
 

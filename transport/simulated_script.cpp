@@ -39,20 +39,20 @@ Result<SimulatedScript> parse_simulated_script(std::string_view target) {
     auto eq = param.find('=');
     auto name = param.substr(0, eq);
     auto value = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
-    auto field = "destination.target;" + std::string(name);
+    auto field = [&] { return "destination.target;" + std::string(name); };
     auto is_outcome = [&](const OutcomeName& o) { return o.name == name; };
     bool known = name == "ring" || name == "hangup" ||
                  std::find_if(std::begin(outcomes), std::end(outcomes), is_outcome) !=
                      std::end(outcomes);
     if (!known) continue;
     auto ms = parse_ms(value);
-    if (!ms) return Error::invalid(field, "must be a whole number of milliseconds");
+    if (!ms) return Error::invalid(field(), "must be a whole number of milliseconds");
     if (name == "ring") {
       script.ring = *ms;
     } else if (name == "hangup") {
       script.hangup_after = *ms;
     } else {
-      if (script.outcome) return Error::invalid(field, "only one outcome per destination");
+      if (script.outcome) return Error::invalid(field(), "only one outcome per destination");
       script.outcome = std::find_if(std::begin(outcomes), std::end(outcomes), is_outcome)->report;
       script.outcome_after = *ms;
     }
