@@ -183,6 +183,9 @@ EngineStats Engine::stats() const {
   stats.live_calls = engine.registry.calls.live();
   stats.pending_timers = engine.timers.pending();
   stats.events_published = engine.bus.published();
+  stats.ring_timeouts = engine.ring_timeout_lateness.count();
+  stats.ring_timeout_lateness_p50 = engine.ring_timeout_lateness.percentile(0.50);
+  stats.ring_timeout_lateness_p99 = engine.ring_timeout_lateness.percentile(0.99);
   return stats;
 }
 

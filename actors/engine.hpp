@@ -10,6 +10,7 @@
 // Every method is safe from any thread. Callbacks (events, hangup replies) run on
 // engine threads: keep them short and never call back into the engine blocking.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -67,6 +68,10 @@ struct EngineStats {
   std::size_t live_calls = 0;
   std::size_t pending_timers = 0;
   std::uint64_t events_published = 0;
+  // Ring timeouts: from the deadline to the legs being told to stop ringing.
+  std::uint64_t ring_timeouts = 0;
+  std::chrono::microseconds ring_timeout_lateness_p50{0};
+  std::chrono::microseconds ring_timeout_lateness_p99{0};
 };
 
 class Engine {

@@ -11,6 +11,7 @@
 
 #include "actors/directory.hpp"
 #include "actors/event_bus.hpp"
+#include "actors/latency_histogram.hpp"
 #include "actors/messages.hpp"
 #include "actors/registry.hpp"
 #include "actors/supervised_timers.hpp"
@@ -48,6 +49,8 @@ struct EngineContext {
   SupervisedTimers timers;
   WallClock clock;
   std::vector<supervisor_actor> supervisors;
+  // From a ring timer's deadline to its cancels being sent to the legs.
+  LatencyHistogram ring_timeout_lateness;
 };
 
 }  // namespace chorus

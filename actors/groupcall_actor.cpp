@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <caf/actor_cast.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -32,6 +33,7 @@ struct Branch {
 struct Timer {
   TimerService::Token token;
   std::uint32_t generation = 0;
+  caf::actor_clock::time_point deadline;
 };
 
 struct GroupcallState {
@@ -100,6 +102,7 @@ void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, std::int32_t sec
   auto& timers = self->state.engine->timers;
   timers.cancel(timer.token);
   auto generation = ++timer.generation;
+  timer.deadline = self->clock().now() + std::chrono::seconds(seconds);
   // A weak reference: a pending timer never keeps an ended groupcall alive.
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
   timer.token = timers.schedule(std::chrono::seconds(seconds), [weak, kind, generation] {
@@ -247,6 +250,7 @@ void on_timeout(GroupcallSelf self, GroupcallTimer kind, std::uint32_t generatio
   for (auto& b : st.branches) {
     if (b.live && b.kind == ResourceKind::call) end_branch(self, b, LegCause::ring_timeout);
   }
+  st.engine->ring_timeout_lateness.record(self->clock().now() - st.ring_timer.deadline);
 }
 
 groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engine,
@@ -266,6 +270,8 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
     arm(self, st.answer_timer, GroupcallTimer::answer, st.groupcall->answer_timeout);
   }
   for (auto& branch : prepared->initial) dial(self, branch);
+  // ring_all has dialled everything: the plan is only linear's list of what is next.
+  if (effective(st.groupcall->ring_method) == RingMethod::ring_all) st.plan.reset();
   if (st.branches.empty()) finish(self);  // nothing to ring: an extension with no contacts
   return {
       [=](answered_atom, ResourceKind kind, const Uuid& id) { on_answered(self, kind, id); },
