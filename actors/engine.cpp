@@ -1,5 +1,7 @@
 #include "actors/engine.hpp"
 
+#include <utility>
+
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
@@ -41,6 +43,34 @@ Groupcall with_live_counts(Groupcall g, const Registry& registry) {
     if (nested && !is_final(nested->status)) ++g.groupcall_count;
   }
   return g;
+}
+
+// Answers an API hangup exactly once. The actor answers while it runs; if it ends
+// before it reads the request, CAF drops the message unread, and when the last
+// copy of the reply goes, it answers with the resource as the registry holds it.
+template <class Resource>
+std::function<void(Result<Resource>)> answer_once(std::function<void(Result<Resource>)> done,
+                                                  std::function<Result<Resource>()> current) {
+  struct Once {
+    std::function<void(Result<Resource>)> done;
+    std::function<Result<Resource>()> current;
+    void answer(Result<Resource> result) {
+      auto callback = std::exchange(done, nullptr);
+      if (callback) callback(std::move(result));
+    }
+    ~Once() {
+      if (!done) return;
+      try {
+        answer(current());
+      } catch (...) {
+        // A callback's exception must not escape a destructor.
+      }
+    }
+  };
+  auto once = std::make_shared<Once>();
+  once->done = std::move(done);
+  once->current = std::move(current);
+  return [once](Result<Resource> result) { once->answer(std::move(result)); };
 }
 
 Result<std::vector<Topic>> parse_topics(const std::vector<std::string>& topics) {
@@ -112,7 +142,9 @@ void Engine::hangup_groupcall(const Uuid& customer_id, const Uuid& id,
   auto actor = groupcalls.actor(id);
   if (!actor) return done(std::move(found));  // already ended: hanging up again changes nothing
   caf::anon_send(caf::actor_cast<groupcall_actor>(actor), hangup_atom::value,
-                 GroupcallReply(std::move(done)));
+                 GroupcallReply(answer_once<Groupcall>(std::move(done), [this, customer_id, id] {
+                   return groupcall(customer_id, id);
+                 })));
 }
 
 void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
@@ -123,7 +155,8 @@ void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
   auto actor = calls.actor(id);
   if (!actor) return done(std::move(found));
   caf::anon_send(caf::actor_cast<call_leg_actor>(actor), hangup_atom::value,
-                 CallReply(std::move(done)));
+                 CallReply(answer_once<Call>(
+                     std::move(done), [this, customer_id, id] { return call(customer_id, id); })));
 }
 
 Result<Agent> Engine::put_agent(Agent agent) {

@@ -28,6 +28,7 @@ struct Branch {
   Uuid id;
   branch_actor actor;
   bool live = true;
+  bool ending = false;  // told to end: an answer it sends now must not win
 };
 
 struct Timer {
@@ -127,6 +128,13 @@ void dial(GroupcallSelf self, PreparedBranch& prepared) {
   st.add(branch);
   ++st.live;
   st.branches.back().actor = spawn_branch(self, prepared);
+  // Reachable from the API (and stop()) from now on, not only once it first runs.
+  auto owner = caf::actor_cast<caf::strong_actor_ptr>(st.branches.back().actor);
+  if (leg) {
+    st.engine->registry.calls.attach(branch.id, std::move(owner));
+  } else {
+    st.engine->registry.groupcalls.attach(branch.id, std::move(owner));
+  }
   // Each leg rings ring_timeout; a nested groupcall times its own legs.
   if (leg && st.groupcall->ring_timeout > 0 &&
       (effective(st.groupcall->ring_method) == RingMethod::linear || !st.ring_timer.token)) {
@@ -154,6 +162,7 @@ void finish(GroupcallSelf self) {
 }
 
 void end_branch(GroupcallSelf self, Branch& branch, LegCause cause) {
+  branch.ending = true;
   self->send(branch.actor, hangup_atom::value, cause);
 }
 
@@ -175,6 +184,9 @@ void on_answered(GroupcallSelf self, ResourceKind kind, const Uuid& id) {
   auto& st = self->state;
   auto* branch = st.find(id);
   if (!branch || !branch->live) return;
+  // Its answer crossed our request to end it (a ring timeout, say): the branch is
+  // already being hung up and its end will follow, so it cannot win.
+  if (branch->ending) return;
   if (st.answered() || st.groupcall->status != GroupcallStatus::progressing) {
     spdlog::info("groupcall {}: late answer from {} {}, hanging it up",
                  st.groupcall->id.to_string(), to_string(kind), id.to_string());
@@ -300,7 +312,12 @@ branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared) {
 
 groupcall_actor spawn_groupcall(EngineContext& engine,
                                 std::shared_ptr<PreparedGroupcall> prepared) {
-  return engine.system.spawn(groupcall, &engine, std::move(prepared), groupcall_actor{});
+  auto id = prepared->groupcall->id;
+  auto actor = engine.system.spawn(groupcall, &engine, std::move(prepared), groupcall_actor{});
+  // Owned from now on, not from when the actor first runs: a hangup (or stop())
+  // right after create_groupcall must reach it.
+  engine.registry.groupcalls.attach(id, caf::actor_cast<caf::strong_actor_ptr>(actor));
+  return actor;
 }
 
 }  // namespace chorus

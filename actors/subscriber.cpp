@@ -9,19 +9,25 @@ namespace chorus {
 
 subscriber_actor spawn_subscriber(caf::actor_system& system,
                                   std::function<void(const Event&)> callback) {
-  return system.spawn([callback = std::move(callback)](
-                          subscriber_actor::pointer) -> subscriber_actor::behavior_type {
-    return {
-        [callback](const EventPtr& event) {
-          // An embedder's exception must not end the subscription silently.
-          try {
-            callback(*event);
-          } catch (const std::exception& e) {
-            spdlog::error("event subscriber threw on {}: {}", to_string(event->type()), e.what());
-          }
-        },
-    };
-  });
+  // The callback goes in as a spawn argument, not a capture: CAF 0.17 applies a
+  // spawn without arguments through a null tuple pointer (undefined behaviour that
+  // UBSan reports).
+  return system.spawn(
+      [](subscriber_actor::pointer,
+         std::function<void(const Event&)> callback) -> subscriber_actor::behavior_type {
+        return {
+            [callback](const EventPtr& event) {
+              // An embedder's exception must not end the subscription silently.
+              try {
+                callback(*event);
+              } catch (const std::exception& e) {
+                spdlog::error("event subscriber threw on {}: {}", to_string(event->type()),
+                              e.what());
+              }
+            },
+        };
+      },
+      std::move(callback));
 }
 
 void SubscriberSink::deliver(const EventPtr& event) { caf::anon_send(actor_, event); }

@@ -1,0 +1,150 @@
+#pragma once
+// A leg driver for tests that want to decide, message by message, what the far
+// end does. It records every dial (with the leg's LegLine and target), cancel and
+// hangup the engine asks for, and lets the test report(call_id, LegReport) at any
+// moment. A dial whose target contains "throw" throws from dial(), which kills the
+// leg's actor (the supervisor must reap it). Thread-safe, so the threaded engine
+// can use it too.
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "transport/leg_driver.hpp"
+
+namespace chorus::test {
+
+class ScriptedDriver final : public LegDriver {
+ public:
+  struct Dialled {
+    Uuid call_id;
+    Uuid groupcall_id;
+    std::string target;
+    std::string alert_info;
+    LegLine line;
+  };
+  struct Released {
+    Uuid call_id;
+    LegCause cause;
+  };
+
+  void start(TimerService&) override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    ++starts_;
+  }
+  void stop() override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    ++stops_;
+  }
+
+  void dial(const DialRequest& request) override {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      dials_.push_back(Dialled{request.call.id, request.call.groupcall_id,
+                               request.call.destination.target, std::string(request.alert_info),
+                               request.line});
+      lines_[request.call.id] = request.line;
+    }
+    if (request.call.destination.target.find("throw") != std::string::npos) {
+      throw std::runtime_error("scripted driver: dial of " + request.call.destination.target +
+                               " throws");
+    }
+  }
+
+  void cancel(const Uuid& call_id, LegCause cause) override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    cancels_.push_back(Released{call_id, cause});
+  }
+
+  void hangup(const Uuid& call_id, LegCause cause) override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    hangups_.push_back(Released{call_id, cause});
+  }
+
+  // What the far end of `call_id` does; false when the engine no longer cares
+  // (the leg ended) or the call was never dialled.
+  bool report(const Uuid& call_id, LegReport report) {
+    LegLine line;
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      auto i = lines_.find(call_id);
+      if (i == lines_.end()) return false;
+      line = i->second;
+    }
+    return line.report(report);
+  }
+
+  std::vector<Dialled> dials() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return dials_;
+  }
+  std::size_t dial_count() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return dials_.size();
+  }
+  std::vector<std::string> dialled_targets() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    std::vector<std::string> targets;
+    for (auto& d : dials_) targets.push_back(d.target);
+    return targets;
+  }
+  bool dialled(const Uuid& call_id) const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return lines_.count(call_id) != 0;
+  }
+  // The call id of the (first) dial of `target`.
+  std::optional<Uuid> call_for(const std::string& target) const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (auto& d : dials_) {
+      if (d.target == target) return d.call_id;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<Released> cancels() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return cancels_;
+  }
+  std::vector<Released> hangups() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return hangups_;
+  }
+  // Every cause the engine cancelled `call_id` with, in order.
+  std::vector<LegCause> cancel_causes(const Uuid& call_id) const {
+    return causes(cancels(), call_id);
+  }
+  std::vector<LegCause> hangup_causes(const Uuid& call_id) const {
+    return causes(hangups(), call_id);
+  }
+  int starts() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return starts_;
+  }
+  int stops() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return stops_;
+  }
+
+ private:
+  static std::vector<LegCause> causes(const std::vector<Released>& all, const Uuid& call_id) {
+    std::vector<LegCause> result;
+    for (auto& r : all) {
+      if (r.call_id == call_id) result.push_back(r.cause);
+    }
+    return result;
+  }
+
+  mutable std::mutex mutex_;
+  std::vector<Dialled> dials_;
+  std::unordered_map<Uuid, LegLine> lines_;
+  std::vector<Released> cancels_;
+  std::vector<Released> hangups_;
+  int starts_ = 0;
+  int stops_ = 0;
+};
+
+}  // namespace chorus::test
