@@ -126,6 +126,7 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
   engine->registry.calls.attach(st.call->id, caf::actor_cast<caf::strong_actor_ptr>(self));
   announce(*engine, EventType::call_created, st.call);
   WorkerScope scope(self->context());
+  engine->legs_dialled.fetch_add(1, std::memory_order_relaxed);
   engine->driver->dial(DialRequest{*st.call, alert_info ? *alert_info : std::string_view{},
                                    LegLine(caf::actor_cast<caf::actor_control_block*>(self))});
   announce(*engine, EventType::call_dialing, st.call);

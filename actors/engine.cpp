@@ -5,6 +5,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
+#include "actors/deletion.hpp"
 #include "actors/engine_core.hpp"
 #include "model/transitions.hpp"
 
@@ -152,11 +153,52 @@ void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
   auto& calls = core_->context().registry.calls;
   auto found = owned(calls.find(id), customer_id, "call");
   if (!found) return done(found.error());
-  auto actor = calls.actor(id);
-  if (!actor) return done(std::move(found));
-  caf::anon_send(caf::actor_cast<call_leg_actor>(actor), hangup_atom::value,
-                 CallReply(answer_once<Call>(
-                     std::move(done), [this, customer_id, id] { return call(customer_id, id); })));
+  auto reply = CallReply(answer_once<Call>(
+      std::move(done), [this, customer_id, id] { return call(customer_id, id); }));
+  if (auto actor = calls.actor(id)) {
+    return caf::anon_send(caf::actor_cast<call_leg_actor>(actor), hangup_atom::value, reply);
+  }
+  if (is_final(found->status)) return reply(std::move(found));
+  // Prepared but not spawned yet: its groupcall spawns it first, then forwards this.
+  if (auto groupcall = core_->context().registry.groupcalls.actor(found->groupcall_id)) {
+    caf::anon_send(caf::actor_cast<groupcall_actor>(groupcall), hangup_atom::value, id, reply);
+  }
+}
+
+void Engine::delete_groupcall(const Uuid& customer_id, const Uuid& id,
+                              std::function<void(Result<Groupcall>)> done) {
+  auto& engine = core_->context();
+  auto snapshot = engine.registry.groupcalls.find(id);
+  auto found = owned(snapshot, customer_id, "groupcall");
+  if (!found) return done(found.error());
+  if (auto actor = engine.registry.groupcalls.actor(id)) {
+    return caf::anon_send(caf::actor_cast<groupcall_actor>(actor), delete_atom::value,
+                          GroupcallReply(answer_once<Groupcall>(
+                              std::move(done),
+                              [this, customer_id, id] { return groupcall(customer_id, id); })));
+  }
+  if (!is_final(snapshot->status)) {
+    return done(Error::conflict("groupcall is starting; retry the delete"));
+  }
+  done(with_live_counts(*chorus::delete_groupcall(engine, snapshot), engine.registry));
+}
+
+void Engine::delete_call(const Uuid& customer_id, const Uuid& id,
+                         std::function<void(Result<Call>)> done) {
+  auto& engine = core_->context();
+  auto snapshot = engine.registry.calls.find(id);
+  auto found = owned(snapshot, customer_id, "call");
+  if (!found) return done(found.error());
+  if (is_final(snapshot->status)) return done(*chorus::delete_call(engine, snapshot));
+  // Hang it up first; the leg answers once it has ended.
+  hangup_call(customer_id, id, [&engine, done = std::move(done)](Result<Call> hung_up) {
+    if (!hung_up) return done(std::move(hung_up));
+    auto latest = engine.registry.calls.find(hung_up->id);
+    if (!latest || !is_final(latest->status)) {
+      return done(Error::conflict("call is still ending; retry the delete"));
+    }
+    done(*chorus::delete_call(engine, latest));
+  });
 }
 
 Result<Agent> Engine::put_agent(Agent agent) {
@@ -216,6 +258,14 @@ EngineStats Engine::stats() const {
   stats.live_calls = engine.registry.calls.live();
   stats.pending_timers = engine.timers.pending();
   stats.events_published = engine.bus.published();
+  for (std::size_t s = 0; s < stats.groupcalls_by_status.size(); ++s) {
+    stats.groupcalls_by_status[s] = engine.registry.groupcalls.count_in(s);
+    stats.calls_by_status[s] = engine.registry.calls.count_in(s);
+  }
+  stats.legs_dialled = engine.legs_dialled.load(std::memory_order_relaxed);
+  for (std::size_t r = 0; r < stats.legs_ended_by_reason.size(); ++r) {
+    stats.legs_ended_by_reason[r] = engine.legs_ended_by_reason[r].load(std::memory_order_relaxed);
+  }
   stats.ring_timeouts = engine.ring_timeout_lateness.count();
   stats.ring_timeout_lateness_p50 = engine.ring_timeout_lateness.percentile(0.50);
   stats.ring_timeout_lateness_p99 = engine.ring_timeout_lateness.percentile(0.99);

@@ -10,6 +10,7 @@
 // Every method is safe from any thread. Callbacks (events, hangup replies) run on
 // engine threads: keep them short and never call back into the engine blocking.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -68,6 +69,12 @@ struct EngineStats {
   std::size_t live_calls = 0;
   std::size_t pending_timers = 0;
   std::uint64_t events_published = 0;
+  // Live resources by status (indexed by the status enum's value), legs dialled
+  // since start, and legs ended by hangup_reason (indexed by the enum's value).
+  std::array<std::size_t, 6> groupcalls_by_status{};
+  std::array<std::size_t, 6> calls_by_status{};
+  std::uint64_t legs_dialled = 0;
+  std::array<std::uint64_t, 9> legs_ended_by_reason{};
   // Ring timeouts: from the deadline to the legs being told to stop ringing.
   std::uint64_t ring_timeouts = 0;
   std::chrono::microseconds ring_timeout_lateness_p50{0};
@@ -100,6 +107,12 @@ class Engine {
   void hangup_groupcall(const Uuid& customer_id, const Uuid& id,
                         std::function<void(Result<Groupcall>)> done);
   void hangup_call(const Uuid& customer_id, const Uuid& id,
+                   std::function<void(Result<Call>)> done);
+  // Deletes: hangs up if live, then stamps tm_delete and drops the resource from
+  // lists (GET by id still shows it). A groupcall publishes groupcall_deleted.
+  void delete_groupcall(const Uuid& customer_id, const Uuid& id,
+                        std::function<void(Result<Groupcall>)> done);
+  void delete_call(const Uuid& customer_id, const Uuid& id,
                    std::function<void(Result<Call>)> done);
 
   // The directory nested groupcalls ring through. A zero id creates.

@@ -3,6 +3,7 @@
 // event bus, the timers, the leg driver and the supervisors. One per engine; it
 // outlives every actor that points to it.
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -51,6 +52,9 @@ struct EngineContext {
   std::vector<supervisor_actor> supervisors;
   // From a ring timer's deadline to its cancels being sent to the legs.
   LatencyHistogram ring_timeout_lateness;
+  // Legs that reached hangup, by hangup_reason (indexed by the enum's value).
+  std::array<std::atomic<std::uint64_t>, 9> legs_ended_by_reason{};
+  std::atomic<std::uint64_t> legs_dialled{0};
 };
 
 }  // namespace chorus

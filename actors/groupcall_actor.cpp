@@ -15,6 +15,7 @@
 #include "actors/call_leg.hpp"
 #include "actors/engine_context.hpp"
 #include "actors/state_change.hpp"
+#include "actors/deletion.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
 #include "model/transitions.hpp"
@@ -50,6 +51,7 @@ struct GroupcallState {
   Timer ring_timer;
   Timer answer_timer;
   HangupReason last_reason = HangupReason::normal;
+  std::vector<GroupcallReply> deletions;  // answered once the groupcall has ended
 
   bool answered() const {
     return !groupcall->answer_call_id.is_zero() || !groupcall->answer_groupcall_id.is_zero();
@@ -152,6 +154,10 @@ void finish(GroupcallSelf self) {
   }
   auto snapshot = changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangup; });
   commit(*st.engine, EventType::groupcall_hangup, snapshot);
+  if (!st.deletions.empty()) {
+    snapshot = delete_groupcall(*st.engine, snapshot);
+    for (auto& reply : st.deletions) reply(*snapshot);
+  }
   if (st.parent) {
     auto reason = st.answered() ? HangupReason::normal : st.last_reason;
     self->send(st.parent, ended_atom::value, ResourceKind::groupcall, snapshot->id, reason);
@@ -297,6 +303,18 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
       [=](hangup_atom, const GroupcallReply& reply) {
         hang_up(self, LegCause::normal);
         reply(*self->state.groupcall);
+      },
+      [=](hangup_atom, const Uuid& call_id, const CallReply& reply) {
+        // By now every branch dialled so far has its actor.
+        auto* branch = self->state.find(call_id);
+        if (branch && branch->live && branch->kind == ResourceKind::call) {
+          self->send(caf::actor_cast<call_leg_actor>(branch->actor), hangup_atom::value, reply);
+        }
+        // Otherwise the reply, dropped, answers with the registry's snapshot.
+      },
+      [=](delete_atom, const GroupcallReply& reply) {
+        self->state.deletions.push_back(reply);
+        hang_up(self, LegCause::normal);
       },
   };
 }

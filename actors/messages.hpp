@@ -31,6 +31,7 @@ using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using died_atom = caf::atom_constant<caf::atom("died")>;
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
 
 // Replies to API requests travel as callbacks: the API thread never blocks on an
 // actor, and the callback runs on the actor's thread, so it must be short.
@@ -56,7 +57,11 @@ using groupcall_actor = branch_actor::extend<
     caf::reacts_to<ended_atom, ResourceKind, Uuid, HangupReason>,
     caf::reacts_to<timeout_atom, GroupcallTimer, std::uint32_t>,
     // An API hangup: ends the groupcall and replies with its snapshot.
-    caf::reacts_to<hangup_atom, GroupcallReply>>;
+    caf::reacts_to<hangup_atom, GroupcallReply>,
+    // An API hangup of one of its legs, sent here while the leg may not exist yet.
+    caf::reacts_to<hangup_atom, Uuid, CallReply>,
+    // An API delete: hangs up, then stamps tm_delete and replies.
+    caf::reacts_to<delete_atom, GroupcallReply>>;
 
 using supervisor_actor = caf::typed_actor<
     // Drives the supervisor's timer wheel.

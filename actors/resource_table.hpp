@@ -33,6 +33,7 @@ class ResourceTable {
     auto& shard = shard_for(id);
     index_insert(*snapshot);
     std::lock_guard<std::mutex> guard(shard.mutex);
+    ++by_status_[static_cast<std::size_t>(snapshot->status)];
     shard.entries[id] = Entry{std::move(snapshot), std::move(actor), false};
     live_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -54,6 +55,12 @@ class ResourceTable {
       std::lock_guard<std::mutex> guard(shard.mutex);
       auto i = shard.entries.find(snapshot->id);
       if (i == shard.entries.end()) return;
+      if (i->second.snapshot->status != snapshot->status) {
+        by_status_[static_cast<std::size_t>(i->second.snapshot->status)].fetch_sub(
+            1, std::memory_order_relaxed);
+        by_status_[static_cast<std::size_t>(snapshot->status)].fetch_add(
+            1, std::memory_order_relaxed);
+      }
       i->second.snapshot = std::move(snapshot);
       if (final && !i->second.final) {
         i->second.final = true;
@@ -78,6 +85,14 @@ class ResourceTable {
     return i == shard.entries.end() ? nullptr : i->second.actor;
   }
 
+  // Drops a resource from its customer's lists; it stays readable by id.
+  void unlist(const Resource& r) { index_erase(r); }
+
+  // Resources not yet final, by status (indexed by the status enum's value).
+  std::size_t count_in(std::size_t status) const noexcept {
+    return by_status_[status].load(std::memory_order_relaxed);
+  }
+
   // Forgets a resource entirely (retention).
   void erase(const Uuid& id) {
     Entry gone;
@@ -89,6 +104,8 @@ class ResourceTable {
       gone = std::move(i->second);
       shard.entries.erase(i);
       if (!gone.final) live_.fetch_sub(1, std::memory_order_relaxed);
+      by_status_[static_cast<std::size_t>(gone.snapshot->status)].fetch_sub(
+          1, std::memory_order_relaxed);
     }
     index_erase(*gone.snapshot);
   }
@@ -182,6 +199,7 @@ class ResourceTable {
   mutable std::array<Shard, shard_count> shards_;
   mutable std::array<IndexShard, shard_count> index_;
   std::atomic<std::size_t> live_{0};
+  std::array<std::atomic<std::size_t>, 8> by_status_{};
 };
 
 }  // namespace chorus

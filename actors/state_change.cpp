@@ -38,6 +38,10 @@ void announce(EngineContext& engine, EventType type,
 }
 
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Call> call) {
+  if (type == EventType::call_hangup) {
+    engine.legs_ended_by_reason[static_cast<std::size_t>(call->hangup_reason)].fetch_add(
+        1, std::memory_order_relaxed);
+  }
   commit_to(engine.registry.calls, engine, type, std::move(call));
 }
 

@@ -1,0 +1,235 @@
+#include "config/chorusd_options.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+namespace chorus {
+
+namespace {
+
+constexpr const char* log_levels[] = {"trace", "debug", "info", "warn", "error", "off"};
+
+template <class Number>
+bool parse_number(std::string_view text, Number& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+Status parse_api_key(std::string_view text, std::string_view field, ApiKey& out) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Error::invalid(std::string(field), "must be KEY=CUSTOMER_UUID");
+  }
+  auto customer = Uuid::parse(text.substr(eq + 1));
+  if (!customer || customer->is_zero()) {
+    return Error::invalid(std::string(field), "customer must be a non-zero UUID");
+  }
+  out = ApiKey{std::string(text.substr(0, eq)), *customer};
+  return {};
+}
+
+Status set_log_level(std::string_view level, std::string_view field, ChorusdOptions& options) {
+  for (auto* known : log_levels) {
+    if (level == known) {
+      options.log_level = std::string(level);
+      return {};
+    }
+  }
+  return Error::invalid(std::string(field), "must be one of trace, debug, info, warn, error, off");
+}
+
+Status set_shutdown(std::string_view mode, std::string_view field, ChorusdOptions& options) {
+  if (mode == "hangup") {
+    options.shutdown = ShutdownMode::hangup;
+  } else if (mode == "drain") {
+    options.shutdown = ShutdownMode::drain;
+  } else {
+    return Error::invalid(std::string(field), "must be hangup or drain");
+  }
+  return {};
+}
+
+// A positive count, within `max`.
+Status set_count(std::string_view text, std::string_view field, std::size_t max, bool allow_zero,
+                 std::size_t& out) {
+  std::size_t value = 0;
+  if (!parse_number(text, value) || value > max || (!allow_zero && value == 0)) {
+    return Error::invalid(std::string(field), std::string("must be a whole number from ") +
+                                                  (allow_zero ? "0" : "1") + " to " +
+                                                  std::to_string(max));
+  }
+  out = value;
+  return {};
+}
+
+Status read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::invalid("--config", "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return {};
+}
+
+// One flag and its value; returns how many argv entries it used.
+Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions& o) {
+  if (flag == "--listen") return parse_listen(value, o.listen_host, o.listen_port);
+  if (flag == "--api-key") {
+    ApiKey key;
+    if (auto s = parse_api_key(value, flag, key); !s) return s;
+    o.api_keys.push_back(std::move(key));
+    return {};
+  }
+  if (flag == "--log-level") return set_log_level(value, flag, o);
+  if (flag == "--io-threads") return set_count(value, flag, 256, true, o.io_threads);
+  if (flag == "--worker-threads") return set_count(value, flag, 256, true, o.engine.worker_threads);
+  if (flag == "--max-destinations") {
+    return set_count(value, flag, 100000, false, o.engine.max_destinations);
+  }
+  if (flag == "--max-nesting-depth") {
+    std::size_t depth = 0;
+    if (auto s = set_count(value, flag, 32, true, depth); !s) return s;
+    o.engine.max_nesting_depth = static_cast<int>(depth);
+    return {};
+  }
+  if (flag == "--retained-groupcalls") {
+    return set_count(value, flag, 100000000, true, o.engine.retained_groupcalls);
+  }
+  if (flag == "--shutdown") return set_shutdown(value, flag, o);
+  if (flag == "--shutdown-timeout-ms") {
+    return set_count(value, flag, 600000, false, o.shutdown_timeout_ms);
+  }
+  return Error::invalid(std::string(flag), "unknown flag (see --help)");
+}
+
+}  // namespace
+
+Status parse_listen(std::string_view text, std::string& host, std::uint16_t& port) {
+  std::string_view host_part, port_part;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return Error::invalid("listen", "must be HOST:PORT or [IPv6]:PORT");
+    }
+    host_part = text.substr(1, close - 1);
+    port_part = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return Error::invalid("listen", "must be HOST:PORT or [IPv6]:PORT");
+    }
+    host_part = text.substr(0, colon);
+    port_part = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  if (!parse_number(port_part, value) || value > 65535) {
+    return Error::invalid("listen", "port must be a number from 0 to 65535");
+  }
+  host = std::string(host_part);
+  port = static_cast<std::uint16_t>(value);
+  return {};
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+Status apply_config_json(std::string_view json, ChorusdOptions& o) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) {
+    return Error::invalid("config", std::string("malformed JSON: ") +
+                                        rapidjson::GetParseError_En(doc.GetParseError()) +
+                                        " at offset " + std::to_string(doc.GetErrorOffset()));
+  }
+  if (!doc.IsObject()) return Error::invalid("config", "must be a JSON object");
+  for (auto& m : doc.GetObject()) {
+    std::string name = m.name.GetString();
+    auto field = "config." + name;
+    auto& v = m.value;
+    if (name == "api_keys") {
+      if (!v.IsObject()) return Error::invalid(field, "must be an object of key: customer UUID");
+      for (auto& k : v.GetObject()) {
+        if (!k.value.IsString()) return Error::invalid(field, "customer must be a UUID string");
+        ApiKey key;
+        auto entry = std::string(k.name.GetString()) + "=" + k.value.GetString();
+        if (auto s = parse_api_key(entry, field, key); !s) return s;
+        o.api_keys.push_back(std::move(key));
+      }
+      continue;
+    }
+    // Every other setting mirrors a flag: "listen" is --listen, "io_threads" --io-threads.
+    std::string flag = "--" + name;
+    for (auto& c : flag) c = c == '_' ? '-' : c;
+    std::string value;
+    if (v.IsString()) {
+      value = v.GetString();
+    } else if (v.IsUint64()) {
+      value = std::to_string(v.GetUint64());
+    } else {
+      return Error::invalid(field, "must be a string or a whole number");
+    }
+    auto status = apply_flag(flag, value, o);
+    if (!status) return Error::invalid(field, status.error().message);
+  }
+  return {};
+}
+
+Result<ChorusdOptions> parse_chorusd_options(int argc, const char* const* argv) {
+  ChorusdOptions options;
+  // The config file first, wherever --config appears, so that flags override it.
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) != "--config") continue;
+    std::string text;
+    if (auto s = read_file(argv[i + 1], text); !s) return s.error();
+    if (auto s = apply_config_json(text, options); !s) return s.error();
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      options.show_help = true;
+      continue;
+    }
+    if (flag == "--version") {
+      options.show_version = true;
+      continue;
+    }
+    if (i + 1 >= argc) return Error::invalid(std::string(flag), "needs a value");
+    std::string_view value = argv[++i];
+    if (flag == "--config") continue;
+    if (auto s = apply_flag(flag, value, options); !s) return s.error();
+  }
+  return options;
+}
+
+std::string chorusd_version() { return "chorusd 0.1.0"; }
+
+std::string chorusd_usage() {
+  return R"(Usage: chorusd [flags]
+
+Chorus call engine daemon: the REST API v1.0 over the engine, with simulated legs.
+
+  --config FILE               JSON settings (same names as the flags, with _ for -;
+                              "api_keys": {"KEY": "CUSTOMER_UUID"}); flags override it
+  --listen HOST:PORT          where to listen (default 127.0.0.1:8080; port 0 = any free)
+  --api-key KEY=CUSTOMER_UUID an API key and the customer it acts for (repeatable)
+  --log-level LEVEL           trace, debug, info, warn, error, off (default info)
+  --io-threads N              HTTP I/O threads (default: one per core)
+  --worker-threads N          engine (CAF) threads (default: one per core)
+  --max-destinations N        destinations per groupcall (default 1000)
+  --max-nesting-depth N       nested groupcall levels (default 4)
+  --retained-groupcalls N     ended groupcalls kept readable (default 100000)
+  --shutdown hangup|drain     on SIGTERM/SIGINT: hang up live calls, or wait for them
+  --shutdown-timeout-ms N     how long shutdown waits (default 10000)
+  --help, --version
+
+With no --api-key on a loopback address, chorusd creates a development key and
+prints it; on any other address it refuses to start without keys.
+)";
+}
+
+}  // namespace chorus

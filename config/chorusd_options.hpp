@@ -1,0 +1,49 @@
+#pragma once
+// chorusd's settings: built-in defaults, then a JSON config file (--config), then
+// command-line flags, each overriding the one before. Pure parsing: no sockets, no
+// files opened except the config file named on the command line.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/engine_options.hpp"
+#include "model/result.hpp"
+#include "model/uuid.hpp"
+
+namespace chorus {
+
+struct ApiKey {
+  std::string key;
+  Uuid customer_id;
+};
+
+enum class ShutdownMode { hangup, drain };
+
+struct ChorusdOptions {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::vector<ApiKey> api_keys;
+  std::string log_level = "info";   // trace, debug, info, warn, error, off
+  std::size_t io_threads = 0;       // 0 = one per core
+  ShutdownMode shutdown = ShutdownMode::hangup;
+  std::size_t shutdown_timeout_ms = 10000;
+  EngineOptions engine;
+
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// Parses argv (argv[0] is the program). Errors name the flag or config field.
+Result<ChorusdOptions> parse_chorusd_options(int argc, const char* const* argv);
+// Applies a JSON config document over `options`.
+Status apply_config_json(std::string_view json, ChorusdOptions& options);
+// "HOST:PORT", "[v6]:PORT"; port 0 asks the OS for a free one.
+Status parse_listen(std::string_view text, std::string& host, std::uint16_t& port);
+// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback(std::string_view host);
+
+std::string chorusd_usage();
+std::string chorusd_version();
+
+}  // namespace chorus

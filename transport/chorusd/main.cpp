@@ -1,0 +1,126 @@
+// chorusd: the Chorus call engine as a service. Thin by design: parse the options,
+// start the engine with the simulated leg driver, serve the REST API, and shut
+// down gracefully on SIGTERM/SIGINT.
+
+#include <cstdio>
+#include <future>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/engine.hpp"
+#include "config/chorusd_options.hpp"
+#include "transport/api_keys.hpp"
+#include "transport/http_metrics.hpp"
+#include "transport/http_server.hpp"
+#include "transport/rest_api.hpp"
+#include "transport/simulated_leg_driver.hpp"
+
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+
+std::string random_key() {
+  std::random_device seed;
+  std::mt19937_64 random(seed());
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string key = "dev-";
+  for (int i = 0; i < 32; ++i) key.push_back(hex[random() % 16]);
+  return key;
+}
+
+// No key on loopback: a development key, printed. Elsewhere: refuse to start.
+bool settle_keys(chorus::ChorusdOptions& options) {
+  if (!options.api_keys.empty()) return true;
+  if (!chorus::is_loopback(options.listen_host)) {
+    std::fprintf(stderr,
+                 "chorusd: refusing to listen on %s without an API key; pass --api-key "
+                 "KEY=CUSTOMER_UUID or listen on a loopback address\n",
+                 options.listen_host.c_str());
+    return false;
+  }
+  options.api_keys.push_back({random_key(), chorus::Uuid::generate()});
+  std::printf("development key: %s (customer %s)\n", options.api_keys[0].key.c_str(),
+              options.api_keys[0].customer_id.to_string().c_str());
+  return true;
+}
+
+tcp::endpoint endpoint_of(boost::asio::io_context& io, const chorus::ChorusdOptions& o) {
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(o.listen_host, std::to_string(o.listen_port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service);
+  return results.begin()->endpoint();
+}
+
+void drain_or_hang_up(chorus::Engine& engine, const chorus::ChorusdOptions& options) {
+  if (options.shutdown == chorus::ShutdownMode::drain) {
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_timeout_ms);
+    while (engine.stats().live_groupcalls > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  engine.stop();  // hangs up whatever is still live
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = chorus::parse_chorusd_options(argc, argv);
+  if (!parsed) {
+    std::fprintf(stderr, "chorusd: %s\n", parsed.error().message.c_str());
+    return 2;
+  }
+  auto options = std::move(parsed).value();
+  if (options.show_help) return std::printf("%s", chorus::chorusd_usage().c_str()), 0;
+  if (options.show_version) return std::printf("%s\n", chorus::chorusd_version().c_str()), 0;
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  if (!settle_keys(options)) return 2;
+
+  auto threads = options.io_threads ? options.io_threads
+                                    : std::max(1u, std::thread::hardware_concurrency());
+  options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
+  chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options.engine);
+  boost::asio::io_context io(static_cast<int>(threads));
+  chorus::HttpMetrics metrics;
+  chorus::RestApi api(engine, chorus::ApiKeys(options.api_keys), metrics);
+  std::unique_ptr<chorus::HttpServer> server;
+  try {
+    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chorusd: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
+                 options.listen_port, e.what());
+    return 2;
+  }
+  server->start();
+  auto bound = server->local_endpoint();
+  std::printf("chorusd listening on http://%s:%u (authenticate with \"Authorization: Bearer "
+              "<key>\", ?token=<key> or ?accesskey=<key>)\n",
+              bound.address().to_string().c_str(), bound.port());
+  std::fflush(stdout);
+  spdlog::info("chorusd {} listening on {}:{} with {} I/O threads", chorus::chorusd_version(),
+               bound.address().to_string(), bound.port(), threads);
+
+  std::promise<void> stop_requested;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (!ec) spdlog::info("signal {}: shutting down", signal);
+    stop_requested.set_value();
+  });
+  std::vector<std::thread> pool;
+  for (std::size_t i = 0; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+
+  stop_requested.get_future().wait();
+  server->stop();
+  drain_or_hang_up(engine, options);
+  io.stop();
+  for (auto& t : pool) t.join();
+  spdlog::info("chorusd stopped");
+  return 0;
+}

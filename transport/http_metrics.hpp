@@ -1,0 +1,35 @@
+#pragma once
+// What /metrics says about HTTP: requests by route and status code, and a latency
+// histogram, in Prometheus' text exposition format, beside the engine's own gauges
+// and counters.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "actors/engine.hpp"
+
+namespace chorus {
+
+class HttpMetrics {
+ public:
+  void record(const std::string& route, unsigned status, std::chrono::nanoseconds latency);
+  // The whole exposition: engine metrics, then HTTP metrics.
+  std::string render(const EngineStats& engine) const;
+
+ private:
+  static constexpr std::array<double, 12> bounds_seconds = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
+
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
+  std::array<std::uint64_t, bounds_seconds.size() + 1> latency_buckets_{};
+  double latency_sum_seconds_ = 0;
+  std::uint64_t latency_count_ = 0;
+};
+
+}  // namespace chorus

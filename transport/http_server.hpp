@@ -1,0 +1,59 @@
+#pragma once
+// The HTTP/1.1 server under chorusd: a listener that accepts on its own strand and
+// a session per connection, each on its own strand, with explicit timeouts (a
+// client that sends half a request and stalls is dropped without holding anyone
+// up), keep-alive, a body limit, and one request in flight per connection.
+// What a request means is the HttpHandler's business.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace chorus {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+// Sends the response for one request; callable once, from any thread.
+using HttpResponder = std::function<void(HttpResponse)>;
+
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  virtual void handle(HttpRequest request, HttpResponder respond) = 0;
+  // The answer when the request itself is unreadable (too large, malformed).
+  virtual HttpResponse refuse(boost::beast::http::status status, const std::string& message) = 0;
+};
+
+struct HttpLimits {
+  std::size_t body_bytes = 1024 * 1024;
+  std::chrono::seconds read_timeout{15};   // a request must arrive whole within this
+  std::chrono::seconds idle_timeout{60};   // keep-alive connections idle this long close
+  std::chrono::seconds write_timeout{15};
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
+             HttpHandler& handler, HttpLimits limits = {});
+  ~HttpServer();
+
+  // The bound address (with the real port when 0 was asked for).
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+  void start();
+  // Stops accepting; open sessions finish their request and close.
+  void stop();
+  std::size_t open_sessions() const noexcept { return sessions_->load(); }
+
+ private:
+  class Listener;
+  std::shared_ptr<Listener> listener_;
+  std::shared_ptr<std::atomic<std::size_t>> sessions_;
+};
+
+}  // namespace chorus

@@ -1,0 +1,346 @@
+#include "transport/rest_api.hpp"
+
+#include <charconv>
+#include <vector>
+
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "model/json.hpp"
+#include "transport/rest_json.hpp"
+
+namespace chorus {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr std::size_t max_page_size = 100;
+
+http::status status_of(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument: return http::status::bad_request;
+    case ErrorCode::not_found: return http::status::not_found;
+    case ErrorCode::conflict: return http::status::conflict;
+    case ErrorCode::limit_exceeded: return http::status::bad_request;
+    case ErrorCode::unavailable: return http::status::service_unavailable;
+  }
+  return http::status::internal_server_error;
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return parts;
+}
+
+bool is_json(std::string_view content_type) {
+  auto semicolon = content_type.find(';');
+  auto media = content_type.substr(0, semicolon);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  return media.size() == 16 && std::equal(media.begin(), media.end(), "application/json",
+                                          [](char a, char b) { return std::tolower(a) == b; });
+}
+
+}  // namespace
+
+// One request on its way through the router: what it asks, who asks, how to answer.
+struct RestApi::Exchange {
+  HttpRequest request;
+  HttpResponder respond;
+  std::chrono::steady_clock::time_point started;
+  std::string route;  // the matched pattern, for metrics: "/v1.0/groupcalls/{id}"
+  std::vector<std::string_view> path;
+  std::string_view query;
+  Uuid customer;
+  HttpMetrics* metrics = nullptr;
+
+  void send(http::status status, std::string body,
+            std::string_view content_type = "application/json") {
+    HttpResponse response{status, request.version()};
+    response.set(http::field::server, "chorusd");
+    response.set(http::field::content_type, content_type);
+    response.body() = std::move(body);
+    metrics->record(route.empty() ? "unmatched" : route, static_cast<unsigned>(status),
+                    std::chrono::steady_clock::now() - started);
+    respond(std::move(response));
+  }
+  void fail(http::status status, std::string_view code, std::string_view message) {
+    send(status, error_json(code, message));
+  }
+  void fail(const Error& error) {
+    fail(status_of(error.code), to_string(error.code), error.message);
+  }
+  template <class Resource>
+  void answer(const Result<Resource>& result) {
+    if (!result) return fail(result.error());
+    send(http::status::ok, to_json(*result));
+  }
+};
+
+RestApi::RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics)
+    : engine_(engine), keys_(std::move(keys)), metrics_(metrics) {}
+
+HttpResponse RestApi::refuse(http::status status, const std::string& message) {
+  HttpResponse response{status, 11};
+  response.set(http::field::server, "chorusd");
+  response.set(http::field::content_type, "application/json");
+  response.body() = error_json(status == http::status::payload_too_large ? "payload_too_large"
+                                                                          : "bad_request",
+                               message);
+  metrics_.record("unmatched", static_cast<unsigned>(status), std::chrono::nanoseconds(0));
+  return response;
+}
+
+void RestApi::handle(HttpRequest request, HttpResponder respond) {
+  auto x = std::make_shared<Exchange>();
+  x->started = std::chrono::steady_clock::now();
+  x->request = std::move(request);
+  x->respond = std::move(respond);
+  x->metrics = &metrics_;
+  std::string_view target(x->request.target().data(), x->request.target().size());
+  auto question = target.find('?');
+  x->query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  x->path = split_path(target.substr(0, question));
+  spdlog::debug("http {} {}", std::string(x->request.method_string()), std::string(target));
+  try {
+    dispatch(x);
+  } catch (const std::exception& e) {
+    spdlog::error("http {}: {}", std::string(target), e.what());
+    x->fail(http::status::internal_server_error, "internal", "internal error");
+  }
+}
+
+namespace {
+
+// What a path names: a collection ("/v1.0/calls"), an item ("/v1.0/calls/{id}") or
+// an action on an item ("/v1.0/calls/{id}/hangup").
+enum class Shape { collection, item, action };
+
+struct Route {
+  std::string_view resource;
+  Shape shape;
+  std::string_view allow;  // the methods it answers, for 405's Allow header
+};
+
+constexpr Route routes[] = {
+    {"groupcalls", Shape::collection, "GET, POST"},
+    {"groupcalls", Shape::item, "GET, DELETE"},
+    {"groupcalls", Shape::action, "POST"},
+    {"calls", Shape::collection, "GET"},
+    {"calls", Shape::item, "GET, DELETE"},
+    {"calls", Shape::action, "POST"},
+    {"agents", Shape::collection, "GET, POST"},
+    {"agents", Shape::item, "GET, PUT, DELETE"},
+    {"extensions", Shape::collection, "GET, POST"},
+    {"extensions", Shape::item, "GET, PUT, DELETE"},
+};
+
+const Route* find_route(const std::vector<std::string_view>& path) {
+  if (path.size() < 2 || path.size() > 4 || path[0] != "v1.0") return nullptr;
+  if (path.size() == 4 && path[3] != "hangup") return nullptr;
+  auto shape = path.size() == 2 ? Shape::collection : path.size() == 3 ? Shape::item : Shape::action;
+  for (auto& r : routes) {
+    if (r.resource == path[1] && r.shape == shape) return &r;
+  }
+  return nullptr;
+}
+
+std::string route_label(const Route& r) {
+  std::string label = "/v1.0/" + std::string(r.resource);
+  if (r.shape != Shape::collection) label += "/{id}";
+  if (r.shape == Shape::action) label += "/hangup";
+  return label;
+}
+
+bool allows(const Route& r, http::verb method) {
+  auto name = http::to_string(method);
+  auto allow = r.allow;
+  while (!allow.empty()) {
+    auto comma = allow.find(',');
+    auto m = allow.substr(0, comma);
+    if (m == std::string_view(name.data(), name.size())) return true;
+    if (comma == std::string_view::npos) break;
+    allow.remove_prefix(comma + 2);
+  }
+  return false;
+}
+
+struct Page {
+  std::size_t size = max_page_size;
+  std::optional<Timestamp> before;
+};
+
+Result<Page> page_of(std::string_view query) {
+  Page page;
+  if (auto size = query_parameter(query, "page_size")) {
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(size->data(), size->data() + size->size(), value);
+    if (ec != std::errc() || end != size->data() + size->size() || value < 1 ||
+        value > max_page_size) {
+      return Error::invalid("page_size", "must be a whole number from 1 to 100");
+    }
+    page.size = value;
+  }
+  if (auto token = query_parameter(query, "page_token"); token && !token->empty()) {
+    auto t = Timestamp::parse(*token);
+    if (!t) return Error::invalid("page_token", "must be a timestamp YYYY-MM-DD HH:MM:SS.ffffff");
+    page.before = *t;
+  }
+  return page;
+}
+
+}  // namespace
+
+void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
+  auto method = x->request.method();
+  auto& path = x->path;
+  if (path.size() == 1 && (path[0] == "health" || path[0] == "metrics")) {
+    x->route = "/" + std::string(path[0]);
+    if (method != http::verb::get) return method_not_allowed(x, "GET");
+    if (path[0] == "health") return x->send(http::status::ok, R"({"status":"ok"})");
+    return x->send(http::status::ok, metrics_.render(engine_.stats()),
+                   "text/plain; version=0.0.4; charset=utf-8");
+  }
+  auto* route = find_route(path);
+  if (!route) {
+    return x->fail(http::status::not_found, "not_found",
+                   "no such path: " + std::string(x->request.target()));
+  }
+  x->route = route_label(*route);
+  if (!allows(*route, method)) return method_not_allowed(x, route->allow);
+  auto authorization = x->request[http::field::authorization];
+  auto customer = keys_.customer_for(std::string_view(authorization.data(), authorization.size()),
+                                     x->query);
+  if (!customer) {
+    return x->fail(http::status::unauthorized, "unauthorized",
+                   "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
+  }
+  x->customer = *customer;
+  bool has_body = method == http::verb::post || method == http::verb::put;
+  if (has_body && route->shape != Shape::action) {
+    auto type = x->request[http::field::content_type];
+    if (!is_json(std::string_view(type.data(), type.size()))) {
+      return x->fail(http::status::unsupported_media_type, "unsupported_media_type",
+                     "Content-Type must be application/json");
+    }
+  }
+  std::optional<Uuid> id;
+  if (route->shape != Shape::collection) {
+    id = Uuid::parse(path[2]);
+    if (!id) return x->fail(Error::invalid("id", "must be a UUID"));
+  }
+  if (route->resource == "groupcalls") return groupcalls(x, static_cast<int>(route->shape), id);
+  if (route->resource == "calls") return calls(x, static_cast<int>(route->shape), id);
+  if (route->resource == "agents") return agents(x, id);
+  return extensions(x, id);
+}
+
+void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string_view allow) {
+  HttpResponse response{http::status::method_not_allowed, x->request.version()};
+  response.set(http::field::allow, allow);
+  response.set(http::field::server, "chorusd");
+  response.set(http::field::content_type, "application/json");
+  response.body() = error_json("method_not_allowed", std::string(x->request.method_string()) +
+                                                         " is not allowed here; allowed: " +
+                                                         std::string(allow));
+  x->metrics->record(x->route, 405, std::chrono::steady_clock::now() - x->started);
+  x->respond(std::move(response));
+}
+
+void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, int shape_value,
+                         std::optional<Uuid> id) {
+  auto shape = static_cast<Shape>(shape_value);
+  auto method = x->request.method();
+  if (shape == Shape::collection && method == http::verb::post) {
+    auto request = groupcall_request_from_json(x->request.body(), x->customer);
+    if (!request) return x->fail(request.error());
+    return x->answer(engine_.create_groupcall(*request));
+  }
+  if (shape == Shape::collection) {
+    auto page = page_of(x->query);
+    if (!page) return x->fail(page.error());
+    return x->send(http::status::ok,
+                   list_json(engine_.groupcalls(x->customer, page->size, page->before), page->size));
+  }
+  if (shape == Shape::item && method == http::verb::get) {
+    return x->answer(engine_.groupcall(x->customer, *id));
+  }
+  auto reply = [x](Result<Groupcall> result) { x->answer(result); };
+  if (shape == Shape::item) return engine_.delete_groupcall(x->customer, *id, reply);
+  engine_.hangup_groupcall(x->customer, *id, reply);
+}
+
+void RestApi::calls(const std::shared_ptr<Exchange>& x, int shape_value, std::optional<Uuid> id) {
+  auto shape = static_cast<Shape>(shape_value);
+  auto method = x->request.method();
+  if (shape == Shape::collection) {
+    auto page = page_of(x->query);
+    if (!page) return x->fail(page.error());
+    return x->send(http::status::ok,
+                   list_json(engine_.calls(x->customer, page->size, page->before), page->size));
+  }
+  if (shape == Shape::item && method == http::verb::get) {
+    return x->answer(engine_.call(x->customer, *id));
+  }
+  auto reply = [x](Result<chorus::Call> result) { x->answer(result); };
+  if (shape == Shape::item) return engine_.delete_call(x->customer, *id, reply);
+  engine_.hangup_call(x->customer, *id, reply);
+}
+
+void RestApi::agents(const std::shared_ptr<Exchange>& x, std::optional<Uuid> id) {
+  auto method = x->request.method();
+  if (!id) {
+    if (method == http::verb::get) return x->send(http::status::ok, list_json(engine_.agents(x->customer)));
+    auto agent = agent_from_request(x->request.body(), x->customer);
+    if (!agent) return x->fail(agent.error());
+    agent->id = Uuid();
+    return x->answer(engine_.put_agent(std::move(agent).value()));
+  }
+  if (method == http::verb::get) {
+    auto agent = engine_.agent(x->customer, *id);
+    if (!agent) return x->fail(Error::not_found("agent"));
+    return x->send(http::status::ok, to_json(*agent));
+  }
+  if (method == http::verb::delete_) return x->answer(engine_.remove_agent(x->customer, *id));
+  if (!engine_.agent(x->customer, *id)) return x->fail(Error::not_found("agent"));
+  auto agent = agent_from_request(x->request.body(), x->customer);
+  if (!agent) return x->fail(agent.error());
+  agent->id = *id;
+  x->answer(engine_.put_agent(std::move(agent).value()));
+}
+
+void RestApi::extensions(const std::shared_ptr<Exchange>& x, std::optional<Uuid> id) {
+  auto method = x->request.method();
+  if (!id) {
+    if (method == http::verb::get) {
+      return x->send(http::status::ok, list_json(engine_.extensions(x->customer)));
+    }
+    auto extension = extension_from_request(x->request.body(), x->customer);
+    if (!extension) return x->fail(extension.error());
+    extension->id = Uuid();
+    return x->answer(engine_.put_extension(std::move(extension).value()));
+  }
+  if (method == http::verb::get) {
+    auto extension = engine_.extension(x->customer, *id);
+    if (!extension) return x->fail(Error::not_found("extension"));
+    return x->send(http::status::ok, to_json(*extension));
+  }
+  if (method == http::verb::delete_) return x->answer(engine_.remove_extension(x->customer, *id));
+  if (!engine_.extension(x->customer, *id)) return x->fail(Error::not_found("extension"));
+  auto extension = extension_from_request(x->request.body(), x->customer);
+  if (!extension) return x->fail(extension.error());
+  extension->id = *id;
+  x->answer(engine_.put_extension(std::move(extension).value()));
+}
+
+}  // namespace chorus

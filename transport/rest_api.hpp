@@ -1,0 +1,41 @@
+#pragma once
+// The REST API v1.0 in VoIPbin's shapes, over the engine: groupcalls, calls,
+// agents, extensions, plus /health and /metrics. Every request is authenticated to
+// a customer, and every resource of another customer answers 404 exactly as a
+// missing one does. Bad input gets a 4xx with {"error","message"} and changes
+// nothing.
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "actors/engine.hpp"
+#include "transport/api_keys.hpp"
+#include "transport/http_metrics.hpp"
+#include "transport/http_server.hpp"
+
+namespace chorus {
+
+class RestApi final : public HttpHandler {
+ public:
+  RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics);
+
+  void handle(HttpRequest request, HttpResponder respond) override;
+  HttpResponse refuse(boost::beast::http::status status, const std::string& message) override;
+
+ private:
+  struct Exchange;
+  using ExchangePtr = std::shared_ptr<Exchange>;
+  void dispatch(const ExchangePtr& x);
+  void method_not_allowed(const ExchangePtr& x, std::string_view allow);
+  void groupcalls(const ExchangePtr& x, int shape, std::optional<Uuid> id);
+  void calls(const ExchangePtr& x, int shape, std::optional<Uuid> id);
+  void agents(const ExchangePtr& x, std::optional<Uuid> id);
+  void extensions(const ExchangePtr& x, std::optional<Uuid> id);
+
+  Engine& engine_;
+  ApiKeys keys_;
+  HttpMetrics& metrics_;
+};
+
+}  // namespace chorus

@@ -1,0 +1,142 @@
+#include "transport/rest_json.hpp"
+
+#include "model/json.hpp"
+#include "model/json_detail.hpp"
+
+namespace chorus {
+
+namespace jd = json_detail;
+
+namespace {
+
+template <class Body>
+Result<Body> read_object(std::string_view body, const jd::Path& root,
+                         Status (*read)(const rapidjson::Value&, const jd::Path&, Body&)) {
+  auto doc = jd::parse_document(body);
+  if (!doc) return doc.error();
+  Body out;
+  if (auto status = read(*doc, root, out); !status) return status.error();
+  return out;
+}
+
+Status require(const rapidjson::Value& doc, std::string_view name) {
+  auto member = doc.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
+  if (member == doc.MemberEnd()) return Error::invalid(std::string(name), "is required");
+  return {};
+}
+
+Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
+                              GroupcallRequest& out) {
+  jd::ObjectReader reader(doc, root);
+  if (!reader.status()) return reader.status();
+  if (auto s = require(doc, "source"); !s) return s;
+  if (auto s = require(doc, "destinations"); !s) return s;
+  reader.address("source", out.source)
+      .addresses("destinations", out.destinations)
+      .ring_method("ring_method", out.ring_method)
+      .answer_method("answer_method", out.answer_method)
+      .int32("ring_timeout", out.ring_timeout)
+      .int32("answer_timeout", out.answer_timeout)
+      .uuid("master_call_id", out.master_call_id)
+      .string("owner_type", out.owner_type)
+      .uuid("owner_id", out.owner_id);
+  if (!reader.status()) return reader.status();
+  if (out.destinations.empty()) return Error::invalid("destinations", "must not be empty");
+  if (out.source.target.empty()) return Error::invalid("source.target", "must not be empty");
+  if (out.ring_timeout <= 0) return Error::invalid("ring_timeout", "must be greater than 0");
+  if (out.answer_timeout < 0) return Error::invalid("answer_timeout", "must be 0 or more");
+  return {};
+}
+
+Status read_agent_request(const rapidjson::Value& doc, const jd::Path& root, Agent& out) {
+  jd::ObjectReader reader(doc, root);
+  if (!reader.status()) return reader.status();
+  if (auto s = require(doc, "addresses"); !s) return s;
+  reader.string("name", out.name)
+      .addresses("addresses", out.addresses)
+      .ring_method("ring_method", out.ring_method);
+  return reader.status();
+}
+
+Status read_extension_request(const rapidjson::Value& doc, const jd::Path& root,
+                              Extension& out) {
+  jd::ObjectReader reader(doc, root);
+  if (!reader.status()) return reader.status();
+  if (auto s = require(doc, "extension"); !s) return s;
+  reader.string("name", out.name)
+      .string("extension", out.extension)
+      .addresses("contacts", out.contacts);
+  return reader.status();
+}
+
+template <class Item>
+std::string write_list(const std::vector<Item>& items, const std::string* next_token) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "result");
+  w.StartArray();
+  for (auto& item : items) jd::write_value(w, item);
+  w.EndArray();
+  if (next_token) {
+    jd::write_key(w, "next_page_token");
+    jd::write_string(w, *next_token);
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+template <class Item>
+std::string paged_list(const std::vector<Item>& items, std::size_t page_size) {
+  // A full page may have more after it: its last tm_create is where the next starts.
+  std::string token =
+      items.size() == page_size && !items.empty() ? items.back().tm_create.to_string() : "";
+  return write_list(items, &token);
+}
+
+}  // namespace
+
+Result<GroupcallRequest> groupcall_request_from_json(std::string_view body,
+                                                     const Uuid& customer_id) {
+  auto request = read_object<GroupcallRequest>(body, jd::Path{}, read_groupcall_request);
+  if (request) request->customer_id = customer_id;
+  return request;
+}
+
+Result<Agent> agent_from_request(std::string_view body, const Uuid& customer_id) {
+  auto agent = read_object<Agent>(body, jd::Path{}, read_agent_request);
+  if (agent) agent->customer_id = customer_id;
+  return agent;
+}
+
+Result<Extension> extension_from_request(std::string_view body, const Uuid& customer_id) {
+  auto extension = read_object<Extension>(body, jd::Path{}, read_extension_request);
+  if (extension) extension->customer_id = customer_id;
+  return extension;
+}
+
+std::string list_json(const std::vector<Groupcall>& items, std::size_t page_size) {
+  return paged_list(items, page_size);
+}
+
+std::string list_json(const std::vector<Call>& items, std::size_t page_size) {
+  return paged_list(items, page_size);
+}
+
+std::string list_json(const std::vector<Agent>& items) { return write_list(items, nullptr); }
+
+std::string list_json(const std::vector<Extension>& items) { return write_list(items, nullptr); }
+
+std::string error_json(std::string_view code, std::string_view message) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "error");
+  jd::write_string(w, code);
+  jd::write_key(w, "message");
+  jd::write_string(w, message);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace chorus
