@@ -20,14 +20,14 @@ struct PreparedGroupcall;
 
 struct PreparedBranch {
   std::size_t destination_index = 0;
-  std::shared_ptr<const Call> call;             // a leg, or
-  std::shared_ptr<PreparedGroupcall> nested;    // a nested groupcall
+  std::shared_ptr<const Call> call;           // a leg, or
+  std::shared_ptr<PreparedGroupcall> nested;  // a nested groupcall
 };
 
 struct PreparedGroupcall {
   std::shared_ptr<const Groupcall> groupcall;  // with the initial branches' ids
   std::shared_ptr<const DialPlan> plan;
-  std::vector<PreparedBranch> initial;         // dialled at once: all (ring_all) or the first
+  std::vector<PreparedBranch> initial;  // dialled at once: all (ring_all) or the first
   std::shared_ptr<const std::string> alert_info;
 };
 
@@ -39,8 +39,8 @@ PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner,
 // Prepares a groupcall from `base` (id, customer, source, methods, timeouts set):
 // fills destinations and the ids of the branches dialled first, and registers
 // the whole tree.
-std::shared_ptr<PreparedGroupcall> prepare_groupcall(
-    EngineContext& engine, Groupcall base, std::shared_ptr<const DialPlan> plan,
-    std::shared_ptr<const std::string> alert_info);
+std::shared_ptr<PreparedGroupcall> prepare_groupcall(EngineContext& engine, Groupcall base,
+                                                     std::shared_ptr<const DialPlan> plan,
+                                                     std::shared_ptr<const std::string> alert_info);
 
 }  // namespace chorus

@@ -1,12 +1,12 @@
 #include "actors/call_leg.hpp"
 
+#include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/local_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/local_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/engine_context.hpp"
 #include "actors/state_change.hpp"
@@ -115,8 +115,7 @@ void on_report(LegSelf self, LegReport report) {
 }
 
 call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
-                                       std::shared_ptr<const Call> call,
-                                       groupcall_actor groupcall,
+                                       std::shared_ptr<const Call> call, groupcall_actor groupcall,
                                        std::shared_ptr<const std::string> alert_info) {
   auto& st = self->state;
   st.engine = engine;

@@ -19,8 +19,7 @@ struct EngineContext;
 // `call` is the leg's initial snapshot (status dialing), already in the registry.
 // Spawned by its groupcall (`parent`), so the launch stays on the parent's worker.
 call_leg_actor spawn_call_leg(EngineContext& engine, caf::local_actor* parent,
-                              std::shared_ptr<const Call> call,
-                              groupcall_actor groupcall,
+                              std::shared_ptr<const Call> call, groupcall_actor groupcall,
                               std::shared_ptr<const std::string> alert_info);
 
 // The hangup reason a leg ends with when the engine ends it for `cause`.

@@ -119,8 +119,8 @@ std::optional<Extension> Directory::find_extension(const Uuid& customer_id,
   std::shared_lock<std::shared_mutex> guard(mutex_);
   for (auto& [key, ext] : extensions_) {
     if (ext.customer_id != customer_id) continue;
-    bool by_target = !address.target.empty() &&
-                     ((id && *id == ext.id) || address.target == ext.extension);
+    bool by_target =
+        !address.target.empty() && ((id && *id == ext.id) || address.target == ext.extension);
     bool by_name = address.target.empty() && address.target_name == ext.extension;
     if (by_target || by_name) return ext;
   }

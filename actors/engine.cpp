@@ -95,7 +95,9 @@ Subscription& Subscription::operator=(Subscription&& other) noexcept {
   return *this;
 }
 
-Subscription::~Subscription() { cancel(); }
+Subscription::~Subscription() {
+  cancel();
+}
 
 void Subscription::cancel() {
   if (link_) link_->close();
@@ -105,7 +107,9 @@ void Subscription::cancel() {
 Engine::Engine(std::shared_ptr<LegDriver> driver, EngineOptions options)
     : core_(std::make_unique<EngineCore>(std::move(driver), options)) {}
 
-Engine::~Engine() { core_->stop(); }
+Engine::~Engine() {
+  core_->stop();
+}
 
 Result<Groupcall> Engine::create_groupcall(const GroupcallRequest& request) {
   return core_->create_groupcall(request);
@@ -172,10 +176,10 @@ void Engine::delete_groupcall(const Uuid& customer_id, const Uuid& id,
   auto found = owned(snapshot, customer_id, "groupcall");
   if (!found) return done(found.error());
   if (auto actor = engine.registry.groupcalls.actor(id)) {
-    return caf::anon_send(caf::actor_cast<groupcall_actor>(actor), delete_atom::value,
-                          GroupcallReply(answer_once<Groupcall>(
-                              std::move(done),
-                              [this, customer_id, id] { return groupcall(customer_id, id); })));
+    return caf::anon_send(
+        caf::actor_cast<groupcall_actor>(actor), delete_atom::value,
+        GroupcallReply(answer_once<Groupcall>(
+            std::move(done), [this, customer_id, id] { return groupcall(customer_id, id); })));
   }
   if (!is_final(snapshot->status)) {
     return done(Error::conflict("groupcall is starting; retry the delete"));
@@ -241,15 +245,17 @@ Result<Subscription> Engine::subscribe(const std::vector<std::string>& topics,
                                        EventCallback callback) {
   auto parsed = parse_topics(topics);
   if (!parsed) return parsed.error();
-  return Subscription(core_->open_subscription(std::move(parsed).value(), std::move(callback),
-                                               false));
+  return Subscription(
+      core_->open_subscription(std::move(parsed).value(), std::move(callback), false));
 }
 
 Subscription Engine::subscribe_all(EventCallback callback) {
   return Subscription(core_->open_subscription({}, std::move(callback), true));
 }
 
-void Engine::stop() { core_->stop(); }
+void Engine::stop() {
+  core_->stop();
+}
 
 EngineStats Engine::stats() const {
   auto& engine = core_->context();
@@ -272,6 +278,8 @@ EngineStats Engine::stats() const {
   return stats;
 }
 
-TimerService& Engine::timers() { return core_->context().timers; }
+TimerService& Engine::timers() {
+  return core_->context().timers;
+}
 
 }  // namespace chorus

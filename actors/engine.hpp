@@ -106,14 +106,12 @@ class Engine {
   // (hangingup while legs are still ending), or the error.
   void hangup_groupcall(const Uuid& customer_id, const Uuid& id,
                         std::function<void(Result<Groupcall>)> done);
-  void hangup_call(const Uuid& customer_id, const Uuid& id,
-                   std::function<void(Result<Call>)> done);
+  void hangup_call(const Uuid& customer_id, const Uuid& id, std::function<void(Result<Call>)> done);
   // Deletes: hangs up if live, then stamps tm_delete and drops the resource from
   // lists (GET by id still shows it). A groupcall publishes groupcall_deleted.
   void delete_groupcall(const Uuid& customer_id, const Uuid& id,
                         std::function<void(Result<Groupcall>)> done);
-  void delete_call(const Uuid& customer_id, const Uuid& id,
-                   std::function<void(Result<Call>)> done);
+  void delete_call(const Uuid& customer_id, const Uuid& id, std::function<void(Result<Call>)> done);
 
   // The directory nested groupcalls ring through. A zero id creates.
   Result<Agent> put_agent(Agent agent);

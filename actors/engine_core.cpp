@@ -2,13 +2,13 @@
 
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
 #include <caf/atom.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/branch.hpp"
 #include "actors/groupcall_actor.hpp"
@@ -77,7 +77,9 @@ EngineCore::EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& o
   run_pending();
 }
 
-EngineCore::~EngineCore() { stop(); }
+EngineCore::~EngineCore() {
+  stop();
+}
 
 void EngineCore::run_pending() {
   if (test_scheduler_) test_scheduler_->run();
@@ -102,8 +104,9 @@ Result<Groupcall> EngineCore::create_groupcall(const GroupcallRequest& request) 
   base.answer_method = request.answer_method;
   base.ring_timeout = request.ring_timeout;
   base.answer_timeout = request.answer_timeout;
-  auto alert_info =
-      request.alert_info.empty() ? nullptr : std::make_shared<const std::string>(request.alert_info);
+  auto alert_info = request.alert_info.empty()
+                        ? nullptr
+                        : std::make_shared<const std::string>(request.alert_info);
   auto prepared = prepare_groupcall(engine, std::move(base),
                                     std::make_shared<const DialPlan>(std::move(plan).value()),
                                     std::move(alert_info));
@@ -167,8 +170,7 @@ void EngineCore::stop() {
   auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
   if (!wait_until_idle(timeout)) {
     spdlog::warn("engine stop: {} groupcalls and {} calls still live after {} ms; forcing",
-                 engine.registry.groupcalls.live(), engine.registry.calls.live(),
-                 timeout.count());
+                 engine.registry.groupcalls.live(), engine.registry.calls.live(), timeout.count());
     for (auto& actor : engine.registry.calls.live_actors()) {
       caf::anon_send_exit(actor, caf::exit_reason::kill);
     }

@@ -4,18 +4,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/call_leg.hpp"
+#include "actors/deletion.hpp"
 #include "actors/engine_context.hpp"
 #include "actors/state_change.hpp"
-#include "actors/deletion.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
 #include "model/transitions.hpp"
@@ -74,8 +74,8 @@ struct GroupcallState {
       auto i = index.find(id);
       return i == index.end() ? nullptr : &branches[i->second];
     }
-    auto i = std::find_if(branches.begin(), branches.end(),
-                          [&](const Branch& b) { return b.id == id; });
+    auto i =
+        std::find_if(branches.begin(), branches.end(), [&](const Branch& b) { return b.id == id; });
     return i == branches.end() ? nullptr : &*i;
   }
   bool any_live() const { return live > 0; }
@@ -110,8 +110,7 @@ void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, std::int32_t sec
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
   timer.token = timers.schedule(std::chrono::seconds(seconds), [weak, kind, generation] {
     if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(weak)) {
-      worker_send(caf::actor_cast<groupcall_actor>(strong), timeout_atom::value, kind,
-                  generation);
+      worker_send(caf::actor_cast<groupcall_actor>(strong), timeout_atom::value, kind, generation);
     }
   });
 }
@@ -222,13 +221,13 @@ void dial_next(GroupcallSelf self) {
   auto prepared = prepare_branch(*st.engine, *st.groupcall, st.plan, next_index, st.alert_info);
   dial(self, prepared);
   commit_quietly(*st.engine, changed(self, [&](Groupcall& g) {
-                   g.dial_index = static_cast<std::int32_t>(next_index);
-                   if (prepared.call) {
-                     g.call_ids.push_back(prepared.call->id);
-                   } else {
-                     g.groupcall_ids.push_back(prepared.nested->groupcall->id);
-                   }
-                 }));
+    g.dial_index = static_cast<std::int32_t>(next_index);
+    if (prepared.call) {
+      g.call_ids.push_back(prepared.call->id);
+    } else {
+      g.groupcall_ids.push_back(prepared.nested->groupcall->id);
+    }
+  }));
 }
 
 void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
@@ -245,8 +244,8 @@ void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
     return dial_next(self);
   }
   if (!st.any_live()) return finish(self);
-  if (st.answered() && (id == st.groupcall->answer_call_id ||
-                        id == st.groupcall->answer_groupcall_id)) {
+  if (st.answered() &&
+      (id == st.groupcall->answer_call_id || id == st.groupcall->answer_groupcall_id)) {
     // The answered branch ended: the rest are already being cancelled.
     commit_quietly(*st.engine,
                    changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangingup; }));

@@ -4,7 +4,9 @@ namespace chorus {
 
 namespace {
 
-int highest_bit(std::uint64_t x) { return 63 - __builtin_clzll(x); }
+int highest_bit(std::uint64_t x) {
+  return 63 - __builtin_clzll(x);
+}
 
 }  // namespace
 

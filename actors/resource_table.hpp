@@ -58,8 +58,8 @@ class ResourceTable {
       if (i->second.snapshot->status != snapshot->status) {
         by_status_[static_cast<std::size_t>(i->second.snapshot->status)].fetch_sub(
             1, std::memory_order_relaxed);
-        by_status_[static_cast<std::size_t>(snapshot->status)].fetch_add(
-            1, std::memory_order_relaxed);
+        by_status_[static_cast<std::size_t>(snapshot->status)].fetch_add(1,
+                                                                         std::memory_order_relaxed);
       }
       i->second.snapshot = std::move(snapshot);
       if (final && !i->second.final) {
@@ -119,9 +119,10 @@ class ResourceTable {
       std::lock_guard<std::mutex> guard(shard.mutex);
       auto c = shard.by_customer.find(customer_id);
       if (c == shard.by_customer.end()) return {};
-      auto i = before ? c->second.upper_bound(Key{Timestamp::from_micros(before->micros() - 1),
-                                                   max_uuid()})
-                      : c->second.begin();
+      auto i =
+          before
+              ? c->second.upper_bound(Key{Timestamp::from_micros(before->micros() - 1), max_uuid()})
+              : c->second.begin();
       for (; i != c->second.end() && keys.size() < limit; ++i) keys.push_back(*i);
     }
     std::vector<Snapshot> result;

@@ -1,9 +1,9 @@
 #include "actors/subscriber.hpp"
 
+#include <spdlog/spdlog.h>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 namespace chorus {
 
@@ -30,6 +30,8 @@ subscriber_actor spawn_subscriber(caf::actor_system& system,
       std::move(callback));
 }
 
-void SubscriberSink::deliver(const EventPtr& event) { caf::anon_send(actor_, event); }
+void SubscriberSink::deliver(const EventPtr& event) {
+  caf::anon_send(actor_, event);
+}
 
 }  // namespace chorus

@@ -27,8 +27,7 @@ TimerWheel::Clock::time_point SupervisedTimers::now() const {
   return TimerWheel::Clock::time_point(clock_.now().time_since_epoch());
 }
 
-TimerService::Token SupervisedTimers::schedule(std::chrono::microseconds delay,
-                                               Callback callback) {
+TimerService::Token SupervisedTimers::schedule(std::chrono::microseconds delay, Callback callback) {
   // Spread timers over the shards; which shard holds a timer does not matter.
   auto index = next_shard_.fetch_add(1, std::memory_order_relaxed) % shards_.size();
   auto& shard = *shards_[index];

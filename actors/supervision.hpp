@@ -4,11 +4,11 @@
 // to its supervisor shard; a normal exit costs the supervisor nothing, so
 // supervision adds no message to the hot path.
 
+#include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scheduled_actor.hpp>
 #include <caf/send.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/engine_context.hpp"
 #include "actors/messages.hpp"

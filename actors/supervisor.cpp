@@ -1,16 +1,16 @@
 #include "actors/supervisor.hpp"
 
+#include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/engine_context.hpp"
-#include "model/transitions.hpp"
 #include "actors/state_change.hpp"
 #include "actors/worker_send.hpp"
+#include "model/transitions.hpp"
 
 namespace chorus {
 
@@ -36,8 +36,7 @@ void release_leg(const Uuid& id, F&& call_driver) {
   }
 }
 
-void tell_parent(EngineContext& engine, const Uuid& parent_id, ResourceKind kind,
-                 const Uuid& id) {
+void tell_parent(EngineContext& engine, const Uuid& parent_id, ResourceKind kind, const Uuid& id) {
   if (parent_id.is_zero()) return;
   if (auto parent = engine.registry.groupcalls.actor(parent_id)) {
     caf::anon_send(caf::actor_cast<groupcall_actor>(parent), ended_atom::value, kind, id,
@@ -110,9 +109,8 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
               }
             },
             [=](died_atom, ResourceKind kind, const Uuid& id, const caf::error& reason) {
-              spdlog::error("{} {}: its actor died ({}); finalising it as failed",
-                            to_string(kind), id.to_string(),
-                            self->system().render(reason));
+              spdlog::error("{} {}: its actor died ({}); finalising it as failed", to_string(kind),
+                            id.to_string(), self->system().render(reason));
               if (kind == ResourceKind::call) {
                 reap_call(*self->state.engine, id);
               } else {

@@ -93,8 +93,7 @@ bool TimerWheel::cancel(std::uint64_t handle) {
   return true;
 }
 
-void TimerWheel::expire_slot(std::size_t slot, std::int64_t up_to_tick,
-                             std::vector<Expired>& out) {
+void TimerWheel::expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out) {
   auto index = slots_[slot];
   while (index != none) {
     auto next = entries_[index].next;
@@ -119,8 +118,8 @@ void TimerWheel::advance(Clock::time_point now, std::vector<Expired>& out) {
     return;
   }
   // Past one revolution every slot is visited once.
-  auto span = std::min<std::int64_t>(target - current_tick_,
-                                     static_cast<std::int64_t>(slots_.size()));
+  auto span =
+      std::min<std::int64_t>(target - current_tick_, static_cast<std::int64_t>(slots_.size()));
   for (std::int64_t t = current_tick_ + 1; t <= current_tick_ + span; ++t) {
     expire_slot(static_cast<std::size_t>(t) % slots_.size(), target, out);
   }

@@ -41,7 +41,8 @@ void RecordingLegDriver::report(const Uuid& call_id, LegReport report) {
     auto leg = legs_.find(call_id);
     if (leg == legs_.end()) return;
     line = leg->second.line;
-    if (report == LegReport::answered) groupcalls_[leg->second.groupcall_id].answered = Clock::now();
+    if (report == LegReport::answered)
+      groupcalls_[leg->second.groupcall_id].answered = Clock::now();
   }
   line.report(report);
 }

@@ -9,12 +9,12 @@
 //
 // Bounded: it ends when every leg has timed out (or after ring_timeout + 120 s).
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
-#include <unistd.h>
 
 #include "actors/engine.hpp"
 #include "benchmarks/recording_leg_driver.hpp"

@@ -206,7 +206,9 @@ Result<ChorusdOptions> parse_chorusd_options(int argc, const char* const* argv) 
   return options;
 }
 
-std::string chorusd_version() { return "chorusd 0.1.0"; }
+std::string chorusd_version() {
+  return "chorusd 0.1.0";
+}
 
 std::string chorusd_usage() {
   return R"(Usage: chorusd [flags]

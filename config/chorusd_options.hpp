@@ -24,8 +24,8 @@ struct ChorusdOptions {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   std::vector<ApiKey> api_keys;
-  std::string log_level = "info";   // trace, debug, info, warn, error, off
-  std::size_t io_threads = 0;       // 0 = one per core
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+  std::size_t io_threads = 0;      // 0 = one per core
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
   EngineOptions engine;

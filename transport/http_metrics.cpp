@@ -32,13 +32,14 @@ std::string HttpMetrics::render(const EngineStats& e) const {
     out << "chorus_calls{status=\"" << to_string(s) << "\"} "
         << e.calls_by_status[static_cast<std::size_t>(s)] << "\n";
   }
-  out << "# HELP chorus_legs_dialled_total Legs dialled.\n# TYPE chorus_legs_dialled_total counter\n"
+  out << "# HELP chorus_legs_dialled_total Legs dialled.\n# TYPE chorus_legs_dialled_total "
+         "counter\n"
       << "chorus_legs_dialled_total " << e.legs_dialled << "\n";
   out << "# HELP chorus_legs_ended_total Legs ended, by hangup_reason.\n"
       << "# TYPE chorus_legs_ended_total counter\n";
   for (std::size_t r = 1; r < e.legs_ended_by_reason.size(); ++r) {
-    out << "chorus_legs_ended_total{hangup_reason=\""
-        << to_string(static_cast<HangupReason>(r)) << "\"} " << e.legs_ended_by_reason[r] << "\n";
+    out << "chorus_legs_ended_total{hangup_reason=\"" << to_string(static_cast<HangupReason>(r))
+        << "\"} " << e.legs_ended_by_reason[r] << "\n";
   }
   out << "# HELP chorus_events_published_total Events published to subscribers.\n"
       << "# TYPE chorus_events_published_total counter\n"

@@ -1,10 +1,10 @@
 #include "transport/http_server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 namespace chorus {
 
@@ -61,10 +61,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec == http::error::body_limit) {
-      return write(handler_.refuse(http::status::payload_too_large,
-                                   "the body exceeds " + std::to_string(limits_.body_bytes) +
-                                       " bytes"),
-                   false);
+      return write(
+          handler_.refuse(http::status::payload_too_large,
+                          "the body exceeds " + std::to_string(limits_.body_bytes) + " bytes"),
+          false);
     }
     spdlog::debug("http: unreadable request: {}", ec.message());
     write(handler_.refuse(http::status::bad_request, "malformed HTTP request: " + ec.message()),
@@ -78,9 +78,10 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     stream_.expires_never();  // the handler may answer later, e.g. after a hangup
     handler_.handle(std::move(request), [self, keep_alive](HttpResponse response) {
-      net::dispatch(self->stream_.get_executor(), [self, keep_alive, r = std::move(response)]() mutable {
-        self->write(std::move(r), keep_alive);
-      });
+      net::dispatch(self->stream_.get_executor(),
+                    [self, keep_alive, r = std::move(response)]() mutable {
+                      self->write(std::move(r), keep_alive);
+                    });
     });
   }
 
@@ -89,9 +90,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response.prepare_payload();
     response_ = std::make_unique<HttpResponse>(std::move(response));
     stream_.expires_after(limits_.write_timeout);
-    http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this(),
-                                                keep_alive));
+    http::async_write(
+        stream_, *response_,
+        beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -184,10 +185,16 @@ HttpServer::HttpServer(net::io_context& io, const tcp::endpoint& endpoint, HttpH
 
 HttpServer::~HttpServer() = default;
 
-tcp::endpoint HttpServer::local_endpoint() const { return listener_->local_endpoint(); }
+tcp::endpoint HttpServer::local_endpoint() const {
+  return listener_->local_endpoint();
+}
 
-void HttpServer::start() { listener_->start(); }
+void HttpServer::start() {
+  listener_->start();
+}
 
-void HttpServer::stop() { listener_->stop(); }
+void HttpServer::stop() {
+  listener_->stop();
+}
 
 }  // namespace chorus

@@ -32,8 +32,8 @@ class HttpHandler {
 
 struct HttpLimits {
   std::size_t body_bytes = 1024 * 1024;
-  std::chrono::seconds read_timeout{15};   // a request must arrive whole within this
-  std::chrono::seconds idle_timeout{60};   // keep-alive connections idle this long close
+  std::chrono::seconds read_timeout{15};  // a request must arrive whole within this
+  std::chrono::seconds idle_timeout{60};  // keep-alive connections idle this long close
   std::chrono::seconds write_timeout{15};
 };
 

@@ -11,24 +11,36 @@ namespace chorus {
 
 std::string_view to_string(LegReport report) {
   switch (report) {
-    case LegReport::ringing: return "ringing";
-    case LegReport::answered: return "answered";
-    case LegReport::busy: return "busy";
-    case LegReport::rejected: return "rejected";
-    case LegReport::failed: return "failed";
-    case LegReport::no_answer: return "no_answer";
-    case LegReport::remote_hangup: return "remote_hangup";
+    case LegReport::ringing:
+      return "ringing";
+    case LegReport::answered:
+      return "answered";
+    case LegReport::busy:
+      return "busy";
+    case LegReport::rejected:
+      return "rejected";
+    case LegReport::failed:
+      return "failed";
+    case LegReport::no_answer:
+      return "no_answer";
+    case LegReport::remote_hangup:
+      return "remote_hangup";
   }
   return "unknown";
 }
 
 std::string_view to_string(LegCause cause) {
   switch (cause) {
-    case LegCause::normal: return "normal";
-    case LegCause::answered_elsewhere: return "answered_elsewhere";
-    case LegCause::ring_timeout: return "ring_timeout";
-    case LegCause::answer_timeout: return "answer_timeout";
-    case LegCause::failed: return "failed";
+    case LegCause::normal:
+      return "normal";
+    case LegCause::answered_elsewhere:
+      return "answered_elsewhere";
+    case LegCause::ring_timeout:
+      return "ring_timeout";
+    case LegCause::answer_timeout:
+      return "answer_timeout";
+    case LegCause::failed:
+      return "failed";
   }
   return "unknown";
 }
@@ -39,7 +51,9 @@ LegLine::LegLine(caf::actor_control_block* leg) noexcept : leg_(leg) {
 
 LegLine::LegLine(const LegLine& other) noexcept : LegLine(other.leg_) {}
 
-LegLine::LegLine(LegLine&& other) noexcept : leg_(other.leg_) { other.leg_ = nullptr; }
+LegLine::LegLine(LegLine&& other) noexcept : leg_(other.leg_) {
+  other.leg_ = nullptr;
+}
 
 LegLine& LegLine::operator=(LegLine other) noexcept {
   std::swap(leg_, other.leg_);

@@ -68,9 +68,9 @@ class LegLine {
 };
 
 struct DialRequest {
-  const Call& call;          // the leg: id, source, destination, groupcall
+  const Call& call;             // the leg: id, source, destination, groupcall
   std::string_view alert_info;  // e.g. an Alert-Info header value; may be empty
-  LegLine line;              // where to report what happens
+  LegLine line;                 // where to report what happens
 };
 
 class LegDriver {

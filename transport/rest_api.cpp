@@ -3,8 +3,8 @@
 #include <charconv>
 #include <vector>
 
-#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/beast/http.hpp>
 
 #include "model/json.hpp"
 #include "transport/rest_json.hpp"
@@ -19,11 +19,16 @@ constexpr std::size_t max_page_size = 100;
 
 http::status status_of(ErrorCode code) {
   switch (code) {
-    case ErrorCode::invalid_argument: return http::status::bad_request;
-    case ErrorCode::not_found: return http::status::not_found;
-    case ErrorCode::conflict: return http::status::conflict;
-    case ErrorCode::limit_exceeded: return http::status::bad_request;
-    case ErrorCode::unavailable: return http::status::service_unavailable;
+    case ErrorCode::invalid_argument:
+      return http::status::bad_request;
+    case ErrorCode::not_found:
+      return http::status::not_found;
+    case ErrorCode::conflict:
+      return http::status::conflict;
+    case ErrorCode::limit_exceeded:
+      return http::status::bad_request;
+    case ErrorCode::unavailable:
+      return http::status::service_unavailable;
   }
   return http::status::internal_server_error;
 }
@@ -94,9 +99,8 @@ HttpResponse RestApi::refuse(http::status status, const std::string& message) {
   HttpResponse response{status, 11};
   response.set(http::field::server, "chorusd");
   response.set(http::field::content_type, "application/json");
-  response.body() = error_json(status == http::status::payload_too_large ? "payload_too_large"
-                                                                          : "bad_request",
-                               message);
+  response.body() = error_json(
+      status == http::status::payload_too_large ? "payload_too_large" : "bad_request", message);
   metrics_.record("unmatched", static_cast<unsigned>(status), std::chrono::nanoseconds(0));
   return response;
 }
@@ -133,22 +137,19 @@ struct Route {
 };
 
 constexpr Route routes[] = {
-    {"groupcalls", Shape::collection, "GET, POST"},
-    {"groupcalls", Shape::item, "GET, DELETE"},
-    {"groupcalls", Shape::action, "POST"},
-    {"calls", Shape::collection, "GET"},
-    {"calls", Shape::item, "GET, DELETE"},
-    {"calls", Shape::action, "POST"},
-    {"agents", Shape::collection, "GET, POST"},
-    {"agents", Shape::item, "GET, PUT, DELETE"},
-    {"extensions", Shape::collection, "GET, POST"},
-    {"extensions", Shape::item, "GET, PUT, DELETE"},
+    {"groupcalls", Shape::collection, "GET, POST"}, {"groupcalls", Shape::item, "GET, DELETE"},
+    {"groupcalls", Shape::action, "POST"},          {"calls", Shape::collection, "GET"},
+    {"calls", Shape::item, "GET, DELETE"},          {"calls", Shape::action, "POST"},
+    {"agents", Shape::collection, "GET, POST"},     {"agents", Shape::item, "GET, PUT, DELETE"},
+    {"extensions", Shape::collection, "GET, POST"}, {"extensions", Shape::item, "GET, PUT, DELETE"},
 };
 
 const Route* find_route(const std::vector<std::string_view>& path) {
   if (path.size() < 2 || path.size() > 4 || path[0] != "v1.0") return nullptr;
   if (path.size() == 4 && path[3] != "hangup") return nullptr;
-  auto shape = path.size() == 2 ? Shape::collection : path.size() == 3 ? Shape::item : Shape::action;
+  auto shape = path.size() == 2   ? Shape::collection
+               : path.size() == 3 ? Shape::item
+                                  : Shape::action;
   for (auto& r : routes) {
     if (r.resource == path[1] && r.shape == shape) return &r;
   }
@@ -219,8 +220,8 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   x->route = route_label(*route);
   if (!allows(*route, method)) return method_not_allowed(x, route->allow);
   auto authorization = x->request[http::field::authorization];
-  auto customer = keys_.customer_for(std::string_view(authorization.data(), authorization.size()),
-                                     x->query);
+  auto customer =
+      keys_.customer_for(std::string_view(authorization.data(), authorization.size()), x->query);
   if (!customer) {
     return x->fail(http::status::unauthorized, "unauthorized",
                    "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
@@ -250,9 +251,9 @@ void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string
   response.set(http::field::allow, allow);
   response.set(http::field::server, "chorusd");
   response.set(http::field::content_type, "application/json");
-  response.body() = error_json("method_not_allowed", std::string(x->request.method_string()) +
-                                                         " is not allowed here; allowed: " +
-                                                         std::string(allow));
+  response.body() =
+      error_json("method_not_allowed", std::string(x->request.method_string()) +
+                                           " is not allowed here; allowed: " + std::string(allow));
   x->metrics->record(x->route, 405, std::chrono::steady_clock::now() - x->started);
   x->respond(std::move(response));
 }
@@ -269,8 +270,9 @@ void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, int shape_value,
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
-    return x->send(http::status::ok,
-                   list_json(engine_.groupcalls(x->customer, page->size, page->before), page->size));
+    return x->send(
+        http::status::ok,
+        list_json(engine_.groupcalls(x->customer, page->size, page->before), page->size));
   }
   if (shape == Shape::item && method == http::verb::get) {
     return x->answer(engine_.groupcall(x->customer, *id));
@@ -300,7 +302,8 @@ void RestApi::calls(const std::shared_ptr<Exchange>& x, int shape_value, std::op
 void RestApi::agents(const std::shared_ptr<Exchange>& x, std::optional<Uuid> id) {
   auto method = x->request.method();
   if (!id) {
-    if (method == http::verb::get) return x->send(http::status::ok, list_json(engine_.agents(x->customer)));
+    if (method == http::verb::get)
+      return x->send(http::status::ok, list_json(engine_.agents(x->customer)));
     auto agent = agent_from_request(x->request.body(), x->customer);
     if (!agent) return x->fail(agent.error());
     agent->id = Uuid();

@@ -40,12 +40,9 @@ Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
       .uuid("master_call_id", out.master_call_id)
       .string("owner_type", out.owner_type)
       .uuid("owner_id", out.owner_id);
-  if (!reader.status()) return reader.status();
-  if (out.destinations.empty()) return Error::invalid("destinations", "must not be empty");
-  if (out.source.target.empty()) return Error::invalid("source.target", "must not be empty");
-  if (out.ring_timeout <= 0) return Error::invalid("ring_timeout", "must be greater than 0");
-  if (out.answer_timeout < 0) return Error::invalid("answer_timeout", "must be 0 or more");
-  return {};
+  // The rules on values (non-empty destinations, timeouts, limits) are the
+  // engine's: create_groupcall applies them for every caller.
+  return reader.status();
 }
 
 Status read_agent_request(const rapidjson::Value& doc, const jd::Path& root, Agent& out) {
@@ -58,8 +55,7 @@ Status read_agent_request(const rapidjson::Value& doc, const jd::Path& root, Age
   return reader.status();
 }
 
-Status read_extension_request(const rapidjson::Value& doc, const jd::Path& root,
-                              Extension& out) {
+Status read_extension_request(const rapidjson::Value& doc, const jd::Path& root, Extension& out) {
   jd::ObjectReader reader(doc, root);
   if (!reader.status()) return reader.status();
   if (auto s = require(doc, "extension"); !s) return s;
@@ -123,9 +119,13 @@ std::string list_json(const std::vector<Call>& items, std::size_t page_size) {
   return paged_list(items, page_size);
 }
 
-std::string list_json(const std::vector<Agent>& items) { return write_list(items, nullptr); }
+std::string list_json(const std::vector<Agent>& items) {
+  return write_list(items, nullptr);
+}
 
-std::string list_json(const std::vector<Extension>& items) { return write_list(items, nullptr); }
+std::string list_json(const std::vector<Extension>& items) {
+  return write_list(items, nullptr);
+}
 
 std::string error_json(std::string_view code, std::string_view message) {
   rapidjson::StringBuffer buffer;

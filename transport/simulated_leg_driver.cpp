@@ -27,7 +27,9 @@ std::optional<Step> step(const SimulatedScript& s, std::uint8_t i) {
 
 }  // namespace
 
-void SimulatedLegDriver::start(TimerService& timers) { timers_ = &timers; }
+void SimulatedLegDriver::start(TimerService& timers) {
+  timers_ = &timers;
+}
 
 void SimulatedLegDriver::stop() {
   for (auto& shard : shards_) {

@@ -15,8 +15,8 @@ struct OutcomeName {
 };
 
 constexpr OutcomeName outcomes[] = {
-    {"answer", LegReport::answered}, {"busy", LegReport::busy},
-    {"reject", LegReport::rejected}, {"fail", LegReport::failed},
+    {"answer", LegReport::answered},    {"busy", LegReport::busy},
+    {"reject", LegReport::rejected},    {"fail", LegReport::failed},
     {"noanswer", LegReport::no_answer},
 };
 
@@ -41,9 +41,9 @@ Result<SimulatedScript> parse_simulated_script(std::string_view target) {
     auto value = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
     auto field = [&] { return "destination.target;" + std::string(name); };
     auto is_outcome = [&](const OutcomeName& o) { return o.name == name; };
-    bool known = name == "ring" || name == "hangup" ||
-                 std::find_if(std::begin(outcomes), std::end(outcomes), is_outcome) !=
-                     std::end(outcomes);
+    bool known =
+        name == "ring" || name == "hangup" ||
+        std::find_if(std::begin(outcomes), std::end(outcomes), is_outcome) != std::end(outcomes);
     if (!known) continue;
     auto ms = parse_ms(value);
     if (!ms) return Error::invalid(field(), "must be a whole number of milliseconds");

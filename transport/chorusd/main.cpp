@@ -8,11 +8,11 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 
 #include "actors/engine.hpp"
 #include "config/chorusd_options.hpp"
@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   if (!settle_keys(options)) return 2;
 
-  auto threads = options.io_threads ? options.io_threads
-                                    : std::max(1u, std::thread::hardware_concurrency());
+  auto threads =
+      options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
   options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
   chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options.engine);
   boost::asio::io_context io(static_cast<int>(threads));
@@ -100,9 +100,10 @@ int main(int argc, char** argv) {
   }
   server->start();
   auto bound = server->local_endpoint();
-  std::printf("chorusd listening on http://%s:%u (authenticate with \"Authorization: Bearer "
-              "<key>\", ?token=<key> or ?accesskey=<key>)\n",
-              bound.address().to_string().c_str(), bound.port());
+  std::printf(
+      "chorusd listening on http://%s:%u (authenticate with \"Authorization: Bearer "
+      "<key>\", ?token=<key> or ?accesskey=<key>)\n",
+      bound.address().to_string().c_str(), bound.port());
   std::fflush(stdout);
   spdlog::info("chorusd {} listening on {}:{} with {} I/O threads", chorus::chorusd_version(),
                bound.address().to_string(), bound.port(), threads);
