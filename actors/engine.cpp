@@ -278,8 +278,8 @@ EngineStats Engine::stats() const {
   return stats;
 }
 
-TimerService& Engine::timers() {
-  return core_->context().timers;
-}
+TimerService& Engine::timers() { return core_->context().timers; }
+
+EventBus& Engine::event_bus() { return core_->context().bus; }
 
 }  // namespace chorus

@@ -31,6 +31,7 @@
 namespace chorus {
 
 class EngineCore;
+class EventBus;
 class SubscriptionLink;
 
 // What a caller asks for; the engine fills ids, status, timestamps.
@@ -135,6 +136,8 @@ class Engine {
 
   EngineStats stats() const;
   TimerService& timers();
+  // For gateways that manage subscriptions themselves (the WebSocket gateway).
+  EventBus& event_bus();
 
  private:
   friend class EngineProbe;  // tests: drives the deterministic scheduler

@@ -100,6 +100,25 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
     return set_count(value, flag, 100000000, true, o.engine.retained_groupcalls);
   }
   if (flag == "--shutdown") return set_shutdown(value, flag, o);
+  if (flag == "--ws-max-connections") {
+    return set_count(value, flag, 1000000, false, o.websocket.max_connections);
+  }
+  if (flag == "--ws-queue-events") {
+    return set_count(value, flag, 10000000, false, o.websocket.queue_events);
+  }
+  if (flag == "--ws-max-topics") return set_count(value, flag, 100000, false, o.websocket.max_topics);
+  if (flag == "--ws-full-timeout-ms") {
+    std::size_t ms = 0;
+    if (auto s = set_count(value, flag, 3600000, false, ms); !s) return s;
+    o.websocket.full_timeout = std::chrono::milliseconds(ms);
+    return {};
+  }
+  if (flag == "--ws-ping-interval-s") {
+    std::size_t s = 0;
+    if (auto status = set_count(value, flag, 3600, false, s); !status) return status;
+    o.websocket.ping_interval = std::chrono::seconds(s);
+    return {};
+  }
   if (flag == "--shutdown-timeout-ms") {
     return set_count(value, flag, 600000, false, o.shutdown_timeout_ms);
   }
@@ -225,6 +244,11 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --max-destinations N        destinations per groupcall (default 1000)
   --max-nesting-depth N       nested groupcall levels (default 4)
   --retained-groupcalls N     ended groupcalls kept readable (default 100000)
+  --ws-max-connections N      WebSocket connections at once (default 10000)
+  --ws-queue-events N         events queued per connection before the oldest drop (10000)
+  --ws-full-timeout-ms N      a connection full this long is closed with 1008 (10000)
+  --ws-ping-interval-s N      ping period; a peer silent for two is closed (30)
+  --ws-max-topics N           topics per connection (100)
   --shutdown hangup|drain     on SIGTERM/SIGINT: hang up live calls, or wait for them
   --shutdown-timeout-ms N     how long shutdown waits (default 10000)
   --help, --version

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/engine_options.hpp"
+#include "config/websocket_options.hpp"
 #include "model/result.hpp"
 #include "model/uuid.hpp"
 
@@ -29,6 +30,7 @@ struct ChorusdOptions {
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
   EngineOptions engine;
+  WsLimits websocket;
 
   bool show_help = false;
   bool show_version = false;

@@ -18,11 +18,12 @@ namespace {
 // One connection: read a request, hand it over, write the answer, repeat.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, HttpHandler& handler, const HttpLimits& limits,
-          std::shared_ptr<std::atomic<std::size_t>> sessions,
+  Session(tcp::socket&& socket, HttpHandler& handler, UpgradeHandler* upgrades,
+          const HttpLimits& limits, std::shared_ptr<std::atomic<std::size_t>> sessions,
           std::shared_ptr<std::atomic<bool>> stopping)
       : stream_(std::move(socket)),
         handler_(handler),
+        upgrades_(upgrades),
         limits_(limits),
         sessions_(std::move(sessions)),
         stopping_(std::move(stopping)) {
@@ -74,6 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     auto request = parser_->release();
+    if (upgrades_ && upgrades_->wants(request)) return upgrade(std::move(request));
     bool keep_alive = request.keep_alive() && !stopping_->load();
     auto self = shared_from_this();
     stream_.expires_never();  // the handler may answer later, e.g. after a hangup
@@ -83,6 +85,13 @@ class Session : public std::enable_shared_from_this<Session> {
                       self->write(std::move(r), keep_alive);
                     });
     });
+  }
+
+  // The connection leaves HTTP: refused with an answer, or handed over whole.
+  void upgrade(HttpRequest request) {
+    if (auto refusal = upgrades_->check(request)) return write(std::move(*refusal), false);
+    stream_.expires_never();
+    upgrades_->adopt(std::move(stream_), std::move(request));
   }
 
   void write(HttpResponse response, bool keep_alive) {
@@ -113,6 +122,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<HttpResponse> response_;
   HttpHandler& handler_;
+  UpgradeHandler* upgrades_;
   HttpLimits limits_;
   std::shared_ptr<std::atomic<std::size_t>> sessions_;
   std::shared_ptr<std::atomic<bool>> stopping_;
@@ -123,10 +133,12 @@ class Session : public std::enable_shared_from_this<Session> {
 class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Listener> {
  public:
   Listener(net::io_context& io, const tcp::endpoint& endpoint, HttpHandler& handler,
-           HttpLimits limits, std::shared_ptr<std::atomic<std::size_t>> sessions)
+           HttpLimits limits, UpgradeHandler* upgrades,
+           std::shared_ptr<std::atomic<std::size_t>> sessions)
       : io_(io),
         acceptor_(net::make_strand(io)),
         handler_(handler),
+        upgrades_(upgrades),
         limits_(limits),
         sessions_(std::move(sessions)) {
     acceptor_.open(endpoint.protocol());
@@ -161,7 +173,8 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), handler_, limits_, sessions_, stopping_)
+      std::make_shared<Session>(std::move(socket), handler_, upgrades_, limits_, sessions_,
+                                stopping_)
           ->start();
     } else {
       spdlog::warn("http: accept failed: {}", ec.message());
@@ -172,15 +185,16 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
   net::io_context& io_;
   tcp::acceptor acceptor_;
   HttpHandler& handler_;
+  UpgradeHandler* upgrades_;
   HttpLimits limits_;
   std::shared_ptr<std::atomic<std::size_t>> sessions_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 HttpServer::HttpServer(net::io_context& io, const tcp::endpoint& endpoint, HttpHandler& handler,
-                       HttpLimits limits)
+                       HttpLimits limits, UpgradeHandler* upgrades)
     : sessions_(std::make_shared<std::atomic<std::size_t>>(0)) {
-  listener_ = std::make_shared<Listener>(io, endpoint, handler, limits, sessions_);
+  listener_ = std::make_shared<Listener>(io, endpoint, handler, limits, upgrades, sessions_);
 }
 
 HttpServer::~HttpServer() = default;

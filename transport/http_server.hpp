@@ -9,6 +9,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -30,6 +33,16 @@ class HttpHandler {
   virtual HttpResponse refuse(boost::beast::http::status status, const std::string& message) = 0;
 };
 
+// Takes over connections whose request asks for an upgrade (the WebSocket gateway).
+class UpgradeHandler {
+ public:
+  virtual ~UpgradeHandler() = default;
+  virtual bool wants(const HttpRequest& request) const = 0;
+  // The refusal to answer instead of upgrading, or nullopt to go on.
+  virtual std::optional<HttpResponse> check(const HttpRequest& request) const = 0;
+  virtual void adopt(boost::beast::tcp_stream stream, HttpRequest request) = 0;
+};
+
 struct HttpLimits {
   std::size_t body_bytes = 1024 * 1024;
   std::chrono::seconds read_timeout{15};  // a request must arrive whole within this
@@ -40,7 +53,8 @@ struct HttpLimits {
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-             HttpHandler& handler, HttpLimits limits = {});
+             HttpHandler& handler, HttpLimits limits = {},
+             UpgradeHandler* upgrades = nullptr);
   ~HttpServer();
 
   // The bound address (with the real port when 0 was asked for).

@@ -21,6 +21,7 @@
 #include "transport/http_server.hpp"
 #include "transport/rest_api.hpp"
 #include "transport/simulated_leg_driver.hpp"
+#include "transport/ws_gateway.hpp"
 
 namespace {
 
@@ -89,10 +90,13 @@ int main(int argc, char** argv) {
   chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options.engine);
   boost::asio::io_context io(static_cast<int>(threads));
   chorus::HttpMetrics metrics;
-  chorus::RestApi api(engine, chorus::ApiKeys(options.api_keys), metrics);
+  chorus::ApiKeys keys(options.api_keys);
+  chorus::RestApi api(engine, keys, metrics);
+  chorus::WsGateway gateway(engine.event_bus(), keys, options.websocket);
   std::unique_ptr<chorus::HttpServer> server;
   try {
-    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api);
+    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api,
+                                                  chorus::HttpLimits{}, &gateway);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chorusd: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
                  options.listen_port, e.what());

@@ -1,0 +1,18 @@
+#pragma once
+// The WebSocket event gateway's limits and their defaults.
+
+#include <chrono>
+#include <cstddef>
+
+namespace chorus {
+
+struct WsLimits {
+  std::size_t max_connections = 10000;
+  std::size_t queue_events = 10000;               // outgoing events held per connection
+  std::chrono::milliseconds full_timeout{10000};  // full this long: closed with 1008
+  std::chrono::seconds ping_interval{30};         // a peer silent twice this long is closed
+  std::size_t max_message_bytes = 64 * 1024;      // inbound
+  std::size_t max_topics = 100;                   // per connection
+};
+
+}  // namespace chorus

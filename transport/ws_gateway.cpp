@@ -1,0 +1,78 @@
+#include "transport/ws_gateway.hpp"
+
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "transport/rest_json.hpp"
+#include "transport/ws_session.hpp"
+
+namespace chorus {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+HttpResponse refusal(const HttpRequest& request, http::status status, std::string_view code,
+                     std::string_view message) {
+  HttpResponse response{status, request.version()};
+  response.set(http::field::server, "chorusd");
+  response.set(http::field::content_type, "application/json");
+  response.body() = error_json(code, message);
+  return response;
+}
+
+std::string_view path_of(const HttpRequest& request) {
+  std::string_view target(request.target().data(), request.target().size());
+  return target.substr(0, target.find('?'));
+}
+
+std::string_view query_of(const HttpRequest& request) {
+  std::string_view target(request.target().data(), request.target().size());
+  auto question = target.find('?');
+  return question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+}
+
+std::optional<Uuid> customer_of(const ApiKeys& keys, const HttpRequest& request) {
+  auto authorization = request[http::field::authorization];
+  return keys.customer_for(std::string_view(authorization.data(), authorization.size()),
+                           query_of(request));
+}
+
+}  // namespace
+
+WsGateway::WsGateway(EventBus& bus, const ApiKeys& keys, WsLimits limits)
+    : bus_(bus),
+      keys_(keys),
+      limits_(limits),
+      connections_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+
+bool WsGateway::wants(const HttpRequest& request) const {
+  return boost::beast::websocket::is_upgrade(request);
+}
+
+std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
+  if (path_of(request) != "/v1.0/ws") {
+    return refusal(request, http::status::not_found, "not_found",
+                   "WebSocket upgrades are served at /v1.0/ws only");
+  }
+  if (!customer_of(keys_, request)) {
+    return refusal(request, http::status::unauthorized, "unauthorized",
+                   "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
+  }
+  if (connections_->load() >= limits_.max_connections) {
+    return refusal(request, http::status::service_unavailable, "limit_exceeded",
+                   "at most " + std::to_string(limits_.max_connections) +
+                       " WebSocket connections");
+  }
+  return std::nullopt;
+}
+
+void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request) {
+  auto customer = customer_of(keys_, request);
+  if (!customer) return;  // check() ran first; a key cannot vanish meanwhile
+  ++*connections_;
+  std::make_shared<WsSession>(std::move(stream), bus_, *customer, limits_, connections_)
+      ->start(std::move(request));
+}
+
+}  // namespace chorus

@@ -1,0 +1,42 @@
+#pragma once
+// The WebSocket event gateway: GET /v1.0/ws upgrades on chorusd's own port, after
+// the same key check as REST (401 before any upgrade). Each connection subscribes
+// to topics of its own customer and receives every matching event once, in order
+// per resource, with a per-connection seq. A slow consumer loses its oldest events
+// (and is told how many), never slows the engine or anyone else, and is closed
+// with 1008 if it stays full too long.
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "actors/event_bus.hpp"
+#include "config/websocket_options.hpp"
+#include "transport/api_keys.hpp"
+#include "transport/http_server.hpp"
+
+namespace chorus {
+
+class WsGateway final : public UpgradeHandler {
+ public:
+  WsGateway(EventBus& bus, const ApiKeys& keys, WsLimits limits = {});
+
+  // A WebSocket upgrade request, for any path (others are refused with 404).
+  bool wants(const HttpRequest& request) const override;
+  // The refusal to send instead of upgrading (401, 404, 503), or nullopt to go on.
+  std::optional<HttpResponse> check(const HttpRequest& request) const override;
+  // Takes over an accepted connection whose request passed check().
+  void adopt(boost::beast::tcp_stream stream, HttpRequest request) override;
+
+  std::size_t connections() const noexcept { return connections_->load(); }
+
+ private:
+  EventBus& bus_;
+  const ApiKeys& keys_;
+  WsLimits limits_;
+  std::shared_ptr<std::atomic<std::size_t>> connections_;
+};
+
+}  // namespace chorus

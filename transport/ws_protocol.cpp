@@ -1,0 +1,99 @@
+#include "transport/ws_protocol.hpp"
+
+#include "model/json_detail.hpp"
+
+namespace chorus {
+
+namespace jd = json_detail;
+
+namespace {
+
+std::string finish(rapidjson::StringBuffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Result<WsRequest> parse_ws_request(std::string_view text, const Uuid& customer_id) {
+  auto doc = jd::parse_document(text);
+  if (!doc) {
+    // The model names the whole document "body"; here it is the message.
+    auto rule = doc.error().message.substr(doc.error().message.find(": ") + 2);
+    return Error::invalid("message", rule);
+  }
+  if (!doc->IsObject()) return Error::invalid("message", "must be a JSON object");
+  auto type = doc->FindMember("type");
+  if (type == doc->MemberEnd() || !type->value.IsString()) {
+    return Error::invalid("type", "must be \"subscribe\" or \"unsubscribe\"");
+  }
+  WsRequest request;
+  std::string_view kind(type->value.GetString(), type->value.GetStringLength());
+  if (kind == "subscribe") {
+    request.kind = WsRequest::Kind::subscribe;
+  } else if (kind == "unsubscribe") {
+    request.kind = WsRequest::Kind::unsubscribe;
+  } else {
+    return Error::invalid("type", "unknown message type \"" + std::string(kind) +
+                                      "\"; must be \"subscribe\" or \"unsubscribe\"");
+  }
+  auto topics = doc->FindMember("topics");
+  if (topics == doc->MemberEnd() || !topics->value.IsArray() || topics->value.Empty()) {
+    return Error::invalid("topics", "must be a non-empty array of topics");
+  }
+  for (rapidjson::SizeType i = 0; i < topics->value.Size(); ++i) {
+    auto field = "topics[" + std::to_string(i) + "]";
+    auto& t = topics->value[i];
+    if (!t.IsString()) return Error::invalid(field, "must be a string");
+    std::string_view name(t.GetString(), t.GetStringLength());
+    auto topic = Topic::parse(name, field);
+    if (!topic) return topic.error();
+    if (topic->customer_id() != customer_id) {
+      return Error::invalid(field, "must be a topic of your own customer");
+    }
+    request.topics.push_back(std::move(topic).value());
+    request.names.emplace_back(name);
+  }
+  return request;
+}
+
+std::string ws_ack(const WsRequest& request) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "type");
+  jd::write_string(w, request.kind == WsRequest::Kind::subscribe ? "subscribed" : "unsubscribed");
+  jd::write_key(w, "topics");
+  w.StartArray();
+  for (auto& name : request.names) jd::write_string(w, name);
+  w.EndArray();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string ws_error(std::string_view code, std::string_view message) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "type");
+  jd::write_string(w, "error");
+  jd::write_key(w, "error");
+  jd::write_string(w, code);
+  jd::write_key(w, "message");
+  jd::write_string(w, message);
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string ws_event_prefix(std::string_view type, std::uint64_t seq) {
+  std::string prefix;
+  prefix.reserve(48);
+  prefix.append(R"({"type":")").append(type).append(R"(","seq":)");
+  prefix.append(std::to_string(seq)).append(R"(,"data":)");
+  return prefix;
+}
+
+std::string ws_events_dropped(std::uint64_t seq, std::uint64_t count) {
+  return ws_event_prefix("events_dropped", seq) + R"({"count":)" + std::to_string(count) + "}}";
+}
+
+}  // namespace chorus
