@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include "model/json.hpp"
+#include "transport/dashboard_page.hpp"
 #include "transport/rest_json.hpp"
 
 namespace chorus {
@@ -141,7 +142,10 @@ constexpr Route routes[] = {
     {"groupcalls", Shape::action, "POST"},          {"calls", Shape::collection, "GET"},
     {"calls", Shape::item, "GET, DELETE"},          {"calls", Shape::action, "POST"},
     {"agents", Shape::collection, "GET, POST"},     {"agents", Shape::item, "GET, PUT, DELETE"},
-    {"extensions", Shape::collection, "GET, POST"}, {"extensions", Shape::item, "GET, PUT, DELETE"},
+    {"extensions", Shape::collection, "GET, POST"},
+    {"extensions", Shape::item, "GET, PUT, DELETE"},
+    // Who the key acts for: {"id":"<customer uuid>"} (the dashboard needs it for topics).
+    {"customer", Shape::collection, "GET"},
 };
 
 const Route* find_route(const std::vector<std::string_view>& path) {
@@ -205,6 +209,11 @@ Result<Page> page_of(std::string_view query) {
 void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   auto method = x->request.method();
   auto& path = x->path;
+  if (path.empty()) {
+    x->route = "/";
+    if (method != http::verb::get) return method_not_allowed(x, "GET");
+    return x->send(http::status::ok, std::string(dashboard_page()), "text/html; charset=utf-8");
+  }
   if (path.size() == 1 && (path[0] == "health" || path[0] == "metrics")) {
     x->route = "/" + std::string(path[0]);
     if (method != http::verb::get) return method_not_allowed(x, "GET");
@@ -239,6 +248,9 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   if (route->shape != Shape::collection) {
     id = Uuid::parse(path[2]);
     if (!id) return x->fail(Error::invalid("id", "must be a UUID"));
+  }
+  if (route->resource == "customer") {
+    return x->send(http::status::ok, R"({"id":")" + x->customer.to_string() + R"("})");
   }
   if (route->resource == "groupcalls") return groupcalls(x, static_cast<int>(route->shape), id);
   if (route->resource == "calls") return calls(x, static_cast<int>(route->shape), id);
