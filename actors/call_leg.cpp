@@ -122,7 +122,6 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
   st.call = std::move(call);
   st.groupcall = std::move(groupcall);
   supervise(*engine, self, ResourceKind::call, st.call->id);
-  engine->registry.calls.attach(st.call->id, caf::actor_cast<caf::strong_actor_ptr>(self));
   announce(*engine, EventType::call_created, st.call);
   WorkerScope scope(self->context());
   engine->legs_dialled.fetch_add(1, std::memory_order_relaxed);

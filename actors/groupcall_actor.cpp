@@ -280,8 +280,6 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
   st.alert_info = prepared->alert_info;
   st.parent = std::move(parent);
   supervise(*engine, self, ResourceKind::groupcall, st.groupcall->id);
-  engine->registry.groupcalls.attach(st.groupcall->id,
-                                     caf::actor_cast<caf::strong_actor_ptr>(self));
   announce(*engine, EventType::groupcall_created, st.groupcall);
   if (st.groupcall->answer_timeout > 0) {
     arm(self, st.answer_timer, GroupcallTimer::answer, st.groupcall->answer_timeout);
