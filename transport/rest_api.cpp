@@ -125,30 +125,30 @@ void RestApi::handle(HttpRequest request, HttpResponder respond) {
   }
 }
 
-namespace {
-
-// What a path names: a collection ("/v1.0/calls"), an item ("/v1.0/calls/{id}") or
-// an action on an item ("/v1.0/calls/{id}/hangup").
-enum class Shape { collection, item, action };
-
-struct Route {
+struct RestApi::Route {
   std::string_view resource;
   Shape shape;
   std::string_view allow;  // the methods it answers, for 405's Allow header
 };
 
-constexpr Route routes[] = {
-    {"groupcalls", Shape::collection, "GET, POST"}, {"groupcalls", Shape::item, "GET, DELETE"},
-    {"groupcalls", Shape::action, "POST"},          {"calls", Shape::collection, "GET"},
-    {"calls", Shape::item, "GET, DELETE"},          {"calls", Shape::action, "POST"},
-    {"agents", Shape::collection, "GET, POST"},     {"agents", Shape::item, "GET, PUT, DELETE"},
-    {"extensions", Shape::collection, "GET, POST"},
-    {"extensions", Shape::item, "GET, PUT, DELETE"},
+// clang-format off
+constexpr RestApi::Route routes[] = {
+    {"groupcalls", RestApi::Shape::collection, "GET, POST"},
+    {"groupcalls", RestApi::Shape::item, "GET, DELETE"},
+    {"groupcalls", RestApi::Shape::action, "POST"},
+    {"calls", RestApi::Shape::collection, "GET"},
+    {"calls", RestApi::Shape::item, "GET, DELETE"},
+    {"calls", RestApi::Shape::action, "POST"},
+    {"agents", RestApi::Shape::collection, "GET, POST"},
+    {"agents", RestApi::Shape::item, "GET, PUT, DELETE"},
+    {"extensions", RestApi::Shape::collection, "GET, POST"},
+    {"extensions", RestApi::Shape::item, "GET, PUT, DELETE"},
     // Who the key acts for: {"id":"<customer uuid>"} (the dashboard needs it for topics).
-    {"customer", Shape::collection, "GET"},
+    {"customer", RestApi::Shape::collection, "GET"},
 };
+// clang-format on
 
-const Route* find_route(const std::vector<std::string_view>& path) {
+const RestApi::Route* RestApi::find_route(const std::vector<std::string_view>& path) {
   if (path.size() < 2 || path.size() > 4 || path[0] != "v1.0") return nullptr;
   if (path.size() == 4 && path[3] != "hangup") return nullptr;
   auto shape = path.size() == 2   ? Shape::collection
@@ -159,6 +159,11 @@ const Route* find_route(const std::vector<std::string_view>& path) {
   }
   return nullptr;
 }
+
+namespace {
+
+using Shape = RestApi::Shape;
+using Route = RestApi::Route;
 
 std::string route_label(const Route& r) {
   std::string label = "/v1.0/" + std::string(r.resource);
@@ -252,8 +257,8 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   if (route->resource == "customer") {
     return x->send(http::status::ok, R"({"id":")" + x->customer.to_string() + R"("})");
   }
-  if (route->resource == "groupcalls") return groupcalls(x, static_cast<int>(route->shape), id);
-  if (route->resource == "calls") return calls(x, static_cast<int>(route->shape), id);
+  if (route->resource == "groupcalls") return groupcalls(x, route->shape, id);
+  if (route->resource == "calls") return calls(x, route->shape, id);
   if (route->resource == "agents") return agents(x, id);
   return extensions(x, id);
 }
@@ -270,9 +275,7 @@ void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string
   x->respond(std::move(response));
 }
 
-void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, int shape_value,
-                         std::optional<Uuid> id) {
-  auto shape = static_cast<Shape>(shape_value);
+void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, Shape shape, std::optional<Uuid> id) {
   auto method = x->request.method();
   if (shape == Shape::collection && method == http::verb::post) {
     auto request = groupcall_request_from_json(x->request.body(), x->customer);
@@ -294,8 +297,7 @@ void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, int shape_value,
   engine_.hangup_groupcall(x->customer, *id, reply);
 }
 
-void RestApi::calls(const std::shared_ptr<Exchange>& x, int shape_value, std::optional<Uuid> id) {
-  auto shape = static_cast<Shape>(shape_value);
+void RestApi::calls(const std::shared_ptr<Exchange>& x, Shape shape, std::optional<Uuid> id) {
   auto method = x->request.method();
   if (shape == Shape::collection) {
     auto page = page_of(x->query);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "actors/engine.hpp"
 #include "transport/api_keys.hpp"
@@ -18,6 +19,11 @@ namespace chorus {
 
 class RestApi final : public HttpHandler {
  public:
+  // What a path names: a collection ("/v1.0/calls"), an item ("/v1.0/calls/{id}") or
+  // an action on an item ("/v1.0/calls/{id}/hangup").
+  enum class Shape { collection, item, action };
+  struct Route;
+
   RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics);
 
   void handle(HttpRequest request, HttpResponder respond) override;
@@ -26,10 +32,11 @@ class RestApi final : public HttpHandler {
  private:
   struct Exchange;
   using ExchangePtr = std::shared_ptr<Exchange>;
+  static const Route* find_route(const std::vector<std::string_view>& path);
   void dispatch(const ExchangePtr& x);
   void method_not_allowed(const ExchangePtr& x, std::string_view allow);
-  void groupcalls(const ExchangePtr& x, int shape, std::optional<Uuid> id);
-  void calls(const ExchangePtr& x, int shape, std::optional<Uuid> id);
+  void groupcalls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  void calls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void agents(const ExchangePtr& x, std::optional<Uuid> id);
   void extensions(const ExchangePtr& x, std::optional<Uuid> id);
 
