@@ -132,21 +132,21 @@ Status parse_listen(std::string_view text, std::string& host, std::uint16_t& por
   if (!text.empty() && text.front() == '[') {
     auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return Error::invalid("listen", "must be HOST:PORT or [IPv6]:PORT");
+      return Error::invalid("--listen", "must be HOST:PORT or [IPv6]:PORT");
     }
     host_part = text.substr(1, close - 1);
     port_part = text.substr(close + 2);
   } else {
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return Error::invalid("listen", "must be HOST:PORT or [IPv6]:PORT");
+      return Error::invalid("--listen", "must be HOST:PORT or [IPv6]:PORT");
     }
     host_part = text.substr(0, colon);
     port_part = text.substr(colon + 1);
   }
   unsigned value = 0;
   if (!parse_number(port_part, value) || value > 65535) {
-    return Error::invalid("listen", "port must be a number from 0 to 65535");
+    return Error::invalid("--listen", "port must be a number from 0 to 65535");
   }
   host = std::string(host_part);
   port = static_cast<std::uint16_t>(value);

@@ -14,6 +14,8 @@ Result<Body> read_object(std::string_view body, const jd::Path& root,
                          Status (*read)(const rapidjson::Value&, const jd::Path&, Body&)) {
   auto doc = jd::parse_document(body);
   if (!doc) return doc.error();
+  // The root has no field name of its own: name it "body", as the model's codecs do.
+  if (!doc->IsObject()) return Error::invalid("body", "must be a JSON object");
   Body out;
   if (auto status = read(*doc, root, out); !status) return status.error();
   return out;

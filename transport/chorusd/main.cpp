@@ -102,6 +102,14 @@ int main(int argc, char** argv) {
                  options.listen_port, e.what());
     return 2;
   }
+  // Signals are caught before the listening line goes out: whoever starts chorusd
+  // may stop it as soon as it has read that line.
+  std::promise<void> stop_requested;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (!ec) spdlog::info("signal {}: shutting down", signal);
+    stop_requested.set_value();
+  });
   server->start();
   auto bound = server->local_endpoint();
   std::printf(
@@ -112,12 +120,6 @@ int main(int argc, char** argv) {
   spdlog::info("chorusd {} listening on {}:{} with {} I/O threads", chorus::chorusd_version(),
                bound.address().to_string(), bound.port(), threads);
 
-  std::promise<void> stop_requested;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (!ec) spdlog::info("signal {}: shutting down", signal);
-    stop_requested.set_value();
-  });
   std::vector<std::thread> pool;
   for (std::size_t i = 0; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
 
