@@ -106,7 +106,8 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
   if (flag == "--ws-queue-events") {
     return set_count(value, flag, 10000000, false, o.websocket.queue_events);
   }
-  if (flag == "--ws-max-topics") return set_count(value, flag, 100000, false, o.websocket.max_topics);
+  if (flag == "--ws-max-topics")
+    return set_count(value, flag, 100000, false, o.websocket.max_topics);
   if (flag == "--ws-full-timeout-ms") {
     std::size_t ms = 0;
     if (auto s = set_count(value, flag, 3600000, false, ms); !s) return s;
@@ -243,7 +244,7 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --worker-threads N          engine (CAF) threads (default: one per core)
   --max-destinations N        destinations per groupcall (default 1000)
   --max-nesting-depth N       nested groupcall levels (default 4)
-  --retained-groupcalls N     ended groupcalls kept readable (default 100000)
+  --retained-groupcalls N     ended groupcalls kept readable (default 20000)
   --ws-max-connections N      WebSocket connections at once (default 10000)
   --ws-queue-events N         events queued per connection before the oldest drop (10000)
   --ws-full-timeout-ms N      a connection full this long is closed with 1008 (10000)

@@ -16,8 +16,8 @@ struct EngineOptions {
   // Levels of nested groupcalls below the top one.
   int max_nesting_depth = 4;
   // Ended top-level groupcalls (with their calls) kept readable in memory; the
-  // oldest are forgotten past this.
-  std::size_t retained_groupcalls = 100000;
+  // oldest are forgotten past this. History beyond it is the durable store's job.
+  std::size_t retained_groupcalls = 20000;
   // How long stop() waits for live calls to hang up before forcing them down.
   std::size_t stop_timeout_ms = 5000;
   // Runs every actor on the caller's thread under CAF's deterministic test

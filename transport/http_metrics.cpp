@@ -7,7 +7,7 @@
 
 namespace chorus {
 
-void HttpMetrics::record(const std::string& route, unsigned status,
+void HttpMetrics::record(std::string_view route, unsigned status,
                          std::chrono::nanoseconds latency) {
   auto seconds = std::chrono::duration<double>(latency).count();
   std::size_t bucket = 0;

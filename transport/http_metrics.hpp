@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "actors/engine.hpp"
@@ -17,7 +18,8 @@ namespace chorus {
 
 class HttpMetrics {
  public:
-  void record(const std::string& route, unsigned status, std::chrono::nanoseconds latency);
+  // `route` must name static storage (the route table's labels).
+  void record(std::string_view route, unsigned status, std::chrono::nanoseconds latency);
   // The whole exposition: engine metrics, then HTTP metrics.
   std::string render(const EngineStats& engine) const;
 
@@ -26,7 +28,7 @@ class HttpMetrics {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
 
   mutable std::mutex mutex_;
-  std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;
+  std::map<std::pair<std::string_view, unsigned>, std::uint64_t> requests_;
   std::array<std::uint64_t, bounds_seconds.size() + 1> latency_buckets_{};
   double latency_sum_seconds_ = 0;
   std::uint64_t latency_count_ = 0;

@@ -64,7 +64,7 @@ struct RestApi::Exchange {
   HttpRequest request;
   HttpResponder respond;
   std::chrono::steady_clock::time_point started;
-  std::string route;  // the matched pattern, for metrics: "/v1.0/groupcalls/{id}"
+  std::string_view route;  // the matched pattern, for metrics: "/v1.0/groupcalls/{id}"
   std::vector<std::string_view> path;
   std::string_view query;
   Uuid customer;
@@ -129,22 +129,23 @@ struct RestApi::Route {
   std::string_view resource;
   Shape shape;
   std::string_view allow;  // the methods it answers, for 405's Allow header
+  std::string_view label;  // the route in metrics
 };
 
 // clang-format off
 constexpr RestApi::Route routes[] = {
-    {"groupcalls", RestApi::Shape::collection, "GET, POST"},
-    {"groupcalls", RestApi::Shape::item, "GET, DELETE"},
-    {"groupcalls", RestApi::Shape::action, "POST"},
-    {"calls", RestApi::Shape::collection, "GET"},
-    {"calls", RestApi::Shape::item, "GET, DELETE"},
-    {"calls", RestApi::Shape::action, "POST"},
-    {"agents", RestApi::Shape::collection, "GET, POST"},
-    {"agents", RestApi::Shape::item, "GET, PUT, DELETE"},
-    {"extensions", RestApi::Shape::collection, "GET, POST"},
-    {"extensions", RestApi::Shape::item, "GET, PUT, DELETE"},
+    {"groupcalls", RestApi::Shape::collection, "GET, POST", "/v1.0/groupcalls"},
+    {"groupcalls", RestApi::Shape::item, "GET, DELETE", "/v1.0/groupcalls/{id}"},
+    {"groupcalls", RestApi::Shape::action, "POST", "/v1.0/groupcalls/{id}/hangup"},
+    {"calls", RestApi::Shape::collection, "GET", "/v1.0/calls"},
+    {"calls", RestApi::Shape::item, "GET, DELETE", "/v1.0/calls/{id}"},
+    {"calls", RestApi::Shape::action, "POST", "/v1.0/calls/{id}/hangup"},
+    {"agents", RestApi::Shape::collection, "GET, POST", "/v1.0/agents"},
+    {"agents", RestApi::Shape::item, "GET, PUT, DELETE", "/v1.0/agents/{id}"},
+    {"extensions", RestApi::Shape::collection, "GET, POST", "/v1.0/extensions"},
+    {"extensions", RestApi::Shape::item, "GET, PUT, DELETE", "/v1.0/extensions/{id}"},
     // Who the key acts for: {"id":"<customer uuid>"} (the dashboard needs it for topics).
-    {"customer", RestApi::Shape::collection, "GET"},
+    {"customer", RestApi::Shape::collection, "GET", "/v1.0/customer"},
 };
 // clang-format on
 
@@ -164,13 +165,6 @@ namespace {
 
 using Shape = RestApi::Shape;
 using Route = RestApi::Route;
-
-std::string route_label(const Route& r) {
-  std::string label = "/v1.0/" + std::string(r.resource);
-  if (r.shape != Shape::collection) label += "/{id}";
-  if (r.shape == Shape::action) label += "/hangup";
-  return label;
-}
 
 bool allows(const Route& r, http::verb method) {
   auto name = http::to_string(method);
@@ -220,7 +214,7 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
     return x->send(http::status::ok, std::string(dashboard_page()), "text/html; charset=utf-8");
   }
   if (path.size() == 1 && (path[0] == "health" || path[0] == "metrics")) {
-    x->route = "/" + std::string(path[0]);
+    x->route = path[0] == "health" ? "/health" : "/metrics";
     if (method != http::verb::get) return method_not_allowed(x, "GET");
     if (path[0] == "health") return x->send(http::status::ok, R"({"status":"ok"})");
     return x->send(http::status::ok, metrics_.render(engine_.stats()),
@@ -231,7 +225,7 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
     return x->fail(http::status::not_found, "not_found",
                    "no such path: " + std::string(x->request.target()));
   }
-  x->route = route_label(*route);
+  x->route = route->label;
   if (!allows(*route, method)) return method_not_allowed(x, route->allow);
   auto authorization = x->request[http::field::authorization];
   auto customer =
