@@ -34,6 +34,7 @@ std::string_view dashboard_page() {
   .s-hangup { background: #757575; border-color: #757575; }
   .s-dialing { background: #1565c0; border-color: #1565c0; }
   .s-ringing { background: #6a1b9a; border-color: #6a1b9a; }
+  article.groupcall { background: #fff; }  /* a card takes only its border from .s-* */
   .winner { font-weight: 700; color: #2e7d32; }
 </style>
 </head>

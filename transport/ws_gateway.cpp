@@ -59,18 +59,26 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
     return refusal(request, http::status::unauthorized, "unauthorized",
                    "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
   }
-  if (connections_->load() >= limits_.max_connections) {
-    return refusal(request, http::status::service_unavailable, "limit_exceeded",
-                   "at most " + std::to_string(limits_.max_connections) +
-                       " WebSocket connections");
-  }
+  // The slot is taken here, not in adopt(): two upgrades checked at once must not
+  // both get the last one. adopt() always follows a check that passed.
+  auto count = connections_->load();
+  do {
+    if (count >= limits_.max_connections) {
+      return refusal(request, http::status::service_unavailable, "limit_exceeded",
+                     "at most " + std::to_string(limits_.max_connections) +
+                         " WebSocket connections");
+    }
+  } while (!connections_->compare_exchange_weak(count, count + 1));
   return std::nullopt;
 }
 
 void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request) {
   auto customer = customer_of(keys_, request);
-  if (!customer) return;  // check() ran first; a key cannot vanish meanwhile
-  ++*connections_;
+  if (!customer) {  // check() ran first; a key cannot vanish meanwhile
+    --*connections_;
+    return;
+  }
+  // The session holds the slot check() took, and frees it when it ends.
   std::make_shared<WsSession>(std::move(stream), bus_, *customer, limits_, connections_)
       ->start(std::move(request));
 }

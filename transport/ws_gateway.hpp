@@ -25,7 +25,8 @@ class WsGateway final : public UpgradeHandler {
 
   // A WebSocket upgrade request, for any path (others are refused with 404).
   bool wants(const HttpRequest& request) const override;
-  // The refusal to send instead of upgrading (401, 404, 503), or nullopt to go on.
+  // The refusal to send instead of upgrading (401, 404, 503), or nullopt to go on
+  // (having taken a connection slot, which adopt() hands to the session).
   std::optional<HttpResponse> check(const HttpRequest& request) const override;
   // Takes over an accepted connection whose request passed check().
   void adopt(boost::beast::tcp_stream stream, HttpRequest request) override;

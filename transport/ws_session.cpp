@@ -1,5 +1,6 @@
 #include "transport/ws_session.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <boost/asio/buffer.hpp>
@@ -39,7 +40,12 @@ WsSession::WsSession(beast::tcp_stream stream, EventBus& bus, const Uuid& custom
       connections_(std::move(connections)) {}
 
 WsSession::~WsSession() {
-  if (subscription_) bus_.close(subscription_);
+  // The last owner may be an engine thread inside EventBus::publish (its Sink had
+  // just locked this session), which holds the bus's lock: closing the
+  // subscription right here would deadlock. The I/O executor closes it instead.
+  if (subscription_) {
+    net::post(ws_.get_executor(), [bus = &bus_, id = subscription_] { bus->close(id); });
+  }
   --*connections_;
 }
 
@@ -85,16 +91,27 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 void WsSession::on_message(std::string_view text) {
   auto request = parse_ws_request(text, customer_id_);
   if (!request) return reply(ws_error(to_string(request.error().code), request.error().message));
+  auto held = [this](const Topic& t) {
+    return std::find(topics_.begin(), topics_.end(), t) != topics_.end();
+  };
   if (request->kind == WsRequest::Kind::subscribe) {
-    if (topics_ + request->topics.size() > limits_.max_topics) {
+    // The limit counts distinct topics held: one already held adds nothing.
+    std::vector<Topic> added;
+    for (auto& t : request->topics) {
+      if (!held(t) && std::find(added.begin(), added.end(), t) == added.end()) added.push_back(t);
+    }
+    if (topics_.size() + added.size() > limits_.max_topics) {
       return reply(ws_error("limit_exceeded", "topics: at most " +
                                                   std::to_string(limits_.max_topics) +
                                                   " topics per connection"));
     }
-    topics_ += request->topics.size();
+    topics_.insert(topics_.end(), added.begin(), added.end());
     bus_.add_topics(subscription_, request->topics);
   } else {
-    topics_ -= std::min(topics_, request->topics.size());
+    // Only topics actually held free room; others never counted.
+    for (auto& t : request->topics) {
+      topics_.erase(std::remove(topics_.begin(), topics_.end(), t), topics_.end());
+    }
     bus_.remove_topics(subscription_, request->topics);
   }
   reply(ws_ack(*request));

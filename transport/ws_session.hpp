@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -54,7 +55,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::shared_ptr<std::atomic<std::size_t>> connections_;
   std::shared_ptr<Sink> sink_;
   EventBus::SubscriptionId subscription_ = 0;
-  std::size_t topics_ = 0;
+  std::vector<Topic> topics_;  // held, each once (strand only)
 
   // Shared with deliver(), under mutex_.
   std::mutex mutex_;
