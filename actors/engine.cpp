@@ -253,6 +253,8 @@ Subscription Engine::subscribe_all(EventCallback callback) {
   return Subscription(core_->open_subscription({}, std::move(callback), true));
 }
 
+void Engine::close_intake() { core_->close_intake(); }
+
 void Engine::stop() {
   core_->stop();
 }

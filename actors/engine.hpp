@@ -130,6 +130,10 @@ class Engine {
   // Every customer's events (billing, logging): not for customer-facing use.
   Subscription subscribe_all(EventCallback callback);
 
+  // Refuses new groupcalls from now on (unavailable), leaving live ones to end:
+  // the first step of a drain.
+  void close_intake();
+
   // Hangs up every live groupcall, waits up to stop_timeout_ms for the legs to
   // end (then forces them down), and stops every actor. Idempotent.
   void stop();

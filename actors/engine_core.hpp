@@ -39,6 +39,7 @@ class EngineCore {
   EngineContext& context() { return *context_; }
   caf::actor_system& system() { return *system_; }
   bool stopping() const { return stopping_.load(); }
+  void close_intake() { stopping_ = true; }
 
   Result<Groupcall> create_groupcall(const GroupcallRequest& request);
   std::shared_ptr<SubscriptionLink> open_subscription(std::vector<Topic> topics,

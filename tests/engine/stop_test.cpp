@@ -88,5 +88,19 @@ TEST(Stop, RightAfterCreateCancelsRatherThanFails) {
   }
 }
 
+TEST(Stop, ClosedIntakeRefusesNewGroupcallsAndLetsLiveOnesEnd) {
+  SimulatedHarness h;
+  auto live = h.create(h.request({endpoint("a@sim;answer=10;hangup=50")}));
+  h.engine.close_intake();
+  auto refused = h.engine.create_groupcall(h.request({endpoint("b@sim")}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::unavailable);
+  h.advance_ms(100);
+  // The live groupcall ran its course: answered, then the callee hung up.
+  EXPECT_EQ(h.groupcall(live.id).status, GroupcallStatus::hangup);
+  EXPECT_EQ(h.call(live.call_ids[0]).hangup_reason, HangupReason::normal);
+  EXPECT_EQ(h.engine.stats().legs_dialled, 1u);
+}
+
 }  // namespace
 }  // namespace chorus::test

@@ -60,6 +60,7 @@ tcp::endpoint endpoint_of(boost::asio::io_context& io, const chorus::ChorusdOpti
 }
 
 void drain_or_hang_up(chorus::Engine& engine, const chorus::ChorusdOptions& options) {
+  engine.close_intake();  // a client still connected cannot prolong the drain
   if (options.shutdown == chorus::ShutdownMode::drain) {
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_timeout_ms);
