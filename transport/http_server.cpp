@@ -91,7 +91,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void upgrade(HttpRequest request) {
     if (auto refusal = upgrades_->check(request)) return write(std::move(*refusal), false);
     stream_.expires_never();
-    upgrades_->adopt(std::move(stream_), std::move(request));
+    auto rest = buffer_.cdata();  // what the client sent after the request, if anything
+    upgrades_->adopt(std::move(stream_), std::move(request),
+                     std::string_view(static_cast<const char*>(rest.data()), rest.size()));
   }
 
   void write(HttpResponse response, bool keep_alive) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include <boost/beast/core/tcp_stream.hpp>
 
@@ -40,7 +41,9 @@ class UpgradeHandler {
   virtual bool wants(const HttpRequest& request) const = 0;
   // The refusal to answer instead of upgrading, or nullopt to go on.
   virtual std::optional<HttpResponse> check(const HttpRequest& request) const = 0;
-  virtual void adopt(boost::beast::tcp_stream stream, HttpRequest request) = 0;
+  // Takes over the connection, with the bytes read past the request.
+  virtual void adopt(boost::beast::tcp_stream stream, HttpRequest request,
+                     std::string_view already_read) = 0;
 };
 
 struct HttpLimits {
@@ -53,8 +56,7 @@ struct HttpLimits {
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-             HttpHandler& handler, HttpLimits limits = {},
-             UpgradeHandler* upgrades = nullptr);
+             HttpHandler& handler, HttpLimits limits = {}, UpgradeHandler* upgrades = nullptr);
   ~HttpServer();
 
   // The bound address (with the real port when 0 was asked for).

@@ -4,6 +4,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "transport/rest_json.hpp"
+#include "transport/websocket_handshake.hpp"
 #include "transport/ws_session.hpp"
 
 namespace chorus {
@@ -55,6 +56,15 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
     return refusal(request, http::status::not_found, "not_found",
                    "WebSocket upgrades are served at /v1.0/ws only");
   }
+  if (auto bad = websocket::check_handshake(request)) {
+    auto response =
+        refusal(request, bad->status, "invalid_argument", bad->field + ": " + bad->rule);
+    // 426 names the version the client should have asked for (RFC 6455 4.4).
+    if (bad->status == http::status::upgrade_required) {
+      response.set(http::field::sec_websocket_version, "13");
+    }
+    return response;
+  }
   if (!customer_of(keys_, request)) {
     return refusal(request, http::status::unauthorized, "unauthorized",
                    "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
@@ -64,23 +74,25 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
   auto count = connections_->load();
   do {
     if (count >= limits_.max_connections) {
-      return refusal(request, http::status::service_unavailable, "limit_exceeded",
-                     "at most " + std::to_string(limits_.max_connections) +
-                         " WebSocket connections");
+      return refusal(
+          request, http::status::service_unavailable, "limit_exceeded",
+          "at most " + std::to_string(limits_.max_connections) + " WebSocket connections");
     }
   } while (!connections_->compare_exchange_weak(count, count + 1));
   return std::nullopt;
 }
 
-void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request) {
+void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
+                      std::string_view already_read) {
   auto customer = customer_of(keys_, request);
   if (!customer) {  // check() ran first; a key cannot vanish meanwhile
     --*connections_;
     return;
   }
   // The session holds the slot check() took, and frees it when it ends.
-  std::make_shared<WsSession>(std::move(stream), bus_, *customer, limits_, connections_)
-      ->start(std::move(request));
+  std::make_shared<WsSession>(stream.release_socket(), already_read, bus_, *customer, limits_,
+                              connections_)
+      ->start(request);
 }
 
 }  // namespace chorus

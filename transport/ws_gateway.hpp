@@ -29,7 +29,8 @@ class WsGateway final : public UpgradeHandler {
   // (having taken a connection slot, which adopt() hands to the session).
   std::optional<HttpResponse> check(const HttpRequest& request) const override;
   // Takes over an accepted connection whose request passed check().
-  void adopt(boost::beast::tcp_stream stream, HttpRequest request) override;
+  void adopt(boost::beast::tcp_stream stream, HttpRequest request,
+             std::string_view already_read) override;
 
   std::size_t connections() const noexcept { return connections_->load(); }
 

@@ -1,6 +1,9 @@
 #include "transport/ws_protocol.hpp"
 
+#include <charconv>
+
 #include "model/json_detail.hpp"
+#include "transport/websocket_frame.hpp"
 
 namespace chorus {
 
@@ -84,16 +87,22 @@ std::string ws_error(std::string_view code, std::string_view message) {
   return finish(buffer);
 }
 
-std::string ws_event_prefix(std::string_view type, std::uint64_t seq) {
-  std::string prefix;
-  prefix.reserve(48);
-  prefix.append(R"({"type":")").append(type).append(R"(","seq":)");
-  prefix.append(std::to_string(seq)).append(R"(,"data":)");
-  return prefix;
+void append_event_frame(std::string& out, std::string_view type, std::uint64_t seq,
+                        std::string_view data_json) {
+  // {"type":"<type>","seq":<seq>,"data":<data_json>}
+  constexpr std::string_view open = R"({"type":")", middle = R"(","seq":)", data = R"(,"data":)";
+  char digits[24];
+  auto seq_end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
+  std::string_view seq_text(digits, static_cast<std::size_t>(seq_end - digits));
+  std::size_t size = open.size() + type.size() + middle.size() + seq_text.size() + data.size() +
+                     data_json.size() + 1;
+  websocket::append_frame_header(out, websocket::Opcode::text, size);
+  out.append(open).append(type).append(middle).append(seq_text).append(data);
+  out.append(data_json).push_back('}');
 }
 
-std::string ws_events_dropped(std::uint64_t seq, std::uint64_t count) {
-  return ws_event_prefix("events_dropped", seq) + R"({"count":)" + std::to_string(count) + "}}";
+void append_events_dropped_frame(std::string& out, std::uint64_t seq, std::uint64_t count) {
+  append_event_frame(out, "events_dropped", seq, R"({"count":)" + std::to_string(count) + "}");
 }
 
 }  // namespace chorus

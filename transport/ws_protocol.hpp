@@ -27,8 +27,11 @@ Result<WsRequest> parse_ws_request(std::string_view text, const Uuid& customer_i
 
 std::string ws_ack(const WsRequest& request);
 std::string ws_error(std::string_view code, std::string_view message);
-// The part of an event frame before its shared snapshot JSON; the frame ends "}".
-std::string ws_event_prefix(std::string_view type, std::uint64_t seq);
-std::string ws_events_dropped(std::uint64_t seq, std::uint64_t count);
+// A whole WebSocket text frame carrying an event, appended to `out`: the
+// snapshot JSON (serialised once per event, shared by every connection) is
+// copied in between this connection's own type/seq prefix and the closing "}".
+void append_event_frame(std::string& out, std::string_view type, std::uint64_t seq,
+                        std::string_view data_json);
+void append_events_dropped_frame(std::string& out, std::uint64_t seq, std::uint64_t count);
 
 }  // namespace chorus

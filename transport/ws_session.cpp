@@ -1,22 +1,38 @@
 #include "transport/ws_session.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cstring>
 
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
 
+#include "transport/websocket_handshake.hpp"
 #include "transport/ws_protocol.hpp"
 
 namespace chorus {
 
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
+namespace ws = websocket;
+
+namespace {
+
+// One write carries at most about this much of the event queue: large enough that
+// a busy connection costs one system call per hundred or so events, small enough
+// that a thousand busy connections do not each hold megabytes.
+constexpr std::size_t batch_bytes = 128 * 1024;
+// An idle connection keeps no larger output buffer than this.
+constexpr std::size_t idle_buffer_bytes = 16 * 1024;
+// Control frames and replies a peer can make the server queue without reading
+// them; past this it is flooding, and is dropped.
+constexpr std::size_t max_pending_bytes = 1024 * 1024;
+constexpr std::size_t min_read_room = 1024;
+// How long either side's close frame may take to be answered.
+constexpr std::chrono::milliseconds close_timeout{5000};
+
+}  // namespace
 
 // The bus's handle on a session: it must not keep a closed session alive, and may
 // be called after the session is gone.
@@ -31,61 +47,99 @@ class WsSession::Sink final : public EventSink {
   std::weak_ptr<WsSession> session_;
 };
 
-WsSession::WsSession(beast::tcp_stream stream, EventBus& bus, const Uuid& customer_id,
-                     const WsLimits& limits, std::shared_ptr<std::atomic<std::size_t>> connections)
-    : ws_(std::move(stream)),
+WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read, EventBus& bus,
+                     const Uuid& customer_id, const WsLimits& limits,
+                     std::shared_ptr<std::atomic<std::size_t>> connections)
+    : socket_(std::move(socket)),
+      keepalive_timer_(socket_.get_executor()),
+      deadline_timer_(socket_.get_executor()),
       bus_(bus),
       customer_id_(customer_id),
       limits_(limits),
-      connections_(std::move(connections)) {}
+      connections_(std::move(connections)),
+      in_(std::max<std::size_t>(4096, already_read.size() + min_read_room)),
+      decoder_(limits.max_message_bytes) {
+  std::memcpy(in_.data(), already_read.data(), already_read.size());
+  in_size_ = already_read.size();
+}
 
 WsSession::~WsSession() {
   // The last owner may be an engine thread inside EventBus::publish (its Sink had
   // just locked this session), which holds the bus's lock: closing the
   // subscription right here would deadlock. The I/O executor closes it instead.
   if (subscription_) {
-    net::post(ws_.get_executor(), [bus = &bus_, id = subscription_] { bus->close(id); });
+    net::post(socket_.get_executor(), [bus = &bus_, id = subscription_] { bus->close(id); });
   }
   --*connections_;
 }
 
-void WsSession::start(HttpRequest request) {
-  beast::get_lowest_layer(ws_).expires_never();  // the websocket keeps its own timeouts
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = std::chrono::seconds(10);
-  // Beast pings after half the idle timeout and closes a peer that stays silent.
-  timeouts.idle_timeout = limits_.ping_interval * 2;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.read_message_max(limits_.max_message_bytes);
-  ws_.text(true);
+void WsSession::start(const HttpRequest& request) {
+  error_code ignored;
+  socket_.set_option(net::ip::tcp::no_delay(true), ignored);
   sink_ = std::make_shared<Sink>(weak_from_this());
   subscription_ = bus_.open(sink_);
-  ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+  pending_ = ws::switching_protocols_response(request);
+  flush();
+  keepalive();
+  // Bytes that came with the upgrade request are decoded before reading on.
+  on_read({}, 0);
 }
 
-void WsSession::on_accept(beast::error_code ec) {
-  if (ec) return spdlog::debug("ws: handshake failed: {}", ec.message());
-  read();
-}
+// --- Reading -----------------------------------------------------------------
 
 void WsSession::read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+  // Room for the frame in progress, which the decoder has capped at the limit.
+  std::size_t want = std::max(in_needed_, in_size_ + min_read_room);
+  if (in_.size() < want) in_.resize(std::max(want, std::min(in_.size() * 2, want + batch_bytes)));
+  socket_.async_read_some(
+      net::buffer(in_.data() + in_size_, in_.size() - in_size_),
+      boost::beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t) {
-  if (ec) {
-    if (ec == websocket::error::message_too_big) {
-      spdlog::debug("ws: inbound message over {} bytes; closed", limits_.max_message_bytes);
+void WsSession::on_read(error_code ec, std::size_t bytes) {
+  if (closing_ == Closing::done) return;
+  if (ec) return shut();  // the peer went away (or the socket was shut)
+  if (bytes) heard_ = true;
+  in_size_ += bytes;
+  std::size_t used = 0;
+  while (closing_ != Closing::done && !decoder_.failed()) {
+    std::size_t consumed = 0;
+    auto item = decoder_.next(in_.data() + used, in_size_ - used, consumed, in_needed_);
+    used += consumed;
+    if (item) {
+      on_inbound(*item);
+    } else if (consumed == 0) {
+      break;
     }
-    std::lock_guard<std::mutex> guard(mutex_);
-    closing_ = true;
-    return;
   }
-  auto data = buffer_.cdata();
-  on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
-  buffer_.consume(buffer_.size());
-  read();
+  // After a violation nothing more is decoded: the rest is read and dropped until
+  // the peer closes.
+  if (decoder_.failed()) used = in_size_;
+  std::memmove(in_.data(), in_.data() + used, in_size_ - used);
+  in_size_ -= used;
+  if (closing_ != Closing::done) read();
+}
+
+void WsSession::on_inbound(const ws::Inbound& item) {
+  using Kind = ws::Inbound::Kind;
+  switch (item.kind) {
+    case Kind::message:
+      if (closing_ == Closing::open) on_message(item.payload);
+      return;
+    case Kind::ping:
+      if (closing_ == Closing::open) send(ws::Opcode::pong, item.payload);
+      return;
+    case Kind::pong:
+      return;  // being heard from is what counts (heard_)
+    case Kind::close:
+      peer_closed_ = true;
+      if (closing_ == Closing::close_sent) return shut();  // the handshake is complete
+      // 1005 means "no code": the answer then carries none either (a plain 1000).
+      return begin_close(item.code == 1005 ? ws::close_code::normal : item.code, {});
+    case Kind::violation:
+      spdlog::debug("ws: closing a connection ({}): {}", item.code, item.rule);
+      return begin_close(item.code, item.rule);
+  }
 }
 
 void WsSession::on_message(std::string_view text) {
@@ -101,9 +155,9 @@ void WsSession::on_message(std::string_view text) {
       if (!held(t) && std::find(added.begin(), added.end(), t) == added.end()) added.push_back(t);
     }
     if (topics_.size() + added.size() > limits_.max_topics) {
-      return reply(ws_error("limit_exceeded", "topics: at most " +
-                                                  std::to_string(limits_.max_topics) +
-                                                  " topics per connection"));
+      return reply(ws_error(
+          "limit_exceeded",
+          "topics: at most " + std::to_string(limits_.max_topics) + " topics per connection"));
     }
     topics_.insert(topics_.end(), added.begin(), added.end());
     bus_.add_topics(subscription_, request->topics);
@@ -117,96 +171,174 @@ void WsSession::on_message(std::string_view text) {
   reply(ws_ack(*request));
 }
 
+void WsSession::reply(std::string_view text) {
+  send(ws::Opcode::text, text);
+}
+
+void WsSession::send(ws::Opcode opcode, std::string_view payload) {
+  if (pending_.size() > max_pending_bytes) {
+    // It keeps asking (or pinging) and never reads the answers.
+    spdlog::debug("ws: a peer that does not read its replies was dropped");
+    return shut();
+  }
+  ws::append_frame(pending_, opcode, payload);
+  flush();
+}
+
+// --- Writing -----------------------------------------------------------------
+
 void WsSession::deliver(const EventPtr& event) {
-  bool start = false, too_long = false;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    if (closing_ || close_requested_) return;
+    if (!accepting_) return;
     if (events_.size() >= limits_.queue_events) {
       // Full: the oldest undelivered event makes room; the consumer is told.
       events_.pop_front();
       ++dropped_;
       auto now = Clock::now();
       if (!full_since_) full_since_ = now;
-      too_long = now - *full_since_ > limits_.full_timeout;
+      if (now - *full_since_ > limits_.full_timeout) {
+        // Full for too long: the strand closes it with 1008.
+        too_slow_ = true;
+        accepting_ = false;
+        events_.clear();
+      }
     }
-    events_.push_back(event);
-    // Full for too long: the writer closes the connection when it next runs (a
-    // close is a write, and only one write may be under way).
-    if (too_long) close_requested_ = true;
-    if (!writing_) start = writing_ = true;
+    if (accepting_) events_.push_back(event);
+    if (!woken_) wake = woken_ = true;
   }
-  if (start) net::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+  if (wake) net::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
 }
 
-void WsSession::reply(std::string text) {
-  replies_.push_back(std::move(text));
-  kick();
-}
-
-void WsSession::kick() {
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (writing_) return;
-    writing_ = true;
-  }
-  write_next();
-}
-
-// One frame at a time: replies first, then a note of dropped events, then events.
-void WsSession::write_next() {
-  frame_event_.reset();
-  if (!replies_.empty()) {
-    frame_head_ = std::move(replies_.front());
-    replies_.pop_front();
-  } else {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (close_requested_ && !closing_) {
-      closing_ = true;
-      events_.clear();
-      return close(websocket::close_code::policy_error, "consumer too slow");
+// Writes whatever is waiting, in one write: control frames and replies, then, while
+// open, a batch of events, then our close frame if one is due.
+void WsSession::flush() {
+  if (closing_ == Closing::done) return;
+  if (writing_) {
+    // A write that cannot finish keeps a 1008 close from going out: give it as long
+    // as the queue was given, then drop the connection.
+    bool slow;
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      slow = too_slow_;
     }
-    if (closing_) {
-      writing_ = false;
-      return;
-    }
-    if (dropped_ > 0) {
-      frame_head_ = ws_events_dropped(++seq_, dropped_);
-      dropped_ = 0;
-    } else if (!events_.empty()) {
-      frame_event_ = std::move(events_.front());
-      events_.pop_front();
-      if (events_.size() < limits_.queue_events) full_since_.reset();
-    } else {
-      writing_ = false;
-      return;
-    }
-  }
-  if (!frame_event_) {
-    return ws_.async_write(net::buffer(frame_head_),
-                           beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
-  }
-  frame_head_ = ws_event_prefix(to_string(frame_event_->type()), ++seq_);
-  auto& data = frame_event_->data_json();  // serialised once, shared by every connection
-  static constexpr char tail[] = "}";
-  std::array<net::const_buffer, 3> frame{net::buffer(frame_head_), net::buffer(data),
-                                         net::buffer(tail, 1)};
-  ws_.async_write(frame, beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
-}
-
-void WsSession::on_write(beast::error_code ec, std::size_t) {
-  if (ec) {
-    std::lock_guard<std::mutex> guard(mutex_);
-    closing_ = true;
-    writing_ = false;
+    if (slow) arm_deadline(limits_.full_timeout);
     return;
   }
-  write_next();
+  out_.clear();
+  out_.swap(pending_);
+  if (closing_ == Closing::open) take_events();
+  if (closing_ == Closing::close_queued) {
+    ws::append_close_frame(out_, close_code_, close_reason_);
+    closing_ = Closing::close_sent;
+  }
+  if (out_.empty()) {
+    if (out_.capacity() > idle_buffer_bytes) std::string().swap(out_);
+    return;
+  }
+  writing_ = true;
+  net::async_write(socket_, net::buffer(out_),
+                   boost::beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
 }
 
-void WsSession::close(websocket::close_code code, std::string reason) {
-  ws_.async_close(websocket::close_reason(code, reason),
-                  [self = shared_from_this()](beast::error_code) {});
+// Moves a batch from the inbox (briefly, under the lock) and frames it (outside).
+void WsSession::take_events() {
+  std::uint64_t dropped = 0;
+  bool slow = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    woken_ = false;
+    slow = too_slow_;
+    dropped = std::exchange(dropped_, 0);
+    std::size_t bytes = 0;
+    while (!events_.empty() && bytes < batch_bytes) {
+      bytes += events_.front()->data_json().size() + 64;
+      batch_.push_back(std::move(events_.front()));
+      events_.pop_front();
+    }
+    if (events_.size() < limits_.queue_events) full_since_.reset();
+  }
+  // Dropped events were the oldest: the note takes their place, before the rest.
+  if (dropped > 0) append_events_dropped_frame(out_, ++seq_, dropped);
+  for (auto& event : batch_) {
+    append_event_frame(out_, to_string(event->type()), ++seq_, event->data_json());
+  }
+  batch_.clear();
+  if (slow) begin_close(ws::close_code::policy_violation, "consumer too slow");
+}
+
+void WsSession::on_write(error_code ec, std::size_t) {
+  writing_ = false;
+  if (closing_ == Closing::done) return;
+  if (ec) return shut();
+  if (closing_ == Closing::close_sent) {
+    // Our close answered theirs: done. Otherwise tell the peer nothing more comes
+    // and wait (reading) for its close or the end of the stream, within a bound.
+    if (peer_closed_) return shut();
+    if (decoder_.failed()) {
+      // Nothing more is decoded, so its close would go unseen: end our side now.
+      error_code ignored;
+      socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    }
+    return arm_deadline(close_timeout);
+  }
+  flush();
+}
+
+// --- Ending ------------------------------------------------------------------
+
+void WsSession::begin_close(std::uint16_t code, std::string_view reason) {
+  if (closing_ != Closing::open) return;
+  closing_ = Closing::close_queued;
+  close_code_ = code;
+  close_reason_ = reason;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    accepting_ = false;
+    events_.clear();
+  }
+  keepalive_timer_.cancel();
+  flush();
+}
+
+void WsSession::arm_deadline(std::chrono::milliseconds after) {
+  if (deadline_armed_) return;
+  deadline_armed_ = true;
+  deadline_timer_.expires_after(after);
+  deadline_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (!ec) self->shut();
+  });
+}
+
+void WsSession::shut() {
+  if (closing_ == Closing::done) return;
+  closing_ = Closing::done;
+  error_code ignored;
+  socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  keepalive_timer_.cancel();
+  deadline_timer_.cancel();
+  std::lock_guard<std::mutex> guard(mutex_);
+  accepting_ = false;
+  events_.clear();
+}
+
+// Every ping interval: a peer not heard from since the last ping is dead;
+// otherwise it is pinged.
+void WsSession::keepalive() {
+  keepalive_timer_.expires_after(limits_.ping_interval);
+  keepalive_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (ec || self->closing_ != Closing::open) return;
+    if (self->pinged_ && !self->heard_) {
+      spdlog::debug("ws: a peer that answered no ping was closed");
+      return self->shut();
+    }
+    self->pinged_ = true;
+    self->heard_ = false;
+    self->keepalive();
+    self->send(ws::Opcode::ping, {});
+  });
 }
 
 }  // namespace chorus

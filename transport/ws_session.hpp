@@ -1,76 +1,112 @@
 #pragma once
-// One WebSocket connection of the event gateway. The event bus delivers into a
-// bounded queue from engine threads (never waiting on the socket); the session's
-// strand writes one frame at a time, each event's snapshot JSON shared, not copied.
+// One WebSocket connection of the event gateway, framed by the gateway itself
+// after the handshake (see websocket_frame.hpp for why).
+//
+// The event bus delivers into a bounded queue from engine threads, never waiting
+// on the socket, and wakes the session at most once per batch. On its strand the
+// session then writes everything queued (control frames and replies first, then
+// events, each event's shared snapshot JSON copied once into the batch) in a single
+// write. A consumer that falls behind loses its oldest events and is told how many;
+// one that stays full too long is closed with 1008; one that answers no ping
+// within an interval is closed.
 
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
 
 #include "actors/event_bus.hpp"
+#include "config/websocket_options.hpp"
 #include "transport/http_server.hpp"
-#include "transport/ws_gateway.hpp"
+#include "transport/websocket_frame.hpp"
 
 namespace chorus {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(boost::beast::tcp_stream stream, EventBus& bus, const Uuid& customer_id,
-            const WsLimits& limits, std::shared_ptr<std::atomic<std::size_t>> connections);
+  // `already_read`: bytes the HTTP session read past the upgrade request.
+  WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read, EventBus& bus,
+            const Uuid& customer_id, const WsLimits& limits,
+            std::shared_ptr<std::atomic<std::size_t>> connections);
   ~WsSession();
 
-  void start(HttpRequest request);
+  // Answers the upgrade with 101 and starts reading and pinging.
+  void start(const HttpRequest& request);
 
  private:
   class Sink;
   using Clock = std::chrono::steady_clock;
+  using error_code = boost::beast::error_code;
+  // The closing handshake, server side (RFC 6455 section 7).
+  enum class Closing { open, close_queued, close_sent, done };
 
-  void on_accept(boost::beast::error_code ec);
+  // Reading (strand).
   void read();
-  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_read(error_code ec, std::size_t bytes);
+  void on_inbound(const websocket::Inbound& item);
   void on_message(std::string_view text);
+  void reply(std::string_view text);
+  // Queues a control frame or reply to go out before any event.
+  void send(websocket::Opcode opcode, std::string_view payload);
 
-  // From any thread: queue an event (dropping the oldest when full).
+  // Writing: deliver() from any thread, the rest on the strand.
   void deliver(const EventPtr& event);
-  // Strand only: queue a reply, start writing if idle.
-  void reply(std::string text);
-  void kick();
-  void write_next();
-  void on_write(boost::beast::error_code ec, std::size_t bytes);
-  void close(boost::beast::websocket::close_code code, std::string reason);
+  void flush();
+  void take_events();
+  void on_write(error_code ec, std::size_t bytes);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
-  boost::beast::flat_buffer buffer_;
+  // Ending.
+  void begin_close(std::uint16_t code, std::string_view reason);
+  void arm_deadline(std::chrono::milliseconds after);
+  void shut();
+  void keepalive();
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer keepalive_timer_;
+  boost::asio::steady_timer deadline_timer_;
   EventBus& bus_;
   Uuid customer_id_;
   WsLimits limits_;
   std::shared_ptr<std::atomic<std::size_t>> connections_;
   std::shared_ptr<Sink> sink_;
   EventBus::SubscriptionId subscription_ = 0;
-  std::vector<Topic> topics_;  // held, each once (strand only)
 
-  // Shared with deliver(), under mutex_.
+  // The inbox, shared with deliver() under mutex_.
   std::mutex mutex_;
   std::deque<EventPtr> events_;
   std::uint64_t dropped_ = 0;
   std::optional<Clock::time_point> full_since_;
-  bool writing_ = false;
-  bool close_requested_ = false;  // too slow: close with 1008
-  bool closing_ = false;          // no more writes
+  bool woken_ = false;     // a flush is posted, or a write under way will flush
+  bool too_slow_ = false;  // full for too long: to be closed with 1008
+  bool accepting_ = true;  // false once closing
 
   // Strand only.
-  std::deque<std::string> replies_;
+  std::vector<Topic> topics_;  // held, each once
+  std::vector<char> in_;       // bytes read, not yet decoded
+  std::size_t in_size_ = 0;
+  std::size_t in_needed_ = 0;  // what the frame in progress takes in all
+  websocket::ClientFrameDecoder decoder_;
+  std::string pending_;  // framed control frames and replies, sent first
+  std::string out_;      // the write under way
+  std::vector<EventPtr> batch_;
+  bool writing_ = false;
+  Closing closing_ = Closing::open;
+  std::uint16_t close_code_ = 0;
+  std::string close_reason_;
+  bool peer_closed_ = false;  // its close frame arrived: ours answers it
+  bool deadline_armed_ = false;
+  bool heard_ = true;    // anything read since the last ping
+  bool pinged_ = false;  // a ping went out at the last keep-alive tick
   std::uint64_t seq_ = 0;
-  std::string frame_head_;   // the current frame's own part
-  EventPtr frame_event_;     // the current frame's shared snapshot, kept alive
 };
 
 }  // namespace chorus
