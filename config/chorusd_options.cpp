@@ -120,6 +120,12 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
     o.websocket.ping_interval = std::chrono::seconds(s);
     return {};
   }
+  if (flag == "--ws-batch-window-us") {
+    std::size_t us = 0;
+    if (auto s = set_count(value, flag, 100000, true, us); !s) return s;
+    o.websocket.batch_window = std::chrono::microseconds(us);
+    return {};
+  }
   if (flag == "--shutdown-timeout-ms") {
     return set_count(value, flag, 600000, false, o.shutdown_timeout_ms);
   }
@@ -250,6 +256,7 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --ws-full-timeout-ms N      a connection full this long is closed with 1008 (10000)
   --ws-ping-interval-s N      ping period; a peer silent for two is closed (30)
   --ws-max-topics N           topics per connection (100)
+  --ws-batch-window-us N      gather events this long before waking writers (2000; 0: at once)
   --shutdown hangup|drain     on SIGTERM/SIGINT: hang up live calls, or wait for them
   --shutdown-timeout-ms N     how long shutdown waits (default 10000)
   --help, --version

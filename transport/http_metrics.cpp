@@ -19,6 +19,10 @@ void HttpMetrics::record(std::string_view route, unsigned status,
   ++latency_count_;
 }
 
+void HttpMetrics::add_section(std::function<void(std::ostream&)> section) {
+  sections_.push_back(std::move(section));
+}
+
 std::string HttpMetrics::render(const EngineStats& e) const {
   std::ostringstream out;
   out << "# HELP chorus_groupcalls Live groupcalls by status.\n# TYPE chorus_groupcalls gauge\n";
@@ -64,6 +68,7 @@ std::string HttpMetrics::render(const EngineStats& e) const {
   out << "chorus_http_request_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
       << "chorus_http_request_duration_seconds_sum " << latency_sum_seconds_ << "\n"
       << "chorus_http_request_duration_seconds_count " << latency_count_ << "\n";
+  for (auto& section : sections_) section(out);
   return out.str();
 }
 

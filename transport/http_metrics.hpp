@@ -6,11 +6,14 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "actors/engine.hpp"
 
@@ -20,7 +23,10 @@ class HttpMetrics {
  public:
   // `route` must name static storage (the route table's labels).
   void record(std::string_view route, unsigned status, std::chrono::nanoseconds latency);
-  // The whole exposition: engine metrics, then HTTP metrics.
+  // Another part of the server's metrics (the WebSocket gateway's), rendered
+  // after the HTTP ones. Set up before serving; the source must outlive this.
+  void add_section(std::function<void(std::ostream&)> section);
+  // The whole exposition: engine metrics, then HTTP metrics, then the sections.
   std::string render(const EngineStats& engine) const;
 
  private:
@@ -32,6 +38,7 @@ class HttpMetrics {
   std::array<std::uint64_t, bounds_seconds.size() + 1> latency_buckets_{};
   double latency_sum_seconds_ = 0;
   std::uint64_t latency_count_ = 0;
+  std::vector<std::function<void(std::ostream&)>> sections_;
 };
 
 }  // namespace chorus

@@ -111,8 +111,10 @@ std::optional<Inbound> ClientFrameDecoder::next(char* bytes, std::size_t size,
     return violation(close_code::protocol_error,
                      "control frames must be final and at most 125 bytes");
   }
-  // Checked before the payload arrives: a peer cannot make the server hold more.
-  if (!is_control(opcode) && length > max_message_ - std::min(max_message_, fragments_.size())) {
+  // Checked before the payload arrives: a peer cannot make the server hold more. Only a
+  // continuation adds to what is held; fragments_ keeps the last message's bytes after it.
+  std::size_t held = opcode == Opcode::continuation && fragmented_ ? fragments_.size() : 0;
+  if (!is_control(opcode) && length > max_message_ - std::min(max_message_, held)) {
     return violation(close_code::message_too_big, "message over the inbound size limit");
   }
   const unsigned char* key = head + 2 + length_bytes;

@@ -41,11 +41,13 @@ std::optional<Uuid> customer_of(const ApiKeys& keys, const HttpRequest& request)
 
 }  // namespace
 
-WsGateway::WsGateway(EventBus& bus, const ApiKeys& keys, WsLimits limits)
+WsGateway::WsGateway(EventBus& bus, const ApiKeys& keys, boost::asio::io_context& io,
+                     std::size_t io_threads, WsLimits limits)
     : bus_(bus),
       keys_(keys),
       limits_(limits),
-      connections_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+      metrics_(std::make_shared<WsMetrics>()),
+      wakeups_(std::make_shared<WsWakeups>(io, io_threads, limits.batch_window)) {}
 
 bool WsGateway::wants(const HttpRequest& request) const {
   return boost::beast::websocket::is_upgrade(request);
@@ -71,14 +73,15 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
   }
   // The slot is taken here, not in adopt(): two upgrades checked at once must not
   // both get the last one. adopt() always follows a check that passed.
-  auto count = connections_->load();
+  auto& connections = metrics_->connections;
+  auto count = connections.load();
   do {
     if (count >= limits_.max_connections) {
       return refusal(
           request, http::status::service_unavailable, "limit_exceeded",
           "at most " + std::to_string(limits_.max_connections) + " WebSocket connections");
     }
-  } while (!connections_->compare_exchange_weak(count, count + 1));
+  } while (!connections.compare_exchange_weak(count, count + 1));
   return std::nullopt;
 }
 
@@ -86,12 +89,12 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
                       std::string_view already_read) {
   auto customer = customer_of(keys_, request);
   if (!customer) {  // check() ran first; a key cannot vanish meanwhile
-    --*connections_;
+    --metrics_->connections;
     return;
   }
   // The session holds the slot check() took, and frees it when it ends.
   std::make_shared<WsSession>(stream.release_socket(), already_read, bus_, *customer, limits_,
-                              connections_)
+                              metrics_, wakeups_)
       ->start(request);
 }
 

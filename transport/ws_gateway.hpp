@@ -16,12 +16,16 @@
 #include "config/websocket_options.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/http_server.hpp"
+#include "transport/ws_metrics.hpp"
+#include "transport/ws_wakeups.hpp"
 
 namespace chorus {
 
 class WsGateway final : public UpgradeHandler {
  public:
-  WsGateway(EventBus& bus, const ApiKeys& keys, WsLimits limits = {});
+  // `io` runs the sessions on `io_threads` threads.
+  WsGateway(EventBus& bus, const ApiKeys& keys, boost::asio::io_context& io, std::size_t io_threads,
+            WsLimits limits = {});
 
   // A WebSocket upgrade request, for any path (others are refused with 404).
   bool wants(const HttpRequest& request) const override;
@@ -32,13 +36,15 @@ class WsGateway final : public UpgradeHandler {
   void adopt(boost::beast::tcp_stream stream, HttpRequest request,
              std::string_view already_read) override;
 
-  std::size_t connections() const noexcept { return connections_->load(); }
+  std::size_t connections() const noexcept { return metrics_->connections.load(); }
+  const WsMetrics& metrics() const noexcept { return *metrics_; }
 
  private:
   EventBus& bus_;
   const ApiKeys& keys_;
   WsLimits limits_;
-  std::shared_ptr<std::atomic<std::size_t>> connections_;
+  std::shared_ptr<WsMetrics> metrics_;
+  std::shared_ptr<WsWakeups> wakeups_;  // sessions share it, and may outlive the gateway
 };
 
 }  // namespace chorus

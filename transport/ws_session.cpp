@@ -49,14 +49,16 @@ class WsSession::Sink final : public EventSink {
 
 WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read, EventBus& bus,
                      const Uuid& customer_id, const WsLimits& limits,
-                     std::shared_ptr<std::atomic<std::size_t>> connections)
+                     std::shared_ptr<WsMetrics> metrics, std::shared_ptr<WsWakeups> wakeups)
     : socket_(std::move(socket)),
       keepalive_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
       bus_(bus),
       customer_id_(customer_id),
       limits_(limits),
-      connections_(std::move(connections)),
+      metrics_(std::move(metrics)),
+      wakeups_(std::move(wakeups)),
+      wakeup_list_(wakeups_->assign()),
       in_(std::max<std::size_t>(4096, already_read.size() + min_read_room)),
       decoder_(limits.max_message_bytes) {
   std::memcpy(in_.data(), already_read.data(), already_read.size());
@@ -70,7 +72,7 @@ WsSession::~WsSession() {
   if (subscription_) {
     net::post(socket_.get_executor(), [bus = &bus_, id = subscription_] { bus->close(id); });
   }
-  --*connections_;
+  --metrics_->connections;
 }
 
 void WsSession::start(const HttpRequest& request) {
@@ -138,6 +140,9 @@ void WsSession::on_inbound(const ws::Inbound& item) {
       return begin_close(item.code == 1005 ? ws::close_code::normal : item.code, {});
     case Kind::violation:
       spdlog::debug("ws: closing a connection ({}): {}", item.code, item.rule);
+      metrics_->count_close(item.code == ws::close_code::message_too_big
+                                ? WsMetrics::Close::message_too_big
+                                : WsMetrics::Close::protocol_error);
       return begin_close(item.code, item.rule);
   }
 }
@@ -179,9 +184,11 @@ void WsSession::send(ws::Opcode opcode, std::string_view payload) {
   if (pending_.size() > max_pending_bytes) {
     // It keeps asking (or pinging) and never reads the answers.
     spdlog::debug("ws: a peer that does not read its replies was dropped");
+    metrics_->count_close(WsMetrics::Close::flooding);
     return shut();
   }
   ws::append_frame(pending_, opcode, payload);
+  ++pending_frames_;
   flush();
 }
 
@@ -196,6 +203,7 @@ void WsSession::deliver(const EventPtr& event) {
       // Full: the oldest undelivered event makes room; the consumer is told.
       events_.pop_front();
       ++dropped_;
+      metrics_->events_dropped.fetch_add(1, std::memory_order_relaxed);
       auto now = Clock::now();
       if (!full_since_) full_since_ = now;
       if (now - *full_since_ > limits_.full_timeout) {
@@ -208,7 +216,11 @@ void WsSession::deliver(const EventPtr& event) {
     if (accepting_) events_.push_back(event);
     if (!woken_) wake = woken_ = true;
   }
-  if (wake) net::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+  if (wake) wakeups_->wake(wakeup_list_, shared_from_this());
+}
+
+void WsSession::wake() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
 }
 
 // Writes whatever is waiting, in one write: control frames and replies, then, while
@@ -228,22 +240,27 @@ void WsSession::flush() {
   }
   out_.clear();
   out_.swap(pending_);
-  if (closing_ == Closing::open) take_events();
+  std::size_t frames = std::exchange(pending_frames_, 0);
+  if (closing_ == Closing::open) frames += take_events();
   if (closing_ == Closing::close_queued) {
     ws::append_close_frame(out_, close_code_, close_reason_);
     closing_ = Closing::close_sent;
+    ++frames;
   }
   if (out_.empty()) {
     if (out_.capacity() > idle_buffer_bytes) std::string().swap(out_);
     return;
   }
+  metrics_->writes.fetch_add(1, std::memory_order_relaxed);
+  metrics_->frames_sent.fetch_add(frames, std::memory_order_relaxed);
+  metrics_->bytes_sent.fetch_add(out_.size(), std::memory_order_relaxed);
   writing_ = true;
   net::async_write(socket_, net::buffer(out_),
                    boost::beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
 }
 
 // Moves a batch from the inbox (briefly, under the lock) and frames it (outside).
-void WsSession::take_events() {
+std::size_t WsSession::take_events() {
   std::uint64_t dropped = 0;
   bool slow = false;
   {
@@ -264,8 +281,13 @@ void WsSession::take_events() {
   for (auto& event : batch_) {
     append_event_frame(out_, to_string(event->type()), ++seq_, event->data_json());
   }
+  std::size_t frames = batch_.size() + (dropped > 0 ? 1 : 0);
   batch_.clear();
-  if (slow) begin_close(ws::close_code::policy_violation, "consumer too slow");
+  if (slow) {
+    metrics_->count_close(WsMetrics::Close::too_slow);
+    begin_close(ws::close_code::policy_violation, "consumer too slow");
+  }
+  return frames;
 }
 
 void WsSession::on_write(error_code ec, std::size_t) {
@@ -332,6 +354,7 @@ void WsSession::keepalive() {
     if (ec || self->closing_ != Closing::open) return;
     if (self->pinged_ && !self->heard_) {
       spdlog::debug("ws: a peer that answered no ping was closed");
+      self->metrics_->count_close(WsMetrics::Close::dead_peer);
       return self->shut();
     }
     self->pinged_ = true;

@@ -28,6 +28,8 @@
 #include "config/websocket_options.hpp"
 #include "transport/http_server.hpp"
 #include "transport/websocket_frame.hpp"
+#include "transport/ws_metrics.hpp"
+#include "transport/ws_wakeups.hpp"
 
 namespace chorus {
 
@@ -35,12 +37,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   // `already_read`: bytes the HTTP session read past the upgrade request.
   WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read, EventBus& bus,
-            const Uuid& customer_id, const WsLimits& limits,
-            std::shared_ptr<std::atomic<std::size_t>> connections);
+            const Uuid& customer_id, const WsLimits& limits, std::shared_ptr<WsMetrics> metrics,
+            std::shared_ptr<WsWakeups> wakeups);
   ~WsSession();
 
   // Answers the upgrade with 101 and starts reading and pinging.
   void start(const HttpRequest& request);
+  // From an I/O thread (a WsWakeups round): write what has been queued.
+  void wake();
 
  private:
   class Sink;
@@ -61,7 +65,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Writing: deliver() from any thread, the rest on the strand.
   void deliver(const EventPtr& event);
   void flush();
-  void take_events();
+  // Frames a batch of queued events into out_; how many frames it added.
+  std::size_t take_events();
   void on_write(error_code ec, std::size_t bytes);
 
   // Ending.
@@ -76,7 +81,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   EventBus& bus_;
   Uuid customer_id_;
   WsLimits limits_;
-  std::shared_ptr<std::atomic<std::size_t>> connections_;
+  std::shared_ptr<WsMetrics> metrics_;  // holds this connection's slot
+  std::shared_ptr<WsWakeups> wakeups_;
+  std::size_t wakeup_list_;
   std::shared_ptr<Sink> sink_;
   EventBus::SubscriptionId subscription_ = 0;
 
@@ -96,7 +103,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::size_t in_needed_ = 0;  // what the frame in progress takes in all
   websocket::ClientFrameDecoder decoder_;
   std::string pending_;  // framed control frames and replies, sent first
-  std::string out_;      // the write under way
+  std::size_t pending_frames_ = 0;
+  std::string out_;  // the write under way
   std::vector<EventPtr> batch_;
   bool writing_ = false;
   Closing closing_ = Closing::open;

@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
   chorus::HttpMetrics metrics;
   chorus::ApiKeys keys(options.api_keys);
   chorus::RestApi api(engine, keys, metrics);
-  chorus::WsGateway gateway(engine.event_bus(), keys, options.websocket);
+  chorus::WsGateway gateway(engine.event_bus(), keys, io, threads, options.websocket);
+  metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
   try {
     server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api,

@@ -1,0 +1,57 @@
+#include "transport/ws_wakeups.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "transport/ws_session.hpp"
+
+namespace chorus {
+
+WsWakeups::WsWakeups(boost::asio::io_context& io, std::size_t lists,
+                     std::chrono::microseconds window)
+    : io_(io), window_(window) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, lists); ++i) {
+    lists_.push_back(std::make_unique<ReadyList>());
+    lists_.back()->timer = std::make_unique<boost::asio::steady_timer>(io);
+  }
+}
+
+std::size_t WsWakeups::assign() noexcept {
+  return next_++ % lists_.size();
+}
+
+void WsWakeups::wake(std::size_t list, std::shared_ptr<WsSession> session) {
+  auto& l = *lists_[list];
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> guard(l.mutex);
+    l.ready.push_back(std::move(session));
+    post = !std::exchange(l.posted, true);
+  }
+  if (post) {
+    boost::asio::post(io_, [self = shared_from_this(), list] { self->start_round(list); });
+  }
+}
+
+// On an I/O thread: the round runs when the window closes (the timer is touched by
+// one round at a time, as only the round's first session posts).
+void WsWakeups::start_round(std::size_t list) {
+  if (window_.count() == 0) return run(list);
+  auto& timer = *lists_[list]->timer;
+  timer.expires_after(window_);
+  timer.async_wait([self = shared_from_this(), list](boost::system::error_code ec) {
+    if (!ec) self->run(list);
+  });
+}
+
+void WsWakeups::run(std::size_t list) {
+  std::vector<std::shared_ptr<WsSession>> round;
+  {
+    auto& l = *lists_[list];
+    std::lock_guard<std::mutex> guard(l.mutex);
+    round.swap(l.ready);
+    l.posted = false;
+  }
+  for (auto& session : round) session->wake();
+}
+
+}  // namespace chorus
