@@ -119,6 +119,8 @@ void WsSession::on_read(error_code ec, std::size_t bytes) {
   if (decoder_.failed()) used = in_size_;
   std::memmove(in_.data(), in_.data() + used, in_size_ - used);
   in_size_ -= used;
+  // A large message once does not make a large buffer for good.
+  if (in_size_ == 0 && in_.size() > idle_buffer_bytes) std::vector<char>(4096).swap(in_);
   if (closing_ != Closing::done) read();
 }
 
@@ -211,6 +213,9 @@ void WsSession::deliver(const EventPtr& event) {
         too_slow_ = true;
         accepting_ = false;
         events_.clear();
+        // Woken even if a wake-up is pending: a write stuck on a peer that
+        // never reads must get its deadline now, not when the write ends.
+        woken_ = false;
       }
     }
     if (accepting_) events_.push_back(event);
@@ -285,7 +290,9 @@ std::size_t WsSession::take_events() {
   batch_.clear();
   if (slow) {
     metrics_->count_close(WsMetrics::Close::too_slow);
-    begin_close(ws::close_code::policy_violation, "consumer too slow");
+    // Not begin_close(): its flush() would start a second write, of out_ cleared
+    // of this batch, beside the one this flush() is about to start.
+    queue_close(ws::close_code::policy_violation, "consumer too slow");
   }
   return frames;
 }
@@ -311,7 +318,11 @@ void WsSession::on_write(error_code ec, std::size_t) {
 // --- Ending ------------------------------------------------------------------
 
 void WsSession::begin_close(std::uint16_t code, std::string_view reason) {
-  if (closing_ != Closing::open) return;
+  if (queue_close(code, reason)) flush();
+}
+
+bool WsSession::queue_close(std::uint16_t code, std::string_view reason) {
+  if (closing_ != Closing::open) return false;
   closing_ = Closing::close_queued;
   close_code_ = code;
   close_reason_ = reason;
@@ -321,7 +332,7 @@ void WsSession::begin_close(std::uint16_t code, std::string_view reason) {
     events_.clear();
   }
   keepalive_timer_.cancel();
-  flush();
+  return true;
 }
 
 void WsSession::arm_deadline(std::chrono::milliseconds after) {

@@ -71,6 +71,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   // Ending.
   void begin_close(std::uint16_t code, std::string_view reason);
+  // begin_close() without the flush, for flush() itself (via take_events()): our
+  // close frame goes out after what is being framed. False if closing already.
+  bool queue_close(std::uint16_t code, std::string_view reason);
   void arm_deadline(std::chrono::milliseconds after);
   void shut();
   void keepalive();

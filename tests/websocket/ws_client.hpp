@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -347,12 +348,54 @@ class WsClient {
 };
 
 // A plain TCP peer that asks for the upgrade by hand, then does only what the
-// test says: it may send masked frames, and reads only when asked to.
+// test says: it may send frames (masked or not, fragmented or not), and reads
+// only when asked to.
 class RawWsPeer {
  public:
   struct Frame {
     int opcode = 0;
+    bool fin = true;
+    bool masked = false;  // a server frame never is
     std::string payload;
+    // A close frame's status code (0 when it carries none), and its reason.
+    unsigned close_code() const {
+      if (payload.size() < 2) return 0;
+      return (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+    }
+    std::string close_reason() const { return payload.size() > 2 ? payload.substr(2) : ""; }
+  };
+
+  // An HTTP answer: the status, the header fields (names in lower case) and the
+  // body when it has a Content-Length.
+  struct Response {
+    unsigned status = 0;  // 0: no (complete) answer within the timeout
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::string body;
+    // The first field of that name (case-insensitive), or "" when absent.
+    std::string field(std::string name) const {
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& [n, v] : fields) {
+        if (n == name) return v;
+      }
+      return {};
+    }
+    bool has(std::string name) const {
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& f : fields) {
+        if (f.first == name) return true;
+      }
+      return false;
+    }
+  };
+
+  // What an upgrade request carries beyond the fixed parts; nullopt leaves a
+  // header out.
+  struct Upgrade {
+    std::optional<std::string> key = std::string("dGhlIHNhbXBsZSBub25jZQ==");  // RFC 6455's
+    std::optional<std::string> version = std::string("13");
+    Headers extra;
+    // Bytes sent in the same write, right after the request (early frames).
+    std::string trailing;
   };
 
   explicit RawWsPeer(std::uint16_t port, int receive_buffer = 0) {
@@ -385,57 +428,112 @@ class RawWsPeer {
     if (!send_upgrade(target)) return 0;
     return upgrade_status(timeout);
   }
-  bool send_upgrade(const std::string& target) {
-    return send_bytes("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
-                      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      "Sec-WebSocket-Version: 13\r\n\r\n");
+  bool send_upgrade(const std::string& target) { return send_upgrade(target, Upgrade{}); }
+  bool send_upgrade(const std::string& target, const Upgrade& upgrade) {
+    std::string request = "GET " + target +
+                          " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    if (upgrade.key) request += "Sec-WebSocket-Key: " + *upgrade.key + "\r\n";
+    if (upgrade.version) request += "Sec-WebSocket-Version: " + *upgrade.version + "\r\n";
+    for (auto& [name, value] : upgrade.extra) request += name + ": " + value + "\r\n";
+    return send_bytes(request + "\r\n" + upgrade.trailing);
   }
   unsigned upgrade_status(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    return read_response(timeout, false).status;
+  }
+
+  // Reads an HTTP answer: its head and, when `body` and it has a Content-Length,
+  // its body (nothing after it).
+  Response read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                         bool body = true) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    Response response;
     std::string head;
     while (head.size() < 4 || head.compare(head.size() - 4, 4, "\r\n\r\n") != 0) {
       char c;
-      if (!read_exact(&c, 1, deadline)) return 0;
+      if (!read_exact(&c, 1, deadline)) return response;
       head.push_back(c);
     }
+    auto line_end = head.find("\r\n");
     auto space = head.find(' ');
-    if (space == std::string::npos) return 0;
-    return static_cast<unsigned>(std::stoul(head.substr(space + 1, 3)));
+    if (space == std::string::npos || space > line_end) return response;
+    unsigned status = static_cast<unsigned>(std::stoul(head.substr(space + 1, 3)));
+    for (auto at = line_end + 2; at < head.size() - 2;) {
+      auto end = head.find("\r\n", at);
+      auto line = head.substr(at, end - at);
+      at = end + 2;
+      auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      auto name = line.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(" \t"));
+      value.erase(value.find_last_not_of(" \t") + 1);
+      response.fields.emplace_back(std::move(name), std::move(value));
+    }
+    if (body) {
+      auto length = response.field("Content-Length");
+      if (!length.empty()) {
+        response.body.resize(std::stoul(length));
+        if (!response.body.empty() &&
+            !read_exact(response.body.data(), response.body.size(), deadline)) {
+          return response;
+        }
+      }
+    }
+    response.status = status;
+    return response;
   }
 
-  // A masked client frame (opcode 1: text, 8: close, 10: pong).
-  bool send_frame(const std::string& payload, int opcode = 1) {
+  // A client frame (opcode 1: text, 0: continuation, 8: close, 9: ping, 10: pong),
+  // masked unless told otherwise, final unless told otherwise.
+  bool send_frame(const std::string& payload, int opcode = 1, bool fin = true, bool masked = true) {
+    return send_bytes(frame_bytes(payload, opcode, fin, masked));
+  }
+  // A close frame with a status code and reason.
+  bool send_close(unsigned code, const std::string& reason = "") {
+    std::string payload;
+    payload.push_back(static_cast<char>((code >> 8) & 0xff));
+    payload.push_back(static_cast<char>(code & 0xff));
+    return send_frame(payload + reason, 8);
+  }
+  // The bytes of a client frame, for sending several in one write.
+  static std::string frame_bytes(const std::string& payload, int opcode = 1, bool fin = true,
+                                 bool masked = true) {
     std::string frame;
-    frame.push_back(static_cast<char>(0x80 | opcode));
+    const char mask_bit = masked ? static_cast<char>(0x80) : 0;
+    frame.push_back(static_cast<char>((fin ? 0x80 : 0) | opcode));
     if (payload.size() < 126) {
-      frame.push_back(static_cast<char>(0x80 | payload.size()));
+      frame.push_back(static_cast<char>(mask_bit | payload.size()));
     } else if (payload.size() < 65536) {
-      frame.push_back(static_cast<char>(0x80 | 126));
+      frame.push_back(static_cast<char>(mask_bit | 126));
       frame.push_back(static_cast<char>((payload.size() >> 8) & 0xff));
       frame.push_back(static_cast<char>(payload.size() & 0xff));
     } else {
-      frame.push_back(static_cast<char>(0x80 | 127));
+      frame.push_back(static_cast<char>(mask_bit | 127));
       for (int shift = 56; shift >= 0; shift -= 8) {
         frame.push_back(
             static_cast<char>((static_cast<std::uint64_t>(payload.size()) >> shift) & 0xff));
       }
     }
+    if (!masked) return frame + payload;
     const unsigned char mask[4] = {0x12, 0x34, 0x56, 0x78};
     frame.append(reinterpret_cast<const char*>(mask), 4);
     for (std::size_t i = 0; i < payload.size(); ++i) {
       frame.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
     }
-    return send_bytes(frame);
+    return frame;
   }
 
-  // Reads one server frame (unmasked) within the timeout.
+  // Reads one server frame within the timeout.
   std::optional<Frame> read_frame(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     unsigned char head[2];
     if (!read_exact(reinterpret_cast<char*>(head), 2, deadline)) return std::nullopt;
     Frame frame;
     frame.opcode = head[0] & 0x0f;
+    frame.fin = (head[0] & 0x80) != 0;
+    frame.masked = (head[1] & 0x80) != 0;
     std::uint64_t length = head[1] & 0x7f;
     if (length == 126 || length == 127) {
       unsigned char ext[8];
@@ -444,8 +542,13 @@ class RawWsPeer {
       length = 0;
       for (int i = 0; i < n; ++i) length = (length << 8) | ext[i];
     }
+    unsigned char mask[4] = {0, 0, 0, 0};
+    if (frame.masked && !read_exact(reinterpret_cast<char*>(mask), 4, deadline)) {
+      return std::nullopt;
+    }
     frame.payload.resize(length);
     if (length > 0 && !read_exact(frame.payload.data(), length, deadline)) return std::nullopt;
+    for (std::size_t i = 0; i < frame.payload.size(); ++i) frame.payload[i] ^= mask[i % 4];
     return frame;
   }
 
@@ -473,7 +576,7 @@ class RawWsPeer {
     return n;
   }
 
- private:
+  // Sends bytes as they are.
   bool send_bytes(const std::string& bytes) {
     std::size_t sent = 0;
     while (sent < bytes.size()) {
@@ -485,6 +588,7 @@ class RawWsPeer {
     return true;
   }
 
+ private:
   bool read_exact(char* out, std::size_t size, std::chrono::steady_clock::time_point deadline) {
     std::size_t got = 0;
     while (got < size) {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -237,6 +238,40 @@ inline Created create_groupcall(std::uint16_t port, const std::string& key,
   c.id = frame.id;
   c.call_ids = frame.call_ids;
   return c;
+}
+
+// GET /metrics (with A's key): each sample's value, by its name and labels.
+inline std::map<std::string, double> scrape_metrics(std::uint16_t port) {
+  auto answer = http_request(port, http::verb::get, "/metrics", "", bearer(key_a));
+  EXPECT_EQ(answer.status, 200u) << answer.error << answer.body;
+  std::map<std::string, double> samples;
+  std::istringstream lines(answer.body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto space = line.rfind(' ');
+    if (space == std::string::npos) continue;
+    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return samples;
+}
+
+// The sample of chorus_ws_closed_total for one cause.
+inline std::string ws_closed(const std::string& cause) {
+  return "chorus_ws_closed_total{cause=\"" + cause + "\"}";
+}
+
+// Scrapes /metrics every 20 ms until `holds(samples)` or the timeout passes; the
+// last scrape.
+inline std::map<std::string, double> metrics_when(
+    std::uint16_t port, const std::function<bool(std::map<std::string, double>&)>& holds,
+    std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    auto samples = scrape_metrics(port);
+    if (holds(samples) || Clock::now() >= deadline) return samples;
+    std::this_thread::sleep_for(20ms);
+  }
 }
 
 // Reads frames until `done(frames)` holds or the timeout passes.
