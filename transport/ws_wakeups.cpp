@@ -16,7 +16,7 @@ WsWakeups::WsWakeups(boost::asio::io_context& io, std::size_t lists,
 }
 
 std::size_t WsWakeups::assign() noexcept {
-  return next_++ % lists_.size();
+  return next_.fetch_add(1, std::memory_order_relaxed) % lists_.size();
 }
 
 void WsWakeups::wake(std::size_t list, std::shared_ptr<WsSession> session) {

@@ -12,6 +12,7 @@
 // connection. Sessions are spread over one list per I/O thread so that a round's
 // writes use every thread.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -47,7 +48,7 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
   boost::asio::io_context& io_;
   std::chrono::microseconds window_;
   std::vector<std::unique_ptr<ReadyList>> lists_;
-  std::size_t next_ = 0;  // assign() runs on accepting strands; a race only skews the spread
+  std::atomic<std::size_t> next_{0};  // assign() runs on many connections' strands
 };
 
 }  // namespace chorus
