@@ -5,6 +5,7 @@
 // call_ids and groupcall_ids can be read the moment they are returned.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,13 @@ namespace chorus {
 
 struct EngineContext;
 struct PreparedGroupcall;
+
+// Where a branch's own answer stands. Only the groupcall that rang it decides: the
+// answer is pending until that groupcall (and every groupcall above it) took it
+// for good (won), and late when the groupcall ended the branch before taking it,
+// because it had a winner, was hanging up, timed out or was being deleted. Only a
+// won answer may end `normal`.
+enum class BranchAnswer : std::uint8_t { none, pending, won, late };
 
 struct PreparedBranch {
   std::size_t destination_index = 0;

@@ -1,5 +1,7 @@
 #include "actors/call_leg.hpp"
 
+#include <optional>
+
 #include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -18,12 +20,20 @@ namespace chorus {
 
 namespace {
 
+// An end that waits for the verdict on the leg's answer: who ended it, and why.
+struct PendingEnd {
+  HangupBy by;
+  LegCause cause;
+};
+
 struct CallLegState {
   static inline const char* name = "call_leg";
 
   EngineContext* engine = nullptr;
   std::shared_ptr<const Call> call;
   groupcall_actor groupcall;
+  BranchAnswer answer = BranchAnswer::none;
+  std::optional<PendingEnd> pending_end;
 };
 
 using LegSelf = call_leg_actor::stateful_pointer<CallLegState>;
@@ -66,6 +76,17 @@ void finish(LegSelf self, HangupBy by, HangupReason reason) {
   self->quit();
 }
 
+// Ends an answered leg: at once when the verdict on its answer is known, else it
+// waits in terminating for the verdict (won, or its groupcall's hangup).
+void conclude(LegSelf self, PendingEnd end) {
+  auto& st = self->state;
+  if (st.answer != BranchAnswer::pending) {
+    return finish(self, end.by, hangup_reason_for(end.cause, st.answer));
+  }
+  if (st.call->status == CallStatus::progressing) move_to(self, CallStatus::terminating);
+  st.pending_end = end;
+}
+
 // The engine ends the leg: cancel it while it rings, hang it up once answered.
 void end_locally(LegSelf self, LegCause cause) {
   auto& st = self->state;
@@ -74,26 +95,47 @@ void end_locally(LegSelf self, LegCause cause) {
     move_to(self, CallStatus::canceling);
     WorkerScope scope(self->context());
     st.engine->driver->cancel(st.call->id, cause);
-    finish(self, HangupBy::local, hangup_reason_for(cause, false));
+    finish(self, HangupBy::local, hangup_reason_for(cause, st.answer));
   } else if (status == CallStatus::progressing) {
     move_to(self, CallStatus::terminating);
-    WorkerScope scope(self->context());
-    st.engine->driver->hangup(st.call->id, cause);
-    finish(self, HangupBy::local, hangup_reason_for(cause, true));
+    {
+      WorkerScope scope(self->context());
+      st.engine->driver->hangup(st.call->id, cause);
+    }
+    conclude(self, PendingEnd{HangupBy::local, cause});
   }
   // Already ending or ended: nothing more to do.
+}
+
+// Its groupcall (or, when that died, the supervisor) ends the leg. Before the leg
+// heard that it won, this is the verdict: its answer was not taken, a late answer.
+void on_hangup(LegSelf self, LegCause cause) {
+  auto& st = self->state;
+  if (st.answer == BranchAnswer::pending) st.answer = BranchAnswer::late;
+  if (st.pending_end) return finish(self, st.pending_end->by, hangup_reason_for(cause, st.answer));
+  end_locally(self, cause);
+}
+
+// Its groupcall took its answer for good; an end that waited for this completes.
+void on_won(LegSelf self) {
+  auto& st = self->state;
+  if (st.answer != BranchAnswer::pending) return;
+  st.answer = BranchAnswer::won;
+  if (st.pending_end) conclude(self, *st.pending_end);
 }
 
 void on_report(LegSelf self, LegReport report) {
   auto& st = self->state;
   auto status = st.call->status;
   bool before_answer = status == CallStatus::dialing || status == CallStatus::ringing;
+  // Canceling and terminating take no answer: the leg is already ending.
   switch (report) {
     case LegReport::ringing:
       if (status == CallStatus::dialing) move_to(self, CallStatus::ringing);
       return;
     case LegReport::answered:
       if (before_answer && move_to(self, CallStatus::progressing)) {
+        st.answer = BranchAnswer::pending;
         self->send(st.groupcall, answered_atom::value, ResourceKind::call, st.call->id);
       }
       return;
@@ -109,7 +151,10 @@ void on_report(LegSelf self, LegReport report) {
       finish(self, HangupBy::remote, HangupReason::failed);
       return;
     case LegReport::remote_hangup:
-      finish(self, HangupBy::remote, HangupReason::normal);
+      // Before an answer the far end gave up ringing: that call was never answered.
+      if (before_answer) return finish(self, HangupBy::remote, HangupReason::noanswer);
+      if (status == CallStatus::progressing)
+        conclude(self, PendingEnd{HangupBy::remote, LegCause::normal});
       return;
   }
 }
@@ -130,7 +175,8 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
   announce(*engine, EventType::call_dialing, st.call);
   return {
       [=](LegReport report) { on_report(self, report); },
-      [=](hangup_atom, LegCause cause) { end_locally(self, cause); },
+      [=](hangup_atom, LegCause cause) { on_hangup(self, cause); },
+      [=](won_atom) { on_won(self); },
       [=](hangup_atom, const CallReply& reply) {
         end_locally(self, LegCause::normal);
         reply(*self->state.call);
@@ -140,20 +186,20 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
 
 }  // namespace
 
-HangupReason hangup_reason_for(LegCause cause, bool answered) {
-  switch (cause) {
-    case LegCause::normal:
-      return answered ? HangupReason::normal : HangupReason::cancel;
-    case LegCause::answered_elsewhere:
-      return HangupReason::cancel;
-    case LegCause::ring_timeout:
-      return HangupReason::noanswer;
-    case LegCause::answer_timeout:
-      return HangupReason::timeout;
-    case LegCause::failed:
-      return HangupReason::failed;
-  }
-  return HangupReason::normal;
+HangupReason hangup_reason_for(LegCause cause, BranchAnswer answer) {
+  using R = HangupReason;
+  // Rows: LegCause. Columns: BranchAnswer none, pending, won, late. Only a won
+  // answer ends normal; an answer the groupcall did not take (pending or late) is
+  // cancelled, except that a leg whose own ring_timeout passed before its answer
+  // was read rang too long: noanswer.
+  static constexpr R reasons[][4] = {
+      /* normal */ {R::cancel, R::cancel, R::normal, R::cancel},
+      /* answered_elsewhere */ {R::cancel, R::cancel, R::cancel, R::cancel},
+      /* ring_timeout */ {R::noanswer, R::noanswer, R::noanswer, R::noanswer},
+      /* answer_timeout */ {R::timeout, R::cancel, R::timeout, R::cancel},
+      /* failed */ {R::failed, R::failed, R::failed, R::failed},
+  };
+  return reasons[static_cast<std::size_t>(cause)][static_cast<std::size_t>(answer)];
 }
 
 call_leg_actor spawn_call_leg(EngineContext& engine, caf::local_actor* parent,

@@ -1,6 +1,7 @@
 #include "actors/groupcall_actor.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -52,10 +53,22 @@ struct GroupcallState {
   Timer answer_timer;
   HangupReason last_reason = HangupReason::normal;
   std::vector<GroupcallReply> deletions;  // answered once the groupcall has ended
+  // Its own answer, as its parent sees it: a top-level groupcall's winner has won
+  // at once; a nested one's waits for the verdict of the groupcalls above.
+  BranchAnswer answer = BranchAnswer::none;
+  // A hangup asked for while that verdict was pending: it ends the winner once
+  // the verdict says how (normal if it won, cancel if not).
+  std::optional<LegCause> winner_hangup;
 
   bool answered() const {
     return !groupcall->answer_call_id.is_zero() || !groupcall->answer_groupcall_id.is_zero();
   }
+  // Answers are taken only while it rings: not once it has a winner, is hanging
+  // up (on request, on answer_timeout or to be deleted) or has ended.
+  bool takes_answers() const {
+    return groupcall->status == GroupcallStatus::progressing && !answered();
+  }
+
   // Few branches: a scan beats hashing. Many (up to max_destinations): an index,
   // so that each answer or end stays O(1).
   static constexpr std::size_t scan_limit = 16;
@@ -79,6 +92,11 @@ struct GroupcallState {
     return i == branches.end() ? nullptr : &*i;
   }
   bool any_live() const { return live > 0; }
+  Branch* winner() {
+    if (!answered()) return nullptr;
+    return find(groupcall->answer_call_id.is_zero() ? groupcall->answer_groupcall_id
+                                                    : groupcall->answer_call_id);
+  }
 };
 
 using GroupcallSelf = groupcall_actor::stateful_pointer<GroupcallState>;
@@ -158,7 +176,7 @@ void finish(GroupcallSelf self) {
     for (auto& reply : st.deletions) reply(*snapshot);
   }
   if (st.parent) {
-    auto reason = st.answered() ? HangupReason::normal : st.last_reason;
+    auto reason = st.answer == BranchAnswer::won ? HangupReason::normal : st.last_reason;
     self->send(st.parent, ended_atom::value, ResourceKind::groupcall, snapshot->id, reason);
   } else {
     st.engine->registry.retire(snapshot->id);
@@ -171,46 +189,80 @@ void end_branch(GroupcallSelf self, Branch& branch, LegCause cause) {
   self->send(branch.actor, hangup_atom::value, cause);
 }
 
-// Ends every live branch for `cause`; the groupcall ends when the last one has.
+// Ends every live branch for `cause`; the groupcall ends when the last one has. A
+// winner whose verdict is pending keeps going until the verdict says how it ends.
 void hang_up(GroupcallSelf self, LegCause cause) {
   auto& st = self->state;
-  if (st.groupcall->status != GroupcallStatus::progressing) return;
-  disarm(self, st.ring_timer);
-  disarm(self, st.answer_timer);
-  if (!st.any_live()) return finish(self);
-  commit_quietly(*st.engine,
-                 changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangingup; }));
-  for (auto& b : st.branches) {
-    if (b.live) end_branch(self, b, cause);
+  if (st.groupcall->status == GroupcallStatus::progressing) {
+    disarm(self, st.ring_timer);
+    disarm(self, st.answer_timer);
+    if (!st.any_live()) return finish(self);
+    commit_quietly(*st.engine,
+                   changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangingup; }));
   }
+  auto* waiting = st.answer == BranchAnswer::pending ? st.winner() : nullptr;
+  for (auto& b : st.branches) {
+    if (!b.live || b.ending) continue;
+    if (&b == waiting) {
+      st.winner_hangup = cause;
+      continue;
+    }
+    end_branch(self, b, cause);
+  }
+}
+
+// The groupcall's answer was taken for good (by its parent, or at once at the
+// top): its winner has won, and a hangup that waited for this goes ahead.
+void on_won(GroupcallSelf self) {
+  auto& st = self->state;
+  if (st.answer != BranchAnswer::pending) return;
+  st.answer = BranchAnswer::won;
+  auto* winner = st.winner();
+  if (!winner || !winner->live || winner->ending) return;
+  self->send(winner->actor, won_atom::value);
+  if (st.winner_hangup) end_branch(self, *winner, *st.winner_hangup);
+}
+
+// Its parent (or the supervisor, or the engine's stop) ends it. Before it heard
+// that its answer won, this is the verdict: the answer was not taken.
+void on_parent_hangup(GroupcallSelf self, LegCause cause) {
+  auto& st = self->state;
+  if (st.answer == BranchAnswer::pending) st.answer = BranchAnswer::late;
+  hang_up(self, cause);
+}
+
+// An answer the groupcall does not take. A branch already told to end learns so
+// from that hangup (its answer was late, so it ends cancel); any other is ended now.
+// Logged at debug: under a burst of hangups, answers crossing them are routine.
+void late_answer(GroupcallSelf self, Branch& branch) {
+  auto& st = self->state;
+  spdlog::debug("groupcall {}: late answer from {} {}, hanging it up", st.groupcall->id.to_string(),
+                to_string(branch.kind), branch.id.to_string());
+  if (!branch.ending) end_branch(self, branch, LegCause::answered_elsewhere);
 }
 
 void on_answered(GroupcallSelf self, ResourceKind kind, const Uuid& id) {
   auto& st = self->state;
   auto* branch = st.find(id);
   if (!branch || !branch->live) return;
-  // Its answer crossed our request to end it (a ring timeout, say): the branch is
-  // already being hung up and its end will follow, so it cannot win.
-  if (branch->ending) return;
-  if (st.answered() || st.groupcall->status != GroupcallStatus::progressing) {
-    spdlog::info("groupcall {}: late answer from {} {}, hanging it up",
-                 st.groupcall->id.to_string(), to_string(kind), id.to_string());
-    return end_branch(self, *branch, LegCause::answered_elsewhere);
-  }
+  // An answer that crossed our request to end the branch (a ring timeout, a
+  // hangup) is late too: that branch cannot win.
+  if (branch->ending || !st.takes_answers()) return late_answer(self, *branch);
   disarm(self, st.ring_timer);
   disarm(self, st.answer_timer);
   auto snapshot = changed(self, [&](Groupcall& g) {
     (kind == ResourceKind::call ? g.answer_call_id : g.answer_groupcall_id) = id;
   });
   commit(*st.engine, EventType::groupcall_progressing, snapshot);
-  if (st.parent) {
-    self->send(st.parent, answered_atom::value, ResourceKind::groupcall, snapshot->id);
-  }
   if (effective(snapshot->answer_method) == AnswerMethod::hangup_others) {
     for (auto& b : st.branches) {
       if (b.live && b.id != id) end_branch(self, b, LegCause::answered_elsewhere);
     }
   }
+  // The winner has won only once every groupcall above has taken this answer too.
+  st.answer = BranchAnswer::pending;
+  if (!st.parent) return on_won(self);
+  self->send(st.parent, answered_atom::value, ResourceKind::groupcall, snapshot->id);
 }
 
 // Linear: ring the next destination, or end when there is none.
@@ -296,7 +348,8 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
       [=](timeout_atom, GroupcallTimer kind, std::uint32_t generation) {
         on_timeout(self, kind, generation);
       },
-      [=](hangup_atom, LegCause cause) { hang_up(self, cause); },
+      [=](hangup_atom, LegCause cause) { on_parent_hangup(self, cause); },
+      [=](won_atom) { on_won(self); },
       [=](hangup_atom, const GroupcallReply& reply) {
         hang_up(self, LegCause::normal);
         reply(*self->state.groupcall);

@@ -32,6 +32,7 @@ using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using died_atom = caf::atom_constant<caf::atom("died")>;
 using delete_atom = caf::atom_constant<caf::atom("delete")>;
+using won_atom = caf::atom_constant<caf::atom("won")>;
 
 // Replies to API requests travel as callbacks: the API thread never blocks on an
 // actor, and the callback runs on the actor's thread, so it must be short.
@@ -41,8 +42,11 @@ using GroupcallReply = std::function<void(Result<Groupcall>)>;
 // The timers a groupcall arms; a generation number tells a stale expiry apart.
 enum class GroupcallTimer : std::uint8_t { ring, answer };
 
-// Anything a groupcall rings, a call leg or a nested groupcall: both end on request.
-using branch_actor = caf::typed_actor<caf::reacts_to<hangup_atom, LegCause>>;
+// Anything a groupcall rings, a call leg or a nested groupcall: both end on request,
+// and both learn from their groupcall that the answer they reported was taken for
+// good (won). A hangup from the groupcall before that means it was not taken.
+using branch_actor =
+    caf::typed_actor<caf::reacts_to<hangup_atom, LegCause>, caf::reacts_to<won_atom>>;
 
 using call_leg_actor = branch_actor::extend<
     // What the far end did, through the leg's LegLine.
