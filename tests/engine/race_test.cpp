@@ -11,6 +11,7 @@
 #include <set>
 
 #include "engine_fixture.hpp"
+#include "race_arena.hpp"
 
 namespace chorus::test {
 namespace {
@@ -130,6 +131,201 @@ TEST(RacingAnswers, ExactlyOneWinnerUnderRandomInterleavings) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     race_once(seed);
     if (::testing::Test::HasFailure()) break;
+  }
+}
+
+// Each path by which an answer can reach a groupcall that no longer takes answers,
+// played in the one order that makes it late. The scheduler runs one message per
+// job; run_last_job() lets the newest job go first.
+void run_last_job(ScriptedHarness& h) {
+  auto& jobs = h.probe.scheduler().jobs;
+  ASSERT_FALSE(jobs.empty());
+  std::swap(jobs.front(), jobs.back());
+  h.probe.scheduler().run_once();
+}
+
+class LateAnswers : public ScriptedEngineTest {
+ protected:
+  // Nothing live, nothing left, and every leg released at most once.
+  void expect_all_ended(const Groupcall& created) {
+    EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::hangup);
+    auto history = log.events_of(created.id);
+    if (history.back().type == EventType::groupcall_deleted) history.pop_back();
+    EXPECT_TRUE(valid_groupcall_history(history));
+    for (auto& d : driver->dials()) {
+      EXPECT_EQ(call(d.call_id).status, CallStatus::hangup) << d.target;
+      EXPECT_TRUE(valid_call_history(log.events_of(d.call_id))) << d.target;
+      EXPECT_LE(driver->cancel_causes(d.call_id).size() + driver->hangup_causes(d.call_id).size(),
+                1u)
+          << d.target;
+    }
+    EXPECT_EQ(engine.stats().live_calls, 0u);
+    EXPECT_EQ(engine.stats().live_groupcalls, 0u);
+    EXPECT_EQ(actors_left(), 0u);
+  }
+  void no_reply_groupcall(const Uuid& id) {
+    engine.hangup_groupcall(customer, id, [](Result<Groupcall>) {});
+  }
+};
+
+// The caller hangs up while a leg answers: its answer reaches a groupcall that is
+// hanging up, so the answered leg ends cancel, not normal, and nobody won.
+TEST_F(LateAnswers, AnswerCrossingAGroupcallHangupEndsCancel) {
+  auto created = create(request({endpoint("a"), endpoint("b")}));
+  no_reply_groupcall(created.id);
+  driver->report(leg("a"), LegReport::answered);
+  run_last_job(*this);  // a answers before the groupcall reads the hangup
+  run();
+  EXPECT_TRUE(groupcall(created.id).answer_call_id.is_zero());
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::cancel);
+  EXPECT_EQ(driver->hangup_causes(leg("a")), std::vector<LegCause>{LegCause::normal});
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::cancel);
+  expect_all_ended(created);
+}
+
+TEST_F(LateAnswers, AnswerCrossingADeleteEndsCancel) {
+  auto created = create(request({endpoint("a"), endpoint("b")}));
+  engine.delete_groupcall(customer, created.id, [](Result<Groupcall>) {});
+  driver->report(leg("a"), LegReport::answered);
+  run_last_job(*this);
+  run();
+  auto gc = groupcall(created.id);
+  EXPECT_TRUE(gc.answer_call_id.is_zero());
+  EXPECT_TRUE(gc.tm_delete.is_set());
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::cancel);
+  expect_all_ended(created);
+}
+
+TEST_F(LateAnswers, AnswerCrossingTheAnswerTimeoutEndsCancel) {
+  auto r = request({endpoint("a"), endpoint("b")});
+  r.answer_timeout = 1;
+  auto created = create(r);
+  driver->report(leg("a"), LegReport::answered);
+  probe.scheduler().advance_time(std::chrono::seconds(1));
+  // The timer fires and the groupcall hangs up before a reads its answer.
+  auto* a = dynamic_cast<caf::resumable*>(
+      caf::actor_cast<caf::abstract_actor*>(probe.context().registry.calls.actor(leg("a"))));
+  ASSERT_NE(a, nullptr);
+  probe.scheduler().run_jobs_filtered([a](caf::resumable* job) { return job != a; });
+  EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::hangingup);
+  run();
+  EXPECT_TRUE(groupcall(created.id).answer_call_id.is_zero());
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::cancel);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::timeout);
+  expect_all_ended(created);
+}
+
+// A nested groupcall takes its leg's answer, but the parent is hanging up: the
+// nested answer is late for the parent, so the leg ends cancel.
+TEST_F(LateAnswers, NestedAnswerReachingAParentThatHangsUpEndsCancel) {
+  Agent agent;
+  agent.customer_id = customer;
+  agent.addresses = {endpoint("x1"), endpoint("x2")};
+  auto put = engine.put_agent(agent);
+  ASSERT_TRUE(put.ok());
+  auto created = create(request({agent_destination(put->id), endpoint("p")}));
+  auto nested = created.groupcall_ids.at(0);
+  no_reply_groupcall(created.id);
+  driver->report(leg("x1"), LegReport::answered);
+  run_last_job(*this);  // x1 answers to its nested groupcall
+  run_last_job(*this);  // which takes it and tells the parent, after the hangup
+  run();
+  EXPECT_TRUE(groupcall(created.id).answer_groupcall_id.is_zero());
+  EXPECT_EQ(groupcall(nested).answer_call_id, leg("x1"));
+  EXPECT_EQ(call(leg("x1")).hangup_reason, HangupReason::cancel);
+  EXPECT_EQ(call(leg("x2")).hangup_reason, HangupReason::cancel);
+  EXPECT_EQ(call(leg("p")).hangup_reason, HangupReason::cancel);
+  expect_all_ended(created);
+}
+
+// The nested groupcall is hung up while its answer waits for the parent: its
+// winner keeps going until the parent's verdict, here that it won.
+TEST_F(LateAnswers, NestedGroupcallHungUpWhileItsAnswerIsPendingWaitsForTheVerdict) {
+  Agent agent;
+  agent.customer_id = customer;
+  agent.addresses = {endpoint("x1"), endpoint("x2")};
+  auto put = engine.put_agent(agent);
+  ASSERT_TRUE(put.ok());
+  auto created = create(request({agent_destination(put->id), endpoint("p")}));
+  auto nested = created.groupcall_ids.at(0);
+  driver->report(leg("x1"), LegReport::answered);
+  probe.scheduler().run_once();  // x1 answers to the nested groupcall
+  probe.scheduler().run_once();  // which takes it and tells the parent
+  no_reply_groupcall(nested);
+  run_last_job(*this);  // the nested groupcall is hung up before the parent decides
+  EXPECT_EQ(call(leg("x1")).status, CallStatus::progressing);
+  run();
+  EXPECT_EQ(groupcall(created.id).answer_groupcall_id, nested);
+  EXPECT_EQ(call(leg("x1")).hangup_reason, HangupReason::normal);
+  EXPECT_EQ(call(leg("p")).hangup_reason, HangupReason::cancel);
+  expect_all_ended(created);
+}
+
+// b won; a's answer crossed the cancel, and the API hangs a up meanwhile: a's end
+// waits for the verdict (the groupcall's hangup), so it ends cancel, not normal.
+TEST_F(LateAnswers, LegHungUpByTheApiWhileItsLateAnswerIsPendingEndsCancel) {
+  auto created = create(request({endpoint("a"), endpoint("b")}));
+  driver->report(leg("b"), LegReport::answered);
+  probe.scheduler().run_once();  // b tells the groupcall
+  driver->report(leg("a"), LegReport::answered);
+  engine.hangup_call(customer, leg("a"), [](Result<Call>) {});
+  run();
+  EXPECT_EQ(groupcall(created.id).answer_call_id, leg("b"));
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::cancel);
+  EXPECT_EQ(call(leg("a")).hangup_by, HangupBy::local);
+  EXPECT_EQ(driver->hangup_causes(leg("a")), std::vector<LegCause>{LegCause::normal});
+  report("b", LegReport::remote_hangup);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::normal);
+  expect_all_ended(created);
+}
+
+TEST_F(LateAnswers, RemoteHangupWhileALateAnswerIsPendingEndsCancel) {
+  auto created = create(request({endpoint("a"), endpoint("b")}));
+  driver->report(leg("b"), LegReport::answered);
+  probe.scheduler().run_once();
+  driver->report(leg("a"), LegReport::answered);
+  driver->report(leg("a"), LegReport::remote_hangup);
+  run();
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::cancel);
+  EXPECT_EQ(call(leg("a")).hangup_by, HangupBy::remote);
+  EXPECT_TRUE(driver->hangup_causes(leg("a")).empty());
+  report("b", LegReport::remote_hangup);
+  expect_all_ended(created);
+}
+
+// The API hangs up a leg whose answer the groupcall has not read yet: the leg
+// waits in terminating, the groupcall takes the answer, and the leg ends normal.
+TEST_F(LateAnswers, LegHungUpWhileItsAnswerIsPendingEndsNormalOnceItWins) {
+  auto created = create(request({endpoint("a"), endpoint("b")}));
+  driver->report(leg("a"), LegReport::answered);
+  probe.scheduler().run_once();  // a tells the groupcall
+  engine.hangup_call(customer, leg("a"), [](Result<Call>) {});
+  run_last_job(*this);  // the hangup reaches a first
+  EXPECT_EQ(call(leg("a")).status, CallStatus::terminating);
+  run();
+  EXPECT_EQ(groupcall(created.id).answer_call_id, leg("a"));
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::normal);
+  EXPECT_EQ(call(leg("a")).hangup_by, HangupBy::local);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::cancel);
+  expect_all_ended(created);
+}
+
+// A far end that hangs up before it answered never had an answered call.
+TEST_F(LateAnswers, RemoteHangupBeforeAnswerIsNoAnswer) {
+  auto created = create(request({endpoint("a")}));
+  report("a", LegReport::ringing);
+  report("a", LegReport::remote_hangup);
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::noanswer);
+  expect_all_ended(created);
+}
+
+// Hangups, answer timeouts and deletes racing answers (see race_arena.hpp for the
+// runs and the invariants): 200 seeds here, a million in benchmarks/race_run.
+TEST(RacingHangups, RecordsAgreeUnderRandomInterleavings) {
+  RaceArena arena;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    auto problem = arena.run(seed);
+    ASSERT_FALSE(problem.has_value()) << "seed " << seed << ": " << *problem;
   }
 }
 
