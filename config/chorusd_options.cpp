@@ -100,6 +100,9 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
     return set_count(value, flag, 100000000, true, o.engine.retained_groupcalls);
   }
   if (flag == "--shutdown") return set_shutdown(value, flag, o);
+  if (flag == "--max-connections") {
+    return set_count(value, flag, 1000000, false, o.http.max_connections);
+  }
   if (flag == "--ws-max-connections") {
     return set_count(value, flag, 1000000, false, o.websocket.max_connections);
   }
@@ -251,6 +254,7 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --max-destinations N        destinations per groupcall (default 1000)
   --max-nesting-depth N       nested groupcall levels (default 4)
   --retained-groupcalls N     ended groupcalls kept readable (default 20000)
+  --max-connections N         HTTP connections at once; beyond, 503 (default 10000)
   --ws-max-connections N      WebSocket connections at once (default 10000)
   --ws-queue-events N         events queued per connection before the oldest drop (10000)
   --ws-full-timeout-ms N      a connection full this long is closed with 1008 (10000)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/engine_options.hpp"
+#include "config/http_options.hpp"
 #include "config/websocket_options.hpp"
 #include "model/result.hpp"
 #include "model/uuid.hpp"
@@ -30,6 +31,7 @@ struct ChorusdOptions {
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
   EngineOptions engine;
+  HttpLimits http;
   WsLimits websocket;
 
   bool show_help = false;

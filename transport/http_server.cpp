@@ -1,7 +1,10 @@
 #include "transport/http_server.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -40,6 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read(bool first) {
     parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
     // A new connection must send its request promptly; a kept-alive one may idle.
     stream_.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
@@ -67,6 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
                           "the body exceeds " + std::to_string(limits_.body_bytes) + " bytes"),
           false);
     }
+    if (ec == http::error::header_limit) return write(header_too_large(), false);
     spdlog::debug("http: unreadable request: {}", ec.message());
     write(handler_.refuse(http::status::bad_request, "malformed HTTP request: " + ec.message()),
           false);
@@ -85,6 +90,19 @@ class Session : public std::enable_shared_from_this<Session> {
                       self->write(std::move(r), keep_alive);
                     });
     });
+  }
+
+  // Beast says header_limit both for a long request line and for long header fields. It
+  // parses (and consumes) the request line as soon as it is whole, so whether the method
+  // is known yet tells which of the two overflowed.
+  HttpResponse header_too_large() {
+    auto limit = std::to_string(limits_.header_bytes);
+    if (parser_->get().method_string().empty()) {
+      return handler_.refuse(http::status::uri_too_long,
+                             "the request line exceeds " + limit + " bytes");
+    }
+    return handler_.refuse(http::status::request_header_fields_too_large,
+                           "the header fields exceed " + limit + " bytes");
   }
 
   // The connection leaves HTTP: refused with an answer, or handed over whole.
@@ -130,6 +148,84 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<std::atomic<bool>> stopping_;
 };
 
+// A connection over the cap: answered 503 at once, without reading its request, and
+// closed. It holds its socket only while that short answer is written.
+class Refusal : public std::enable_shared_from_this<Refusal> {
+ public:
+  Refusal(tcp::socket&& socket, HttpResponse response, std::chrono::seconds write_timeout)
+      : stream_(std::move(socket)), response_(std::move(response)) {
+    response_.keep_alive(false);
+    response_.prepare_payload();
+    stream_.expires_after(write_timeout);
+  }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      http::async_write(self->stream_, self->response_, [self](beast::error_code, std::size_t) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        self->stream_.close();
+      });
+    });
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  HttpResponse response_;
+};
+
+// How long the listener waits before accepting again after accept failed. Out of file
+// descriptors (EMFILE, ENFILE) accept fails at once for as long as the condition lasts, so
+// retrying at once spins a core; the wait doubles up to a second and restarts on success.
+class AcceptBackoff {
+ public:
+  static constexpr std::chrono::milliseconds first{10};
+  static constexpr std::chrono::milliseconds longest{1000};
+
+  std::chrono::milliseconds next() {
+    auto wait = wait_;
+    wait_ = std::min(wait_ * 2, longest);
+    return wait;
+  }
+  void reset() { wait_ = first; }
+
+ private:
+  std::chrono::milliseconds wait_ = first;
+};
+
+// The accept failures in the log: at most one line a second, saying how many it stands
+// for, so that a daemon out of file descriptors does not also fill the disk.
+class AcceptFailureLog {
+ public:
+  static constexpr std::chrono::seconds interval{1};
+
+  void failed(const beast::error_code& ec, std::chrono::milliseconds retry_in) {
+    ++failures_;
+    ++unreported_;
+    auto now = std::chrono::steady_clock::now();
+    if (now < quiet_until_) return;
+    quiet_until_ = now + interval;
+    if (unreported_ == 1) {
+      spdlog::warn("http: accept failed: {}; retrying in {} ms", ec.message(), retry_in.count());
+    } else {
+      spdlog::warn("http: accept failed: {} ({} times since the last report); retrying in {} ms",
+                   ec.message(), unreported_, retry_in.count());
+    }
+    unreported_ = 0;
+  }
+  void succeeded() {
+    if (failures_ == 0) return;
+    spdlog::info("http: accepting again after {} failed accepts", failures_);
+    failures_ = unreported_ = 0;
+    quiet_until_ = {};
+  }
+
+ private:
+  std::size_t failures_ = 0;    // since the last success
+  std::size_t unreported_ = 0;  // since the last line logged
+  std::chrono::steady_clock::time_point quiet_until_{};
+};
+
 }  // namespace
 
 class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Listener> {
@@ -139,6 +235,7 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
            std::shared_ptr<std::atomic<std::size_t>> sessions)
       : io_(io),
         acceptor_(net::make_strand(io)),
+        retry_timer_(acceptor_.get_executor()),
         handler_(handler),
         upgrades_(upgrades),
         limits_(limits),
@@ -161,6 +258,7 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
     net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
       beast::error_code ignored;
       self->acceptor_.close(ignored);
+      self->retry_timer_.cancel();
     });
   }
 
@@ -173,19 +271,43 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
+    if (ec) return retry_later(ec);
+    backoff_.reset();
+    failure_log_.succeeded();
+    socket.set_option(tcp::no_delay(true), ec);
+    // Sessions are only ever added here, on the acceptor's strand, so the count cannot
+    // pass the cap between this check and the session's start.
+    if (sessions_->load() >= limits_.max_connections) {
+      std::make_shared<Refusal>(std::move(socket), busy(), limits_.write_timeout)->start();
+    } else {
       std::make_shared<Session>(std::move(socket), handler_, upgrades_, limits_, sessions_,
                                 stopping_)
           ->start();
-    } else {
-      spdlog::warn("http: accept failed: {}", ec.message());
     }
     accept();
   }
 
+  void retry_later(const beast::error_code& ec) {
+    auto wait = backoff_.next();
+    failure_log_.failed(ec, wait);
+    retry_timer_.expires_after(wait);
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+      if (timer_ec || !self->acceptor_.is_open()) return;
+      self->accept();
+    });
+  }
+
+  HttpResponse busy() {
+    return handler_.refuse(http::status::service_unavailable,
+                           "at most " + std::to_string(limits_.max_connections) +
+                               " HTTP connections at once; try again later");
+  }
+
   net::io_context& io_;
   tcp::acceptor acceptor_;
+  net::steady_timer retry_timer_;  // on the acceptor's strand
+  AcceptBackoff backoff_;
+  AcceptFailureLog failure_log_;
   HttpHandler& handler_;
   UpgradeHandler* upgrades_;
   HttpLimits limits_;

@@ -2,7 +2,9 @@
 // The HTTP/1.1 server under chorusd: a listener that accepts on its own strand and
 // a session per connection, each on its own strand, with explicit timeouts (a
 // client that sends half a request and stalls is dropped without holding anyone
-// up), keep-alive, a body limit, and one request in flight per connection.
+// up), keep-alive, header and body limits, one request in flight per connection
+// and a cap on connections. When accept fails (out of file descriptors above all)
+// the listener backs off instead of retrying at once.
 // What a request means is the HttpHandler's business.
 
 #include <atomic>
@@ -19,6 +21,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "config/http_options.hpp"
+
 namespace chorus {
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
@@ -30,7 +34,8 @@ class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
   virtual void handle(HttpRequest request, HttpResponder respond) = 0;
-  // The answer when the request itself is unreadable (too large, malformed).
+  // The answer when the request itself is unreadable (too large, malformed), or when the
+  // server is too busy to read it (503). `message` never holds request bytes.
   virtual HttpResponse refuse(boost::beast::http::status status, const std::string& message) = 0;
 };
 
@@ -44,13 +49,6 @@ class UpgradeHandler {
   // Takes over the connection, with the bytes read past the request.
   virtual void adopt(boost::beast::tcp_stream stream, HttpRequest request,
                      std::string_view already_read) = 0;
-};
-
-struct HttpLimits {
-  std::size_t body_bytes = 1024 * 1024;
-  std::chrono::seconds read_timeout{15};  // a request must arrive whole within this
-  std::chrono::seconds idle_timeout{60};  // keep-alive connections idle this long close
-  std::chrono::seconds write_timeout{15};
 };
 
 class HttpServer {

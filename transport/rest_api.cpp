@@ -1,5 +1,6 @@
 #include "transport/rest_api.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -57,6 +58,35 @@ bool is_json(std::string_view content_type) {
                                           [](char a, char b) { return std::tolower(a) == b; });
 }
 
+// The error code of an answer to a request that could not be read, or was not.
+std::string_view refusal_code(http::status status) {
+  struct Refusal {
+    http::status status;
+    std::string_view code;
+  };
+  static constexpr Refusal codes[] = {
+      {http::status::payload_too_large, "payload_too_large"},
+      {http::status::uri_too_long, "uri_too_long"},
+      {http::status::request_header_fields_too_large, "request_header_fields_too_large"},
+      {http::status::service_unavailable, "limit_exceeded"},
+  };
+  for (auto& r : codes) {
+    if (r.status == status) return r.code;
+  }
+  return "bad_request";
+}
+
+// A request's path as it may appear in an error message or a log line: without the query
+// (it may hold the API key), and only when it is short printable ASCII (anything else could
+// be invalid UTF-8, or bulk); otherwise nothing.
+std::string_view quotable_path(std::string_view target) {
+  constexpr std::size_t longest = 100;
+  auto path = target.substr(0, target.find('?'));
+  bool printable =
+      std::all_of(path.begin(), path.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  return printable && path.size() <= longest ? path : std::string_view{};
+}
+
 }  // namespace
 
 // One request on its way through the router: what it asks, who asks, how to answer.
@@ -100,8 +130,7 @@ HttpResponse RestApi::refuse(http::status status, const std::string& message) {
   HttpResponse response{status, 11};
   response.set(http::field::server, "chorusd");
   response.set(http::field::content_type, "application/json");
-  response.body() = error_json(
-      status == http::status::payload_too_large ? "payload_too_large" : "bad_request", message);
+  response.body() = error_json(refusal_code(status), message);
   metrics_.record("unmatched", static_cast<unsigned>(status), std::chrono::nanoseconds(0));
   return response;
 }
@@ -116,11 +145,12 @@ void RestApi::handle(HttpRequest request, HttpResponder respond) {
   auto question = target.find('?');
   x->query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
   x->path = split_path(target.substr(0, question));
-  spdlog::debug("http {} {}", std::string(x->request.method_string()), std::string(target));
+  spdlog::debug("http {} {}", std::string(x->request.method_string()),
+                std::string(quotable_path(target)));
   try {
     dispatch(x);
   } catch (const std::exception& e) {
-    spdlog::error("http {}: {}", std::string(target), e.what());
+    spdlog::error("http {}: {}", std::string(quotable_path(target)), e.what());
     x->fail(http::status::internal_server_error, "internal", "internal error");
   }
 }
@@ -222,8 +252,10 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   }
   auto* route = find_route(path);
   if (!route) {
+    auto shown =
+        quotable_path(std::string_view(x->request.target().data(), x->request.target().size()));
     return x->fail(http::status::not_found, "not_found",
-                   "no such path: " + std::string(x->request.target()));
+                   shown.empty() ? "no such path" : "no such path: " + std::string(shown));
   }
   x->route = route->label;
   if (!allows(*route, method)) return method_not_allowed(x, route->allow);
@@ -262,9 +294,12 @@ void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string
   response.set(http::field::allow, allow);
   response.set(http::field::server, "chorusd");
   response.set(http::field::content_type, "application/json");
-  response.body() =
-      error_json("method_not_allowed", std::string(x->request.method_string()) +
-                                           " is not allowed here; allowed: " + std::string(allow));
+  // Only a method Beast knows is named back: any other token is client input of any length.
+  auto method = x->request.method() == http::verb::unknown
+                    ? std::string("this method")
+                    : std::string(http::to_string(x->request.method()));
+  response.body() = error_json("method_not_allowed",
+                               method + " is not allowed here; allowed: " + std::string(allow));
   x->metrics->record(x->route, 405, std::chrono::steady_clock::now() - x->started);
   x->respond(std::move(response));
 }

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -226,7 +227,10 @@ class ChorusdProcess {
 
  private:
   void start(std::vector<std::string> args) {
-    std::vector<std::string> owned{CHORUSD_PATH};
+    // CHORUSD_UNDER_TEST names another build to run, e.g. one without a fix, to see its
+    // regression test fail.
+    const char* under_test = std::getenv("CHORUSD_UNDER_TEST");
+    std::vector<std::string> owned{under_test && *under_test ? under_test : CHORUSD_PATH};
     owned.insert(owned.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : owned) argv.push_back(a.data());

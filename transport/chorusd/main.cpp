@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
   try {
-    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api,
-                                                  chorus::HttpLimits{}, &gateway);
+    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api, options.http,
+                                                  &gateway);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chorusd: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
                  options.listen_port, e.what());
