@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <future>
-#include <random>
 #include <thread>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "actors/engine.hpp"
 #include "config/chorusd_options.hpp"
 #include "transport/api_keys.hpp"
+#include "transport/development_key.hpp"
 #include "transport/http_metrics.hpp"
 #include "transport/http_server.hpp"
 #include "transport/rest_api.hpp"
@@ -26,15 +26,6 @@
 namespace {
 
 using tcp = boost::asio::ip::tcp;
-
-std::string random_key() {
-  std::random_device seed;
-  std::mt19937_64 random(seed());
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string key = "dev-";
-  for (int i = 0; i < 32; ++i) key.push_back(hex[random() % 16]);
-  return key;
-}
 
 // No key on loopback: a development key, printed. Elsewhere: refuse to start.
 bool settle_keys(chorus::ChorusdOptions& options) {
@@ -46,7 +37,7 @@ bool settle_keys(chorus::ChorusdOptions& options) {
                  options.listen_host.c_str());
     return false;
   }
-  options.api_keys.push_back({random_key(), chorus::Uuid::generate()});
+  options.api_keys.push_back({chorus::development_key(), chorus::Uuid::generate()});
   std::printf("development key: %s (customer %s)\n", options.api_keys[0].key.c_str(),
               options.api_keys[0].customer_id.to_string().c_str());
   return true;
