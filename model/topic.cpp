@@ -22,6 +22,18 @@ std::vector<std::string_view> split(std::string_view text) {
   }
 }
 
+// A part of the topic, quoted for an error message when it is short printable ASCII;
+// otherwise left out, so that an error never carries raw bytes (NUL, invalid UTF-8)
+// or a client's megabytes back to it.
+std::string quoted(std::string_view part) {
+  constexpr std::size_t max_quoted = 40;
+  if (part.size() > max_quoted) return "";
+  for (const char c : part) {
+    if (c < 0x20 || c > 0x7E) return "";
+  }
+  return " \"" + std::string(part) + "\"";
+}
+
 }  // namespace
 
 bool Topic::is_known_resource(std::string_view resource) {
@@ -41,19 +53,18 @@ Result<Topic> Topic::parse(std::string_view text, std::string_view field) {
   }
   Topic topic;
   const std::optional<Uuid> customer = Uuid::parse(parts[1]);
-  if (!customer)
-    return Error::invalid(name, "customer \"" + std::string(parts[1]) + "\" must be a UUID");
+  if (!customer) return Error::invalid(name, "customer" + quoted(parts[1]) + " must be a UUID");
   topic.customer_id_ = *customer;
   if (parts.size() == 2) return topic;
   if (parts[2].empty()) return Error::invalid(name, std::string(format_rule));
   if (!is_known_resource(parts[2])) {
-    return Error::invalid(name, "unknown resource \"" + std::string(parts[2]) + "\"");
+    return Error::invalid(name, "unknown resource" + quoted(parts[2]));
   }
   topic.resource_ = std::string(parts[2]);
   if (parts.size() == 3) return topic;
   const std::optional<Uuid> id = Uuid::parse(parts[3]);
   if (!id) {
-    return Error::invalid(name, "resource id \"" + std::string(parts[3]) + "\" must be a UUID");
+    return Error::invalid(name, "resource id" + quoted(parts[3]) + " must be a UUID");
   }
   topic.resource_id_ = *id;
   return topic;

@@ -101,6 +101,24 @@ TEST(Topic, RefusalsNameTheFieldAndRule) {
   expect_refused("customer_id:" + customer + ":call:", "must be a UUID");
 }
 
+// Found by fuzz_topic: refusals quoted the offending part whatever it held, so a
+// client's NUL bytes, invalid UTF-8 or megabytes came back in the error.
+TEST(Topic, RefusalsNeverEchoRawBytesOrLongParts) {
+  const std::string bad_parts[] = {customer + std::string(24, '\0'), "not\xff\xfe-a-uuid",
+                                   std::string(100000, 'x')};
+  for (const std::string& part : bad_parts) {
+    for (const std::string& text : {"customer_id:" + part, "customer_id:" + customer + ":" + part,
+                                    "customer_id:" + customer + ":call:" + part}) {
+      const Result<Topic> t = Topic::parse(text);
+      ASSERT_FALSE(t);
+      EXPECT_LT(t.error().message.size(), 200u);
+      for (const char c : t.error().message) {
+        EXPECT_TRUE(c >= 0x20 && c <= 0x7E) << "byte " << int(static_cast<unsigned char>(c));
+      }
+    }
+  }
+}
+
 TEST(Topic, DefaultFieldNameIsTopic) {
   const Result<Topic> t = Topic::parse("nope");
   ASSERT_FALSE(t);
