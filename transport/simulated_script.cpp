@@ -23,7 +23,10 @@ constexpr OutcomeName outcomes[] = {
 std::optional<std::chrono::milliseconds> parse_ms(std::string_view text) {
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0 ||
+      value > max_simulated_delay.count()) {
+    return std::nullopt;
+  }
   return std::chrono::milliseconds(value);
 }
 
@@ -46,7 +49,10 @@ Result<SimulatedScript> parse_simulated_script(std::string_view target) {
         std::find_if(std::begin(outcomes), std::end(outcomes), is_outcome) != std::end(outcomes);
     if (!known) continue;
     auto ms = parse_ms(value);
-    if (!ms) return Error::invalid(field(), "must be a whole number of milliseconds");
+    if (!ms) {
+      return Error::invalid(field(), "must be a whole number of milliseconds up to " +
+                                         std::to_string(max_simulated_delay.count()));
+    }
     if (name == "ring") {
       script.ring = *ms;
     } else if (name == "hangup") {

@@ -7,6 +7,8 @@
 //               that outcome, that long after ringing starts
 // hangup=<ms>   the callee hangs up that long after answering
 // With no outcome the destination rings until it is cancelled or times out.
+// Each delay is at most a day (max_simulated_delay): a longer one has no use in a
+// simulation, and one near the integer limit would overflow the timer's clock.
 
 #include <chrono>
 #include <optional>
@@ -16,6 +18,8 @@
 #include "transport/leg_driver.hpp"
 
 namespace chorus {
+
+inline constexpr std::chrono::milliseconds max_simulated_delay{24 * 60 * 60 * 1000};
 
 struct SimulatedScript {
   std::chrono::milliseconds ring{0};

@@ -44,6 +44,21 @@ TEST(SimulatedScript, EachOutcome) {
   }
 }
 
+// Found by fuzz_simulated_script: any long long was accepted, and the driver's
+// milliseconds overflowed on their way to the timer's clock (undefined behaviour; in
+// practice a deadline in the past, so the outcome came at once).
+TEST(SimulatedScript, DelaysAreAtMostADay) {
+  auto longest = parse_simulated_script("x@sim;ring=86400000;answer=86400000;hangup=86400000");
+  ASSERT_TRUE(longest.ok()) << longest.error().message;
+  EXPECT_EQ(longest->outcome_after, max_simulated_delay);
+  for (auto* target : {"x@sim;ring=86400001", "x@sim;answer=9223372036854775807",
+                       "x@sim;hangup=10000000000000", "x@sim;busy=99999999999999999999"}) {
+    auto s = parse_simulated_script(target);
+    ASSERT_FALSE(s.ok()) << target;
+    EXPECT_NE(s.error().message.find("up to 86400000"), std::string::npos) << s.error().message;
+  }
+}
+
 TEST(SimulatedScript, BadValueIsAnErrorNamingTheParameter) {
   for (auto* target : {"x@sim;ring=abc", "x@sim;busy=-1", "x@sim;answer=", "x@sim;hangup=1.5",
                        "x@sim;answer=10ms", "x@sim;noanswer"}) {
