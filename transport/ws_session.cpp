@@ -209,8 +209,11 @@ void WsSession::deliver(const EventPtr& event) {
       auto now = Clock::now();
       if (!full_since_) full_since_ = now;
       if (now - *full_since_ > limits_.full_timeout) {
-        // Full for too long: the strand closes it with 1008.
+        // Full for too long: the strand closes it with 1008, or drops it if the
+        // write under way never ends. Counted here, where it is decided, so that
+        // both endings count (accepting_ makes this happen once).
         too_slow_ = true;
+        metrics_->count_close(WsMetrics::Close::too_slow);
         accepting_ = false;
         events_.clear();
         // Woken even if a wake-up is pending: a write stuck on a peer that
@@ -289,7 +292,6 @@ std::size_t WsSession::take_events() {
   std::size_t frames = batch_.size() + (dropped > 0 ? 1 : 0);
   batch_.clear();
   if (slow) {
-    metrics_->count_close(WsMetrics::Close::too_slow);
     // Not begin_close(): its flush() would start a second write, of out_ cleared
     // of this batch, beside the one this flush() is about to start.
     queue_close(ws::close_code::policy_violation, "consumer too slow");
