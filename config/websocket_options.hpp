@@ -17,6 +17,10 @@ struct WsLimits {
   // write per connection costs tens of microseconds of kernel time on loopback,
   // so a burst of events (a groupcall's dozen) is worth gathering into one write.
   std::chrono::microseconds batch_window{2000};
+  // At shutdown, how long each connection may take to send what is queued for it
+  // (the final hangups among it) before the rest is reported as dropped and the
+  // connection closed with 1001.
+  std::chrono::milliseconds shutdown_flush{2000};
 };
 
 }  // namespace chorus

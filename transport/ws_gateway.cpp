@@ -1,5 +1,8 @@
 #include "transport/ws_gateway.hpp"
 
+#include <algorithm>
+#include <future>
+
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -12,6 +15,10 @@ namespace chorus {
 namespace http = boost::beast::http;
 
 namespace {
+
+// How much longer than the sessions' own bound shut_down() waits for them, in
+// case the I/O threads are slow to run their timers.
+constexpr std::chrono::milliseconds shutdown_slack{1000};
 
 HttpResponse refusal(const HttpRequest& request, http::status status, std::string_view code,
                      std::string_view message) {
@@ -71,6 +78,10 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
     return refusal(request, http::status::unauthorized, "unauthorized",
                    "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
   }
+  if (shutting_down_) {
+    return refusal(request, http::status::service_unavailable, "unavailable",
+                   "chorusd is shutting down");
+  }
   // The slot is taken here, not in adopt(): two upgrades checked at once must not
   // both get the last one. adopt() always follows a check that passed.
   auto& connections = metrics_->connections;
@@ -93,9 +104,45 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
     return;
   }
   // The session holds the slot check() took, and frees it when it ends.
-  std::make_shared<WsSession>(stream.release_socket(), already_read, bus_, *customer, limits_,
-                              metrics_, wakeups_)
-      ->start(request);
+  auto session = std::make_shared<WsSession>(stream.release_socket(), already_read, bus_, *customer,
+                                             limits_, metrics_, wakeups_);
+  session->start(request);
+  {
+    std::lock_guard<std::mutex> guard(sessions_mutex_);
+    if (!shutting_down_) {
+      if (sessions_.size() == sessions_.capacity()) {
+        sessions_.erase(
+            std::remove_if(sessions_.begin(), sessions_.end(), [](auto& s) { return s.expired(); }),
+            sessions_.end());
+      }
+      sessions_.push_back(session);
+      return;
+    }
+  }
+  // Checked just before shut_down() began, adopted just after: it goes too.
+  session->go_away(nullptr);
+}
+
+void WsGateway::shut_down() {
+  std::vector<std::shared_ptr<WsSession>> live;
+  {
+    std::lock_guard<std::mutex> guard(sessions_mutex_);
+    shutting_down_ = true;
+    for (auto& s : sessions_) {
+      if (auto session = s.lock()) live.push_back(std::move(session));
+    }
+    sessions_.clear();
+  }
+  // One token, copied into every session: when the last one has ended and let go
+  // of it, the promise is kept.
+  auto all_ended = std::make_shared<std::promise<void>>();
+  auto done = all_ended->get_future();
+  {
+    std::shared_ptr<void> token(nullptr, [all_ended](void*) { all_ended->set_value(); });
+    for (auto& session : live) session->go_away(token);
+  }
+  live.clear();  // the sessions' lifetimes are their own again
+  done.wait_for(limits_.shutdown_flush + WsSession::shutdown_close_wait + shutdown_slack);
 }
 
 }  // namespace chorus

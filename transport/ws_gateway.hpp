@@ -4,11 +4,15 @@
 // to topics of its own customer and receives every matching event once, in order
 // per resource, with a per-connection seq. A slow consumer loses its oldest events
 // (and is told how many), never slows the engine or anyone else, and is closed
-// with 1008 if it stays full too long.
+// with 1008 if it stays full too long. At shutdown every connection gets what is
+// queued for it, within a bound, then a 1001 close.
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include <boost/beast/core/tcp_stream.hpp>
 
@@ -20,6 +24,8 @@
 #include "transport/ws_wakeups.hpp"
 
 namespace chorus {
+
+class WsSession;
 
 class WsGateway final : public UpgradeHandler {
  public:
@@ -36,6 +42,13 @@ class WsGateway final : public UpgradeHandler {
   void adopt(boost::beast::tcp_stream stream, HttpRequest request,
              std::string_view already_read) override;
 
+  // At shutdown, once the engine has stopped (its final events are queued): each
+  // connection is sent its queue for up to limits.shutdown_flush, told in an
+  // events_dropped note what could not be sent, and closed with 1001. Returns when
+  // every connection has ended, or when the bound has passed, whichever is first;
+  // upgrades are refused with 503 from now on. Blocks: not for an I/O thread.
+  void shut_down();
+
   std::size_t connections() const noexcept { return metrics_->connections.load(); }
   const WsMetrics& metrics() const noexcept { return *metrics_; }
 
@@ -45,6 +58,11 @@ class WsGateway final : public UpgradeHandler {
   WsLimits limits_;
   std::shared_ptr<WsMetrics> metrics_;
   std::shared_ptr<WsWakeups> wakeups_;  // sessions share it, and may outlive the gateway
+
+  // Every session adopted, for shut_down(); ended ones are pruned as it grows.
+  std::mutex sessions_mutex_;
+  std::vector<std::weak_ptr<WsSession>> sessions_;
+  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace chorus

@@ -53,6 +53,7 @@ WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read,
     : socket_(std::move(socket)),
       keepalive_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
+      shutdown_timer_(socket_.get_executor()),
       bus_(bus),
       customer_id_(customer_id),
       limits_(limits),
@@ -271,6 +272,7 @@ void WsSession::flush() {
 std::size_t WsSession::take_events() {
   std::uint64_t dropped = 0;
   bool slow = false;
+  bool emptied = false;
   {
     std::lock_guard<std::mutex> guard(mutex_);
     woken_ = false;
@@ -283,6 +285,7 @@ std::size_t WsSession::take_events() {
       events_.pop_front();
     }
     if (events_.size() < limits_.queue_events) full_since_.reset();
+    emptied = events_.empty();
   }
   // Dropped events were the oldest: the note takes their place, before the rest.
   if (dropped > 0) append_events_dropped_frame(out_, ++seq_, dropped);
@@ -291,10 +294,12 @@ std::size_t WsSession::take_events() {
   }
   std::size_t frames = batch_.size() + (dropped > 0 ? 1 : 0);
   batch_.clear();
+  // Not begin_close(): its flush() would start a second write, of out_ cleared of
+  // this batch, beside the one this flush() is about to start.
   if (slow) {
-    // Not begin_close(): its flush() would start a second write, of out_ cleared
-    // of this batch, beside the one this flush() is about to start.
     queue_close(ws::close_code::policy_violation, "consumer too slow");
+  } else if (going_away_ && emptied) {
+    queue_close(ws::close_code::going_away, "server shutting down");
   }
   return frames;
 }
@@ -307,6 +312,8 @@ void WsSession::on_write(error_code ec, std::size_t) {
     // Our close answered theirs: done. Otherwise tell the peer nothing more comes
     // and wait (reading) for its close or the end of the stream, within a bound.
     if (peer_closed_) return shut();
+    // Shutting down: the peer's answer is waited for briefly (not the usual 5 s).
+    if (going_away_) arm_shutdown_timer(shutdown_close_wait);
     if (decoder_.failed()) {
       // Nothing more is decoded, so its close would go unseen: end our side now.
       error_code ignored;
@@ -354,9 +361,13 @@ void WsSession::shut() {
   socket_.close(ignored);
   keepalive_timer_.cancel();
   deadline_timer_.cancel();
-  std::lock_guard<std::mutex> guard(mutex_);
-  accepting_ = false;
-  events_.clear();
+  shutdown_timer_.cancel();
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    accepting_ = false;
+    events_.clear();
+  }
+  ended_.reset();  // a shutdown waiting for this connection need wait no longer
 }
 
 // Every ping interval: a peer not heard from since the last ping is dead;
@@ -375,6 +386,65 @@ void WsSession::keepalive() {
     self->keepalive();
     self->send(ws::Opcode::ping, {});
   });
+}
+
+// --- Going away (shutdown) ---------------------------------------------------------
+
+void WsSession::go_away(std::shared_ptr<void> ended) {
+  net::post(socket_.get_executor(),
+            [self = shared_from_this(), ended = std::move(ended)] { self->on_go_away(ended); });
+}
+
+void WsSession::on_go_away(std::shared_ptr<void> ended) {
+  if (closing_ == Closing::done || going_away_) return;
+  going_away_ = true;
+  ended_ = std::move(ended);
+  {
+    // The engine has stopped: what is queued is all there will be.
+    std::lock_guard<std::mutex> guard(mutex_);
+    accepting_ = false;
+  }
+  if (closing_ != Closing::open) {
+    // Already closing for another reason: only the bound is added.
+    flush_over_ = true;
+    return arm_shutdown_timer(limits_.shutdown_flush + shutdown_close_wait);
+  }
+  arm_shutdown_timer(limits_.shutdown_flush);
+  // Sends the queue, batch by batch (each write's end flushes again); take_events()
+  // adds the 1001 close to the write that empties it.
+  flush();
+}
+
+// Only ever brings the end closer.
+void WsSession::arm_shutdown_timer(std::chrono::milliseconds after) {
+  auto at = Clock::now() + after;
+  if (shutdown_armed_ && shutdown_timer_.expiry() <= at) return;
+  shutdown_armed_ = true;
+  shutdown_timer_.expires_at(at);
+  shutdown_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (!ec) self->on_shutdown_timer();
+  });
+}
+
+void WsSession::on_shutdown_timer() {
+  shutdown_armed_ = false;
+  if (closing_ == Closing::done) return;
+  if (flush_over_ || closing_ != Closing::open) return shut();
+  // The flush time is up with events still queued (or a write still under way):
+  // the rest is reported as dropped in a note, which goes out with the close as
+  // soon as the write under way ends, if it ends within the close wait.
+  flush_over_ = true;
+  give_up_queue();
+  arm_shutdown_timer(shutdown_close_wait);
+  flush();
+}
+
+void WsSession::give_up_queue() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto left = events_.size();
+  events_.clear();
+  dropped_ += left;
+  metrics_->events_dropped.fetch_add(left, std::memory_order_relaxed);
 }
 
 }  // namespace chorus

@@ -8,7 +8,8 @@
 // events, each event's shared snapshot JSON copied once into the batch) in a single
 // write. A consumer that falls behind loses its oldest events and is told how many;
 // one that stays full too long is closed with 1008; one that answers no ping
-// within an interval is closed.
+// within an interval is closed. At shutdown each is flushed for a bounded time,
+// told what could not be sent, and closed with 1001.
 
 #include <atomic>
 #include <chrono>
@@ -45,6 +46,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void start(const HttpRequest& request);
   // From an I/O thread (a WsWakeups round): write what has been queued.
   void wake();
+  // From any thread, at shutdown, once the engine's last events are queued: sends
+  // what is queued for up to limits.shutdown_flush, an events_dropped note for
+  // what it could not, then a 1001 close, and ends the connection at the latest
+  // shutdown_close_wait later. `ended` is let go of when the connection has ended.
+  void go_away(std::shared_ptr<void> ended);
+
+  // How long a peer may take to answer our 1001 close, or to take the note and
+  // close that a stuck write holds back.
+  static constexpr std::chrono::milliseconds shutdown_close_wait{1000};
 
  private:
   class Sink;
@@ -78,9 +88,17 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void shut();
   void keepalive();
 
+  // Going away (shutdown).
+  void on_go_away(std::shared_ptr<void> ended);
+  void arm_shutdown_timer(std::chrono::milliseconds after);
+  void on_shutdown_timer();
+  // The flush time is up: what is still queued is reported as dropped.
+  void give_up_queue();
+
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer deadline_timer_;
+  boost::asio::steady_timer shutdown_timer_;
   EventBus& bus_;
   Uuid customer_id_;
   WsLimits limits_;
@@ -118,6 +136,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool heard_ = true;    // anything read since the last ping
   bool pinged_ = false;  // a ping went out at the last keep-alive tick
   std::uint64_t seq_ = 0;
+  bool going_away_ = false;      // shutting down: close with 1001 once the queue is sent
+  bool flush_over_ = false;      // the shutdown's flush time is up
+  bool shutdown_armed_ = false;  // shutdown_timer_ is waiting
+  std::shared_ptr<void> ended_;  // the shutdown's token, let go of in shut()
 };
 
 }  // namespace chorus

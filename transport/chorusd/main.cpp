@@ -119,6 +119,9 @@ int main(int argc, char** argv) {
   stop_requested.get_future().wait();
   server->stop();
   drain_or_hang_up(engine, options);
+  // The engine has stopped: its last events (the hangups) are queued. Subscribers
+  // get them, within a bound, then a 1001 close, while the I/O threads still run.
+  gateway.shut_down();
   io.stop();
   for (auto& t : pool) t.join();
   spdlog::info("chorusd stopped");
