@@ -1,0 +1,117 @@
+// The whole REST API (transport/rest_api: RestApi::handle) over one real engine with
+// the simulated leg driver, under CAF's deterministic scheduler, so that a failing
+// input replays exactly. The input is a request in request_text.hpp's form (method,
+// target with its query, headers, body); each input happens 5 s of virtual time after
+// the previous one, so groupcalls ring, answer and end as the fuzzer goes.
+// Properties: every request is answered, with a 2xx or 4xx; every JSON body is valid
+// JSON in valid UTF-8 and every other body valid UTF-8; no body carries the API key;
+// a created groupcall, agent or extension reads back through the model's decoders and
+// passes the validator.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/field.hpp>
+
+#include "accepted_value.hpp"
+#include "actors/engine.hpp"
+#include "model/json.hpp"
+#include "property.hpp"
+#include "request_text.hpp"
+#include "tests/engine/engine_probe.hpp"
+#include "transport/rest_api.hpp"
+#include "transport/simulated_leg_driver.hpp"
+
+namespace {
+
+namespace http = boost::beast::http;
+using chorus::fuzz::expect;
+
+const chorus::Uuid customer = *chorus::Uuid::parse("7f3c9a52-1d4e-4b8a-9c6f-0e2d5b7a8c91");
+const std::string key = "dev-0123456789abcdef0123456789abcdef";
+
+chorus::EngineOptions options() {
+  chorus::EngineOptions options;
+  options.deterministic = true;
+  // Ended groupcalls are kept for reads; a few hundred keep a long run's memory flat.
+  options.retained_groupcalls = 200;
+  return options;
+}
+
+// chorusd's parts, once per process and never destroyed: an engine stopped at exit
+// would only add time to every run.
+struct Daemon {
+  chorus::Engine engine{std::make_shared<chorus::SimulatedLegDriver>(), options()};
+  chorus::EngineProbe probe{engine};
+  chorus::HttpMetrics metrics;
+  chorus::RestApi api{engine, chorus::ApiKeys({chorus::ApiKey{key, customer}}), metrics};
+};
+
+Daemon& daemon() {
+  static Daemon* daemon = new Daemon;
+  return *daemon;
+}
+
+bool is_json_response(const chorus::HttpResponse& response) {
+  auto type = response[http::field::content_type];
+  return std::string_view(type.data(), type.size()).rfind("application/json", 0) == 0;
+}
+
+// What a successful write answers must be a resource the model reads back, valid.
+void check_created(const chorus::HttpRequest& request, const std::string& body) {
+  std::string_view target(request.target().data(), request.target().size());
+  auto path = target.substr(0, target.find('?'));
+  if (path.find("/groupcalls") != std::string_view::npos && path.find("/hangup") == path.npos) {
+    auto groupcall = chorus::groupcall_from_json(body);
+    expect(groupcall.ok(), "a groupcall the API answers decodes", body);
+    chorus::fuzz::expect_valid_address(groupcall->source, "source");
+    for (auto& d : groupcall->destinations) chorus::fuzz::expect_valid_address(d, "destination");
+  } else if (path.find("/agents") != std::string_view::npos) {
+    auto agent = chorus::agent_from_json(body);
+    expect(agent.ok(), "an agent the API answers decodes", body);
+    chorus::fuzz::expect_valid_agent(*agent);
+  } else if (path.find("/extensions") != std::string_view::npos) {
+    auto extension = chorus::extension_from_json(body);
+    expect(extension.ok(), "an extension the API answers decodes", body);
+    chorus::fuzz::expect_valid_extension(*extension);
+  }
+}
+
+void check_response(const chorus::HttpRequest& request, const chorus::HttpResponse& response) {
+  unsigned status = response.result_int();
+  expect((status >= 200 && status < 300) || (status >= 400 && status < 500),
+         "every answer is a 2xx or a 4xx", std::to_string(status) + " " + response.body());
+  const std::string& body = response.body();
+  if (is_json_response(response)) {
+    chorus::fuzz::expect_json(body, "a JSON body");
+  } else {
+    expect(chorus::fuzz::is_utf8(body), "a body is valid UTF-8", body);
+  }
+  expect(body.find(key) == std::string::npos, "no body carries the API key", body);
+  bool writes = request.method() == http::verb::post || request.method() == http::verb::put;
+  if (status == 200 && writes && is_json_response(response)) check_created(request, body);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto request =
+      chorus::fuzz::request_from_text(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!request) return 0;
+  Daemon& d = daemon();
+  chorus::HttpRequest copy = *request;
+  // Shared with the responder, which an engine actor may call after handle() returns.
+  auto response = std::make_shared<std::optional<chorus::HttpResponse>>();
+  d.api.handle(std::move(copy), [response](chorus::HttpResponse r) { *response = std::move(r); });
+  d.probe.run();
+  expect(response->has_value(), "every request is answered");
+  check_response(*request, **response);
+  d.probe.scheduler().advance_time(std::chrono::seconds(5));
+  d.probe.run();
+  return 0;
+}
