@@ -4,11 +4,15 @@
 #include <mutex>
 #include <string>
 
+#include "model/field_limits.hpp"
+
 namespace chorus {
 
 namespace {
 
-Status validate_addresses(const std::vector<Address>& addresses, const std::string& field) {
+Status validate_addresses(const std::vector<Address>& addresses, const std::string& field,
+                          std::size_t max_items) {
+  if (auto status = check_count(addresses.size(), field, max_items); !status) return status;
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     auto status = validate_destination(addresses[i], field + "[" + std::to_string(i) + "]");
     if (!status) return status;
@@ -40,12 +44,27 @@ std::vector<Entry> of_customer(const std::unordered_map<Uuid, Entry>& entries,
   return result;
 }
 
+Status validate(const Agent& agent) {
+  Status status = check_text(agent.name, "name", field_limits::directory_name);
+  if (status)
+    status = validate_addresses(agent.addresses, "addresses", field_limits::agent_addresses);
+  return status;
+}
+
+Status validate(const Extension& extension) {
+  if (extension.extension.empty()) return Error::invalid("extension", "must not be empty");
+  Status status = check_text(extension.extension, "extension", field_limits::extension_number);
+  if (status) status = check_text(extension.name, "name", field_limits::directory_name);
+  if (status) {
+    status = validate_addresses(extension.contacts, "contacts", field_limits::extension_contacts);
+  }
+  return status;
+}
+
 }  // namespace
 
 Result<Agent> Directory::put_agent(Agent agent, Timestamp now) {
-  if (auto status = validate_addresses(agent.addresses, "addresses"); !status) {
-    return status.error();
-  }
+  if (auto status = validate(agent); !status) return status.error();
   std::unique_lock<std::shared_mutex> guard(mutex_);
   const Agent* existing = nullptr;
   if (agent.id.is_zero()) {
@@ -60,10 +79,7 @@ Result<Agent> Directory::put_agent(Agent agent, Timestamp now) {
 }
 
 Result<Extension> Directory::put_extension(Extension extension, Timestamp now) {
-  if (extension.extension.empty()) return Error::invalid("extension", "must not be empty");
-  if (auto status = validate_addresses(extension.contacts, "contacts"); !status) {
-    return status.error();
-  }
+  if (auto status = validate(extension); !status) return status.error();
   std::unique_lock<std::shared_mutex> guard(mutex_);
   for (auto& [id, other] : extensions_) {
     if (other.customer_id == extension.customer_id && other.extension == extension.extension &&

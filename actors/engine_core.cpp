@@ -15,6 +15,7 @@
 #include "actors/subscriber.hpp"
 #include "actors/supervisor.hpp"
 #include "model/dial_plan.hpp"
+#include "model/field_limits.hpp"
 
 namespace chorus {
 
@@ -45,6 +46,10 @@ Status validate(const GroupcallRequest& request) {
     return Error::invalid("customer_id", "must be a customer's UUID");
   }
   if (request.source.target.empty()) return Error::invalid("source.target", "must not be empty");
+  if (auto text = check_address_text(request.source, "source"); !text) return text;
+  if (auto text = check_text(request.owner_type, "owner_type", field_limits::owner_type); !text) {
+    return text;
+  }
   if (request.ring_timeout <= 0) return Error::invalid("ring_timeout", "must be greater than 0");
   if (request.answer_timeout < 0) return Error::invalid("answer_timeout", "must be 0 or more");
   return {};

@@ -60,8 +60,8 @@ std::vector<std::chrono::nanoseconds> RecordingLegDriver::answer_to_last_cancel(
 }
 
 void SplitLegDriver::dial(const DialRequest& request) {
-  auto& target = request.call.destination.target;
-  bool recorded = target.find("@rec") != std::string::npos;
+  std::string_view target = request.call.destination.target;
+  bool recorded = target.find("@rec") != std::string_view::npos;
   (recorded ? static_cast<LegDriver&>(*recording_) : *simulated_).dial(request);
 }
 

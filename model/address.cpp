@@ -3,6 +3,7 @@
 #include <string>
 
 #include "model/enum_names.hpp"
+#include "model/field_limits.hpp"
 
 namespace chorus {
 
@@ -14,8 +15,30 @@ std::optional<AddressType> parse_address_type(std::string_view text) {
   return detail::enum_parse<AddressType>(detail::address_type_names, text);
 }
 
+Status check_address_text(const Address& address, std::string_view field) {
+  struct Member {
+    const Text Address::*text;
+    std::string_view name;
+    std::size_t max_bytes;
+  };
+  static constexpr Member members[] = {
+      {&Address::target, ".target", field_limits::address_target},
+      {&Address::target_name, ".target_name", field_limits::address_target_name},
+      {&Address::name, ".name", field_limits::address_name},
+      {&Address::detail, ".detail", field_limits::address_detail},
+  };
+  for (const Member& m : members) {
+    const Text& text = address.*m.text;
+    if (text.empty()) continue;
+    Status status = check_text(text, std::string(field) + std::string(m.name), m.max_bytes);
+    if (!status) return status;
+  }
+  return {};
+}
+
 Status validate_destination(const Address& address, std::string_view field) {
   const std::string prefix(field);
+  if (Status text = check_address_text(address, field); !text) return text;
   // A value cast from outside the enum has no name and cannot be dialled.
   if (to_string(address.type).empty()) {
     return Error::invalid(prefix + ".type", detail::one_of_rule(detail::address_type_names));

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "model/result.hpp"
+#include "model/text.hpp"
 
 namespace chorus {
 
@@ -22,10 +23,11 @@ std::optional<AddressType> parse_address_type(std::string_view text);
 
 struct Address {
   AddressType type = AddressType::tel;
-  std::string target;       // number, URI or id, by type
-  std::string target_name;  // display name of the target (or an extension number)
-  std::string name;         // display name of the address
-  std::string detail;       // free text
+  // Shared text: every leg of a groupcall holds its caller's address, by reference.
+  Text target;       // number, URI or id, by type
+  Text target_name;  // display name of the target (or an extension number)
+  Text name;         // display name of the address
+  Text detail;       // free text
 
   friend bool operator==(const Address& a, const Address& b) {
     return a.type == b.type && a.target == b.target && a.target_name == b.target_name &&
@@ -34,7 +36,11 @@ struct Address {
   friend bool operator!=(const Address& a, const Address& b) { return !(a == b); }
 };
 
-// Checks what a destination must satisfy to be dialled; `field` is its JSON path.
+// Checks each text of an address against its limit and encoding (field_limits.hpp);
+// `field` is the address's JSON path.
+Status check_address_text(const Address& address, std::string_view field);
+
+// Checks what a destination must satisfy to be dialled, its texts included.
 Status validate_destination(const Address& address, std::string_view field);
 
 }  // namespace chorus

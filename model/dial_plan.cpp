@@ -95,8 +95,8 @@ Result<DialTarget> Resolver::expand_agent(const Address& address) {
 Result<DialTarget> Resolver::expand_extension(const Address& address) {
   std::optional<Extension> extension = directory_.find_extension(customer_id_, address);
   if (!extension) {
-    const std::string& name = address.target.empty() ? address.target_name : address.target;
-    return fail(".target", "unknown extension " + name);
+    const Text& name = address.target.empty() ? address.target_name : address.target;
+    return fail(".target", "unknown extension " + name.str());
   }
   DialPlan nested;
   nested.ring_method = RingMethod::ring_all;  // every registered contact rings at once

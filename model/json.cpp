@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 
 #include "model/enum_names.hpp"
+#include "model/field_limits.hpp"
 #include "model/json_detail.hpp"
 
 namespace chorus {
@@ -30,8 +31,9 @@ Status read_uuid(const Value& v, const Path& path, Uuid& out) {
 
 template <class T>
 Status read_array(const Value& v, const Path& path, std::vector<T>& out,
-                  Status (*read)(const Value&, const Path&, T&)) {
+                  Status (*read)(const Value&, const Path&, T&), std::size_t max_items = SIZE_MAX) {
   if (!v.IsArray()) return Error::invalid(path.to_string(), "must be an array");
+  if (Status count = check_count(v.Size(), path.to_string(), max_items); !count) return count;
   std::vector<T> items(v.Size());
   for (SizeType i = 0; i < v.Size(); ++i) {
     Status status = read(v[i], path.element(i), items[i]);
@@ -238,10 +240,46 @@ std::string Path::to_string() const {
   return text;
 }
 
+namespace {
+
+// Whether arrays and objects nest deeper than `limit` anywhere in `json`: one pass
+// over the bytes, skipping strings, before the parser builds anything.
+bool nests_deeper_than(std::string_view json, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<rapidjson::Document> parse_document(std::string_view json) {
+  if (nests_deeper_than(json, max_json_depth)) {
+    return Error::invalid(
+        "body", "malformed JSON: nested deeper than " + std::to_string(max_json_depth) + " levels");
+  }
+  // The iterative parser uses no recursion whatever the input. Encoding is checked
+  // per string as it is read (check_text), so that the error can name the field;
+  // strings nobody reads are never stored or echoed.
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag;
   rapidjson::Document document;
   // Parse() takes a length, so the input need not be NUL-terminated.
-  document.Parse(json.data(), json.size());
+  document.Parse<flags>(json.data(), json.size());
   if (document.HasParseError()) {
     return Error::invalid("body", std::string("malformed JSON: ") +
                                       rapidjson::GetParseError_En(document.GetParseError()) +
@@ -270,14 +308,28 @@ Status ObjectReader::status() const {
   return status_;
 }
 
-ObjectReader& ObjectReader::string(std::string_view name, std::string& out) {
+const Value* ObjectReader::checked_text(std::string_view name, std::size_t max_bytes) {
   const Value* v = find(name);
-  if (v == nullptr) return *this;
+  if (v == nullptr) return nullptr;
   if (!v->IsString()) {
     fail(name, "must be a string");
-  } else {
-    out.assign(v->GetString(), v->GetStringLength());
+    return nullptr;
   }
+  if (Status s = check_text(text_of(*v), path_.member(name).to_string(), max_bytes); !s) {
+    status_ = s;
+    return nullptr;
+  }
+  return v;
+}
+
+ObjectReader& ObjectReader::string(std::string_view name, std::string& out, std::size_t max_bytes) {
+  if (const Value* v = checked_text(name, max_bytes))
+    out.assign(v->GetString(), v->GetStringLength());
+  return *this;
+}
+
+ObjectReader& ObjectReader::text(std::string_view name, Text& out, std::size_t max_bytes) {
+  if (const Value* v = checked_text(name, max_bytes)) out = Text(text_of(*v));
   return *this;
 }
 
@@ -321,10 +373,11 @@ ObjectReader& ObjectReader::address(std::string_view name, Address& out) {
   return *this;
 }
 
-ObjectReader& ObjectReader::addresses(std::string_view name, std::vector<Address>& out) {
+ObjectReader& ObjectReader::addresses(std::string_view name, std::vector<Address>& out,
+                                      std::size_t max_items) {
   const Value* v = find(name);
   if (v == nullptr) return *this;
-  status_ = read_array<Address>(*v, path_.member(name), out, &read_value);
+  status_ = read_array<Address>(*v, path_.member(name), out, &read_value, max_items);
   return *this;
 }
 
@@ -380,10 +433,10 @@ ObjectReader& ObjectReader::answer_method(std::string_view name, AnswerMethod& o
 Status read_value(const Value& value, const Path& path, Address& out) {
   ObjectReader r(value, path);
   r.address_type("type", out.type)
-      .string("target", out.target)
-      .string("target_name", out.target_name)
-      .string("name", out.name)
-      .string("detail", out.detail);
+      .text("target", out.target, field_limits::address_target)
+      .text("target_name", out.target_name, field_limits::address_target_name)
+      .text("name", out.name, field_limits::address_name)
+      .text("detail", out.detail, field_limits::address_detail);
   return r.status();
 }
 
@@ -391,7 +444,7 @@ Status read_value(const Value& value, const Path& path, Groupcall& out) {
   ObjectReader r(value, path);
   r.uuid("id", out.id)
       .uuid("customer_id", out.customer_id)
-      .string("owner_type", out.owner_type)
+      .string("owner_type", out.owner_type, field_limits::owner_type)
       .uuid("owner_id", out.owner_id)
       .groupcall_status("status", out.status)
       .address("source", out.source)
@@ -440,8 +493,8 @@ Status read_value(const Value& value, const Path& path, Agent& out) {
   ObjectReader r(value, path);
   r.uuid("id", out.id)
       .uuid("customer_id", out.customer_id)
-      .string("name", out.name)
-      .addresses("addresses", out.addresses)
+      .string("name", out.name, field_limits::directory_name)
+      .addresses("addresses", out.addresses, field_limits::agent_addresses)
       .ring_method("ring_method", out.ring_method)
       .timestamp("tm_create", out.tm_create)
       .timestamp("tm_update", out.tm_update)
@@ -453,9 +506,9 @@ Status read_value(const Value& value, const Path& path, Extension& out) {
   ObjectReader r(value, path);
   r.uuid("id", out.id)
       .uuid("customer_id", out.customer_id)
-      .string("name", out.name)
-      .string("extension", out.extension)
-      .addresses("contacts", out.contacts)
+      .string("name", out.name, field_limits::directory_name)
+      .string("extension", out.extension, field_limits::extension_number)
+      .addresses("contacts", out.contacts, field_limits::extension_contacts)
       .timestamp("tm_create", out.tm_create)
       .timestamp("tm_update", out.tm_update)
       .timestamp("tm_delete", out.tm_delete);

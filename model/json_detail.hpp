@@ -52,7 +52,12 @@ struct Path {
   std::string to_string() const;
 };
 
-// Parses a document; malformed text is Error::invalid("body", "malformed JSON: ...").
+// No Chorus body nests deeper than a few levels; a document nested deeper than this
+// is refused before it is parsed, so hostile nesting costs neither stack nor memory.
+inline constexpr std::size_t max_json_depth = 64;
+
+// Parses a document; malformed text, invalid UTF-8 and nesting deeper than
+// max_json_depth are Error::invalid("body", ...).
 Result<rapidjson::Document> parse_document(std::string_view json);
 
 // Reads the members of one object, remembering the first error. Absent members keep
@@ -62,12 +67,15 @@ class ObjectReader {
   // Records "must be an object" at once if `value` is not one.
   ObjectReader(const rapidjson::Value& value, const Path& path);
 
-  ObjectReader& string(std::string_view name, std::string& out);
+  // Strings are checked against `max_bytes`, UTF-8 and U+0000 (check_text).
+  ObjectReader& string(std::string_view name, std::string& out, std::size_t max_bytes);
+  ObjectReader& text(std::string_view name, Text& out, std::size_t max_bytes);
   ObjectReader& uuid(std::string_view name, Uuid& out);
   ObjectReader& timestamp(std::string_view name, Timestamp& out);
   ObjectReader& int32(std::string_view name, std::int32_t& out);
   ObjectReader& address(std::string_view name, Address& out);
-  ObjectReader& addresses(std::string_view name, std::vector<Address>& out);
+  ObjectReader& addresses(std::string_view name, std::vector<Address>& out,
+                          std::size_t max_items = SIZE_MAX);
   ObjectReader& uuids(std::string_view name, std::vector<Uuid>& out);
   ObjectReader& address_type(std::string_view name, AddressType& out);
   ObjectReader& call_status(std::string_view name, CallStatus& out);
@@ -86,6 +94,9 @@ class ObjectReader {
   Status status() const;
 
  private:
+  // The member `name` if it is a string within the rules of check_text; otherwise
+  // null, with the error recorded when it is present but broken.
+  const rapidjson::Value* checked_text(std::string_view name, std::size_t max_bytes);
   template <class E, std::size_t N>
   ObjectReader& enumeration(std::string_view name, const std::array<std::string_view, N>& names,
                             E& out);

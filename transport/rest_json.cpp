@@ -1,5 +1,6 @@
 #include "transport/rest_json.hpp"
 
+#include "model/field_limits.hpp"
 #include "model/json.hpp"
 #include "model/json_detail.hpp"
 
@@ -40,7 +41,7 @@ Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
       .int32("ring_timeout", out.ring_timeout)
       .int32("answer_timeout", out.answer_timeout)
       .uuid("master_call_id", out.master_call_id)
-      .string("owner_type", out.owner_type)
+      .string("owner_type", out.owner_type, field_limits::owner_type)
       .uuid("owner_id", out.owner_id);
   // The rules on values (non-empty destinations, timeouts, limits) are the
   // engine's: create_groupcall applies them for every caller.
@@ -51,8 +52,8 @@ Status read_agent_request(const rapidjson::Value& doc, const jd::Path& root, Age
   jd::ObjectReader reader(doc, root);
   if (!reader.status()) return reader.status();
   if (auto s = require(doc, "addresses"); !s) return s;
-  reader.string("name", out.name)
-      .addresses("addresses", out.addresses)
+  reader.string("name", out.name, field_limits::directory_name)
+      .addresses("addresses", out.addresses, field_limits::agent_addresses)
       .ring_method("ring_method", out.ring_method);
   return reader.status();
 }
@@ -61,9 +62,9 @@ Status read_extension_request(const rapidjson::Value& doc, const jd::Path& root,
   jd::ObjectReader reader(doc, root);
   if (!reader.status()) return reader.status();
   if (auto s = require(doc, "extension"); !s) return s;
-  reader.string("name", out.name)
-      .string("extension", out.extension)
-      .addresses("contacts", out.contacts);
+  reader.string("name", out.name, field_limits::directory_name)
+      .string("extension", out.extension, field_limits::extension_number)
+      .addresses("contacts", out.contacts, field_limits::extension_contacts);
   return reader.status();
 }
 

@@ -45,12 +45,12 @@ class ScriptedDriver final : public LegDriver {
     {
       std::lock_guard<std::mutex> guard(mutex_);
       dials_.push_back(Dialled{request.call.id, request.call.groupcall_id,
-                               request.call.destination.target, std::string(request.alert_info),
-                               request.line});
+                               request.call.destination.target.str(),
+                               std::string(request.alert_info), request.line});
       lines_[request.call.id] = request.line;
     }
-    if (request.call.destination.target.find("throw") != std::string::npos) {
-      throw std::runtime_error("scripted driver: dial of " + request.call.destination.target +
+    if (request.call.destination.target.view().find("throw") != std::string_view::npos) {
+      throw std::runtime_error("scripted driver: dial of " + request.call.destination.target.str() +
                                " throws");
     }
   }

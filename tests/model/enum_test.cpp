@@ -219,7 +219,7 @@ TEST(ValidateDestination, ExtensionMayBeDialledByTargetName) {
   address.type = AddressType::extension;
   address.target_name = "2001";
   EXPECT_TRUE(validate_destination(address, "destinations[0]"));
-  address.target_name.clear();
+  address.target_name = Text();
   const Status status = validate_destination(address, "destinations[0]");
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().field, "destinations[0].target");

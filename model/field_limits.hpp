@@ -1,0 +1,36 @@
+#pragma once
+// The most each free-text field and list may hold. Every text is stored with its
+// resource, echoed in lists and events and, for addresses, carried by every leg, so
+// each has a bound that keeps one request from costing the daemon more than a few
+// kilobytes per leg. Lengths are in bytes of UTF-8. The README lists them.
+
+#include <cstddef>
+#include <string_view>
+
+#include "model/result.hpp"
+
+namespace chorus::field_limits {
+
+inline constexpr std::size_t address_target = 512;  // a SIP URI with its parameters
+inline constexpr std::size_t address_target_name = 256;
+inline constexpr std::size_t address_name = 256;
+inline constexpr std::size_t address_detail = 1024;
+inline constexpr std::size_t owner_type = 64;
+inline constexpr std::size_t directory_name = 256;   // an agent's or extension's name
+inline constexpr std::size_t extension_number = 64;  // the number dialled
+inline constexpr std::size_t agent_addresses = 100;
+inline constexpr std::size_t extension_contacts = 100;
+
+}  // namespace chorus::field_limits
+
+namespace chorus {
+
+// One text field: at most `max_bytes`, well-formed UTF-8, no U+0000 (which C
+// strings, SIP headers and many JSON consumers would cut or choke on). The error
+// names `field` and the rule.
+Status check_text(std::string_view text, std::string_view field, std::size_t max_bytes);
+
+// A list field: at most `max_items`.
+Status check_count(std::size_t count, std::string_view field, std::size_t max_items);
+
+}  // namespace chorus
