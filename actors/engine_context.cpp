@@ -23,7 +23,7 @@ EngineContext::EngineContext(caf::actor_system& system, const EngineOptions& opt
     : system(system),
       options(options),
       driver(std::move(driver)),
-      registry(options.retained_groupcalls),
+      registry(options.retained_groupcalls, options.retained_calls),
       timers(system.clock(), shards) {}
 
 }  // namespace chorus

@@ -5,16 +5,28 @@
 namespace chorus {
 
 void Registry::retire(const Uuid& groupcall_id) {
+  const std::size_t calls = count_calls(groupcall_id);
   std::vector<Uuid> evicted;
   {
     std::lock_guard<std::mutex> guard(retired_mutex_);
-    retired_.push_back(groupcall_id);
-    while (retired_.size() > retained_) {
-      evicted.push_back(retired_.front());
+    retired_.push_back(Retired{groupcall_id, calls});
+    retired_calls_ += calls;
+    while (!retired_.empty() &&
+           (retired_.size() > retained_groupcalls_ || retired_calls_ > retained_calls_)) {
+      evicted.push_back(retired_.front().groupcall_id);
+      retired_calls_ -= retired_.front().calls;
       retired_.pop_front();
     }
   }
   for (auto& id : evicted) forget_tree(id);
+}
+
+std::size_t Registry::count_calls(const Uuid& groupcall_id) const {
+  auto snapshot = groupcalls.find(groupcall_id);
+  if (!snapshot) return 0;
+  std::size_t calls = snapshot->call_ids.size();
+  for (auto& nested_id : snapshot->groupcall_ids) calls += count_calls(nested_id);
+  return calls;
 }
 
 void Registry::forget_tree(const Uuid& groupcall_id) {

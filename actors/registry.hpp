@@ -1,7 +1,8 @@
 #pragma once
 // The registry: every call and groupcall the engine knows, by id and by customer,
 // with the actor that owns each while it is live. Ended groupcall trees stay
-// readable until `retained_groupcalls` newer ones have ended.
+// readable while at most `retained_groupcalls` trees and `retained_calls` of their
+// calls are kept: the oldest ended trees are forgotten first.
 
 #include <cstddef>
 #include <deque>
@@ -15,21 +16,30 @@ namespace chorus {
 
 class Registry {
  public:
-  explicit Registry(std::size_t retained_groupcalls) : retained_(retained_groupcalls) {}
+  Registry(std::size_t retained_groupcalls, std::size_t retained_calls)
+      : retained_groupcalls_(retained_groupcalls), retained_calls_(retained_calls) {}
 
   ResourceTable<Call> calls;
   ResourceTable<Groupcall> groupcalls;
 
   // A top-level groupcall reached hangup: keep it (and its calls and nested
-  // groupcalls) readable, forgetting the oldest ended tree beyond the limit.
+  // groupcalls) readable, forgetting the oldest ended trees beyond the limits.
   void retire(const Uuid& groupcall_id);
 
  private:
+  struct Retired {
+    Uuid groupcall_id;
+    std::size_t calls = 0;  // in the whole tree
+  };
+
+  std::size_t count_calls(const Uuid& groupcall_id) const;
   void forget_tree(const Uuid& groupcall_id);
 
-  std::size_t retained_;
+  std::size_t retained_groupcalls_;
+  std::size_t retained_calls_;
   std::mutex retired_mutex_;
-  std::deque<Uuid> retired_;
+  std::deque<Retired> retired_;
+  std::size_t retired_calls_ = 0;  // calls held by the trees in retired_
 };
 
 }  // namespace chorus

@@ -99,6 +99,9 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
   if (flag == "--retained-groupcalls") {
     return set_count(value, flag, 100000000, true, o.engine.retained_groupcalls);
   }
+  if (flag == "--retained-calls") {
+    return set_count(value, flag, 100000000, true, o.engine.retained_calls);
+  }
   if (flag == "--shutdown") return set_shutdown(value, flag, o);
   if (flag == "--max-connections") {
     return set_count(value, flag, 1000000, false, o.http.max_connections);
@@ -127,6 +130,12 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
     std::size_t us = 0;
     if (auto s = set_count(value, flag, 100000, true, us); !s) return s;
     o.websocket.batch_window = std::chrono::microseconds(us);
+    return {};
+  }
+  if (flag == "--ws-shutdown-flush-ms") {
+    std::size_t ms = 0;
+    if (auto s = set_count(value, flag, 600000, true, ms); !s) return s;
+    o.websocket.shutdown_flush = std::chrono::milliseconds(ms);
     return {};
   }
   if (flag == "--shutdown-timeout-ms") {
@@ -254,6 +263,7 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --max-destinations N        destinations per groupcall (default 1000)
   --max-nesting-depth N       nested groupcall levels (default 4)
   --retained-groupcalls N     ended groupcalls kept readable (default 20000)
+  --retained-calls N          calls of ended groupcalls kept readable (default 200000)
   --max-connections N         HTTP connections at once; beyond, 503 (default 10000)
   --ws-max-connections N      WebSocket connections at once (default 10000)
   --ws-queue-events N         events queued per connection before the oldest drop (10000)
@@ -261,6 +271,7 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --ws-ping-interval-s N      ping period; a peer silent for two is closed (30)
   --ws-max-topics N           topics per connection (100)
   --ws-batch-window-us N      gather events this long before waking writers (2000; 0: at once)
+  --ws-shutdown-flush-ms N    at shutdown, time to send each subscriber its queue (2000)
   --shutdown hangup|drain     on SIGTERM/SIGINT: hang up live calls, or wait for them
   --shutdown-timeout-ms N     how long shutdown waits (default 10000)
   --help, --version

@@ -18,6 +18,9 @@ struct EngineOptions {
   // Ended top-level groupcalls (with their calls) kept readable in memory; the
   // oldest are forgotten past this. History beyond it is the durable store's job.
   std::size_t retained_groupcalls = 20000;
+  // ...and at most this many of their calls, so that history costs memory by
+  // legs, not by groupcalls: 20,000 groupcalls of 1,000 legs each would not fit.
+  std::size_t retained_calls = 200000;
   // How long stop() waits for live calls to hang up before forcing them down.
   std::size_t stop_timeout_ms = 5000;
   // Runs every actor on the caller's thread under CAF's deterministic test

@@ -36,8 +36,8 @@ TEST(ChorusdCli, HelpListsEveryFlagAndExitsZero) {
   EXPECT_TRUE(run.status.clean()) << run.status.to_string() << run.err;
   for (auto* flag :
        {"--config", "--listen", "--api-key", "--log-level", "--io-threads", "--worker-threads",
-        "--max-destinations", "--max-nesting-depth", "--retained-groupcalls", "--shutdown",
-        "--shutdown-timeout-ms", "--help", "--version"}) {
+        "--max-destinations", "--max-nesting-depth", "--retained-groupcalls", "--retained-calls",
+        "--ws-shutdown-flush-ms", "--shutdown", "--shutdown-timeout-ms", "--help", "--version"}) {
     EXPECT_NE(run.out.find(flag), std::string::npos) << flag << " missing from --help:\n"
                                                      << run.out;
   }
@@ -65,6 +65,8 @@ TEST(ChorusdCli, InvalidFlagValuesExitNonZeroNamingTheFlag) {
       {{"--worker-threads", "9999"}, "--worker-threads"},
       {{"--max-nesting-depth", "33"}, "--max-nesting-depth"},
       {{"--retained-groupcalls", "x"}, "--retained-groupcalls"},
+      {{"--retained-calls", "-5"}, "--retained-calls"},
+      {{"--ws-shutdown-flush-ms", "600001"}, "--ws-shutdown-flush-ms"},
       {{"--shutdown", "later"}, "--shutdown"},
       {{"--shutdown-timeout-ms", "0"}, "--shutdown-timeout-ms"},
       {{"--log-level", "loud"}, "--log-level"},

@@ -52,6 +52,57 @@ TEST(Retention, OldestEndedGroupcallAndItsCallsAreForgotten) {
   EXPECT_EQ(h.actors_left(), 0u);
 }
 
+// History is bounded by legs too: a few wide groupcalls must not hold as much
+// memory as retained_groupcalls of them would.
+TEST(Retention, OldestTreesAreForgottenWhenTheirCallsPassTheLimit) {
+  auto options = retaining(100);
+  options.retained_calls = 5;
+  ScriptedHarness h(options);
+  std::vector<Groupcall> ended;
+  for (int i = 0; i < 3; ++i) {
+    auto prefix = "w" + std::to_string(i);
+    auto created = h.create(h.request({endpoint(prefix + "a"), endpoint(prefix + "b")}));
+    h.report(prefix + "a", LegReport::busy);
+    h.report(prefix + "b", LegReport::busy);
+    ASSERT_EQ(h.groupcall(created.id).status, GroupcallStatus::hangup);
+    ended.push_back(h.groupcall(created.id));
+  }
+  // 3 trees of 2 calls each: 6 > 5, so the oldest tree went, well inside 100 groupcalls.
+  EXPECT_FALSE(h.engine.groupcall(h.customer, ended[0].id).ok());
+  for (auto& id : ended[0].call_ids) EXPECT_FALSE(h.engine.call(h.customer, id).ok());
+  for (int i = 1; i < 3; ++i) EXPECT_TRUE(h.engine.groupcall(h.customer, ended[i].id).ok());
+  EXPECT_EQ(h.engine.calls(h.customer, 100).size(), 4u);
+  // Calls in nested groupcalls count too.
+  Agent agent;
+  agent.customer_id = h.customer;
+  agent.addresses = {endpoint("n1"), endpoint("n2"), endpoint("n3")};
+  auto put = h.engine.put_agent(agent);
+  ASSERT_TRUE(put.ok());
+  auto wide = h.create(h.request({agent_destination(put->id)}));
+  for (auto* target : {"n1", "n2", "n3"}) h.report(target, LegReport::busy);
+  ASSERT_EQ(h.groupcall(wide.id).status, GroupcallStatus::hangup);
+  // 2 + 2 + 3 = 7 > 5: the next oldest tree goes; 2 + 3 = 5 remain.
+  EXPECT_FALSE(h.engine.groupcall(h.customer, ended[1].id).ok());
+  EXPECT_TRUE(h.engine.groupcall(h.customer, ended[2].id).ok());
+  EXPECT_TRUE(h.engine.groupcall(h.customer, wide.id).ok());
+  EXPECT_EQ(h.engine.calls(h.customer, 100).size(), 5u);
+}
+
+// Every leg of a groupcall shares its caller's address with the groupcall.
+TEST(Retention, LegsShareTheirCallersAddressInsteadOfCopyingIt) {
+  ScriptedHarness h(retaining(10));
+  auto request = h.request({endpoint("s1"), endpoint("s2"), endpoint("s3")});
+  request.source.name = std::string(200, 'n');
+  auto created = h.create(request);
+  auto groupcall = h.groupcall(created.id);
+  ASSERT_EQ(groupcall.call_ids.size(), 3u);
+  for (auto& id : groupcall.call_ids) {
+    auto call = h.call(id);
+    EXPECT_EQ(call.source, groupcall.source);
+    EXPECT_EQ(call.source.name.data(), groupcall.source.name.data()) << "copied, not shared";
+  }
+}
+
 TEST(Retention, AForgottenTreeTakesItsNestedGroupcallsAndTheirCalls) {
   ScriptedHarness h(retaining(1));
   Agent agent;
