@@ -104,9 +104,9 @@ TEST_F(Http, WrongContentTypeIs415AndChangesNothing) {
 TEST_F(Http, BodiesOverOneMebibyteAre413) {
   constexpr std::size_t mib = 1024 * 1024;
   auto before = everything(*a);
-  // A valid agent whose name pads the body to exactly the limit is fine...
-  std::string head = R"({"name":")", tail = R"(","addresses":[]})";
-  std::string exact = head + std::string(mib - head.size() - tail.size(), 'n') + tail;
+  // A valid agent padded with JSON white space to exactly the limit is fine...
+  std::string head = R"({"name":"n","addresses":[])", tail = "}";
+  std::string exact = head + std::string(mib - head.size() - tail.size(), ' ') + tail;
   ASSERT_EQ(exact.size(), mib);
   auto fits = a->post("/v1.0/agents", exact);
   EXPECT_EQ(fits.status, 200u) << fits.body.substr(0, 200);
@@ -114,7 +114,7 @@ TEST_F(Http, BodiesOverOneMebibyteAre413) {
   EXPECT_EQ(after_fit.size(), before.size() + 1);
 
   // ...one byte more is refused, on a connection of its own.
-  std::string over = head + std::string(mib + 1 - head.size() - tail.size(), 'n') + tail;
+  std::string over = head + std::string(mib + 1 - head.size() - tail.size(), ' ') + tail;
   ASSERT_EQ(over.size(), mib + 1);
   RawConnection raw(port());
   raw.send("POST /v1.0/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key_a +

@@ -7,7 +7,7 @@
 
 #include <thread>
 
-#include "ws_test_support.hpp"
+#include "heavy_traffic.hpp"
 
 namespace chorus::wstest {
 namespace {
@@ -35,10 +35,10 @@ TEST(WsBackpressure, AConsumerThatDoesNotReadLosesItsOldestEventsAndIsToldHowMan
   auto port = chorusd.port();
   auto stalled = open_client(port, key_a, {topic(customer_a)}, small_buffer());
   auto reader = open_client(port, key_a, {topic(customer_a)});
-  // About 400 KB of events per groupcall: 40 of them are far more than the socket
-  // buffers between chorusd and `stalled` hold (a few MB), however they are tuned.
-  constexpr int groupcalls = 40, legs = 3;
-  auto body = groupcall_body(padded_legs(16 * 1024));
+  // About 250 KB of events per heavy groupcall: 40 of them are far more than the
+  // socket buffers between chorusd and `stalled` hold (a few MB), however tuned.
+  constexpr int groupcalls = 40, legs = 10;
+  auto body = heavy_groupcall_body();
 
   // The reader reads all along, on its own thread; `stalled` is not read at all.
   BackgroundReader reading(*reader, ended(groupcalls, groupcalls * legs));
@@ -109,8 +109,8 @@ TEST(WsBackpressure, AConsumerFullLongerThanTheTimeoutIsClosedWith1008) {
   auto slow = open_client(port, key_a, {topic(customer_a)}, small_buffer());
   auto reader = open_client(port, key_a, {topic(customer_a)});
   BackgroundReader reading(*reader);
-  // About 10 MB/s of events: the buffers towards `slow` fill within a second.
-  Flood flood(port, key_a, 40ms, 16 * 1024);
+  // Several MB/s of events: the buffers towards `slow` fill within a second.
+  HeavyFlood flood(port, key_a);
 
   // Not read for 1.2 s: it overflows, but is full for less than the timeout.
   std::this_thread::sleep_for(1200ms);

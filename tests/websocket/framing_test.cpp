@@ -9,7 +9,7 @@
 
 #include <boost/algorithm/string/predicate.hpp>
 
-#include "ws_test_support.hpp"
+#include "heavy_traffic.hpp"
 
 namespace chorus::wstest {
 namespace {
@@ -458,8 +458,8 @@ TEST(WsFraming, AConsumerTooSlowIsToldWhatItLostThenGetsOneCloseFrame) {
   auto ack = slow.read_frame(3s);
   ASSERT_TRUE(ack);
   EXPECT_EQ(parse_frame(ack->payload).type, "subscribed");
-  // About 10 MB/s of events, not read: its queue overflows within a second.
-  Flood flood(port, key_a, 40ms, 16 * 1024);
+  // Several MB/s of events, not read: its queue overflows within a second.
+  HeavyFlood flood(port, key_a);
   auto m = metrics_when(
       port, [](auto& m) { return m["chorus_ws_events_dropped_total"] > 0; }, 5s);
   ASSERT_GT(m["chorus_ws_events_dropped_total"], 0) << "the queue never overflowed";

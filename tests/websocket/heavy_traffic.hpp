@@ -6,9 +6,7 @@
 // MB/s: the few MB of socket buffers towards a consumer that does not read fill
 // within a second or two.
 
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include "ws_test_support.hpp"
 
@@ -38,41 +36,11 @@ inline std::string heavy_groupcall_body() {
   return body + "]}";
 }
 
-// Creates a heavy groupcall for `key` every `period` from a thread until stopped.
-class HeavyFlood {
+// Creates a heavy groupcall for `key` every `period` until stopped.
+class HeavyFlood : public Flood {
  public:
   HeavyFlood(std::uint16_t port, const std::string& key, std::chrono::milliseconds period = 40ms)
-      : thread_([this, port, key, period] {
-          auto body = heavy_groupcall_body();
-          auto next = Clock::now();
-          while (!stop_) {
-            auto answer =
-                http_request(port, http::verb::post, "/v1.0/groupcalls", body, bearer(key));
-            if (answer.status == 200) {
-              ++created_;
-            } else {
-              ++refused_;
-            }
-            next += period;
-            std::this_thread::sleep_until(next);
-          }
-        }) {}
-  ~HeavyFlood() { stop(); }
-  HeavyFlood(const HeavyFlood&) = delete;
-  HeavyFlood& operator=(const HeavyFlood&) = delete;
-
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int created() const { return created_; }
-  int refused() const { return refused_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<int> created_{0};
-  std::atomic<int> refused_{0};
-  std::thread thread_;
+      : Flood(port, key, period, heavy_groupcall_body()) {}
 };
 
 // Floods A with heavy events until some subscriber's queue has overflowed.

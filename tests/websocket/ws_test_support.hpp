@@ -391,28 +391,24 @@ inline std::map<std::string, std::vector<std::string>> per_resource(
   return out;
 }
 
-// Short-lived legs (about 50 ms) whose targets carry `pad` bytes of padding the
-// simulated driver ignores: every event of theirs carries it in its snapshot, so
-// a few events fill a socket's buffers.
-inline std::vector<std::string> padded_legs(std::size_t pad) {
-  std::string padding = pad ? ";pad=" + std::string(pad, 'x') : "";
-  return {"a@sim;ring=5;answer=20;hangup=30" + padding, "b@sim;busy=15" + padding,
-          "c@sim;noanswer=25" + padding};
+// Three short-lived legs (about 50 ms): one answers and hangs up, one is busy, one
+// gives up.
+inline std::vector<std::string> short_legs() {
+  return {"a@sim;ring=5;answer=20;hangup=30", "b@sim;busy=15", "c@sim;noanswer=25"};
 }
 
-// Creates a groupcall of padded_legs(pad) every `period` from a thread until
-// stopped: a steady stream of events for the backpressure tests.
+// Creates a groupcall from `body` (by default of short_legs()) every `period` from a
+// thread until stopped: a steady stream of events for the backpressure tests.
 class Flood {
  public:
   Flood(std::uint16_t port, const std::string& key, std::chrono::milliseconds period,
-        std::size_t pad = 0)
-      : thread_([this, port, key, period, pad] {
-          auto body = groupcall_body(padded_legs(pad));
+        std::string body = groupcall_body(short_legs()))
+      : thread_([this, port, key, period, body = std::move(body)] {
           auto next = Clock::now();
           while (!stop_) {
             auto answer =
                 http_request(port, http::verb::post, "/v1.0/groupcalls", body, bearer(key));
-            if (answer.status == 200) ++created_;
+            ++(answer.status == 200 ? created_ : refused_);
             next += period;
             std::this_thread::sleep_until(next);
           }
@@ -426,10 +422,12 @@ class Flood {
     if (thread_.joinable()) thread_.join();
   }
   int created() const { return created_; }
+  int refused() const { return refused_; }
 
  private:
   std::atomic<bool> stop_{false};
   std::atomic<int> created_{0};
+  std::atomic<int> refused_{0};
   std::thread thread_;
 };
 
