@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/utf8.hpp"
+
 namespace chorus::websocket {
 
 enum class Opcode : std::uint8_t {
@@ -85,7 +87,7 @@ class ClientFrameDecoder {
   bool failed_ = false;
 };
 
-// Whether `text` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates).
-bool is_valid_utf8(std::string_view text);
+// Text messages are checked with the model's one UTF-8 validator.
+using chorus::is_valid_utf8;
 
 }  // namespace chorus::websocket
