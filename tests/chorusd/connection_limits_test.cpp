@@ -109,6 +109,22 @@ TEST(ConnectionLimits, OutOfFileDescriptorsTheAcceptLoopBacksOffAndRecovers) {
   })) << tail(daemon.out());
 }
 
+// Debian's default soft limit of 1,024 descriptors would cap chorusd far below
+// --max-connections: it raises its soft limit to the hard one at start.
+TEST(ConnectionLimits, TheDescriptorLimitIsRaisedToTheHardLimit) {
+  // The daemon inherits this process's limits: start it with a low soft limit.
+  rlimit mine{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &mine), 0);
+  ASSERT_GT(mine.rlim_max, 256u);
+  rlimit low{256, mine.rlim_max};
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  ChorusdProcess daemon(ChorusdProcess::on_free_port({"--api-key", key_a + "=" + customer_a}));
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &mine), 0);
+  rlimit limit{};
+  ASSERT_EQ(::prlimit(daemon.pid(), RLIMIT_NOFILE, nullptr, &limit), 0);
+  EXPECT_EQ(limit.rlim_cur, limit.rlim_max);
+}
+
 TEST(ConnectionLimits, OverTheCapA503IsTheWholeAnswer) {
   ChorusdProcess daemon(ChorusdProcess::on_free_port(
       {"--api-key", key_a + "=" + customer_a, "--log-level", "warn", "--max-connections", "3"}));

@@ -2,6 +2,8 @@
 // start the engine with the simulated leg driver, serve the REST API, and shut
 // down gracefully on SIGTERM/SIGINT.
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -43,6 +45,16 @@ bool settle_keys(chorus::ChorusdOptions& options) {
   return true;
 }
 
+// Debian's default soft limit (1,024 descriptors) is far below --max-connections
+// plus --ws-max-connections: take all that the hard limit allows.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("cannot raise RLIMIT_NOFILE");
+  }
+}
+
 tcp::endpoint endpoint_of(boost::asio::io_context& io, const chorus::ChorusdOptions& o) {
   tcp::resolver resolver(io);
   auto results = resolver.resolve(o.listen_host, std::to_string(o.listen_port),
@@ -75,6 +87,7 @@ int main(int argc, char** argv) {
   if (options.show_version) return std::printf("%s\n", chorus::chorusd_version().c_str()), 0;
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   if (!settle_keys(options)) return 2;
+  raise_descriptor_limit();
 
   auto threads =
       options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
