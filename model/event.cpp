@@ -30,6 +30,15 @@ std::string_view to_string(ResourceKind kind) {
   return detail::enum_name(resource_kind_names, kind);
 }
 
+std::optional<CallStatus> call_status_of(EventType type) {
+  if (type == EventType::call_created) return CallStatus::dialing;
+  for (CallStatus status : {CallStatus::dialing, CallStatus::ringing, CallStatus::progressing,
+                            CallStatus::terminating, CallStatus::canceling, CallStatus::hangup}) {
+    if (event_for(status) == type) return status;
+  }
+  return std::nullopt;
+}
+
 EventType event_for(CallStatus status) {
   switch (status) {
     case CallStatus::dialing:

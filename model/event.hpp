@@ -36,6 +36,9 @@ std::string_view to_string(ResourceKind kind);
 
 // The event a call's move into `status` publishes.
 EventType event_for(CallStatus status);
+// The status a call event's snapshot carries (call_created: dialing); nullopt for a
+// groupcall event.
+std::optional<CallStatus> call_status_of(EventType type);
 
 class Event {
  public:

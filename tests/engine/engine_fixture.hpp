@@ -120,26 +120,6 @@ inline std::vector<EventType> types_of(const std::vector<EventRecord>& events) {
   return types;
 }
 
-inline std::optional<CallStatus> status_of(EventType type) {
-  switch (type) {
-    case EventType::call_created:
-    case EventType::call_dialing:
-      return CallStatus::dialing;
-    case EventType::call_ringing:
-      return CallStatus::ringing;
-    case EventType::call_progressing:
-      return CallStatus::progressing;
-    case EventType::call_terminating:
-      return CallStatus::terminating;
-    case EventType::call_canceling:
-      return CallStatus::canceling;
-    case EventType::call_hangup:
-      return CallStatus::hangup;
-    default:
-      return std::nullopt;
-  }
-}
-
 // A leg's events, in delivery order, must be: call_created, call_dialing (absent
 // only when the leg's actor died while dialling), then one event per allowed
 // status move, ending with exactly one call_hangup; each snapshot carries the
@@ -156,7 +136,7 @@ inline ::testing::AssertionResult valid_call_history(const std::vector<EventReco
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto& e = events[i];
     if (!e.call) return fail("event without a call snapshot");
-    auto status = status_of(e.type);
+    auto status = call_status_of(e.type);
     if (!status) return fail("a non-call event");
     if (e.call->status != *status) return fail("snapshot status disagrees with its event");
     if (i == 0) continue;

@@ -47,24 +47,6 @@ LegReport draw_report(std::mt19937_64& rng) {
   return LegReport::answered;
 }
 
-// The status a call event's snapshot must carry.
-CallStatus status_of(EventType type) {
-  switch (type) {
-    case EventType::call_ringing:
-      return CallStatus::ringing;
-    case EventType::call_progressing:
-      return CallStatus::progressing;
-    case EventType::call_terminating:
-      return CallStatus::terminating;
-    case EventType::call_canceling:
-      return CallStatus::canceling;
-    case EventType::call_hangup:
-      return CallStatus::hangup;
-    default:
-      return CallStatus::dialing;
-  }
-}
-
 }  // namespace
 
 // Every event of the arena's customer since the last clear, with the status its
@@ -304,7 +286,7 @@ std::optional<std::string> RaceArena::check_leg(const Uuid& id, const Groupcall&
   if (events.back().type != EventType::call_hangup) return where + "call_hangup is not last";
   auto current = CallStatus::dialing;
   for (std::size_t i = 1; i < events.size(); ++i) {
-    auto status = status_of(events[i].type);
+    auto status = call_status_of(events[i].type).value_or(CallStatus::dialing);
     if (events[i].call_status != status) return where + "an event's snapshot disagrees";
     if (status == current && status == CallStatus::dialing) continue;  // call_dialing
     if (!call_transition_allowed(current, status)) return where + "a move the machine refuses";
