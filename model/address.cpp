@@ -28,10 +28,9 @@ Status check_address_text(const Address& address, std::string_view field) {
       {&Address::detail, ".detail", field_limits::address_detail},
   };
   for (const Member& m : members) {
-    const Text& text = address.*m.text;
-    if (text.empty()) continue;
-    Status status = check_text(text, std::string(field) + std::string(m.name), m.max_bytes);
-    if (!status) return status;
+    if (auto rule = broken_text_rule(address.*m.text, m.max_bytes)) {
+      return Error::invalid(std::string(field) + std::string(m.name), std::move(*rule));
+    }
   }
   return {};
 }

@@ -7,15 +7,17 @@
 
 namespace chorus {
 
+std::optional<std::string> broken_text_rule(std::string_view text, std::size_t max_bytes) {
+  if (text.empty()) return std::nullopt;
+  if (text.size() > max_bytes) return "must be at most " + std::to_string(max_bytes) + " bytes";
+  if (!is_valid_utf8(text)) return "must be valid UTF-8";
+  if (std::memchr(text.data(), '\0', text.size()) != nullptr) return "must not contain U+0000";
+  return std::nullopt;
+}
+
 Status check_text(std::string_view text, std::string_view field, std::size_t max_bytes) {
-  if (text.empty()) return {};
-  if (text.size() > max_bytes) {
-    return Error::invalid(std::string(field),
-                          "must be at most " + std::to_string(max_bytes) + " bytes");
-  }
-  if (!is_valid_utf8(text)) return Error::invalid(std::string(field), "must be valid UTF-8");
-  if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
-    return Error::invalid(std::string(field), "must not contain U+0000");
+  if (auto rule = broken_text_rule(text, max_bytes)) {
+    return Error::invalid(std::string(field), std::move(*rule));
   }
   return {};
 }

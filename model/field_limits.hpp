@@ -5,6 +5,8 @@
 // kilobytes per leg. Lengths are in bytes of UTF-8. The README lists them.
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "model/result.hpp"
@@ -25,9 +27,13 @@ inline constexpr std::size_t extension_contacts = 100;
 
 namespace chorus {
 
-// One text field: at most `max_bytes`, well-formed UTF-8, no U+0000 (which C
-// strings, SIP headers and many JSON consumers would cut or choke on). The error
-// names `field` and the rule.
+// The rule `text` breaks, or nullopt: at most `max_bytes`, well-formed UTF-8, no
+// U+0000 (which C strings, SIP headers and many JSON consumers would cut or choke
+// on). Callers name the field only when a rule is broken, so the common case
+// builds no field path.
+std::optional<std::string> broken_text_rule(std::string_view text, std::size_t max_bytes);
+
+// One text field; the error names `field` and the rule.
 Status check_text(std::string_view text, std::string_view field, std::size_t max_bytes);
 
 // A list field: at most `max_items`.

@@ -315,8 +315,8 @@ const Value* ObjectReader::checked_text(std::string_view name, std::size_t max_b
     fail(name, "must be a string");
     return nullptr;
   }
-  if (Status s = check_text(text_of(*v), path_.member(name).to_string(), max_bytes); !s) {
-    status_ = s;
+  if (auto rule = broken_text_rule(text_of(*v), max_bytes)) {
+    fail(name, std::move(*rule));
     return nullptr;
   }
   return v;
