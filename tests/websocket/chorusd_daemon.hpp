@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -89,11 +90,18 @@ class PipeDrain {
   std::thread thread_;
 };
 
+// The chorusd to run: CHORUSD_UNDER_TEST when set (CI runs these suites against a
+// sanitized build), else the one built beside these tests.
+inline std::string chorusd_path() {
+  const char* under_test = std::getenv("CHORUSD_UNDER_TEST");
+  return under_test && *under_test ? under_test : CHORUSD_PATH;
+}
+
 class Chorusd {
  public:
   // chorusd on a free loopback port with keys for customers A and B, plus `flags`.
   explicit Chorusd(std::vector<std::string> flags = {}) {
-    std::vector<std::string> args{CHORUSD_PATH,
+    std::vector<std::string> args{chorusd_path(),
                                   "--listen",
                                   "127.0.0.1:0",
                                   "--log-level",
