@@ -206,6 +206,16 @@ class Harness {
     return *created;
   }
 
+  // The smallest tree with a nested groupcall: an agent at x1 and x2, beside p.
+  Groupcall create_with_agent() {
+    Agent agent;
+    agent.customer_id = customer;
+    agent.addresses = {endpoint("x1"), endpoint("x2")};
+    auto put = engine.put_agent(agent);
+    if (!put) throw std::runtime_error("put_agent: " + put.error().message);
+    return create(request({agent_destination(put->id), endpoint("p")}));
+  }
+
   Groupcall groupcall(const Uuid& id) const {
     auto g = engine.groupcall(customer, id);
     if (!g) throw std::runtime_error("groupcall " + id.to_string() + ": " + g.error().message);

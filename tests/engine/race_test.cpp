@@ -218,12 +218,7 @@ TEST_F(LateAnswers, AnswerCrossingTheAnswerTimeoutEndsCancel) {
 // A nested groupcall takes its leg's answer, but the parent is hanging up: the
 // nested answer is late for the parent, so the leg ends cancel.
 TEST_F(LateAnswers, NestedAnswerReachingAParentThatHangsUpEndsCancel) {
-  Agent agent;
-  agent.customer_id = customer;
-  agent.addresses = {endpoint("x1"), endpoint("x2")};
-  auto put = engine.put_agent(agent);
-  ASSERT_TRUE(put.ok());
-  auto created = create(request({agent_destination(put->id), endpoint("p")}));
+  auto created = create_with_agent();
   auto nested = created.groupcall_ids.at(0);
   no_reply_groupcall(created.id);
   driver->report(leg("x1"), LegReport::answered);
@@ -241,12 +236,7 @@ TEST_F(LateAnswers, NestedAnswerReachingAParentThatHangsUpEndsCancel) {
 // The nested groupcall is hung up while its answer waits for the parent: its
 // winner keeps going until the parent's verdict, here that it won.
 TEST_F(LateAnswers, NestedGroupcallHungUpWhileItsAnswerIsPendingWaitsForTheVerdict) {
-  Agent agent;
-  agent.customer_id = customer;
-  agent.addresses = {endpoint("x1"), endpoint("x2")};
-  auto put = engine.put_agent(agent);
-  ASSERT_TRUE(put.ok());
-  auto created = create(request({agent_destination(put->id), endpoint("p")}));
+  auto created = create_with_agent();
   auto nested = created.groupcall_ids.at(0);
   driver->report(leg("x1"), LegReport::answered);
   probe.scheduler().run_once();  // x1 answers to the nested groupcall

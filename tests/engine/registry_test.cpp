@@ -105,12 +105,7 @@ TEST(Retention, LegsShareTheirCallersAddressInsteadOfCopyingIt) {
 
 TEST(Retention, AForgottenTreeTakesItsNestedGroupcallsAndTheirCalls) {
   ScriptedHarness h(retaining(1));
-  Agent agent;
-  agent.customer_id = h.customer;
-  agent.addresses = {endpoint("x1"), endpoint("x2")};
-  auto put = h.engine.put_agent(agent);
-  ASSERT_TRUE(put.ok());
-  auto first = h.create(h.request({agent_destination(put->id), endpoint("p")}));
+  auto first = h.create_with_agent();
   auto nested = h.groupcall(first.groupcall_ids.at(0));
   h.report("x1", LegReport::busy);
   h.report("x2", LegReport::busy);

@@ -52,12 +52,7 @@ TEST(Stop, EndsEveryLiveCall) {
 
 TEST(Stop, EndsNestedGroupcallsToo) {
   ScriptedHarness h;
-  Agent agent;
-  agent.customer_id = h.customer;
-  agent.addresses = {endpoint("x1"), endpoint("x2")};
-  auto put = h.engine.put_agent(agent);
-  ASSERT_TRUE(put.ok());
-  auto created = h.create(h.request({agent_destination(put->id), endpoint("p")}));
+  auto created = h.create_with_agent();
   h.report("x1", LegReport::ringing);
   ASSERT_EQ(h.engine.stats().live_calls, 3u);
   h.engine.stop();

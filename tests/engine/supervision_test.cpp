@@ -142,12 +142,7 @@ TEST_F(Supervision, KilledAnsweredGroupcallHangsUpItsWinner) {
 }
 
 TEST_F(Supervision, KilledNestedGroupcallIsReapedAndTheParentGoesOn) {
-  Agent agent;
-  agent.customer_id = customer;
-  agent.addresses = {endpoint("x1"), endpoint("x2")};
-  auto put = engine.put_agent(agent);
-  ASSERT_TRUE(put.ok());
-  auto created = create(request({agent_destination(put->id), endpoint("p")}));
+  auto created = create_with_agent();
   auto nested_id = created.groupcall_ids.at(0);
   kill_groupcall(nested_id);
   EXPECT_EQ(groupcall(nested_id).status, GroupcallStatus::hangup);
@@ -165,12 +160,7 @@ TEST_F(Supervision, KilledNestedGroupcallIsReapedAndTheParentGoesOn) {
 }
 
 TEST_F(Supervision, KilledParentEndsItsNestedGroupcallAndLegs) {
-  Agent agent;
-  agent.customer_id = customer;
-  agent.addresses = {endpoint("x1"), endpoint("x2")};
-  auto put = engine.put_agent(agent);
-  ASSERT_TRUE(put.ok());
-  auto created = create(request({agent_destination(put->id), endpoint("p")}));
+  auto created = create_with_agent();
   report("x1", LegReport::ringing);
   kill_groupcall(created.id);
   EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::hangup);
