@@ -56,6 +56,10 @@ WsGateway::WsGateway(EventBus& bus, const ApiKeys& keys, boost::asio::io_context
       metrics_(std::make_shared<WsMetrics>()),
       wakeups_(std::make_shared<WsWakeups>(io, io_threads, limits.batch_window)) {}
 
+WsGateway::~WsGateway() {
+  wakeups_->drop_pending();
+}
+
 bool WsGateway::wants(const HttpRequest& request) const {
   return boost::beast::websocket::is_upgrade(request);
 }

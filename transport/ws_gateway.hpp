@@ -32,6 +32,9 @@ class WsGateway final : public UpgradeHandler {
   // `io` runs the sessions on `io_threads` threads.
   WsGateway(EventBus& bus, const ApiKeys& keys, boost::asio::io_context& io, std::size_t io_threads,
             WsLimits limits = {});
+  // After the I/O threads have stopped: breaks what ties sessions to a round that
+  // will never run, so that they and the wakeups are freed.
+  ~WsGateway() override;
 
   // A WebSocket upgrade request, for any path (others are refused with 404).
   bool wants(const HttpRequest& request) const override;

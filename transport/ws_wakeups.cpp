@@ -32,6 +32,14 @@ void WsWakeups::wake(std::size_t list, std::shared_ptr<WsSession> session) {
   }
 }
 
+void WsWakeups::drop_pending() {
+  for (auto& l : lists_) {
+    std::vector<std::shared_ptr<WsSession>> dropped;  // released outside the lock
+    std::lock_guard<std::mutex> guard(l->mutex);
+    dropped.swap(l->ready);
+  }
+}
+
 // On an I/O thread: the round runs when the window closes (the timer is touched by
 // one round at a time, as only the round's first session posts).
 void WsWakeups::start_round(std::size_t list) {

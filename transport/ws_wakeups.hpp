@@ -34,6 +34,9 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
   std::size_t assign() noexcept;
   // From any thread: `session` has news; it is flushed in the next round.
   void wake(std::size_t list, std::shared_ptr<WsSession> session);
+  // Forgets the sessions waiting for a round that will never run (the I/O threads
+  // have stopped): a waiting session holds these wakeups, which hold it back.
+  void drop_pending();
 
  private:
   struct ReadyList {
