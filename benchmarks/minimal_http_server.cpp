@@ -30,6 +30,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include "flag_number.hpp"
 
 namespace {
 
@@ -170,13 +171,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor acceptor_;
 };
 
-bool parse_number(const char* text, long min, long max, long& out) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || value < min || value > max) return false;
-  out = value;
-  return true;
-}
+using chorus::bench::parse_number;
 
 std::optional<Options> parse_options(int argc, char** argv) {
   Options options;

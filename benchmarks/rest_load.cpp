@@ -31,6 +31,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include "flag_number.hpp"
 
 namespace {
 
@@ -196,13 +197,7 @@ void report(const Options& o, Tally all, Clock::duration elapsed, bool timed_out
   std::printf("  broken conns  %zu (requests not sent: %zu)\n", all.transport_errors, all.not_sent);
 }
 
-bool parse_number(const char* text, long min, long max, long& out) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || value < min || value > max) return false;
-  out = value;
-  return true;
-}
+using chorus::bench::parse_number;
 
 // Accepts http://127.0.0.1:PORT (an optional trailing slash); nothing off loopback.
 bool parse_url(std::string_view url, Options& o) {

@@ -52,6 +52,7 @@
 #include <rapidjson/document.h>
 
 #include "ws_client.hpp"
+#include "flag_number.hpp"
 
 namespace {
 
@@ -453,13 +454,7 @@ void warm_up(std::uint16_t port, Tally& tally) {
 
 // ---- main ------------------------------------------------------------------------------
 
-bool parse_number(const char* text, long min, long max, long& out) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || value < min || value > max) return false;
-  out = value;
-  return true;
-}
+using chorus::bench::parse_number;
 
 bool parse_flag(std::string_view flag, const char* text, Options& o) {
   if (flag == "--chorusd") return o.chorusd = text, true;
