@@ -113,8 +113,20 @@ function legView(gc, id) {
   return leg;
 }
 
+// Newest on top by tm_create, not by which event came first: events of
+// different groupcalls may arrive in either order.
+function placeByCreation(view, created) {
+  const list = document.getElementById("groupcalls");
+  for (const other of list.children) {
+    const data = other !== view.element && groupcalls.get(other.dataset.groupcallId)?.data;
+    if (data && data.tm_create < created) { list.insertBefore(view.element, other); return; }
+  }
+  list.append(view.element);
+}
+
 function renderGroupcall(g) {
   const view = groupcallView(g.id);
+  if (!view.data) placeByCreation(view, g.tm_create);
   view.data = g;
   view.element.dataset.status = g.status;
   view.element.className = "groupcall s-" + g.status;
