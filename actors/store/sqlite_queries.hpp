@@ -1,0 +1,59 @@
+#pragma once
+// The SQL the store runs on chorus.db at schema version 2, in one place so a test
+// can ask SQLite how it plans each one (EXPLAIN QUERY PLAN) on the real text.
+
+namespace chorus::sqlite_queries {
+
+// Groupcalls and calls: ?1 id, ?2 customer_id, ?3 tm_create, ?4 tm_update,
+// ?5 tm_delete (NULL when unset), ?6 live, ?7 body.
+inline constexpr const char* upsert_groupcall =
+    "INSERT INTO groupcalls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
+    " customer_id = excluded.customer_id, tm_create = excluded.tm_create,"
+    " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
+    " body = excluded.body";
+inline constexpr const char* upsert_call =
+    "INSERT INTO calls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
+    " customer_id = excluded.customer_id, tm_create = excluded.tm_create,"
+    " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
+    " body = excluded.body";
+// Agents and extensions: ?1 id, ?2 customer_id, ?3 tm_delete, ?4 body.
+inline constexpr const char* upsert_agent =
+    "INSERT INTO agents(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
+    " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
+    " tm_delete = excluded.tm_delete, body = excluded.body";
+inline constexpr const char* upsert_extension =
+    "INSERT INTO extensions(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
+    " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
+    " tm_delete = excluded.tm_delete, body = excluded.body";
+
+// ?1 cutoff (tm_update micros), ?2 the most rows to delete.
+inline constexpr const char* purge_calls =
+    "DELETE FROM calls WHERE rowid IN"
+    " (SELECT rowid FROM calls WHERE live = 0 AND tm_update < ?1 LIMIT ?2)";
+inline constexpr const char* purge_groupcalls =
+    "DELETE FROM groupcalls WHERE rowid IN"
+    " (SELECT rowid FROM groupcalls WHERE live = 0 AND tm_update < ?1 LIMIT ?2)";
+
+// ?1 id.
+inline constexpr const char* groupcall_by_id = "SELECT body FROM groupcalls WHERE id = ?1";
+inline constexpr const char* call_by_id = "SELECT body FROM calls WHERE id = ?1";
+
+// ?1 customer_id, ?2 created before (micros; INT64_MAX for no bound), ?3 limit.
+// (customer_id, tm_create, id) orders the walk, so SQLite stops after ?3 rows.
+inline constexpr const char* list_groupcalls =
+    "SELECT body FROM groupcalls WHERE customer_id = ?1 AND tm_delete IS NULL AND tm_create < ?2"
+    " ORDER BY tm_create DESC, id DESC LIMIT ?3";
+inline constexpr const char* list_calls =
+    "SELECT body FROM calls WHERE customer_id = ?1 AND tm_delete IS NULL AND tm_create < ?2"
+    " ORDER BY tm_create DESC, id DESC LIMIT ?3";
+
+// What a restart loads.
+inline constexpr const char* load_agents = "SELECT body FROM agents WHERE tm_delete IS NULL";
+inline constexpr const char* load_extensions =
+    "SELECT body FROM extensions WHERE tm_delete IS NULL";
+inline constexpr const char* load_groupcalls = "SELECT body FROM groupcalls WHERE live = 1";
+inline constexpr const char* load_calls = "SELECT body FROM calls WHERE live = 1";
+
+}  // namespace chorus::sqlite_queries

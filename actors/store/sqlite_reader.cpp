@@ -1,0 +1,183 @@
+#include "actors/store/sqlite_reader.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "actors/store/sqlite_connection.hpp"
+#include "actors/store/sqlite_error.hpp"
+#include "actors/store/sqlite_queries.hpp"
+#include "model/json.hpp"
+
+namespace chorus {
+
+namespace {
+
+template <class T>
+using Decoder = Result<T> (*)(std::string_view);
+
+// The table a resource lives in and how its body decodes.
+template <class T>
+struct Kind {
+  const char* table;
+  Decoder<T> decode;
+};
+constexpr Kind<Groupcall> groupcall_kind{"groupcalls", &groupcall_from_json};
+constexpr Kind<Call> call_kind{"calls", &call_from_json};
+constexpr Kind<Agent> agent_kind{"agents", &agent_from_json};
+constexpr Kind<Extension> extension_kind{"extensions", &extension_from_json};
+
+// Steps `statement` (bound by the caller) to its end, decoding each row's body.
+template <class T>
+Status collect(sqlite3* db, Statement& statement, const Kind<T>& kind, std::vector<T>& out) {
+  int rc = SQLITE_ROW;
+  while ((rc = statement.step()) == SQLITE_ROW) {
+    Result<T> value = kind.decode(statement.column_text(0));
+    if (!value) {
+      return Error::unavailable(std::string("store: corrupt (a row of ") + kind.table +
+                                " does not decode: " + value.error().message + ")");
+    }
+    out.push_back(std::move(*value));
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(rc, db, std::string("reading ") + kind.table);
+  return {};
+}
+
+template <class T>
+Result<std::optional<T>> find(sqlite3* db, Statement& statement, const Kind<T>& kind,
+                              const Uuid& id) {
+  StatementScope scope(statement);
+  scope->bind(1, id);
+  std::vector<T> found;
+  Status status = collect(db, statement, kind, found);
+  if (!status) return status.error();
+  if (found.empty()) return std::optional<T>();
+  return std::optional<T>(std::move(found.front()));
+}
+
+template <class T>
+Result<std::vector<T>> list(sqlite3* db, Statement& statement, const Kind<T>& kind,
+                            const Uuid& customer_id, std::size_t limit,
+                            std::optional<Timestamp> before) {
+  constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max();
+  std::vector<T> listed;
+  if (limit == 0) return listed;
+  StatementScope scope(statement);
+  scope->bind(1, customer_id);
+  scope->bind(2, before ? before->micros() : unbounded);
+  scope->bind(3, static_cast<std::int64_t>(
+                     std::min<std::size_t>(limit, static_cast<std::size_t>(unbounded))));
+  Status status = collect(db, statement, kind, listed);
+  if (!status) return status.error();
+  return listed;
+}
+
+template <class T>
+Status load_all(sqlite3* db, Statement& statement, const Kind<T>& kind, std::vector<T>& out) {
+  StatementScope scope(statement);
+  return collect(db, statement, kind, out);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteReader>> SqliteReader::open(const std::string& path) {
+  Result<Connection> db = open_connection(path, SQLITE_OPEN_READONLY);
+  if (!db) return db.error();
+  std::unique_ptr<SqliteReader> reader(new SqliteReader(std::move(*db)));
+  Status prepared = reader->prepare_all();
+  if (!prepared) return prepared.error();
+  return Result<std::unique_ptr<SqliteReader>>(std::move(reader));
+}
+
+Status SqliteReader::prepare_all() {
+  const std::pair<Statement*, const char*> statements[] = {
+      {&begin_, "BEGIN"},
+      {&commit_, "COMMIT"},
+      {&groupcall_by_id_, sqlite_queries::groupcall_by_id},
+      {&call_by_id_, sqlite_queries::call_by_id},
+      {&list_groupcalls_, sqlite_queries::list_groupcalls},
+      {&list_calls_, sqlite_queries::list_calls},
+      {&load_agents_, sqlite_queries::load_agents},
+      {&load_extensions_, sqlite_queries::load_extensions},
+      {&load_groupcalls_, sqlite_queries::load_groupcalls},
+      {&load_calls_, sqlite_queries::load_calls},
+  };
+  for (const auto& [statement, sql] : statements) {
+    Result<Statement> prepared = Statement::prepare(db_.get(), sql);
+    if (!prepared) return prepared.error();
+    *statement = std::move(*prepared);
+  }
+  return {};
+}
+
+Result<std::optional<Groupcall>> SqliteReader::groupcall(const Uuid& id) {
+  return find(db_.get(), groupcall_by_id_, groupcall_kind, id);
+}
+
+Result<std::optional<Call>> SqliteReader::call(const Uuid& id) {
+  return find(db_.get(), call_by_id_, call_kind, id);
+}
+
+Result<std::vector<Groupcall>> SqliteReader::groupcalls(const Uuid& customer_id, std::size_t limit,
+                                                        std::optional<Timestamp> before) {
+  return list(db_.get(), list_groupcalls_, groupcall_kind, customer_id, limit, before);
+}
+
+Result<std::vector<Call>> SqliteReader::calls(const Uuid& customer_id, std::size_t limit,
+                                              std::optional<Timestamp> before) {
+  return list(db_.get(), list_calls_, call_kind, customer_id, limit, before);
+}
+
+Result<StoredState> SqliteReader::load() {
+  sqlite3* db = db_.get();
+  StoredState state;
+  Status status;
+  {
+    StatementScope begin(begin_);
+    const int rc = begin->step();
+    if (rc != SQLITE_DONE) return sqlite_error(rc, db, "starting to load");
+  }
+  status = load_all(db, load_agents_, agent_kind, state.agents);
+  if (status) status = load_all(db, load_extensions_, extension_kind, state.extensions);
+  if (status) status = load_all(db, load_groupcalls_, groupcall_kind, state.live_groupcalls);
+  if (status) status = load_all(db, load_calls_, call_kind, state.live_calls);
+  StatementScope commit(commit_);
+  const int rc = commit->step();
+  if (!status) return status.error();
+  if (rc != SQLITE_DONE) return sqlite_error(rc, db, "ending the load");
+  return state;
+}
+
+Result<std::unique_ptr<SqliteReader>> SqliteReaderPool::acquire() {
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    returned_.wait(lock, [this] { return !idle_.empty() || open_ < max_readers_; });
+    if (!idle_.empty()) {
+      std::unique_ptr<SqliteReader> reader = std::move(idle_.back());
+      idle_.pop_back();
+      return Result<std::unique_ptr<SqliteReader>>(std::move(reader));
+    }
+    ++open_;
+  }
+  // Opened outside the lock: other threads keep borrowing idle readers meanwhile.
+  Result<std::unique_ptr<SqliteReader>> reader = SqliteReader::open(path_);
+  if (!reader) give_back(nullptr, false);
+  return reader;
+}
+
+void SqliteReaderPool::give_back(std::unique_ptr<SqliteReader> reader, bool healthy) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (healthy && reader) {
+      idle_.push_back(std::move(reader));
+    } else {
+      --open_;
+    }
+  }
+  returned_.notify_one();
+  // An unhealthy reader closes here, outside the lock.
+}
+
+}  // namespace chorus

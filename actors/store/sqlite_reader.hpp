@@ -1,0 +1,80 @@
+#pragma once
+// Read-only connections to chorus.db: one SqliteReader is a connection with its
+// prepared lookups, used by one thread at a time; SqliteReaderPool lends them to
+// any number of threads. WAL lets every reader see the last commit while the
+// writer commits the next.
+
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/store.hpp"
+#include "actors/store/sqlite_statement.hpp"
+
+namespace chorus {
+
+class SqliteReader {
+ public:
+  static Result<std::unique_ptr<SqliteReader>> open(const std::string& path);
+
+  Result<std::optional<Groupcall>> groupcall(const Uuid& id);
+  Result<std::optional<Call>> call(const Uuid& id);
+  Result<std::vector<Groupcall>> groupcalls(const Uuid& customer_id, std::size_t limit,
+                                            std::optional<Timestamp> before);
+  Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
+                                  std::optional<Timestamp> before);
+  // One read transaction, so the four sets come from the same commit.
+  Result<StoredState> load();
+
+ private:
+  explicit SqliteReader(Connection db) : db_(std::move(db)) {}
+  Status prepare_all();
+
+  Connection db_;
+  Statement begin_;
+  Statement commit_;
+  Statement groupcall_by_id_;
+  Statement call_by_id_;
+  Statement list_groupcalls_;
+  Statement list_calls_;
+  Statement load_agents_;
+  Statement load_extensions_;
+  Statement load_groupcalls_;
+  Statement load_calls_;
+};
+
+class SqliteReaderPool {
+ public:
+  SqliteReaderPool(std::string path, std::size_t max_readers)
+      : path_(std::move(path)), max_readers_(max_readers) {}
+
+  // Runs `use` on a reader of its own: an idle one, a new one while fewer than
+  // max_readers exist, or the next one given back. A reader whose use failed is
+  // closed rather than lent again, in case the failure left it in a bad state.
+  template <class Use>
+  auto with_reader(Use&& use) -> decltype(use(std::declval<SqliteReader&>())) {
+    using Answer = decltype(use(std::declval<SqliteReader&>()));
+    Result<std::unique_ptr<SqliteReader>> reader = acquire();
+    if (!reader) return Answer(reader.error());
+    Answer answer = use(**reader);
+    give_back(std::move(*reader), answer.ok());
+    return answer;
+  }
+
+ private:
+  Result<std::unique_ptr<SqliteReader>> acquire();
+  void give_back(std::unique_ptr<SqliteReader> reader, bool healthy);
+
+  const std::string path_;
+  const std::size_t max_readers_;
+  std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<SqliteReader>> idle_;
+  std::size_t open_ = 0;  // lent and idle
+};
+
+}  // namespace chorus

@@ -1,0 +1,67 @@
+#pragma once
+// The store on SQLite: one file, <data_dir>/chorus.db, in WAL mode. One write
+// connection (write() and purge(), under a mutex) and a small pool of read-only
+// connections for the lookups, which WAL lets run while the writer commits.
+// Resources are kept as their JSON body (model/json.hpp) beside the few columns
+// the queries need; sqlite_schema.hpp describes the tables and their versions.
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/store.hpp"
+#include "config/store_options.hpp"
+
+namespace chorus {
+
+class SqliteWriter;
+class SqliteReaderPool;
+
+class SqliteStore final : public Store {
+ public:
+  static constexpr int schema_version = 2;
+  static constexpr std::size_t max_readers = 4;
+
+  // Creates options.data_dir if missing, opens <data_dir>/chorus.db in WAL mode with
+  // synchronous FULL or NORMAL per options.sync and brings its schema forward.
+  // Refuses a database whose schema is newer than this binary knows.
+  static Result<std::unique_ptr<SqliteStore>> open(const StoreOptions& options);
+  ~SqliteStore() override;
+
+  Status write(const std::vector<StoreRow>& rows) override;
+  Result<std::optional<Groupcall>> groupcall(const Uuid& id) const override;
+  Result<std::optional<Call>> call(const Uuid& id) const override;
+  Result<std::vector<Groupcall>> groupcalls(const Uuid& customer_id, std::size_t limit,
+                                            std::optional<Timestamp> before) const override;
+  Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
+                                  std::optional<Timestamp> before) const override;
+  Result<StoredState> load() const override;
+  Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) override;
+
+  // The file the store keeps (<data_dir>/chorus.db).
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, SyncMode sync, std::unique_ptr<SqliteWriter> writer);
+  // The writer, reopened if the last write or purge failed and dropped it.
+  Result<SqliteWriter*> writer();
+  template <class Answer, class Use>
+  Answer with_writer(Use&& use);
+
+  const std::string path_;
+  const SyncMode sync_;
+  std::mutex write_mutex_;
+  std::unique_ptr<SqliteWriter> writer_;  // null after a failure, until the next call
+  std::unique_ptr<SqliteReaderPool> readers_;
+};
+
+// Copies the database in data_dir into `file` with SQLite's online backup, as one
+// consistent snapshot, while another process (chorusd) keeps writing to it: in WAL
+// mode the copy's read transaction does not block the writer. Used by
+// `chorusd --backup FILE`. Refuses to copy the database onto itself.
+Status backup_database(const std::string& data_dir, const std::string& file);
+
+}  // namespace chorus

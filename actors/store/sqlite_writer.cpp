@@ -1,0 +1,179 @@
+#include "actors/store/sqlite_writer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+
+#include "actors/store/sqlite_connection.hpp"
+#include "actors/store/sqlite_error.hpp"
+#include "actors/store/sqlite_queries.hpp"
+#include "model/json.hpp"
+
+namespace chorus {
+
+namespace {
+
+int run(Statement& statement) {
+  StatementScope scope(statement);
+  return scope->step();
+}
+
+std::int64_t sql_limit(std::size_t limit) {
+  constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(std::min(limit, max));
+}
+
+// Walking a batch from its end: is this row the last snapshot of its resource?
+// Earlier ones would be overwritten in the same transaction, so they are skipped.
+class LastSnapshots {
+ public:
+  explicit LastSnapshots(std::size_t batch_size) : single_(batch_size < 2) {}
+
+  bool first_seen_from_end(const StoreRow& row) {
+    if (single_) return true;
+    const Uuid id = std::visit([](const auto& r) { return r ? r->id : Uuid(); }, row);
+    return seen_[row.index()].insert(id).second;
+  }
+
+ private:
+  bool single_;
+  std::array<std::unordered_set<Uuid>, std::variant_size_v<StoreRow>> seen_;
+};
+
+// Groupcalls and calls: listed by customer and creation, kept live until hangup.
+template <class Resource>
+int upsert_listed(Statement& statement, const Resource& resource, bool live) {
+  const std::string body = to_json(resource);
+  StatementScope scope(statement);  // reset before `body` goes
+  scope->bind(1, resource.id);
+  scope->bind(2, resource.customer_id);
+  scope->bind(3, resource.tm_create.micros());
+  scope->bind(4, resource.tm_update.micros());
+  scope->bind_or_null(5, resource.tm_delete);
+  scope->bind(6, std::int64_t{live ? 1 : 0});
+  scope->bind_text(7, body);
+  return scope->step();
+}
+
+// Agents and extensions: the directory.
+template <class Entry>
+int upsert_directory(Statement& statement, const Entry& entry) {
+  const std::string body = to_json(entry);
+  StatementScope scope(statement);
+  scope->bind(1, entry.id);
+  scope->bind(2, entry.customer_id);
+  scope->bind_or_null(3, entry.tm_delete);
+  scope->bind_text(4, body);
+  return scope->step();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteWriter>> SqliteWriter::create(Connection db) {
+  std::unique_ptr<SqliteWriter> writer(new SqliteWriter(std::move(db)));
+  Status prepared = writer->prepare_all();
+  if (!prepared) return prepared.error();
+  return Result<std::unique_ptr<SqliteWriter>>(std::move(writer));
+}
+
+Result<std::unique_ptr<SqliteWriter>> SqliteWriter::open(const std::string& path, SyncMode sync) {
+  Result<Connection> db = open_connection(path, SQLITE_OPEN_READWRITE);
+  if (!db) return db.error();
+  Status configured = configure_writer(db->get(), sync);
+  if (!configured) return configured.error();
+  return create(std::move(*db));
+}
+
+Status SqliteWriter::prepare_all() {
+  const std::pair<Statement*, const char*> statements[] = {
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+      {&upsert_groupcall_, sqlite_queries::upsert_groupcall},
+      {&upsert_call_, sqlite_queries::upsert_call},
+      {&upsert_agent_, sqlite_queries::upsert_agent},
+      {&upsert_extension_, sqlite_queries::upsert_extension},
+      {&purge_calls_, sqlite_queries::purge_calls},
+      {&purge_groupcalls_, sqlite_queries::purge_groupcalls},
+  };
+  for (const auto& [statement, sql] : statements) {
+    Result<Statement> prepared = Statement::prepare(db_.get(), sql);
+    if (!prepared) return prepared.error();
+    *statement = std::move(*prepared);
+  }
+  return {};
+}
+
+template <class Body>
+Status SqliteWriter::in_transaction(const char* doing, Body&& body) {
+  int rc = run(begin_);
+  if (rc == SQLITE_DONE) rc = body();
+  if (rc == SQLITE_DONE) rc = run(commit_);
+  if (rc == SQLITE_DONE) return {};
+  Error error = sqlite_error(rc, db_.get(), doing);
+  // SQLite rolls some failures back itself (SQLITE_FULL, SQLITE_IOERR, ...);
+  // a COMMIT refused as busy leaves the transaction open.
+  if (sqlite3_get_autocommit(db_.get()) == 0) run(rollback_);
+  return error;
+}
+
+int SqliteWriter::upsert(const StoreRow& row) {
+  return std::visit(
+      [this](const auto& resource) -> int {
+        using Resource = std::decay_t<decltype(*resource)>;
+        if (!resource) return SQLITE_DONE;
+        if constexpr (std::is_same_v<Resource, Groupcall>) {
+          return upsert_listed(upsert_groupcall_, *resource,
+                               resource->status != GroupcallStatus::hangup);
+        } else if constexpr (std::is_same_v<Resource, Call>) {
+          return upsert_listed(upsert_call_, *resource, resource->status != CallStatus::hangup);
+        } else if constexpr (std::is_same_v<Resource, Agent>) {
+          return upsert_directory(upsert_agent_, *resource);
+        } else {
+          return upsert_directory(upsert_extension_, *resource);
+        }
+      },
+      row);
+}
+
+Status SqliteWriter::write(const std::vector<StoreRow>& rows) {
+  if (rows.empty()) return {};
+  return in_transaction("writing a batch", [&] {
+    LastSnapshots last(rows.size());
+    for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+      if (!last.first_seen_from_end(*row)) continue;
+      const int rc = upsert(*row);
+      if (rc != SQLITE_DONE) return rc;
+    }
+    return SQLITE_DONE;
+  });
+}
+
+Result<std::size_t> SqliteWriter::purge(Timestamp cutoff, std::size_t limit) {
+  if (limit == 0) return std::size_t{0};
+  std::size_t purged = 0;
+  // Calls first: a groupcall ends after its legs, so they are older and go before it,
+  // and no stored call is left pointing at a purged groupcall.
+  Status status = in_transaction("purging", [&] {
+    for (Statement* statement : {&purge_calls_, &purge_groupcalls_}) {
+      if (purged == limit) break;
+      StatementScope scope(*statement);
+      scope->bind(1, cutoff.micros());
+      scope->bind(2, sql_limit(limit - purged));
+      const int rc = scope->step();
+      if (rc != SQLITE_DONE) return rc;
+      purged += static_cast<std::size_t>(sqlite3_changes64(db_.get()));
+    }
+    return SQLITE_DONE;
+  });
+  if (!status) return status.error();
+  return purged;
+}
+
+}  // namespace chorus
