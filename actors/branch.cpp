@@ -1,6 +1,7 @@
 #include "actors/branch.hpp"
 
 #include "actors/engine_context.hpp"
+#include "actors/state_change.hpp"
 
 namespace chorus {
 
@@ -35,7 +36,7 @@ std::shared_ptr<const Call> prepare_leg(EngineContext& engine, const Groupcall& 
   call->direction = CallDirection::outgoing;
   call->status = CallStatus::dialing;
   call->tm_create = engine.clock.creation_time();
-  engine.registry.calls.insert(call, nullptr);
+  insert(engine, call);
   return call;
 }
 
@@ -79,7 +80,7 @@ std::shared_ptr<PreparedGroupcall> prepare_groupcall(
   base.call_count = static_cast<std::int32_t>(base.call_ids.size());
   base.groupcall_count = static_cast<std::int32_t>(base.groupcall_ids.size());
   auto groupcall = std::make_shared<const Groupcall>(std::move(base));
-  engine.registry.groupcalls.insert(groupcall, nullptr);
+  insert(engine, groupcall);
   prepared->groupcall = std::move(groupcall);
   prepared->plan = std::move(plan);
   prepared->alert_info = std::move(alert_info);

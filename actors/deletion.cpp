@@ -20,7 +20,7 @@ std::shared_ptr<const Call> delete_call(EngineContext& engine, std::shared_ptr<c
   auto deleted = std::make_shared<Call>(*ended);
   deleted->tm_delete = deleted->tm_update = engine.clock.now();
   // VoIPbin names no call_deleted event: committed, not published.
-  engine.registry.calls.update(deleted, true);
+  commit_quietly(engine, deleted);
   engine.registry.calls.unlist(*deleted);
   return deleted;
 }

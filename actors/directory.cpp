@@ -122,6 +122,18 @@ Result<Extension> Directory::remove_extension(const Uuid& customer_id, const Uui
   return removed;
 }
 
+void Directory::restore(Agent agent) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto id = agent.id;
+  agents_[id] = std::move(agent);
+}
+
+void Directory::restore(Extension extension) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto id = extension.id;
+  extensions_[id] = std::move(extension);
+}
+
 std::optional<Agent> Directory::find_agent(const Uuid& customer_id, const Uuid& agent_id) const {
   std::shared_lock<std::shared_mutex> guard(mutex_);
   auto i = agents_.find(agent_id);

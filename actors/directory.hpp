@@ -24,6 +24,10 @@ class Directory final : public DirectoryView {
   Result<Agent> remove_agent(const Uuid& customer_id, const Uuid& id, Timestamp now);
   Result<Extension> remove_extension(const Uuid& customer_id, const Uuid& id, Timestamp now);
 
+  // Puts back an entry as the store kept it (at start), stamps untouched.
+  void restore(Agent agent);
+  void restore(Extension extension);
+
   std::optional<Agent> find_agent(const Uuid& customer_id, const Uuid& agent_id) const override;
   std::optional<Extension> find_extension(const Uuid& customer_id,
                                           const Address& address) const override;

@@ -1,12 +1,18 @@
 #include "actors/engine.hpp"
 
+#include <future>
+#include <mutex>
 #include <utility>
+
+#include <spdlog/spdlog.h>
 
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 #include "actors/deletion.hpp"
 #include "actors/engine_core.hpp"
+#include "actors/recovery.hpp"
+#include "actors/state_change.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
@@ -74,6 +80,30 @@ std::function<void(Result<Resource>)> answer_once(std::function<void(Result<Reso
   return [once](Result<Resource> result) { once->answer(std::move(result)); };
 }
 
+// The synchronous face of an asynchronous call: for embedders, never for engine
+// threads (the answer may need one of them).
+template <class Value, class Start>
+Result<Value> wait_for(Start start) {
+  auto answer = std::make_shared<std::promise<Result<Value>>>();
+  auto future = answer->get_future();
+  start(std::function<void(Result<Value>)>(
+      [answer](Result<Value> result) { answer->set_value(std::move(result)); }));
+  return future.get();
+}
+
+// A snapshot the store keeps once memory has let it go.
+template <class Resource, class Read>
+std::shared_ptr<const Resource> stored(const std::shared_ptr<Store>& store, Read read) {
+  if (!store) return nullptr;
+  auto found = read(*store);
+  if (!found) {
+    spdlog::error("{}", found.error().message);
+    return nullptr;
+  }
+  if (!*found) return nullptr;
+  return std::make_shared<const Resource>(std::move(**found));
+}
+
 Result<std::vector<Topic>> parse_topics(const std::vector<std::string>& topics) {
   std::vector<Topic> parsed;
   for (std::size_t i = 0; i < topics.size(); ++i) {
@@ -104,67 +134,118 @@ void Subscription::cancel() {
   link_.reset();
 }
 
-Engine::Engine(std::shared_ptr<LegDriver> driver, EngineOptions options)
-    : core_(std::make_unique<EngineCore>(std::move(driver), options)) {}
+Engine::Engine(std::shared_ptr<LegDriver> driver, EngineOptions options,
+               std::shared_ptr<Store> store)
+    : core_(std::make_unique<EngineCore>(std::move(driver), options, std::move(store))) {}
 
 Engine::~Engine() {
   core_->stop();
 }
 
+void Engine::create_groupcall(const GroupcallRequest& request,
+                              std::function<void(Result<Groupcall>)> done) {
+  core_->create_groupcall(request, std::move(done));
+}
+
 Result<Groupcall> Engine::create_groupcall(const GroupcallRequest& request) {
-  return core_->create_groupcall(request);
+  return wait_for<Groupcall>([&](auto done) { core_->create_groupcall(request, std::move(done)); });
+}
+
+// Live resources from memory; with a store, ended ones from the store.
+std::shared_ptr<const Groupcall> Engine::find_groupcall(const Uuid& id) const {
+  auto& engine = core_->context();
+  if (auto live = engine.registry.groupcalls.find(id)) return live;
+  return stored<Groupcall>(engine.store, [&](Store& s) { return s.groupcall(id); });
+}
+
+std::shared_ptr<const Call> Engine::find_call(const Uuid& id) const {
+  auto& engine = core_->context();
+  if (auto live = engine.registry.calls.find(id)) return live;
+  return stored<Call>(engine.store, [&](Store& s) { return s.call(id); });
 }
 
 Result<Groupcall> Engine::groupcall(const Uuid& customer_id, const Uuid& id) const {
-  auto& registry = core_->context().registry;
-  auto found = owned(registry.groupcalls.find(id), customer_id, "groupcall");
+  auto found = owned(find_groupcall(id), customer_id, "groupcall");
   if (!found) return found;
-  return with_live_counts(std::move(found).value(), registry);
+  return with_live_counts(std::move(found).value(), core_->context().registry);
 }
 
 Result<Call> Engine::call(const Uuid& customer_id, const Uuid& id) const {
-  return owned(core_->context().registry.calls.find(id), customer_id, "call");
+  return owned(find_call(id), customer_id, "call");
 }
+
+namespace {
+
+// A page from the store, each resource as memory holds it when it is newer there.
+template <class Resource>
+std::vector<Resource> stored_page(Result<std::vector<Resource>> page,
+                                  const ResourceTable<Resource>& live) {
+  if (!page) {
+    spdlog::error("{}", page.error().message);
+    return {};
+  }
+  for (auto& r : *page) {
+    if (auto newer = live.find(r.id)) r = *newer;
+  }
+  return std::move(page).value();
+}
+
+}  // namespace
 
 std::vector<Groupcall> Engine::groupcalls(const Uuid& customer_id, std::size_t limit,
                                           std::optional<Timestamp> before) const {
-  auto& registry = core_->context().registry;
-  auto result = copies(registry.groupcalls.list(customer_id, limit, before));
+  auto& engine = core_->context();
+  auto& registry = engine.registry;
+  auto result = engine.store ? stored_page(engine.store->groupcalls(customer_id, limit, before),
+                                           registry.groupcalls)
+                             : copies(registry.groupcalls.list(customer_id, limit, before));
   for (auto& g : result) g = with_live_counts(std::move(g), registry);
   return result;
 }
 
 std::vector<Call> Engine::calls(const Uuid& customer_id, std::size_t limit,
                                 std::optional<Timestamp> before) const {
-  return copies(core_->context().registry.calls.list(customer_id, limit, before));
+  auto& engine = core_->context();
+  if (engine.store) {
+    return stored_page(engine.store->calls(customer_id, limit, before), engine.registry.calls);
+  }
+  return copies(engine.registry.calls.list(customer_id, limit, before));
 }
 
 void Engine::hangup_groupcall(const Uuid& customer_id, const Uuid& id,
                               std::function<void(Result<Groupcall>)> done) {
-  auto& groupcalls = core_->context().registry.groupcalls;
-  auto found = owned(groupcalls.find(id), customer_id, "groupcall");
+  auto& engine = core_->context();
+  auto found = owned(find_groupcall(id), customer_id, "groupcall");
   if (!found) return done(found.error());
-  auto actor = groupcalls.actor(id);
+  if (auto status = core_->accepting_writes(); !status) return done(status.error());
+  auto actor = engine.registry.groupcalls.actor(id);
   if (!actor) return done(std::move(found));  // already ended: hanging up again changes nothing
+  auto answer = [&engine, done = std::move(done)](Result<Groupcall> result) {
+    answer_when_committed(engine, std::move(result), done);
+  };
   caf::anon_send(caf::actor_cast<groupcall_actor>(actor), hangup_atom::value,
-                 GroupcallReply(answer_once<Groupcall>(std::move(done), [this, customer_id, id] {
+                 GroupcallReply(answer_once<Groupcall>(std::move(answer), [this, customer_id, id] {
                    return groupcall(customer_id, id);
                  })));
 }
 
 void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
                          std::function<void(Result<Call>)> done) {
-  auto& calls = core_->context().registry.calls;
-  auto found = owned(calls.find(id), customer_id, "call");
+  auto& engine = core_->context();
+  auto found = owned(find_call(id), customer_id, "call");
   if (!found) return done(found.error());
+  if (auto status = core_->accepting_writes(); !status) return done(status.error());
+  auto answer = [&engine, done = std::move(done)](Result<Call> result) {
+    answer_when_committed(engine, std::move(result), done);
+  };
   auto reply = CallReply(answer_once<Call>(
-      std::move(done), [this, customer_id, id] { return call(customer_id, id); }));
-  if (auto actor = calls.actor(id)) {
+      std::move(answer), [this, customer_id, id] { return call(customer_id, id); }));
+  if (auto actor = engine.registry.calls.actor(id)) {
     return caf::anon_send(caf::actor_cast<call_leg_actor>(actor), hangup_atom::value, reply);
   }
   if (is_final(found->status)) return reply(std::move(found));
   // Prepared but not spawned yet: its groupcall spawns it first, then forwards this.
-  if (auto groupcall = core_->context().registry.groupcalls.actor(found->groupcall_id)) {
+  if (auto groupcall = engine.registry.groupcalls.actor(found->groupcall_id)) {
     caf::anon_send(caf::actor_cast<groupcall_actor>(groupcall), hangup_atom::value, id, reply);
   }
 }
@@ -172,47 +253,73 @@ void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
 void Engine::delete_groupcall(const Uuid& customer_id, const Uuid& id,
                               std::function<void(Result<Groupcall>)> done) {
   auto& engine = core_->context();
-  auto snapshot = engine.registry.groupcalls.find(id);
+  auto snapshot = find_groupcall(id);
   auto found = owned(snapshot, customer_id, "groupcall");
   if (!found) return done(found.error());
+  if (auto status = core_->accepting_writes(); !status) return done(status.error());
+  auto answer = [&engine, done = std::move(done)](Result<Groupcall> result) {
+    answer_when_committed(engine, std::move(result), done);
+  };
   if (auto actor = engine.registry.groupcalls.actor(id)) {
     return caf::anon_send(
         caf::actor_cast<groupcall_actor>(actor), delete_atom::value,
         GroupcallReply(answer_once<Groupcall>(
-            std::move(done), [this, customer_id, id] { return groupcall(customer_id, id); })));
+            std::move(answer), [this, customer_id, id] { return groupcall(customer_id, id); })));
   }
   if (!is_final(snapshot->status)) {
     return done(Error::conflict("groupcall is starting; retry the delete"));
   }
-  done(with_live_counts(*chorus::delete_groupcall(engine, snapshot), engine.registry));
+  answer(with_live_counts(*chorus::delete_groupcall(engine, snapshot), engine.registry));
 }
 
 void Engine::delete_call(const Uuid& customer_id, const Uuid& id,
                          std::function<void(Result<Call>)> done) {
   auto& engine = core_->context();
-  auto snapshot = engine.registry.calls.find(id);
+  auto snapshot = find_call(id);
   auto found = owned(snapshot, customer_id, "call");
   if (!found) return done(found.error());
-  if (is_final(snapshot->status)) return done(*chorus::delete_call(engine, snapshot));
-  // Hang it up first; the leg answers once it has ended.
-  hangup_call(customer_id, id, [&engine, done = std::move(done)](Result<Call> hung_up) {
+  if (auto status = core_->accepting_writes(); !status) return done(status.error());
+  if (is_final(snapshot->status)) {
+    return answer_when_committed(engine, Result<Call>(*chorus::delete_call(engine, snapshot)),
+                                 std::move(done));
+  }
+  // Hang it up first; the leg answers once it has ended (and is committed).
+  hangup_call(customer_id, id, [this, &engine, done = std::move(done)](Result<Call> hung_up) {
     if (!hung_up) return done(std::move(hung_up));
-    auto latest = engine.registry.calls.find(hung_up->id);
+    auto latest = find_call(hung_up->id);
     if (!latest || !is_final(latest->status)) {
       return done(Error::conflict("call is still ending; retry the delete"));
     }
-    done(*chorus::delete_call(engine, latest));
+    answer_when_committed(engine, Result<Call>(*chorus::delete_call(engine, latest)), done);
   });
 }
 
-Result<Agent> Engine::put_agent(Agent agent) {
+// Directory writes: applied in memory and queued for the store under one lock,
+// so that two writes of one entry reach the store in the order memory saw them.
+template <class Entry, class Apply>
+Result<Entry> Engine::write_directory(Apply apply) {
   auto& engine = core_->context();
-  return engine.directory.put_agent(std::move(agent), engine.clock.now());
+  if (auto status = core_->accepting_writes(); !status) return status.error();
+  Result<Entry> result = Error::unavailable("");
+  {
+    std::lock_guard<std::mutex> guard(core_->directory_writes());
+    result = apply(engine);
+    if (result) commit_quietly(engine, std::make_shared<const Entry>(*result));
+  }
+  return wait_for<Entry>(
+      [&](auto done) { answer_when_committed<Entry>(engine, std::move(result), std::move(done)); });
+}
+
+Result<Agent> Engine::put_agent(Agent agent) {
+  return write_directory<Agent>([&](EngineContext& engine) {
+    return engine.directory.put_agent(std::move(agent), engine.clock.now());
+  });
 }
 
 Result<Agent> Engine::remove_agent(const Uuid& customer_id, const Uuid& id) {
-  auto& engine = core_->context();
-  return engine.directory.remove_agent(customer_id, id, engine.clock.now());
+  return write_directory<Agent>([&](EngineContext& engine) {
+    return engine.directory.remove_agent(customer_id, id, engine.clock.now());
+  });
 }
 
 std::optional<Agent> Engine::agent(const Uuid& customer_id, const Uuid& id) const {
@@ -224,13 +331,15 @@ std::vector<Agent> Engine::agents(const Uuid& customer_id) const {
 }
 
 Result<Extension> Engine::put_extension(Extension extension) {
-  auto& engine = core_->context();
-  return engine.directory.put_extension(std::move(extension), engine.clock.now());
+  return write_directory<Extension>([&](EngineContext& engine) {
+    return engine.directory.put_extension(std::move(extension), engine.clock.now());
+  });
 }
 
 Result<Extension> Engine::remove_extension(const Uuid& customer_id, const Uuid& id) {
-  auto& engine = core_->context();
-  return engine.directory.remove_extension(customer_id, id, engine.clock.now());
+  return write_directory<Extension>([&](EngineContext& engine) {
+    return engine.directory.remove_extension(customer_id, id, engine.clock.now());
+  });
 }
 
 std::optional<Extension> Engine::extension(const Uuid& customer_id, const Uuid& id) const {
@@ -239,6 +348,16 @@ std::optional<Extension> Engine::extension(const Uuid& customer_id, const Uuid& 
 
 std::vector<Extension> Engine::extensions(const Uuid& customer_id) const {
   return core_->context().directory.extensions(customer_id);
+}
+
+Result<Recovery> Engine::recover() {
+  auto& engine = core_->context();
+  return chorus::recover(engine, std::chrono::milliseconds(engine.options.stop_timeout_ms));
+}
+
+std::optional<std::string> Engine::store_fault() const {
+  auto& engine = core_->context();
+  return engine.writer ? engine.writer->fault() : std::nullopt;
 }
 
 Result<Subscription> Engine::subscribe(const std::vector<std::string>& topics,
@@ -253,7 +372,9 @@ Subscription Engine::subscribe_all(EventCallback callback) {
   return Subscription(core_->open_subscription({}, std::move(callback), true));
 }
 
-void Engine::close_intake() { core_->close_intake(); }
+void Engine::close_intake() {
+  core_->close_intake();
+}
 
 void Engine::stop() {
   core_->stop();
@@ -277,11 +398,26 @@ EngineStats Engine::stats() const {
   stats.ring_timeouts = engine.ring_timeout_lateness.count();
   stats.ring_timeout_lateness_p50 = engine.ring_timeout_lateness.percentile(0.50);
   stats.ring_timeout_lateness_p99 = engine.ring_timeout_lateness.percentile(0.99);
+  if (engine.writer) {
+    auto store = engine.writer->stats();
+    stats.store = true;
+    stats.store_commits = store.commits;
+    stats.store_rows = store.rows;
+    stats.store_changes = store.changes;
+    stats.store_failures = store.failures;
+    stats.store_purged = store.purged;
+    stats.store_commit_p50 = store.commit_p50;
+    stats.store_commit_p99 = store.commit_p99;
+  }
   return stats;
 }
 
-TimerService& Engine::timers() { return core_->context().timers; }
+TimerService& Engine::timers() {
+  return core_->context().timers;
+}
 
-EventBus& Engine::event_bus() { return core_->context().bus; }
+EventBus& Engine::event_bus() {
+  return core_->context().bus;
+}
 
 }  // namespace chorus

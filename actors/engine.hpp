@@ -9,6 +9,12 @@
 //
 // Every method is safe from any thread. Callbacks (events, hangup replies) run on
 // engine threads: keep them short and never call back into the engine blocking.
+//
+// Given a store (SqliteStore, or another backend of actors/store.hpp), every write
+// answers only once it is committed, every event leaves only once the state it
+// carries is committed, and history is read from the store. Call recover() once
+// at start (after subscribing, to see its events) to load the directory and end
+// whatever was live when the previous process died.
 
 #include <array>
 #include <chrono>
@@ -19,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/store.hpp"
 #include "actors/timer_service.hpp"
 #include "config/engine_options.hpp"
 #include "model/call.hpp"
@@ -80,18 +87,40 @@ struct EngineStats {
   std::uint64_t ring_timeouts = 0;
   std::chrono::microseconds ring_timeout_lateness_p50{0};
   std::chrono::microseconds ring_timeout_lateness_p99{0};
+  // The durable store (all zero without one).
+  bool store = false;
+  std::uint64_t store_commits = 0;
+  std::uint64_t store_rows = 0;     // row writes, after coalescing
+  std::uint64_t store_changes = 0;  // changes queued, before coalescing
+  std::uint64_t store_failures = 0;
+  std::uint64_t store_purged = 0;
+  std::chrono::microseconds store_commit_p50{0};
+  std::chrono::microseconds store_commit_p99{0};
+};
+
+// What recover() found and did.
+struct Recovery {
+  std::size_t agents = 0;
+  std::size_t extensions = 0;
+  std::size_t groupcalls_ended = 0;  // live when the process died, now hangup
+  std::size_t calls_ended = 0;
 };
 
 class Engine {
  public:
-  explicit Engine(std::shared_ptr<LegDriver> driver, EngineOptions options = {});
+  explicit Engine(std::shared_ptr<LegDriver> driver, EngineOptions options = {},
+                  std::shared_ptr<Store> store = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // Validates, resolves nested destinations against the directory, and starts
   // ringing. The result is the groupcall as created (status progressing, call_ids
-  // and groupcall_ids of the branches dialled first), readable at once.
+  // and groupcall_ids of the branches dialled first), readable at once. `done`
+  // runs once the creation is committed; the other form waits for it (never call
+  // it from an engine callback).
+  void create_groupcall(const GroupcallRequest& request,
+                        std::function<void(Result<Groupcall>)> done);
   Result<Groupcall> create_groupcall(const GroupcallRequest& request);
 
   // Reads; another customer's resource is not_found, exactly like a missing one.
@@ -114,7 +143,8 @@ class Engine {
                         std::function<void(Result<Groupcall>)> done);
   void delete_call(const Uuid& customer_id, const Uuid& id, std::function<void(Result<Call>)> done);
 
-  // The directory nested groupcalls ring through. A zero id creates.
+  // The directory nested groupcalls ring through. A zero id creates. Writes wait
+  // for their commit.
   Result<Agent> put_agent(Agent agent);
   Result<Agent> remove_agent(const Uuid& customer_id, const Uuid& id);
   std::optional<Agent> agent(const Uuid& customer_id, const Uuid& id) const;
@@ -130,6 +160,14 @@ class Engine {
   // Every customer's events (billing, logging): not for customer-facing use.
   Subscription subscribe_all(EventCallback callback);
 
+  // With a store: loads the directory and ends what the previous process left
+  // live (calls hangup with hangup_reason failed, hangup_by local; groupcalls
+  // hangup), publishing their events. Call once, before taking traffic.
+  Result<Recovery> recover();
+  // Why the store cannot be written now, if it cannot. Writes are refused with
+  // unavailable meanwhile; reads and live calls go on.
+  std::optional<std::string> store_fault() const;
+
   // Refuses new groupcalls from now on (unavailable), leaving live ones to end:
   // the first step of a drain.
   void close_intake();
@@ -144,6 +182,11 @@ class Engine {
   EventBus& event_bus();
 
  private:
+  std::shared_ptr<const Groupcall> find_groupcall(const Uuid& id) const;
+  std::shared_ptr<const Call> find_call(const Uuid& id) const;
+  template <class Entry, class Apply>
+  Result<Entry> write_directory(Apply apply);
+
   friend class EngineProbe;  // tests: drives the deterministic scheduler
   std::unique_ptr<EngineCore> core_;
 };

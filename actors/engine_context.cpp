@@ -19,11 +19,18 @@ Timestamp WallClock::creation_time() noexcept {
 }
 
 EngineContext::EngineContext(caf::actor_system& system, const EngineOptions& options,
-                             std::shared_ptr<LegDriver> driver, std::size_t shards)
+                             std::shared_ptr<LegDriver> driver, std::size_t shards,
+                             std::shared_ptr<Store> durable)
     : system(system),
       options(options),
       driver(std::move(driver)),
+      store(std::move(durable)),
       registry(options.retained_groupcalls, options.retained_calls),
-      timers(system.clock(), shards) {}
+      timers(system.clock(), shards) {
+  if (store) {
+    writer = std::make_unique<StoreWriter>(store, options.store,
+                                           [this](const EventPtr& event) { bus.publish(event); });
+  }
+}
 
 }  // namespace chorus

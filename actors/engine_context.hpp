@@ -1,6 +1,6 @@
 #pragma once
 // What every engine actor shares: the options, the registry, the directory, the
-// event bus, the timers, the leg driver and the supervisors. One per engine; it
+// event bus, the timers, the leg driver, the store and the supervisors. One per engine; it
 // outlives every actor that points to it.
 
 #include <array>
@@ -15,6 +15,8 @@
 #include "actors/latency_histogram.hpp"
 #include "actors/messages.hpp"
 #include "actors/registry.hpp"
+#include "actors/store.hpp"
+#include "actors/store_writer.hpp"
 #include "actors/supervised_timers.hpp"
 #include "config/engine_options.hpp"
 #include "model/timestamp.hpp"
@@ -35,7 +37,8 @@ class WallClock {
 
 struct EngineContext {
   EngineContext(caf::actor_system& system, const EngineOptions& options,
-                std::shared_ptr<LegDriver> driver, std::size_t shards);
+                std::shared_ptr<LegDriver> driver, std::size_t shards,
+                std::shared_ptr<Store> store);
 
   supervisor_actor supervisor_for(const Uuid& id) const {
     return supervisors[id.hash() % supervisors.size()];
@@ -44,6 +47,8 @@ struct EngineContext {
   caf::actor_system& system;
   EngineOptions options;
   std::shared_ptr<LegDriver> driver;
+  // Null when the engine keeps everything in memory only.
+  std::shared_ptr<Store> store;
   Registry registry;
   Directory directory;
   EventBus bus;
@@ -55,6 +60,10 @@ struct EngineContext {
   // Legs that reached hangup, by hangup_reason (indexed by the enum's value).
   std::array<std::atomic<std::uint64_t>, 9> legs_ended_by_reason{};
   std::atomic<std::uint64_t> legs_dialled{0};
+  // With a store: the thread that commits rows and then lets their events out.
+  // Declared last so that it stops (committing what is queued, publishing on the
+  // bus) before anything it publishes through goes away.
+  std::unique_ptr<StoreWriter> writer;
 };
 
 }  // namespace chorus

@@ -12,6 +12,7 @@
 
 #include "actors/branch.hpp"
 #include "actors/groupcall_actor.hpp"
+#include "actors/state_change.hpp"
 #include "actors/subscriber.hpp"
 #include "actors/supervisor.hpp"
 #include "model/dial_plan.hpp"
@@ -66,13 +67,15 @@ void SubscriptionLink::close() {
   if (close) close();
 }
 
-EngineCore::EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options)
+EngineCore::EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options,
+                       std::shared_ptr<Store> store)
     : config_(make_config(options)), system_(std::make_unique<caf::actor_system>(*config_)) {
   if (options.deterministic) {
     test_scheduler_ = &dynamic_cast<caf::scheduler::test_coordinator&>(system_->scheduler());
   }
   auto shards = shard_count(options, *system_);
-  context_ = std::make_unique<EngineContext>(*system_, options, std::move(driver), shards);
+  context_ = std::make_unique<EngineContext>(*system_, options, std::move(driver), shards,
+                                             std::move(store));
   for (std::size_t i = 0; i < shards; ++i) {
     auto supervisor = spawn_supervisor(*context_, i);
     context_->timers.bind(i, supervisor);
@@ -90,14 +93,22 @@ void EngineCore::run_pending() {
   if (test_scheduler_) test_scheduler_->run();
 }
 
-Result<Groupcall> EngineCore::create_groupcall(const GroupcallRequest& request) {
-  if (stopping()) return Error::unavailable("the engine is stopping");
-  if (auto status = validate(request); !status) return status.error();
+Status EngineCore::accepting_writes() const {
+  if (!context_->writer) return {};
+  if (auto fault = context_->writer->fault()) return Error::unavailable(*fault);
+  return {};
+}
+
+void EngineCore::create_groupcall(const GroupcallRequest& request,
+                                  std::function<void(Result<Groupcall>)> done) {
+  if (stopping()) return done(Error::unavailable("the engine is stopping"));
+  if (auto status = validate(request); !status) return done(status.error());
+  if (auto status = accepting_writes(); !status) return done(status.error());
   auto& engine = *context_;
   DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
   auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
                                 engine.directory, limits);
-  if (!plan) return plan.error();
+  if (!plan) return done(plan.error());
   Groupcall base;
   base.id = Uuid::generate();
   base.customer_id = request.customer_id;
@@ -115,9 +126,9 @@ Result<Groupcall> EngineCore::create_groupcall(const GroupcallRequest& request) 
   auto prepared = prepare_groupcall(engine, std::move(base),
                                     std::make_shared<const DialPlan>(std::move(plan).value()),
                                     std::move(alert_info));
-  Groupcall created = *prepared->groupcall;
+  Result<Groupcall> created = *prepared->groupcall;
   spawn_groupcall(engine, std::move(prepared));
-  return created;
+  answer_when_committed(engine, std::move(created), std::move(done));
 }
 
 std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::vector<Topic> topics,
@@ -184,6 +195,10 @@ void EngineCore::stop() {
     }
     wait_until_idle(std::chrono::milliseconds(1000));
   }
+  // The hangups' events wait for their commit: let them reach subscribers first.
+  if (engine.writer && !engine.writer->flush(timeout)) {
+    spdlog::warn("engine stop: the store did not commit within {} ms", timeout.count());
+  }
   close_subscriptions();
   engine.driver->stop();
   engine.timers.clear();
@@ -193,6 +208,8 @@ void EngineCore::stop() {
   engine.supervisors.clear();
   run_pending();
   if (!test_scheduler_) system_->await_all_actors_done();
+  // Last: whatever the hangups above changed is on disk before stop() returns.
+  if (engine.writer) engine.writer->stop(timeout);
 }
 
 }  // namespace chorus

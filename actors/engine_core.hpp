@@ -33,7 +33,8 @@ class SubscriptionLink {
 
 class EngineCore {
  public:
-  EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options);
+  EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options,
+             std::shared_ptr<Store> store);
   ~EngineCore();
 
   EngineContext& context() { return *context_; }
@@ -41,7 +42,12 @@ class EngineCore {
   bool stopping() const { return stopping_.load(); }
   void close_intake() { stopping_ = true; }
 
-  Result<Groupcall> create_groupcall(const GroupcallRequest& request);
+  void create_groupcall(const GroupcallRequest& request,
+                        std::function<void(Result<Groupcall>)> done);
+  // Unavailable while the store cannot be written: what it would refuse to
+  // commit is refused before anything starts.
+  Status accepting_writes() const;
+  std::mutex& directory_writes() { return directory_writes_; }
   std::shared_ptr<SubscriptionLink> open_subscription(std::vector<Topic> topics,
                                                       EventCallback callback, bool every);
   void stop();
@@ -61,6 +67,7 @@ class EngineCore {
   caf::scheduler::test_coordinator* test_scheduler_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
+  std::mutex directory_writes_;
   std::mutex subscriptions_mutex_;
   std::vector<std::shared_ptr<SubscriptionLink>> subscriptions_;
 };

@@ -179,7 +179,7 @@ void finish(GroupcallSelf self) {
     auto reason = st.answer == BranchAnswer::won ? HangupReason::normal : st.last_reason;
     self->send(st.parent, ended_atom::value, ResourceKind::groupcall, snapshot->id, reason);
   } else {
-    st.engine->registry.retire(snapshot->id);
+    retire(*st.engine, snapshot->id);
   }
   self->quit();
 }

@@ -25,6 +25,9 @@ class Registry {
   // A top-level groupcall reached hangup: keep it (and its calls and nested
   // groupcalls) readable, forgetting the oldest ended trees beyond the limits.
   void retire(const Uuid& groupcall_id);
+  // Forgets a groupcall, its calls and its nested groupcalls at once (when a
+  // durable store keeps them instead).
+  void forget(const Uuid& groupcall_id) { forget_tree(groupcall_id); }
 
  private:
   struct Retired {

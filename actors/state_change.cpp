@@ -7,26 +7,49 @@ namespace chorus {
 
 namespace {
 
+// Stores a row; publishes its event (when anyone listens) once it is committed.
+template <class Resource>
+void store(EngineContext& engine, std::shared_ptr<const Resource> snapshot, EventPtr event) {
+  if (engine.writer) return engine.writer->write(StoreRow(std::move(snapshot)), std::move(event));
+  if (event) engine.bus.publish(event);
+}
+
+template <class Resource>
+EventPtr event_for(EngineContext& engine, EventType type,
+                   const std::shared_ptr<const Resource>& snapshot) {
+  // Built only for listeners: with nobody subscribed an event costs nothing.
+  if (!engine.bus.wants(snapshot->customer_id)) return nullptr;
+  return std::make_shared<Event>(type, snapshot);
+}
+
 template <class Resource>
 void commit_to(ResourceTable<Resource>& table, EngineContext& engine, EventType type,
                std::shared_ptr<const Resource> snapshot) {
-  bool final = is_final(snapshot->status);
-  // Built only for listeners: with nobody subscribed an event costs nothing.
-  EventPtr event;
-  if (engine.bus.wants(snapshot->customer_id)) event = std::make_shared<Event>(type, snapshot);
-  table.update(std::move(snapshot), final);
-  if (event) engine.bus.publish(event);
+  auto event = event_for(engine, type, snapshot);
+  table.update(snapshot, is_final(snapshot->status));
+  store(engine, std::move(snapshot), std::move(event));
 }
 
 template <class Resource>
 void announce_to(EngineContext& engine, EventType type,
                  const std::shared_ptr<const Resource>& snapshot) {
-  if (engine.bus.wants(snapshot->customer_id)) {
-    engine.bus.publish(std::make_shared<Event>(type, snapshot));
-  }
+  auto event = event_for(engine, type, snapshot);
+  if (!event) return;
+  if (engine.writer) return engine.writer->publish_after(std::move(event));
+  engine.bus.publish(event);
 }
 
 }  // namespace
+
+void insert(EngineContext& engine, std::shared_ptr<const Call> call) {
+  engine.registry.calls.insert(call, nullptr);
+  store(engine, std::move(call), nullptr);
+}
+
+void insert(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall) {
+  engine.registry.groupcalls.insert(groupcall, nullptr);
+  store(engine, std::move(groupcall), nullptr);
+}
 
 void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call) {
   announce_to(engine, type, call);
@@ -50,7 +73,31 @@ void commit(EngineContext& engine, EventType type, std::shared_ptr<const Groupca
 }
 
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall) {
-  engine.registry.groupcalls.update(std::move(groupcall), false);
+  engine.registry.groupcalls.update(groupcall, is_final(groupcall->status));
+  store(engine, std::move(groupcall), nullptr);
+}
+
+void commit_quietly(EngineContext& engine, std::shared_ptr<const Call> call) {
+  engine.registry.calls.update(call, is_final(call->status));
+  store(engine, std::move(call), nullptr);
+}
+
+void commit_quietly(EngineContext& engine, std::shared_ptr<const Agent> agent) {
+  store(engine, std::move(agent), nullptr);
+}
+
+void commit_quietly(EngineContext& engine, std::shared_ptr<const Extension> extension) {
+  store(engine, std::move(extension), nullptr);
+}
+
+void retire(EngineContext& engine, const Uuid& groupcall_id) {
+  if (!engine.writer) return engine.registry.retire(groupcall_id);
+  engine.writer->after_commit([&engine, groupcall_id] { engine.registry.forget(groupcall_id); });
+}
+
+void when_committed(EngineContext& engine, std::function<void(const Status&)> done) {
+  if (!engine.writer) return done(Status{});
+  engine.writer->acknowledge(std::move(done));
 }
 
 }  // namespace chorus

@@ -1,26 +1,63 @@
 #pragma once
-// The one place where a state change becomes an event: the new snapshot is
-// committed to the registry first (so a read that follows an event never sees an
-// older state), then its event is published. A durable store will sit here too:
-// commit, then publish.
+// The one place where a state change is stored and then published. The new
+// snapshot goes to the registry (what the live engine reads) and, with a durable
+// store, to the store writer; its event leaves only once the store has committed
+// it, so a consumer never sees a state that a crash could take back. Without a
+// store, the event leaves at once.
 
+#include <functional>
 #include <memory>
 
 #include "model/call.hpp"
+#include "model/directory_entry.hpp"
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
+#include "model/result.hpp"
 
 namespace chorus {
 
 struct EngineContext;
 
+// A resource the engine has just made (registered with no actor yet).
+void insert(EngineContext& engine, std::shared_ptr<const Call> call);
+void insert(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall);
+
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Call> call);
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Groupcall> groupcall);
-// A change no event names (hangingup, linear's next dial): committed, not published.
+// A change no event names (hangingup, linear's next dial, a call's deletion):
+// stored, not published.
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall);
+void commit_quietly(EngineContext& engine, std::shared_ptr<const Call> call);
+// A directory entry, as put or removed.
+void commit_quietly(EngineContext& engine, std::shared_ptr<const Agent> agent);
+void commit_quietly(EngineContext& engine, std::shared_ptr<const Extension> extension);
 // An event about the snapshot already committed (call_created, call_dialing).
 void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call);
 void announce(EngineContext& engine, EventType type,
               const std::shared_ptr<const Groupcall>& groupcall);
+
+// A top-level groupcall tree has ended: with a store, memory lets it go once it
+// is committed (reads then come from the store); without one, the registry's
+// retention keeps it readable for a while.
+void retire(EngineContext& engine, const Uuid& groupcall_id);
+
+// Runs `done` with `result` once everything changed so far is committed, or with
+// the store's fault if the commit fails. The way every write the API acknowledges
+// answers.
+template <class Value>
+void answer_when_committed(EngineContext& engine, Result<Value> result,
+                           std::function<void(Result<Value>)> done);
+void when_committed(EngineContext& engine, std::function<void(const Status&)> done);
+
+template <class Value>
+void answer_when_committed(EngineContext& engine, Result<Value> result,
+                           std::function<void(Result<Value>)> done) {
+  if (!result) return done(std::move(result));
+  when_committed(engine, [result = std::move(result),
+                          done = std::move(done)](const Status& committed) mutable {
+    if (!committed) return done(committed.error());
+    done(std::move(result));
+  });
+}
 
 }  // namespace chorus

@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/engine_context.hpp"
+#include "actors/recovery.hpp"
 #include "actors/state_change.hpp"
 #include "actors/worker_send.hpp"
 #include "model/transitions.hpp"
@@ -69,13 +70,7 @@ void reap_call(EngineContext& engine, const Uuid& id) {
   } else {
     release_leg(id, [&] { engine.driver->cancel(id, LegCause::failed); });
   }
-  auto final = std::make_shared<Call>(*snapshot);
-  auto now = engine.clock.now();
-  final->status = CallStatus::hangup;
-  final->hangup_by = HangupBy::local;
-  final->hangup_reason = HangupReason::failed;
-  final->tm_update = final->tm_hangup = now;
-  commit(engine, EventType::call_hangup, final);
+  commit(engine, EventType::call_hangup, ended_by_failure(*snapshot, engine.clock.now()));
   tell_parent(engine, snapshot->groupcall_id, ResourceKind::call, id);
 }
 
@@ -84,12 +79,9 @@ void reap_groupcall(EngineContext& engine, const Uuid& id) {
   if (!snapshot || is_final(snapshot->status)) return;
   for (auto& call_id : snapshot->call_ids) end_orphan(engine, ResourceKind::call, call_id);
   for (auto& nested : snapshot->groupcall_ids) end_orphan(engine, ResourceKind::groupcall, nested);
-  auto final = std::make_shared<Groupcall>(*snapshot);
-  final->status = GroupcallStatus::hangup;
-  final->tm_update = engine.clock.now();
-  commit(engine, EventType::groupcall_hangup, final);
+  commit(engine, EventType::groupcall_hangup, ended_by_failure(*snapshot, engine.clock.now()));
   if (snapshot->master_groupcall_id.is_zero()) {
-    engine.registry.retire(id);
+    retire(engine, id);
   } else {
     tell_parent(engine, snapshot->master_groupcall_id, ResourceKind::groupcall, id);
   }

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "config/store_options.hpp"
+
 namespace chorus {
 
 struct EngineOptions {
@@ -15,8 +17,9 @@ struct EngineOptions {
   std::size_t max_destinations = 1000;
   // Levels of nested groupcalls below the top one.
   int max_nesting_depth = 4;
-  // Ended top-level groupcalls (with their calls) kept readable in memory; the
-  // oldest are forgotten past this. History beyond it is the durable store's job.
+  // Without a store: ended top-level groupcalls (with their calls) kept readable
+  // in memory; the oldest are forgotten past this. With a store, memory holds
+  // live resources only and history is read from the store.
   std::size_t retained_groupcalls = 20000;
   // ...and at most this many of their calls, so that history costs memory by
   // legs, not by groupcalls: 20,000 groupcalls of 1,000 legs each would not fit.
@@ -26,6 +29,9 @@ struct EngineOptions {
   // Runs every actor on the caller's thread under CAF's deterministic test
   // scheduler, with virtual time. For tests only.
   bool deterministic = false;
+  // The durable store's writer: retention, retries. Used when the engine is
+  // given a store.
+  StoreOptions store;
 };
 
 }  // namespace chorus

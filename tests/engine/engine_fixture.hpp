@@ -181,8 +181,11 @@ inline ::testing::AssertionResult valid_groupcall_history(const std::vector<Even
 template <class Driver>
 class Harness {
  public:
-  explicit Harness(EngineOptions options = deterministic_options())
-      : driver(std::make_shared<Driver>()), engine(driver, options), probe(engine) {
+  explicit Harness(EngineOptions options = deterministic_options(),
+                   std::shared_ptr<Store> store = nullptr)
+      : driver(std::make_shared<Driver>()),
+        engine(driver, options, std::move(store)),
+        probe(engine) {
     auto sub = engine.subscribe({"customer_id:" + customer.to_string()}, log.callback());
     if (!sub) throw std::runtime_error(sub.error().message);
     subscription = std::move(sub).value();

@@ -1,0 +1,56 @@
+#include "actors/recovery.hpp"
+
+#include <future>
+
+#include "actors/engine_context.hpp"
+#include "actors/state_change.hpp"
+
+namespace chorus {
+
+std::shared_ptr<const Call> ended_by_failure(const Call& live, Timestamp now) {
+  auto ended = std::make_shared<Call>(live);
+  ended->status = CallStatus::hangup;
+  ended->hangup_by = HangupBy::local;
+  ended->hangup_reason = HangupReason::failed;
+  ended->tm_update = ended->tm_hangup = now;
+  return ended;
+}
+
+std::shared_ptr<const Groupcall> ended_by_failure(const Groupcall& live, Timestamp now) {
+  auto ended = std::make_shared<Groupcall>(live);
+  ended->status = GroupcallStatus::hangup;
+  ended->call_count = ended->groupcall_count = 0;
+  ended->tm_update = now;
+  return ended;
+}
+
+Result<Recovery> recover(EngineContext& engine, std::chrono::milliseconds timeout) {
+  Recovery recovery;
+  if (!engine.store) return recovery;
+  auto stored = engine.store->load();
+  if (!stored) return stored.error();
+  for (auto& agent : stored->agents) engine.directory.restore(std::move(agent));
+  for (auto& extension : stored->extensions) engine.directory.restore(std::move(extension));
+  recovery.agents = stored->agents.size();
+  recovery.extensions = stored->extensions.size();
+  auto now = engine.clock.now();
+  // Legs first, then their groupcalls: the order a live engine ends them in.
+  for (auto& call : stored->live_calls) {
+    commit(engine, EventType::call_hangup, ended_by_failure(call, now));
+  }
+  for (auto& groupcall : stored->live_groupcalls) {
+    commit(engine, EventType::groupcall_hangup, ended_by_failure(groupcall, now));
+  }
+  recovery.calls_ended = stored->live_calls.size();
+  recovery.groupcalls_ended = stored->live_groupcalls.size();
+  auto committed = std::make_shared<std::promise<Status>>();
+  auto outcome = committed->get_future();
+  when_committed(engine, [committed](const Status& status) { committed->set_value(status); });
+  if (outcome.wait_for(timeout) != std::future_status::ready) {
+    return Error::unavailable("store: recovery did not commit in time");
+  }
+  if (auto status = outcome.get(); !status) return status.error();
+  return recovery;
+}
+
+}  // namespace chorus

@@ -1,0 +1,112 @@
+#pragma once
+// The store writer: the one thread that owns the store's write side and commits in
+// groups. Whatever was queued while the previous transaction ran goes into the
+// next one, so a quiet engine commits at once and a busy one batches; several
+// changes of one resource inside a batch become one row write.
+//
+// Nothing leaves before its commit: an event queued with a row is published only
+// once that row (and every row queued before it) is durable, and an
+// acknowledgement is answered only then. When a commit fails the batch is kept
+// and retried, its acknowledgements are answered with the fault at once (the
+// client sees a 503, never a false yes), and its events wait for the retry.
+//
+// A thread of its own rather than a CAF actor: a commit blocks in fsync for
+// milliseconds, which would hold one of the scheduler's few workers, and "take
+// everything queued" is one swap of a vector here.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "actors/latency_histogram.hpp"
+#include "actors/store.hpp"
+#include "config/store_options.hpp"
+#include "model/event.hpp"
+#include "model/result.hpp"
+
+namespace chorus {
+
+struct StoreWriterStats {
+  std::uint64_t commits = 0;
+  std::uint64_t rows = 0;     // row writes, after coalescing
+  std::uint64_t changes = 0;  // rows queued, before coalescing
+  std::uint64_t failures = 0;
+  std::uint64_t purged = 0;
+  std::chrono::microseconds commit_p50{0};
+  std::chrono::microseconds commit_p99{0};
+};
+
+class StoreWriter {
+ public:
+  using Publish = std::function<void(const EventPtr&)>;
+  using Ack = std::function<void(const Status&)>;
+  using Then = std::function<void()>;
+
+  StoreWriter(std::shared_ptr<Store> store, StoreOptions options, Publish publish);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // A row to commit; `event`, when set, is published once it is committed.
+  void write(StoreRow row, EventPtr event = nullptr);
+  // An event about rows already queued: published after they commit.
+  void publish_after(EventPtr event);
+  // Runs once everything queued so far is committed (held through retries).
+  void after_commit(Then then);
+  // Answered once everything queued so far is committed, or with the fault as
+  // soon as a commit of it fails.
+  void acknowledge(Ack ack);
+
+  // Blocks until everything queued so far is committed and its events published,
+  // or `timeout` passes. False on timeout.
+  bool flush(std::chrono::milliseconds timeout);
+  // Commits what is queued (trying for at most `timeout` while failing), then
+  // ends the thread. Idempotent.
+  void stop(std::chrono::milliseconds timeout);
+
+  // The fault of the last commit, while the store is failing.
+  std::optional<std::string> fault() const;
+  StoreWriterStats stats() const;
+  Store& store() { return *store_; }
+
+ private:
+  struct Change {
+    std::optional<StoreRow> row;
+    EventPtr event;
+    Then then;
+    Ack ack;
+  };
+
+  void push(Change change);
+  void run();
+  bool commit(std::vector<Change>& batch);
+  void deliver(std::vector<Change>& batch);
+  void refuse(std::vector<Change>& batch, const Status& fault);
+  void purge_some();
+
+  std::shared_ptr<Store> store_;
+  StoreOptions options_;
+  Publish publish_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Change> queue_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point stop_deadline_;
+  std::optional<std::string> fault_;
+
+  LatencyHistogram commit_latency_;
+  std::atomic<std::uint64_t> commits_{0}, rows_{0}, changes_{0}, failures_{0}, purged_{0};
+  std::chrono::steady_clock::time_point next_purge_;
+  std::thread thread_;
+};
+
+}  // namespace chorus

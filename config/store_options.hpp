@@ -1,0 +1,25 @@
+#pragma once
+// Where and how chorusd keeps its state: the data directory, how hard each commit
+// presses the data to disk, and how long ended records are kept.
+
+#include <cstdint>
+#include <string>
+
+namespace chorus {
+
+// full: every commit is on the platter before it is acknowledged (survives power
+// loss). normal: committed to the OS, which survives a killed process but may lose
+// the last commits on power loss (SQLite WAL with synchronous=NORMAL).
+enum class SyncMode : std::uint8_t { full, normal };
+
+struct StoreOptions {
+  bool enabled = true;  // false: memory only, nothing survives a restart
+  std::string data_dir = "./chorus-data";
+  SyncMode sync = SyncMode::full;
+  std::uint32_t retention_days = 0;  // 0 keeps ended records forever
+  std::uint32_t purge_interval_ms = 60'000;
+  std::uint32_t purge_batch = 500;  // rows per purge transaction
+  std::uint32_t retry_ms = 200;     // a failing store retries its batch this often
+};
+
+}  // namespace chorus
