@@ -66,6 +66,31 @@ Status set_count(std::string_view text, std::string_view field, std::size_t max,
   return {};
 }
 
+Status set_store(std::string_view kind, std::string_view field, ChorusdOptions& options) {
+  if (kind != "sqlite" && kind != "memory") {
+    return Error::invalid(std::string(field), "must be sqlite or memory");
+  }
+  options.memory_only = kind == "memory";
+  return {};
+}
+
+Status set_sync(std::string_view mode, std::string_view field, StoreOptions& store) {
+  if (mode != "full" && mode != "normal") {
+    return Error::invalid(std::string(field), "must be full or normal");
+  }
+  store.sync = mode == "full" ? SyncMode::full : SyncMode::normal;
+  return {};
+}
+
+Status set_path(std::string_view path, std::string_view field, std::string& out) {
+  if (path.empty()) return Error::invalid(std::string(field), "must not be empty");
+  if (path.find('\0') != std::string_view::npos) {
+    return Error::invalid(std::string(field), "must not contain NUL");
+  }
+  out = std::string(path);
+  return {};
+}
+
 Status read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::invalid("--config", "cannot read " + path);
@@ -103,6 +128,22 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
     return set_count(value, flag, 100000000, true, o.engine.retained_calls);
   }
   if (flag == "--shutdown") return set_shutdown(value, flag, o);
+  if (flag == "--store") return set_store(value, flag, o);
+  if (flag == "--data-dir") return set_path(value, flag, o.engine.store.data_dir);
+  if (flag == "--sync") return set_sync(value, flag, o.engine.store);
+  if (flag == "--backup") return set_path(value, flag, o.backup_file);
+  if (flag == "--retention-days") {
+    std::size_t days = 0;
+    if (auto s = set_count(value, flag, 36500, true, days); !s) return s;
+    o.engine.store.retention_days = static_cast<std::uint32_t>(days);
+    return {};
+  }
+  if (flag == "--retention-interval-ms") {
+    std::size_t ms = 0;
+    if (auto s = set_count(value, flag, 86400000, false, ms); !s) return s;
+    o.engine.store.purge_interval_ms = static_cast<std::uint32_t>(ms);
+    return {};
+  }
   if (flag == "--max-connections") {
     return set_count(value, flag, 1000000, false, o.http.max_connections);
   }
@@ -262,8 +303,17 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --worker-threads N          engine (CAF) threads (default: one per core)
   --max-destinations N        destinations per groupcall (default 1000)
   --max-nesting-depth N       nested groupcall levels (default 4)
-  --retained-groupcalls N     ended groupcalls kept readable (default 20000)
-  --retained-calls N          calls of ended groupcalls kept readable (default 200000)
+  --store sqlite|memory       where state lives (default sqlite; memory: lost on restart)
+  --data-dir DIR              the SQLite database's directory (default ./chorus-data)
+  --sync full|normal          full: each commit survives power loss (default); normal:
+                              survives a killed process, may lose the last commits on
+                              power loss, commits faster
+  --retention-days N          purge ended records older than N days (default 0: keep)
+  --retention-interval-ms N   how often the purge looks for old records (60000)
+  --backup FILE               copy the database in --data-dir into FILE (online, while
+                              chorusd runs there) and exit
+  --retained-groupcalls N     with --store memory: ended groupcalls kept (default 20000)
+  --retained-calls N          with --store memory: their calls kept (default 200000)
   --max-connections N         HTTP connections at once; beyond, 503 (default 10000)
   --ws-max-connections N      WebSocket connections at once (default 10000)
   --ws-queue-events N         events queued per connection before the oldest drop (10000)

@@ -30,9 +30,14 @@ struct ChorusdOptions {
   std::size_t io_threads = 0;      // 0 = one per core
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
-  EngineOptions engine;
+  EngineOptions engine;  // engine.store: --data-dir, --sync, --retention-days
   HttpLimits http;
   WsLimits websocket;
+
+  // --store sqlite (the default, under engine.store.data_dir) or memory.
+  bool memory_only = false;
+  // --backup FILE: copy the running daemon's database into FILE, then exit.
+  std::string backup_file;
 
   bool show_help = false;
   bool show_version = false;

@@ -23,6 +23,34 @@ void HttpMetrics::add_section(std::function<void(std::ostream&)> section) {
   sections_.push_back(std::move(section));
 }
 
+namespace {
+
+// One counter or gauge: its help, its type and its value, as Prometheus reads them.
+template <class Value>
+void metric(std::ostream& out, const char* name, const char* type, const char* help, Value value) {
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+      << name << " " << value << "\n";
+}
+
+void render_store(std::ostream& out, const EngineStats& e) {
+  metric(out, "chorus_store_commits_total", "counter", "Store transactions committed.",
+         e.store_commits);
+  metric(out, "chorus_store_rows_total", "counter", "Rows written, after coalescing.",
+         e.store_rows);
+  metric(out, "chorus_store_changes_total", "counter", "State changes queued for the store.",
+         e.store_changes);
+  metric(out, "chorus_store_failures_total", "counter", "Store commits that failed.",
+         e.store_failures);
+  metric(out, "chorus_store_purged_total", "counter", "Ended records purged by retention.",
+         e.store_purged);
+  metric(out, "chorus_store_commit_p50_seconds", "gauge", "Median commit latency.",
+         e.store_commit_p50.count() / 1e6);
+  metric(out, "chorus_store_commit_p99_seconds", "gauge", "99th percentile commit latency.",
+         e.store_commit_p99.count() / 1e6);
+}
+
+}  // namespace
+
 std::string HttpMetrics::render(const EngineStats& e) const {
   std::ostringstream out;
   out << "# HELP chorus_groupcalls Live groupcalls by status.\n# TYPE chorus_groupcalls gauge\n";
@@ -48,6 +76,7 @@ std::string HttpMetrics::render(const EngineStats& e) const {
   out << "# HELP chorus_events_published_total Events published to subscribers.\n"
       << "# TYPE chorus_events_published_total counter\n"
       << "chorus_events_published_total " << e.events_published << "\n";
+  if (e.store) render_store(out, e);
 
   std::lock_guard<std::mutex> guard(mutex_);
   out << "# HELP chorus_http_requests_total HTTP requests by route and status code.\n"

@@ -246,7 +246,7 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   if (path.size() == 1 && (path[0] == "health" || path[0] == "metrics")) {
     x->route = path[0] == "health" ? "/health" : "/metrics";
     if (method != http::verb::get) return method_not_allowed(x, "GET");
-    if (path[0] == "health") return x->send(http::status::ok, R"({"status":"ok"})");
+    if (path[0] == "health") return health(x);
     return x->send(http::status::ok, metrics_.render(engine_.stats()),
                    "text/plain; version=0.0.4; charset=utf-8");
   }
@@ -288,6 +288,13 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   return extensions(x, id);
 }
 
+// 200 while chorusd can do its work; 503 naming the cause while its store cannot
+// be written (reads and live calls go on; writes are refused).
+void RestApi::health(const ExchangePtr& x) {
+  auto fault = engine_.store_fault();
+  x->send(fault ? http::status::service_unavailable : http::status::ok, health_json(fault));
+}
+
 void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string_view allow) {
   HttpResponse response{http::status::method_not_allowed, x->request.version()};
   response.set(http::field::allow, allow);
@@ -308,7 +315,9 @@ void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, Shape shape, std::o
   if (shape == Shape::collection && method == http::verb::post) {
     auto request = groupcall_request_from_json(x->request.body(), x->customer);
     if (!request) return x->fail(request.error());
-    return x->answer(engine_.create_groupcall(*request));
+    // Answered once the creation is committed, from the store's thread.
+    return engine_.create_groupcall(*request,
+                                    [x](Result<Groupcall> created) { x->answer(created); });
   }
   if (shape == Shape::collection) {
     auto page = page_of(x->query);

@@ -34,6 +34,7 @@ class RestApi final : public HttpHandler {
   using ExchangePtr = std::shared_ptr<Exchange>;
   static const Route* find_route(const std::vector<std::string_view>& path);
   void dispatch(const ExchangePtr& x);
+  void health(const ExchangePtr& x);
   void method_not_allowed(const ExchangePtr& x, std::string_view allow);
   void groupcalls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void calls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);

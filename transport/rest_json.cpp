@@ -142,4 +142,16 @@ std::string error_json(std::string_view code, std::string_view message) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string health_json(const std::optional<std::string>& store_fault) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "status");
+  jd::write_string(w, store_fault ? "failing" : "ok");
+  jd::write_key(w, "store");
+  jd::write_string(w, store_fault ? *store_fault : "ok");
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace chorus

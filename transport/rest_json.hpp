@@ -3,6 +3,7 @@
 // the field and the rule), resources and lists encoded, errors as
 // {"error":"<code>","message":"..."}.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,5 +32,7 @@ std::string list_json(const std::vector<Agent>& items);
 std::string list_json(const std::vector<Extension>& items);
 
 std::string error_json(std::string_view code, std::string_view message);
+// /health: {"status":"ok","store":"ok"}, or "failing" and the store's fault.
+std::string health_json(const std::optional<std::string>& store_fault);
 
 }  // namespace chorus

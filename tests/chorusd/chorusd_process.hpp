@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/scratch_dir.hpp"
+
 #ifndef CHORUSD_PATH
 #error "CHORUSD_PATH must name the chorusd executable"
 #endif
@@ -232,6 +234,10 @@ class ChorusdProcess {
     const char* under_test = std::getenv("CHORUSD_UNDER_TEST");
     std::vector<std::string> owned{under_test && *under_test ? under_test : CHORUSD_PATH};
     owned.insert(owned.end(), args.begin(), args.end());
+    if (!names_its_store(args)) {
+      data_ = std::make_unique<ScratchDir>();
+      owned.insert(owned.end(), {"--data-dir", data_->path()});
+    }
     std::vector<char*> argv;
     for (auto& a : owned) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -257,6 +263,15 @@ class ChorusdProcess {
     err_ = std::make_unique<PipeReader>(err[0]);
   }
 
+  // A test that gives no --data-dir (or --store) gets a database of its own.
+  static bool names_its_store(const std::vector<std::string>& args) {
+    for (auto& a : args) {
+      if (a == "--data-dir" || a == "--store") return true;
+    }
+    return false;
+  }
+
+  std::unique_ptr<ScratchDir> data_;
   pid_t pid_ = -1;
   std::unique_ptr<PipeReader> out_;
   std::unique_ptr<PipeReader> err_;

@@ -34,10 +34,26 @@ class TempFile {
 TEST(ChorusdCli, HelpListsEveryFlagAndExitsZero) {
   auto run = run_chorusd({"--help"});
   EXPECT_TRUE(run.status.clean()) << run.status.to_string() << run.err;
-  for (auto* flag :
-       {"--config", "--listen", "--api-key", "--log-level", "--io-threads", "--worker-threads",
-        "--max-destinations", "--max-nesting-depth", "--retained-groupcalls", "--retained-calls",
-        "--ws-shutdown-flush-ms", "--shutdown", "--shutdown-timeout-ms", "--help", "--version"}) {
+  for (auto* flag : {"--config",
+                     "--listen",
+                     "--api-key",
+                     "--log-level",
+                     "--io-threads",
+                     "--worker-threads",
+                     "--max-destinations",
+                     "--max-nesting-depth",
+                     "--retained-groupcalls",
+                     "--retained-calls",
+                     "--ws-shutdown-flush-ms",
+                     "--shutdown",
+                     "--shutdown-timeout-ms",
+                     "--store",
+                     "--data-dir",
+                     "--sync",
+                     "--retention-days",
+                     "--backup",
+                     "--help",
+                     "--version"}) {
     EXPECT_NE(run.out.find(flag), std::string::npos) << flag << " missing from --help:\n"
                                                      << run.out;
   }
@@ -77,6 +93,10 @@ TEST(ChorusdCli, InvalidFlagValuesExitNonZeroNamingTheFlag) {
       {{"--listen", "127.0.0.1:99999"}, "--listen"},
       {{"--listen"}, "--listen"},  // no value at all
       {{"--frobnicate", "1"}, "--frobnicate"},
+      {{"--store", "postgres"}, "--store"},
+      {{"--sync", "sometimes"}, "--sync"},
+      {{"--retention-days", "-1"}, "--retention-days"},
+      {{"--retention-days", "36501"}, "--retention-days"},
       {{"--config", "/nonexistent/chorusd.json"}, "--config"},
   };
   for (auto& c : cases) {

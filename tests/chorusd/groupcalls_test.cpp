@@ -366,9 +366,10 @@ TEST_F(Groupcalls, ListIsNewestFirst) {
 
 class Retention : public ApiTest {
  protected:
+  // Retention by count is the in-memory mode's: with a store, history stays on disk.
   std::vector<std::string> flags() override {
     auto f = ApiTest::flags();
-    f.insert(f.end(), {"--retained-groupcalls", "2"});
+    f.insert(f.end(), {"--store", "memory", "--retained-groupcalls", "2"});
     return f;
   }
 };

@@ -14,15 +14,17 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/scratch_dir.hpp"
 
 #ifndef CHORUSD_PATH
 #error "CHORUSD_PATH must name the chorusd executable"
@@ -111,6 +113,8 @@ class Chorusd {
                                   "--api-key",
                                   key_b + "=" + customer_b};
     args.insert(args.end(), flags.begin(), flags.end());
+    // Each daemon keeps its database in a directory of its own.
+    args.insert(args.end(), {"--data-dir", data_.path()});
     start(args);
     static const std::string marker = "chorusd listening on http://127.0.0.1:";
     out_->wait_for_line(marker, Clock::now() + 10s);
@@ -203,6 +207,7 @@ class Chorusd {
     err_ = std::make_unique<PipeDrain>(err[0]);
   }
 
+  chorus::test::ScratchDir data_;
   pid_t pid_ = -1;
   std::unique_ptr<PipeDrain> out_;
   std::unique_ptr<PipeDrain> err_;

@@ -1,9 +1,10 @@
 // chorusd: the Chorus call engine as a service. Thin by design: parse the options,
-// start the engine with the simulated leg driver, serve the REST API, and shut
-// down gracefully on SIGTERM/SIGINT.
+// open the store, start the engine with the simulated leg driver, recover what the
+// last run left, serve the REST API, and shut down gracefully on SIGTERM/SIGINT.
 
 #include <sys/resource.h>
 
+#include <csignal>
 #include <cstdio>
 #include <future>
 #include <thread>
@@ -16,6 +17,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "actors/engine.hpp"
+#include "actors/store/sqlite_store.hpp"
 #include "config/chorusd_options.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/development_key.hpp"
@@ -62,6 +64,32 @@ tcp::endpoint endpoint_of(boost::asio::io_context& io, const chorus::ChorusdOpti
   return results.begin()->endpoint();
 }
 
+// The store chorusd writes through, or none with --store memory. Null with a
+// message printed when the database cannot be opened.
+bool open_store(const chorus::ChorusdOptions& options, std::shared_ptr<chorus::Store>& store) {
+  if (options.memory_only) return true;
+  // A file-size limit must fail a write (and answer 503), not kill the daemon.
+  std::signal(SIGXFSZ, SIG_IGN);
+  auto opened = chorus::SqliteStore::open(options.engine.store);
+  if (!opened) {
+    std::fprintf(stderr, "chorusd: %s\n", opened.error().message.c_str());
+    return false;
+  }
+  store = std::move(opened).value();
+  return true;
+}
+
+int backup(const chorus::ChorusdOptions& options) {
+  auto copied = chorus::backup_database(options.engine.store.data_dir, options.backup_file);
+  if (!copied) {
+    std::fprintf(stderr, "chorusd: backup failed: %s\n", copied.error().message.c_str());
+    return 1;
+  }
+  std::printf("backed up %s to %s\n", options.engine.store.data_dir.c_str(),
+              options.backup_file.c_str());
+  return 0;
+}
+
 void drain_or_hang_up(chorus::Engine& engine, const chorus::ChorusdOptions& options) {
   engine.close_intake();  // a client still connected cannot prolong the drain
   if (options.shutdown == chorus::ShutdownMode::drain) {
@@ -86,13 +114,24 @@ int main(int argc, char** argv) {
   if (options.show_help) return std::printf("%s", chorus::chorusd_usage().c_str()), 0;
   if (options.show_version) return std::printf("%s\n", chorus::chorusd_version().c_str()), 0;
   spdlog::set_level(spdlog::level::from_str(options.log_level));
+  if (!options.backup_file.empty()) return backup(options);
   if (!settle_keys(options)) return 2;
   raise_descriptor_limit();
 
   auto threads =
       options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
   options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
-  chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options.engine);
+  std::shared_ptr<chorus::Store> store;
+  if (!open_store(options, store)) return 2;
+  chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options.engine, store);
+  if (auto recovered = engine.recover(); !recovered) {
+    std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
+    return 2;
+  } else if (store) {
+    spdlog::info("store {}: {} agents, {} extensions; ended {} groupcalls and {} calls left live",
+                 options.engine.store.data_dir, recovered->agents, recovered->extensions,
+                 recovered->groupcalls_ended, recovered->calls_ended);
+  }
   boost::asio::io_context io(static_cast<int>(threads));
   chorus::HttpMetrics metrics;
   chorus::ApiKeys keys(options.api_keys);
