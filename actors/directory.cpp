@@ -134,6 +134,16 @@ void Directory::restore(Extension extension) {
   extensions_[id] = std::move(extension);
 }
 
+void Directory::erase(const Agent& agent) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  agents_.erase(agent.id);
+}
+
+void Directory::erase(const Extension& extension) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  extensions_.erase(extension.id);
+}
+
 std::optional<Agent> Directory::find_agent(const Uuid& customer_id, const Uuid& agent_id) const {
   std::shared_lock<std::shared_mutex> guard(mutex_);
   auto i = agents_.find(agent_id);

@@ -27,6 +27,9 @@ class Directory final : public DirectoryView {
   // Puts back an entry as the store kept it (at start), stamps untouched.
   void restore(Agent agent);
   void restore(Extension extension);
+  // Forgets an entry a refused write had added.
+  void erase(const Agent& agent);
+  void erase(const Extension& extension);
 
   std::optional<Agent> find_agent(const Uuid& customer_id, const Uuid& agent_id) const override;
   std::optional<Extension> find_extension(const Uuid& customer_id,

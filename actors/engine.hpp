@@ -185,7 +185,7 @@ class Engine {
   std::shared_ptr<const Groupcall> find_groupcall(const Uuid& id) const;
   std::shared_ptr<const Call> find_call(const Uuid& id) const;
   template <class Entry, class Apply>
-  Result<Entry> write_directory(Apply apply);
+  Result<Entry> write_directory(const Uuid& customer_id, const Uuid& id, Apply apply);
 
   friend class EngineProbe;  // tests: drives the deterministic scheduler
   std::unique_ptr<EngineCore> core_;

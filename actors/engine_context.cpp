@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "model/transitions.hpp"
+
 namespace chorus {
 
 Timestamp WallClock::now() const noexcept {
@@ -18,6 +20,14 @@ Timestamp WallClock::creation_time() noexcept {
   return Timestamp::from_micros(next);
 }
 
+void EngineContext::follow(const StoreRow& row) {
+  if (auto* call = std::get_if<std::shared_ptr<const Call>>(&row)) {
+    registry.calls.update(*call, is_final((*call)->status));
+  } else if (auto* groupcall = std::get_if<std::shared_ptr<const Groupcall>>(&row)) {
+    registry.groupcalls.update(*groupcall, is_final((*groupcall)->status));
+  }
+}
+
 EngineContext::EngineContext(caf::actor_system& system, const EngineOptions& options,
                              std::shared_ptr<LegDriver> driver, std::size_t shards,
                              std::shared_ptr<Store> durable)
@@ -28,8 +38,9 @@ EngineContext::EngineContext(caf::actor_system& system, const EngineOptions& opt
       registry(options.retained_groupcalls, options.retained_calls),
       timers(system.clock(), shards) {
   if (store) {
-    writer = std::make_unique<StoreWriter>(store, options.store,
-                                           [this](const EventPtr& event) { bus.publish(event); });
+    writer = std::make_unique<StoreWriter>(
+        store, options.store, [this](const StoreRow& row) { follow(row); },
+        [this](const EventPtr& event) { bus.publish(event); });
   }
 }
 

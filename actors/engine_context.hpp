@@ -40,6 +40,10 @@ struct EngineContext {
                 std::shared_ptr<LegDriver> driver, std::size_t shards,
                 std::shared_ptr<Store> store);
 
+  // With a store, the registry takes a snapshot once it is committed: what the
+  // API reads never runs ahead of the disk.
+  void follow(const StoreRow& row);
+
   supervisor_actor supervisor_for(const Uuid& id) const {
     return supervisors[id.hash() % supervisors.size()];
   }

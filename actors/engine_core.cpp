@@ -42,6 +42,21 @@ std::size_t shard_count(const EngineOptions& options, caf::actor_system& system)
   return std::max<std::size_t>(1, system.scheduler().num_workers());
 }
 
+// Every resource a prepared groupcall holds: itself and its initial branches.
+void collect_ids(const PreparedGroupcall& prepared, std::vector<Uuid>& ids) {
+  ids.push_back(prepared.groupcall->id);
+  for (auto& branch : prepared.initial) {
+    if (branch.call) ids.push_back(branch.call->id);
+    if (branch.nested) collect_ids(*branch.nested, ids);
+  }
+}
+
+std::vector<Uuid> ids_of(const PreparedGroupcall& prepared) {
+  std::vector<Uuid> ids;
+  collect_ids(prepared, ids);
+  return ids;
+}
+
 Status validate(const GroupcallRequest& request) {
   if (request.customer_id.is_zero()) {
     return Error::invalid("customer_id", "must be a customer's UUID");
@@ -127,8 +142,25 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
                                     std::make_shared<const DialPlan>(std::move(plan).value()),
                                     std::move(alert_info));
   Result<Groupcall> created = *prepared->groupcall;
-  spawn_groupcall(engine, std::move(prepared));
-  answer_when_committed(engine, std::move(created), std::move(done));
+  if (!engine.writer) {
+    spawn_groupcall(engine, std::move(prepared));
+    return done(std::move(created));
+  }
+  // Nothing rings before the creation is on disk: a refused creation (503) must
+  // not have dialled anyone, or a client that retries would ring them twice.
+  auto ids = ids_of(*prepared);
+  engine.writer->acknowledge_or_withdraw(
+      std::move(ids), [this, prepared = std::move(prepared), created = std::move(created),
+                       done = std::move(done)](const Status& committed) mutable {
+        if (!committed) {
+          context_->registry.forget(prepared->groupcall->id);
+          return done(committed.error());
+        }
+        auto actor = spawn_groupcall(*context_, std::move(prepared));
+        // Accepted just before a stop began: stop's sweep may have passed it by.
+        if (stopping()) caf::anon_send(actor, hangup_atom::value, LegCause::normal);
+        done(std::move(created));
+      });
 }
 
 std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::vector<Topic> topics,
@@ -179,11 +211,13 @@ void EngineCore::stop() {
   if (stopped_.exchange(true)) return;
   stopping_ = true;
   auto& engine = *context_;
+  auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
+  // Creations waiting for their commit start first, so that the sweep finds them.
+  if (engine.writer) engine.writer->flush(timeout);
   // Hang up from the top: nested groupcalls and legs follow their parents.
   for (auto& actor : engine.registry.groupcalls.live_actors()) {
     caf::anon_send(caf::actor_cast<branch_actor>(actor), hangup_atom::value, LegCause::normal);
   }
-  auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
   if (!wait_until_idle(timeout)) {
     spdlog::warn("engine stop: {} groupcalls and {} calls still live after {} ms; forcing",
                  engine.registry.groupcalls.live(), engine.registry.calls.live(), timeout.count());

@@ -7,11 +7,23 @@ namespace chorus {
 
 namespace {
 
-// Stores a row; publishes its event (when anyone listens) once it is committed.
+// Stores a row. With a store, the registry takes it and its event (when anyone
+// listens) is published once it is committed (EngineContext::follow); without
+// one, both at once.
 template <class Resource>
-void store(EngineContext& engine, std::shared_ptr<const Resource> snapshot, EventPtr event) {
+void store(EngineContext& engine, ResourceTable<Resource>* table,
+           std::shared_ptr<const Resource> snapshot, EventPtr event) {
   if (engine.writer) return engine.writer->write(StoreRow(std::move(snapshot)), std::move(event));
+  if (table) table->update(snapshot, is_final(snapshot->status));
   if (event) engine.bus.publish(event);
+}
+
+void store(EngineContext& engine, std::shared_ptr<const Agent> agent) {
+  if (engine.writer) engine.writer->write(StoreRow(std::move(agent)));
+}
+
+void store(EngineContext& engine, std::shared_ptr<const Extension> extension) {
+  if (engine.writer) engine.writer->write(StoreRow(std::move(extension)));
 }
 
 template <class Resource>
@@ -26,8 +38,7 @@ template <class Resource>
 void commit_to(ResourceTable<Resource>& table, EngineContext& engine, EventType type,
                std::shared_ptr<const Resource> snapshot) {
   auto event = event_for(engine, type, snapshot);
-  table.update(snapshot, is_final(snapshot->status));
-  store(engine, std::move(snapshot), std::move(event));
+  store(engine, &table, std::move(snapshot), std::move(event));
 }
 
 template <class Resource>
@@ -41,14 +52,16 @@ void announce_to(EngineContext& engine, EventType type,
 
 }  // namespace
 
+// A new resource is registered at once (its actor attaches to it), and readable
+// only by whoever knows its id: the creation is answered after the commit.
 void insert(EngineContext& engine, std::shared_ptr<const Call> call) {
   engine.registry.calls.insert(call, nullptr);
-  store(engine, std::move(call), nullptr);
+  store(engine, static_cast<ResourceTable<Call>*>(nullptr), std::move(call), nullptr);
 }
 
 void insert(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall) {
   engine.registry.groupcalls.insert(groupcall, nullptr);
-  store(engine, std::move(groupcall), nullptr);
+  store(engine, static_cast<ResourceTable<Groupcall>*>(nullptr), std::move(groupcall), nullptr);
 }
 
 void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call) {
@@ -73,21 +86,19 @@ void commit(EngineContext& engine, EventType type, std::shared_ptr<const Groupca
 }
 
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall) {
-  engine.registry.groupcalls.update(groupcall, is_final(groupcall->status));
-  store(engine, std::move(groupcall), nullptr);
+  store(engine, &engine.registry.groupcalls, std::move(groupcall), nullptr);
 }
 
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Call> call) {
-  engine.registry.calls.update(call, is_final(call->status));
-  store(engine, std::move(call), nullptr);
+  store(engine, &engine.registry.calls, std::move(call), nullptr);
 }
 
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Agent> agent) {
-  store(engine, std::move(agent), nullptr);
+  store(engine, std::move(agent));
 }
 
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Extension> extension) {
-  store(engine, std::move(extension), nullptr);
+  store(engine, std::move(extension));
 }
 
 void retire(EngineContext& engine, const Uuid& groupcall_id) {

@@ -1,9 +1,9 @@
 #pragma once
-// The one place where a state change is stored and then published. The new
-// snapshot goes to the registry (what the live engine reads) and, with a durable
-// store, to the store writer; its event leaves only once the store has committed
-// it, so a consumer never sees a state that a crash could take back. Without a
-// store, the event leaves at once.
+// The one place where a state change is stored and then published. With a
+// durable store the new snapshot goes to the store writer, and only once it is
+// committed does the registry (what the API reads) take it and its event leave:
+// neither a subscriber nor a reader ever sees a state that a crash could take
+// back. Without a store, both happen at once.
 
 #include <functional>
 #include <memory>

@@ -55,6 +55,11 @@ class Store {
 
   virtual Result<StoredState> load() const = 0;
 
+  // Whether a write reaches the disk now: writes something small and harmless,
+  // durably. How a failing store learns that its fault has cleared when it has no
+  // rows left to retry.
+  virtual Status probe() = 0;
+
   // Deletes at most `limit` ended groupcalls and calls (status hangup) whose
   // tm_update is before `cutoff`; returns how many rows went.
   virtual Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) = 0;

@@ -2,6 +2,7 @@
 
 #include <future>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -33,8 +34,12 @@ std::vector<StoreRow> coalesced(const std::vector<StoreRow*>& rows) {
 
 }  // namespace
 
-StoreWriter::StoreWriter(std::shared_ptr<Store> store, StoreOptions options, Publish publish)
-    : store_(std::move(store)), options_(options), publish_(std::move(publish)) {
+StoreWriter::StoreWriter(std::shared_ptr<Store> store, StoreOptions options, Apply apply,
+                         Publish publish)
+    : store_(std::move(store)),
+      options_(options),
+      apply_(std::move(apply)),
+      publish_(std::move(publish)) {
   next_purge_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { run(); });
 }
@@ -46,28 +51,36 @@ StoreWriter::~StoreWriter() {
 void StoreWriter::push(Change change) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    queue_.push_back(std::move(change));
-    // Only the first change of a batch wakes the writer; the rest ride along.
-    if (queue_.size() > 1) return;
+    if (!finished_) {
+      queue_.push_back(std::move(change));
+      // Only the first change of a batch wakes the writer; the rest ride along.
+      if (queue_.size() == 1) wake_.notify_one();
+      return;
+    }
   }
-  wake_.notify_one();
+  // Too late to commit anything: say no rather than leave a caller waiting.
+  if (change.ack) change.ack(Error::unavailable("store: stopped"));
 }
 
 void StoreWriter::write(StoreRow row, EventPtr event) {
   changes_.fetch_add(1, std::memory_order_relaxed);
-  push(Change{std::move(row), std::move(event), nullptr, nullptr});
+  push(Change{std::move(row), std::move(event), nullptr, nullptr, {}});
 }
 
 void StoreWriter::publish_after(EventPtr event) {
-  push(Change{std::nullopt, std::move(event), nullptr, nullptr});
+  push(Change{std::nullopt, std::move(event), nullptr, nullptr, {}});
 }
 
 void StoreWriter::after_commit(Then then) {
-  push(Change{std::nullopt, nullptr, std::move(then), nullptr});
+  push(Change{std::nullopt, nullptr, std::move(then), nullptr, {}});
 }
 
 void StoreWriter::acknowledge(Ack ack) {
-  push(Change{std::nullopt, nullptr, nullptr, std::move(ack)});
+  push(Change{std::nullopt, nullptr, nullptr, std::move(ack), {}});
+}
+
+void StoreWriter::acknowledge_or_withdraw(std::vector<Uuid> ids, Ack ack) {
+  push(Change{std::nullopt, nullptr, nullptr, std::move(ack), std::move(ids)});
 }
 
 bool StoreWriter::flush(std::chrono::milliseconds timeout) {
@@ -130,14 +143,21 @@ void StoreWriter::run() {
     }
     if (batch.empty()) purge_some();
   }
-  std::lock_guard<std::mutex> guard(mutex_);
-  if (batch.empty() && queue_.empty()) return;
-  spdlog::error("store: stopping with {} changes uncommitted: {}", batch.size() + queue_.size(),
-                fault_.value_or("stopped"));
+  std::vector<Change> left;
+  std::string cause;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    finished_ = true;
+    left.swap(queue_);
+    cause = fault_.value_or("stopped");
+  }
+  if (batch.empty() && left.empty()) return;
+  spdlog::error("store: stopping with {} changes uncommitted: {}", batch.size() + left.size(),
+                cause);
   // Whoever still waits is told no, never left hanging.
   Status stopped = Error::unavailable("store: stopped before the change was committed");
   refuse(batch, stopped);
-  refuse(queue_, stopped);
+  refuse(left, stopped);
 }
 
 bool StoreWriter::commit(std::vector<Change>& batch) {
@@ -146,10 +166,13 @@ bool StoreWriter::commit(std::vector<Change>& batch) {
   for (auto& change : batch) {
     if (change.row) rows.push_back(&*change.row);
   }
-  if (rows.empty()) return true;
+  bool failing = fault().has_value();
+  if (rows.empty() && !failing) return true;
   auto writes = coalesced(rows);
   auto started = std::chrono::steady_clock::now();
-  auto status = store_->write(writes);
+  // Failing with nothing left to retry (its rows were withdrawn): only a probe
+  // tells whether writes reach the disk again.
+  auto status = writes.empty() ? store_->probe() : store_->write(writes);
   if (!status) {
     failures_.fetch_add(1, std::memory_order_relaxed);
     bool first = false;
@@ -177,6 +200,7 @@ bool StoreWriter::commit(std::vector<Change>& batch) {
 void StoreWriter::deliver(std::vector<Change>& batch) {
   static const Status committed;
   for (auto& change : batch) {
+    if (change.row) apply_(*change.row);
     if (change.event) publish_(change.event);
     if (change.then) change.then();
     if (change.ack) change.ack(committed);
@@ -184,10 +208,21 @@ void StoreWriter::deliver(std::vector<Change>& batch) {
 }
 
 // A failed commit answers its acknowledgements now, with the fault; its rows,
-// events and continuations stay for the retry.
+// events and continuations stay for the retry, except the rows of writes that
+// were refused outright.
 void StoreWriter::refuse(std::vector<Change>& batch, const Status& fault) {
+  std::unordered_set<Uuid> withdrawn;
+  for (auto& change : batch) {
+    withdrawn.insert(change.withdraw.begin(), change.withdraw.end());
+  }
+  if (!withdrawn.empty()) {
+    for (auto& change : batch) {
+      if (change.row && withdrawn.count(id_of(*change.row))) change.row.reset();
+    }
+  }
   for (auto& change : batch) {
     if (change.ack) std::exchange(change.ack, nullptr)(fault);
+    change.withdraw.clear();
   }
 }
 

@@ -8,7 +8,9 @@
 // once that row (and every row queued before it) is durable, and an
 // acknowledgement is answered only then. When a commit fails the batch is kept
 // and retried, its acknowledgements are answered with the fault at once (the
-// client sees a 503, never a false yes), and its events wait for the retry.
+// client sees a 503, never a false yes), and its events wait for the retry. A
+// write the client is told did not happen (a creation, a directory write) is
+// withdrawn from the batch with its answer, so that a refusal changes nothing.
 //
 // A thread of its own rather than a CAF actor: a commit blocks in fsync for
 // milliseconds, which would hold one of the scheduler's few workers, and "take
@@ -47,10 +49,13 @@ struct StoreWriterStats {
 class StoreWriter {
  public:
   using Publish = std::function<void(const EventPtr&)>;
+  using Apply = std::function<void(const StoreRow&)>;
   using Ack = std::function<void(const Status&)>;
   using Then = std::function<void()>;
 
-  StoreWriter(std::shared_ptr<Store> store, StoreOptions options, Publish publish);
+  // After each commit, in queue order: `apply` gets every committed row (so that
+  // what the engine serves follows the disk), `publish` every event.
+  StoreWriter(std::shared_ptr<Store> store, StoreOptions options, Apply apply, Publish publish);
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
@@ -64,6 +69,9 @@ class StoreWriter {
   // Answered once everything queued so far is committed, or with the fault as
   // soon as a commit of it fails.
   void acknowledge(Ack ack);
+  // The same, for a write that a refusal must undo: when the commit fails, the
+  // rows queued for `ids` are withdrawn (never retried) as `ack` hears the fault.
+  void acknowledge_or_withdraw(std::vector<Uuid> ids, Ack ack);
 
   // Blocks until everything queued so far is committed and its events published,
   // or `timeout` passes. False on timeout.
@@ -83,6 +91,7 @@ class StoreWriter {
     EventPtr event;
     Then then;
     Ack ack;
+    std::vector<Uuid> withdraw;  // on failure, with the ack
   };
 
   void push(Change change);
@@ -94,12 +103,14 @@ class StoreWriter {
 
   std::shared_ptr<Store> store_;
   StoreOptions options_;
+  Apply apply_;
   Publish publish_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Change> queue_;
   bool stopping_ = false;
+  bool finished_ = false;  // the thread has ended: nothing queued would be committed
   std::chrono::steady_clock::time_point stop_deadline_;
   std::optional<std::string> fault_;
 

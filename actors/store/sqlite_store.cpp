@@ -81,6 +81,10 @@ Result<std::size_t> SqliteStore::purge(Timestamp cutoff, std::size_t limit) {
   return with_writer<Result<std::size_t>>([&](SqliteWriter& w) { return w.purge(cutoff, limit); });
 }
 
+Status SqliteStore::probe() {
+  return with_writer<Status>([&](SqliteWriter& w) { return w.probe(); });
+}
+
 Result<std::optional<Groupcall>> SqliteStore::groupcall(const Uuid& id) const {
   return readers_->with_reader([&](SqliteReader& r) { return r.groupcall(id); });
 }

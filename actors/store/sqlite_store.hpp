@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
                                   std::optional<Timestamp> before) const override;
   Result<StoredState> load() const override;
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) override;
+  Status probe() override;
 
   // The file the store keeps (<data_dir>/chorus.db).
   const std::string& path() const { return path_; }

@@ -13,6 +13,7 @@
 #include "actors/store/sqlite_connection.hpp"
 #include "actors/store/sqlite_error.hpp"
 #include "actors/store/sqlite_queries.hpp"
+#include "actors/store/sqlite_store.hpp"
 #include "model/json.hpp"
 
 namespace chorus {
@@ -91,6 +92,9 @@ Result<std::unique_ptr<SqliteWriter>> SqliteWriter::open(const std::string& path
 }
 
 Status SqliteWriter::prepare_all() {
+  // The probe sets the schema version to the value it has.
+  static const std::string probe_sql =
+      "PRAGMA user_version = " + std::to_string(SqliteStore::schema_version);
   const std::pair<Statement*, const char*> statements[] = {
       {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
@@ -101,6 +105,7 @@ Status SqliteWriter::prepare_all() {
       {&upsert_extension_, sqlite_queries::upsert_extension},
       {&purge_calls_, sqlite_queries::purge_calls},
       {&purge_groupcalls_, sqlite_queries::purge_groupcalls},
+      {&probe_, probe_sql.c_str()},
   };
   for (const auto& [statement, sql] : statements) {
     Result<Statement> prepared = Statement::prepare(db_.get(), sql);
@@ -174,6 +179,10 @@ Result<std::size_t> SqliteWriter::purge(Timestamp cutoff, std::size_t limit) {
   });
   if (!status) return status.error();
   return purged;
+}
+
+Status SqliteWriter::probe() {
+  return in_transaction("probing", [&] { return run(probe_); });
 }
 
 }  // namespace chorus

@@ -27,6 +27,9 @@ class SqliteWriter {
   // id in one batch are superseded, so they are skipped); null rows are skipped.
   Status write(const std::vector<StoreRow>& rows);
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit);
+  // Rewrites the schema version with the value it has: a real page write and
+  // commit that changes nothing.
+  Status probe();
 
  private:
   explicit SqliteWriter(Connection db) : db_(std::move(db)) {}
@@ -46,6 +49,7 @@ class SqliteWriter {
   Statement upsert_extension_;
   Statement purge_calls_;
   Statement purge_groupcalls_;
+  Statement probe_;
 };
 
 }  // namespace chorus

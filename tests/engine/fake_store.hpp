@@ -60,6 +60,11 @@ class FakeStore final : public Store {
     return state;
   }
   Result<std::size_t> purge(Timestamp, std::size_t) override { return std::size_t{0}; }
+  Status probe() override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (fault_) return Error::unavailable(*fault_);
+    return {};
+  }
 
   // Commits wait at the gate while it is held.
   void hold() {

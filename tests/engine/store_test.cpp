@@ -106,27 +106,43 @@ TEST_F(StoredEngine, EveryEventCarriesAStateTheStoreAlreadyHolds) {
   EXPECT_EQ(unseen.load(), 0);
 }
 
-TEST_F(StoredEngine, WhatQueuesDuringACommitGoesIntoTheNextOneCoalesced) {
+TEST_F(StoredEngine, ACreationRingsNobodyUntilItIsCommitted) {
   store->hold();
-  auto first = create_async({endpoint("a@sim;ring=10000")});
+  auto created = create_async({endpoint("a@sim;ring=1")});
   ASSERT_TRUE(store->await_writes(1));
-  // While the first commit is held, ten groupcalls of two legs each queue up.
-  std::vector<std::future<Result<Groupcall>>> queued;
-  for (int i = 0; i < 10; ++i) {
-    queued.push_back(create_async({endpoint("b@sim;ring=1"), endpoint("c@sim;ring=1")}));
-  }
-  // Give their legs time to change state (dialing, ringing) inside the queue.
-  auto ringing = static_cast<std::size_t>(CallStatus::ringing);
-  ASSERT_TRUE(eventually([&] { return h.engine.stats().calls_by_status[ringing] >= 20; }));
+  std::this_thread::sleep_for(20ms);  // a leg that had been dialled would ring by now
+  EXPECT_EQ(h.engine.stats().legs_dialled, 0u);
   store->release();
-  for (auto& f : queued) ASSERT_TRUE(f.get().ok());
-  ASSERT_TRUE(eventually([&] { return store->batch_sizes().size() >= 2; }));
+  ASSERT_TRUE(created.get().ok());
+  ASSERT_TRUE(eventually([&] { return h.engine.stats().legs_dialled == 1; }));
+}
+
+TEST_F(StoredEngine, WhatQueuesDuringACommitGoesIntoTheNextOneCoalesced) {
+  // Ten groupcalls: b answers after 40 ms, c rings and is then cancelled.
+  for (int i = 0; i < 10; ++i) {
+    auto created = h.engine.create_groupcall(
+        h.request({endpoint("b@sim;ring=20;answer=40;hangup=100000"), endpoint("c@sim;ring=20")}));
+    ASSERT_TRUE(created.ok());
+  }
+  auto before = h.engine.stats();
+  auto batches_before = store->batch_sizes().size();
+  // The first change after this waits at the gate; every other one queues behind
+  // it: each c rings, is cancelled and ends (three changes), each b rings and is
+  // answered, each groupcall takes its answer.
+  store->hold();
+  auto cancel = static_cast<std::size_t>(HangupReason::cancel);
+  ASSERT_TRUE(eventually([&] { return h.engine.stats().legs_ended_by_reason[cancel] == 10; }));
+  store->release();
+  ASSERT_TRUE(eventually([&] { return store->batch_sizes().size() >= batches_before + 2; }));
   auto batches = store->batch_sizes();
-  // The second commit holds every row of the ten groupcalls (10 + 20 legs), each
-  // once, though each leg changed more than once while it waited.
-  EXPECT_EQ(batches[1], 30u);
-  auto stats = h.engine.stats();
-  EXPECT_GT(stats.store_changes, stats.store_rows);
+  // The commit after the held one holds every changed resource once: at most the
+  // 10 groupcalls and 20 legs, however many times each changed meanwhile.
+  EXPECT_LE(batches[batches_before + 1], 30u);
+  auto after = h.engine.stats();
+  auto changes = after.store_changes - before.store_changes;
+  auto rows = after.store_rows - before.store_rows;
+  EXPECT_GE(changes, 60u);
+  EXPECT_LT(rows, changes);
 }
 
 TEST_F(StoredEngine, EndedTreesLeaveMemoryAndAreReadFromTheStore) {
@@ -150,8 +166,12 @@ TEST_F(StoredEngine, EndedTreesLeaveMemoryAndAreReadFromTheStore) {
 }
 
 TEST_F(StoredEngine, AFailingStoreRefusesWritesKeepsReadsAndRecoversWithoutARestart) {
-  auto ringing = h.engine.create_groupcall(h.request({endpoint("a@sim;ring=1;answer=400")}));
+  auto ringing =
+      h.engine.create_groupcall(h.request({endpoint("a@sim;ring=1;answer=100;hangup=50")}));
   ASSERT_TRUE(ringing.ok());
+  auto leg = ringing->call_ids[0];
+  ASSERT_TRUE(
+      eventually([&] { return h.engine.call(h.customer, leg)->status == CallStatus::ringing; }));
   store->fail_with("store: disk full");
   // The next commit fails; from then on writes are refused, naming the cause.
   auto refused = create_async({endpoint("b@sim")}).get();
@@ -162,19 +182,24 @@ TEST_F(StoredEngine, AFailingStoreRefusesWritesKeepsReadsAndRecoversWithoutARest
   auto again = h.engine.create_groupcall(h.request({endpoint("c@sim")}));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().message, "store: disk full");
-  // Reads go on, and so does the call that was ringing: it answers meanwhile.
-  EXPECT_TRUE(h.engine.groupcall(h.customer, ringing->id).ok());
-  ASSERT_TRUE(eventually([&] {
-    return h.engine.call(h.customer, ringing->call_ids[0])->status == CallStatus::progressing;
-  }));
-  // Its answer is not announced before it is stored.
-  EXPECT_EQ(h.log.count(ringing->call_ids[0], EventType::call_progressing), 0u);
+  // The call that was ringing goes on: it is answered, then hung up by the far end.
+  auto normal = static_cast<std::size_t>(HangupReason::normal);
+  ASSERT_TRUE(eventually([&] { return h.engine.stats().legs_ended_by_reason[normal] == 1; }));
+  // Reads answer, and never run ahead of the disk; nothing uncommitted is announced.
+  EXPECT_EQ(h.engine.call(h.customer, leg)->status, CallStatus::ringing);
+  EXPECT_EQ(h.log.count(leg, EventType::call_progressing), 0u);
   store->fail_with(std::nullopt);
   ASSERT_TRUE(eventually([&] { return !h.engine.store_fault(); }));
-  ASSERT_TRUE(eventually(
-      [&] { return h.log.count(ringing->call_ids[0], EventType::call_progressing) == 1; }));
-  EXPECT_EQ(store->stored_call(ringing->call_ids[0])->status, CallStatus::progressing);
+  ASSERT_TRUE(eventually([&] { return h.log.count(leg, EventType::call_hangup) == 1; }));
+  EXPECT_EQ(h.log.types_of(leg),
+            (std::vector<EventType>{EventType::call_created, EventType::call_dialing,
+                                    EventType::call_ringing, EventType::call_progressing,
+                                    EventType::call_hangup}));
+  EXPECT_EQ(store->stored_call(leg)->status, CallStatus::hangup);
+  EXPECT_EQ(h.engine.call(h.customer, leg)->hangup_reason, HangupReason::normal);
   EXPECT_TRUE(h.engine.create_groupcall(h.request({endpoint("d@sim")})).ok());
+  // The refused creations were never made.
+  EXPECT_EQ(h.engine.groupcalls(h.customer, 10).size(), 2u);
 }
 
 TEST_F(StoredEngine, DirectoryWritesAnswerOnceCommitted) {
