@@ -3,28 +3,47 @@
 // BM_GroupcallLifecycle/<destinations>: ring_all groupcalls whose first
 //   destination answers after 1 ms and hangs up 1 ms later; the others ring and
 //   are cancelled. items_per_second counts legs through their whole lifecycle.
+// BM_GroupcallLifecycleStored/<destinations>/<full|normal>: the same groupcalls
+//   with a SqliteStore (synchronous FULL or NORMAL) in a fresh temp directory:
+//   each creation answers after its commit and dials only then, so creations go
+//   out asynchronously, at most in_flight_limit awaiting their answer. Counters
+//   from Engine::stats(): commits/s, rows/s, changes/s, rows/commit and the
+//   commit latency p50/p99 in microseconds.
+// BM_GroupcallLifecycleNullStore/<destinations>: the same with a store that keeps
+//   nothing (null_store.hpp): the store writer's own cost, without a disk.
 // BM_RawCafBaseline/<destinations>: the same actors and messages with no engine
 //   logic (raw_caf_baseline.hpp).
 //
 // Targets (closing notes, never tests): >= 100,000 legs/s on 2 cores and >= 50%
-// of the baseline measured in the same run.
+// of the baseline measured in the same run; with the store and sync full, >= 80%
+// of the store-off legs/s.
 
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
 #include "actors/engine.hpp"
+#include "actors/store/sqlite_store.hpp"
+#include "benchmarks/in_flight_window.hpp"
+#include "benchmarks/null_store.hpp"
 #include "benchmarks/raw_caf_baseline.hpp"
+#include "benchmarks/scratch_dir.hpp"
 #include "transport/simulated_leg_driver.hpp"
 
 namespace {
 
 constexpr std::size_t groupcalls_per_batch = 2000;
+// Stored creations awaiting their commit at once: bounds the queue (and memory)
+// while leaving the writer whole batches to group.
+constexpr std::size_t in_flight_limit = 2000;
 
 chorus::GroupcallRequest lifecycle_request(const chorus::Uuid& customer, std::size_t legs) {
   chorus::GroupcallRequest request;
@@ -39,6 +58,8 @@ chorus::GroupcallRequest lifecycle_request(const chorus::Uuid& customer, std::si
   return request;
 }
 
+// With a store, a resource stops being live only once its final state is
+// committed, so an idle engine has nothing left queued for the disk either.
 void wait_until_idle(chorus::Engine& engine) {
   while (engine.stats().live_groupcalls != 0) {
     std::this_thread::sleep_for(std::chrono::microseconds(100));
@@ -64,6 +85,70 @@ void BM_GroupcallLifecycle(benchmark::State& state) {
   engine.stop();
 }
 
+// What the store did during a run, as rates over the measured (real) time.
+void report_store(benchmark::State& state, const chorus::EngineStats& stats) {
+  using benchmark::Counter;
+  auto commits = static_cast<double>(stats.store_commits);
+  auto rows = static_cast<double>(stats.store_rows);
+  state.counters["commits/s"] = Counter(commits, Counter::kIsRate);
+  state.counters["rows/s"] = Counter(rows, Counter::kIsRate);
+  state.counters["changes/s"] = Counter(static_cast<double>(stats.store_changes), Counter::kIsRate);
+  state.counters["rows/commit"] = commits > 0 ? rows / commits : 0.0;
+  state.counters["commit_p50_us"] = static_cast<double>(stats.store_commit_p50.count());
+  state.counters["commit_p99_us"] = static_cast<double>(stats.store_commit_p99.count());
+  if (stats.store_failures != 0) state.SkipWithError("the store failed a commit");
+}
+
+// Runs the lifecycle batches on an engine with a store: creations go out
+// asynchronously, at most in_flight_limit awaiting their commit.
+void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
+                          std::shared_ptr<chorus::Store> store,
+                          chorus::StoreOptions store_options) {
+  chorus::EngineOptions options;
+  options.worker_threads = 2;
+  options.store = std::move(store_options);
+  chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options, std::move(store));
+  auto request = lifecycle_request(chorus::Uuid::generate(), legs);
+  auto batch = groupcalls_per_batch / legs * 10;  // the store-off variant's legs per iteration
+  chorus::bench::InFlightWindow window(in_flight_limit);
+  auto answered = [&window](chorus::Result<chorus::Groupcall> created) {
+    window.leave(created ? nullptr : &created.error().message);
+  };
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < batch; ++i) {
+      window.enter();
+      engine.create_groupcall(request, answered);
+    }
+    window.drain();
+    wait_until_idle(engine);
+  }
+  auto legs_run = static_cast<std::uint64_t>(state.iterations() * batch * legs);
+  auto stats = engine.stats();
+  if (auto failure = window.first_failure()) state.SkipWithError(failure->c_str());
+  // Every creation answered yes: every leg must have been dialled, or legs/s lies.
+  if (stats.legs_dialled != legs_run) state.SkipWithError("legs dialled differ from legs created");
+  state.SetItemsProcessed(static_cast<std::int64_t>(legs_run));
+  report_store(state, stats);
+  engine.stop();
+}
+
+void BM_GroupcallLifecycleStored(benchmark::State& state, std::size_t legs, chorus::SyncMode sync) {
+  chorus::bench::ScratchDir dir("chorus-bench-store");
+  if (dir.path().empty()) return state.SkipWithError("cannot create a temp directory");
+  chorus::StoreOptions store_options;
+  store_options.data_dir = dir.path();
+  store_options.sync = sync;
+  auto store = chorus::SqliteStore::open(store_options);
+  if (!store) return state.SkipWithError(store.error().message.c_str());
+  // The engine (and with it the database) goes before the directory does.
+  run_stored_lifecycle(state, legs, std::move(store).value(), store_options);
+}
+
+void BM_GroupcallLifecycleNullStore(benchmark::State& state) {
+  auto legs = static_cast<std::size_t>(state.range(0));
+  run_stored_lifecycle(state, legs, std::make_shared<chorus::bench::NullStore>(), {});
+}
+
 void BM_RawCafBaseline(benchmark::State& state) {
   auto legs = static_cast<std::size_t>(state.range(0));
   caf::actor_system_config config;
@@ -79,5 +164,32 @@ void BM_RawCafBaseline(benchmark::State& state) {
 
 BENCHMARK(BM_RawCafBaseline)->Arg(1)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_GroupcallLifecycle)->Arg(1)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+namespace {
+
+// Registered by name after the store-off ones (static initialisers run in order
+// within a file), so that the sync mode reads as a word: .../10/full.
+bool register_stored_lifecycles() {
+  const std::pair<const char*, chorus::SyncMode> syncs[] = {{"full", chorus::SyncMode::full},
+                                                            {"normal", chorus::SyncMode::normal}};
+  for (std::size_t legs : {1, 10}) {
+    for (const auto& [word, sync] : syncs) {
+      auto name = "BM_GroupcallLifecycleStored/" + std::to_string(legs) + "/" + word;
+      benchmark::RegisterBenchmark(name.c_str(), BM_GroupcallLifecycleStored, legs, sync)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
+  }
+  benchmark::RegisterBenchmark("BM_GroupcallLifecycleNullStore", BM_GroupcallLifecycleNullStore)
+      ->Arg(1)
+      ->Arg(10)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  return true;
+}
+
+const bool stored_lifecycles_registered = register_stored_lifecycles();
+
+}  // namespace
 
 BENCHMARK_MAIN();

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# The REST benchmarks, in about 30 seconds, all on 127.0.0.1:
-#   1. wrk GET /v1.0/groupcalls/{id} on chorusd, then the same load on
-#      bench_minimal_http (Beast alone, same threads, a body of the same size):
-#      requests/s of each and chorusd's share of that ceiling;
+# The REST benchmarks, in about a minute, all on 127.0.0.1:
+#   1. wrk GET /v1.0/groupcalls/{id} on chorusd (its default store, SQLite with
+#      --sync full), then the same load on bench_minimal_http (Beast alone, same
+#      threads, a body of the same size): requests/s of each and chorusd's share of
+#      that ceiling;
 #   2. bench_rest_create: 20,000 groupcall creations (10 simulated destinations each)
-#      over 32 keep-alive connections: requests/s, p50/p99, non-200 answers.
+#      over 32 keep-alive connections, on a fresh chorusd for each store: SQLite with
+#      --sync full, SQLite with --sync normal, and --store memory, each SQLite one on
+#      a new --data-dir under the run's temp directory: requests/s, p50/p99, non-200
+#      answers, and a closing table of creations/s per store.
 #
 #   benchmarks/run_rest_benchmarks.sh [BUILD_DIR]     (default ./build)
 #
-# Builds nothing: build chorusd, bench_minimal_http and bench_rest_create first.
+# Builds nothing: build chorusd, bench_minimal_http and bench_rest_create first
+# (a Release build: the numbers mean nothing otherwise). The temp directory is
+# under $TMPDIR (default /tmp): put it on the disk whose fsync you mean to measure.
 # Installs wrk with apt-get when it is missing.
 set -euo pipefail
 
@@ -115,12 +121,19 @@ ensure_wrk
 key=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 customer=$(cat /proc/sys/kernel/random/uuid)
 
-"$chorusd" --listen 127.0.0.1:0 --api-key "$key=$customer" --io-threads "$io_threads" \
-  --log-level warn >"$work/chorusd.log" 2>&1 &
-pids+=($!)
+# Starts chorusd with the given store flags, logging to $work/chorusd-LABEL.log.
+start_chorusd() {
+  local label=$1
+  shift
+  "$chorusd" --listen 127.0.0.1:0 --api-key "$key=$customer" --io-threads "$io_threads" \
+    --log-level warn "$@" >"$work/chorusd-$label.log" 2>&1 &
+  pids+=($!)
+}
+
+start_chorusd get --store sqlite --sync full --data-dir "$work/data-get"
 "$minimal" --port 0 --threads "$io_threads" --max-seconds 120 >"$work/minimal.log" 2>&1 &
 pids+=($!)
-chorusd_port=$(port_from "$work/chorusd.log")
+chorusd_port=$(port_from "$work/chorusd-get.log")
 minimal_port=$(port_from "$work/minimal.log")
 echo "chorusd on 127.0.0.1:$chorusd_port, bench_minimal_http on 127.0.0.1:$minimal_port" \
   "($io_threads I/O threads each, $(nproc) cores)"
@@ -142,10 +155,41 @@ echo "GET /v1.0/groupcalls/{id}: chorusd $chorusd_rps req/s, minimal Beast serve
   "ratio $(awk -v a="$chorusd_rps" -v b="$minimal_rps" 'BEGIN { printf "%.1f%%", 100 * a / b }')"
 echo
 
-create_status=0
-"$create" --url "http://127.0.0.1:$chorusd_port" --key "$key" --requests 20000 --connections 32 \
-  --timeout-s 30 || create_status=$?
-echo
 echo "stopping the servers (SIGTERM)"
 stop_servers
+echo
+
+# Creations, one fresh chorusd per store. Each line of `stores`: a label, then
+# chorusd's store flags (the data directory is added for SQLite).
+stores=(
+  "sqlite-full --store sqlite --sync full"
+  "sqlite-normal --store sqlite --sync normal"
+  "memory --store memory"
+)
+create_status=0
+summary=()
+for entry in "${stores[@]}"; do
+  read -r -a words <<<"$entry"
+  label=${words[0]}
+  flags=("${words[@]:1}")
+  [ "${flags[1]}" = sqlite ] && flags+=(--data-dir "$work/data-$label")
+  start_chorusd "$label" "${flags[@]}"
+  port=$(port_from "$work/chorusd-$label.log")
+  echo "chorusd ${flags[*]} on 127.0.0.1:$port:"
+  status=0
+  "$create" --url "http://127.0.0.1:$port" --key "$key" --requests 20000 --connections 32 \
+    --timeout-s 60 | tee "$work/create-$label.txt" || status=$?
+  [ "$status" -eq 0 ] || create_status=$status
+  rps=$(awk '/requests\/s/ { print $2 }' "$work/create-$label.txt")
+  latency=$(grep -o 'p50 .* p99 [0-9.]* ms' "$work/create-$label.txt" || true)
+  summary+=("$(printf '  %-14s %8s creations/s   %s' "$label" "${rps:-?}" "$latency")")
+  # The store's own view of the run (none for memory): commits, rows, commit latency.
+  http_get "$port" /metrics | grep '^chorus_store_' | sed 's/^/  /' || true
+  echo "stopping chorusd (SIGTERM)"
+  stop_servers
+  echo
+done
+
+echo "POST /v1.0/groupcalls (10 destinations), 20,000 over 32 connections, by store:"
+printf '%s\n' "${summary[@]}"
 exit "$create_status"
