@@ -22,6 +22,13 @@ inline constexpr std::size_t directory_name = 256;   // an agent's or extension'
 inline constexpr std::size_t extension_number = 64;  // the number dialled
 inline constexpr std::size_t agent_addresses = 100;
 inline constexpr std::size_t extension_contacts = 100;
+inline constexpr std::size_t conference_name = 256;
+inline constexpr std::size_t conference_detail = 1024;
+// A conference's data: its compact JSON text, and how deep it nests (the object
+// itself is level 1). Shallow enough that a snapshot carrying it, inside any event
+// or list envelope, stays well within json_detail::max_json_depth.
+inline constexpr std::size_t conference_data = 16 * 1024;
+inline constexpr std::size_t conference_data_depth = 32;
 
 }  // namespace chorus::field_limits
 
