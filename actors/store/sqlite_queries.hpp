@@ -5,17 +5,17 @@
 namespace chorus::sqlite_queries {
 
 // Groupcalls and calls: ?1 id, ?2 customer_id, ?3 tm_create, ?4 tm_update,
-// ?5 tm_delete (NULL when unset), ?6 live, ?7 body.
+// ?5 tm_delete (NULL when unset), ?6 live, ?7 body. A resource's customer and
+// creation time never change, so an update leaves them (and the index on them)
+// alone.
 inline constexpr const char* upsert_groupcall =
     "INSERT INTO groupcalls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
-    " customer_id = excluded.customer_id, tm_create = excluded.tm_create,"
     " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
     " body = excluded.body";
 inline constexpr const char* upsert_call =
     "INSERT INTO calls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
-    " customer_id = excluded.customer_id, tm_create = excluded.tm_create,"
     " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
     " body = excluded.body";
 // Agents and extensions: ?1 id, ?2 customer_id, ?3 tm_delete, ?4 body.

@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "actors/store/sqlite_checkpointer.hpp"
 #include "actors/store/sqlite_connection.hpp"
 #include "actors/store/sqlite_reader.hpp"
 #include "actors/store/sqlite_schema.hpp"
@@ -30,8 +31,11 @@ Status create_data_dir(const std::string& data_dir) {
 SqliteStore::SqliteStore(std::string path, SyncMode sync, std::unique_ptr<SqliteWriter> writer)
     : path_(std::move(path)),
       sync_(sync),
+      checkpointer_(std::make_unique<SqliteCheckpointer>(path_)),
       writer_(std::move(writer)),
-      readers_(std::make_unique<SqliteReaderPool>(path_, max_readers)) {}
+      readers_(std::make_unique<SqliteReaderPool>(path_, max_readers)) {
+  checkpointer_->watch(writer_->handle());
+}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -56,6 +60,7 @@ Result<SqliteWriter*> SqliteStore::writer() {
     Result<std::unique_ptr<SqliteWriter>> reopened = SqliteWriter::open(path_, sync_);
     if (!reopened) return reopened.error();
     writer_ = std::move(*reopened);
+    checkpointer_->watch(writer_->handle());
   }
   return writer_.get();
 }

@@ -17,6 +17,7 @@
 
 namespace chorus {
 
+class SqliteCheckpointer;
 class SqliteWriter;
 class SqliteReaderPool;
 
@@ -55,6 +56,8 @@ class SqliteStore final : public Store {
   const std::string path_;
   const SyncMode sync_;
   std::mutex write_mutex_;
+  // Before the writer: it must outlive every writer connection it watches.
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;
   std::unique_ptr<SqliteWriter> writer_;  // null after a failure, until the next call
   std::unique_ptr<SqliteReaderPool> readers_;
 };

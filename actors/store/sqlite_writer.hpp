@@ -30,6 +30,7 @@ class SqliteWriter {
   // Rewrites the schema version with the value it has: a real page write and
   // commit that changes nothing.
   Status probe();
+  sqlite3* handle() const { return db_.get(); }
 
  private:
   explicit SqliteWriter(Connection db) : db_(std::move(db)) {}
