@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -35,7 +36,7 @@
 #include "benchmarks/in_flight_window.hpp"
 #include "benchmarks/null_store.hpp"
 #include "benchmarks/raw_caf_baseline.hpp"
-#include "benchmarks/scratch_dir.hpp"
+#include "tests/scratch_dir.hpp"
 #include "transport/simulated_leg_driver.hpp"
 
 namespace {
@@ -133,10 +134,14 @@ void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
 }
 
 void BM_GroupcallLifecycleStored(benchmark::State& state, std::size_t legs, chorus::SyncMode sync) {
-  chorus::bench::ScratchDir dir("chorus-bench-store");
-  if (dir.path().empty()) return state.SkipWithError("cannot create a temp directory");
+  std::optional<chorus::test::ScratchDir> dir;
+  try {
+    dir.emplace();
+  } catch (const std::exception& e) {
+    return state.SkipWithError(e.what());
+  }
   chorus::StoreOptions store_options;
-  store_options.data_dir = dir.path();
+  store_options.data_dir = dir->path();
   store_options.sync = sync;
   auto store = chorus::SqliteStore::open(store_options);
   if (!store) return state.SkipWithError(store.error().message.c_str());

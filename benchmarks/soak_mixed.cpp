@@ -17,12 +17,15 @@
 //
 //   bench_soak [--chorusd PATH] [--seconds S] [--rest-workers N] [--ws-workers N]
 //              [--settle-s S] [--rss-tolerance-mb M] [--retained-groupcalls N]
+//              [--store sqlite|memory]
 //
 // Bounded by design: loopback only, every request with a 10 s timeout, workers stop
-// at the deadline, and every wait afterwards is capped by --settle-s. Ended
-// groupcalls are kept readable up to --retained-groupcalls (passed to chorusd,
-// default 200 here): that memory is by design, so the soak keeps it small and every
-// ended groupcall past it must be freed. Exit status 0 only when every verdict holds.
+// at the deadline, and every wait afterwards is capped by --settle-s. With --store
+// sqlite (the default, chorusd's own) history goes to a database in a scratch
+// directory and memory holds live calls only; with --store memory, ended groupcalls
+// are kept readable up to --retained-groupcalls (default 200 here): that memory is
+// by design, so the soak keeps it small and every ended groupcall past it must be
+// freed. Exit status 0 only when every verdict holds.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -51,8 +54,9 @@
 
 #include <rapidjson/document.h>
 
-#include "ws_client.hpp"
 #include "flag_number.hpp"
+#include "tests/scratch_dir.hpp"
+#include "ws_client.hpp"
 
 namespace {
 
@@ -74,6 +78,7 @@ struct Options {
   long settle_s = 60;
   long rss_tolerance_mb = 12;
   long retained_groupcalls = 200;
+  std::string store = "sqlite";  // chorusd's --store: sqlite (on a scratch dir) or memory
 };
 
 // ---- the daemon -----------------------------------------------------------------
@@ -83,15 +88,12 @@ struct Options {
 class Daemon {
  public:
   explicit Daemon(const Options& o) {
-    std::vector<std::string> args{o.chorusd,
-                                  "--listen",
-                                  "127.0.0.1:0",
-                                  "--log-level",
-                                  "warn",
-                                  "--api-key",
-                                  soak_key + "=" + soak_customer,
-                                  "--retained-groupcalls",
-                                  std::to_string(o.retained_groupcalls)};
+    std::vector<std::string> args{o.chorusd, "--listen", "127.0.0.1:0", "--log-level", "warn",
+                                  "--api-key", soak_key + "=" + soak_customer,
+                                  "--retained-groupcalls", std::to_string(o.retained_groupcalls),
+                                  // With --store memory, retention by count is what
+                                  // bounds history; sqlite runs on a database of its own.
+                                  "--store", o.store, "--data-dir", data_.path()};
     start(args);
   }
   ~Daemon() {
@@ -181,6 +183,7 @@ class Daemon {
     ::close(fd_);
   }
 
+  chorus::test::ScratchDir data_;
   pid_t pid_ = -1;
   int fd_ = -1;
   int exit_code_ = -1;
@@ -466,6 +469,10 @@ bool parse_flag(std::string_view flag, const char* text, Options& o) {
   if (flag == "--retained-groupcalls") {
     return parse_number(text, 0, 100000000, o.retained_groupcalls);
   }
+  if (flag == "--store") {
+    o.store = text;
+    return o.store == "sqlite" || o.store == "memory";
+  }
   return false;
 }
 
@@ -511,7 +518,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: bench_soak [--chorusd PATH] [--seconds S] [--rest-workers N] "
                  "[--ws-workers N] [--settle-s S] [--rss-tolerance-mb M] "
-                 "[--retained-groupcalls N]\n");
+                 "[--retained-groupcalls N] [--store sqlite|memory]\n");
     return 2;
   }
   const auto& o = *options;
