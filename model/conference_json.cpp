@@ -13,12 +13,6 @@ namespace {
 constexpr JsonObjectLimits conference_data_limits{field_limits::conference_data,
                                                   field_limits::conference_data_depth};
 
-void write_uuids(JsonWriter& w, const std::vector<Uuid>& ids) {
-  w.StartArray();
-  for (const Uuid& id : ids) write_uuid(w, id);
-  w.EndArray();
-}
-
 }  // namespace
 
 void write_value(JsonWriter& w, const Conference& c) {

@@ -63,17 +63,17 @@ void write_timestamp(JsonWriter& w, Timestamp t) {
   w.String(buffer, static_cast<SizeType>(sizeof buffer));
 }
 
+void write_uuids(JsonWriter& w, const std::vector<Uuid>& ids) {
+  w.StartArray();
+  for (const Uuid& id : ids) write_uuid(w, id);
+  w.EndArray();
+}
+
 namespace {
 
 void write_addresses(JsonWriter& w, const std::vector<Address>& addresses) {
   w.StartArray();
   for (const Address& address : addresses) write_value(w, address);
-  w.EndArray();
-}
-
-void write_uuids(JsonWriter& w, const std::vector<Uuid>& ids) {
-  w.StartArray();
-  for (const Uuid& id : ids) write_uuid(w, id);
   w.EndArray();
 }
 

@@ -31,6 +31,7 @@ void write_key(JsonWriter& w, const char (&name)[N]) {
 
 void write_string(JsonWriter& w, std::string_view text);
 void write_uuid(JsonWriter& w, const Uuid& id);  // via a stack buffer, no allocation
+void write_uuids(JsonWriter& w, const std::vector<Uuid>& ids);
 void write_timestamp(JsonWriter& w, Timestamp t);
 void write_value(JsonWriter& w, const Address& address);
 void write_value(JsonWriter& w, const Groupcall& groupcall);

@@ -29,8 +29,8 @@ TEST(CheckText, RefusesTextOverItsLimitNamingFieldAndLimit) {
 }
 
 TEST(CheckText, RefusesInvalidUtf8) {
-  for (const std::string bad : {std::string("\xff\xfe"), std::string("a\xc3"),
-                                std::string("\xed\xa0\x80"), std::string("\xc0\xaf")}) {
+  for (const std::string& bad : {std::string("\xff\xfe"), std::string("a\xc3"),
+                                 std::string("\xed\xa0\x80"), std::string("\xc0\xaf")}) {
     const Status status = check_text(bad, "target", 512);
     ASSERT_FALSE(status) << "accepted bytes of length " << bad.size();
     EXPECT_EQ(status.error().message, "target: must be valid UTF-8");
