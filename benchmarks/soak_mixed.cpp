@@ -551,10 +551,14 @@ int main(int argc, char** argv) {
       poll_until(settle_deadline(), [&] { return (live = live_in_metrics(port)) == 0; });
   // Freed pages go back to the OS after the allocator's decay time (jemalloc: ~10 s).
   auto rss_limit = baseline.rss_kb + o.rss_tolerance_mb * 1024;
+  // The SQLite store opens connections as load asks for them and keeps them: up to
+  // 4 pooled readers and the checkpointer, each holding the database and its WAL.
+  // Bounded, so not a leak: past that, any descriptor left open is one.
+  const long fd_limit = baseline.fds + (o.store == "sqlite" ? 2 * 5 : 0);
   Footprint end;
   poll_until(settle_deadline(), [&] {
     end = footprint_of(daemon.pid());
-    return end.rss_kb <= rss_limit && end.fds <= baseline.fds;
+    return end.rss_kb <= rss_limit && end.fds <= fd_limit;
   });
 
   std::printf("figures:\n");
@@ -570,8 +574,11 @@ int main(int argc, char** argv) {
   ok &= verdict("RSS returned near baseline:", end.rss_kb <= rss_limit,
                 "end - baseline = " + std::to_string((end.rss_kb - baseline.rss_kb) / 1024) +
                     " MB, tolerance " + std::to_string(o.rss_tolerance_mb) + " MB");
-  ok &= verdict("fds returned to baseline:", end.fds <= baseline.fds,
-                std::to_string(end.fds) + " vs " + std::to_string(baseline.fds));
+  ok &= verdict("fds returned to baseline:", end.fds <= fd_limit,
+                std::to_string(end.fds) + " vs " + std::to_string(baseline.fds) +
+                    (fd_limit > baseline.fds
+                         ? " (+" + std::to_string(fd_limit - baseline.fds) + " pooled store)"
+                         : std::string()));
   auto failures = tally.failures();
   ok &= verdict("every request answered, no 5xx:", failures == 0,
                 std::to_string(failures) + " failed");
