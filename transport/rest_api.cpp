@@ -214,6 +214,18 @@ struct Page {
   std::optional<Timestamp> before;
 };
 
+// The tokens Chorus hands out ("2020-04-18 03:22:17.995000"), or VoIPbin's
+// current form of the same instant ("2020-04-18T03:22:17.995000Z").
+std::optional<Timestamp> page_token_time(std::string_view token) {
+  constexpr std::size_t rfc3339_size = Timestamp::text_size + 1;
+  if (token.size() == rfc3339_size && token[10] == 'T' && token.back() == 'Z') {
+    std::string text(token.substr(0, Timestamp::text_size));
+    text[10] = ' ';
+    return Timestamp::parse(text);
+  }
+  return Timestamp::parse(token);
+}
+
 Result<Page> page_of(std::string_view query) {
   Page page;
   if (auto size = query_parameter(query, "page_size")) {
@@ -226,8 +238,12 @@ Result<Page> page_of(std::string_view query) {
     page.size = value;
   }
   if (auto token = query_parameter(query, "page_token"); token && !token->empty()) {
-    auto t = Timestamp::parse(*token);
-    if (!t) return Error::invalid("page_token", "must be a timestamp YYYY-MM-DD HH:MM:SS.ffffff");
+    auto t = page_token_time(*token);
+    if (!t) {
+      return Error::invalid("page_token",
+                            "must be a timestamp YYYY-MM-DD HH:MM:SS.ffffff or "
+                            "YYYY-MM-DDTHH:MM:SS.ffffffZ");
+    }
     page.before = *t;
   }
   return page;
@@ -322,9 +338,8 @@ void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, Shape shape, std::o
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
-    return x->send(
-        http::status::ok,
-        list_json(engine_.groupcalls(x->customer, page->size, page->before), page->size));
+    return x->send(http::status::ok,
+                   list_json(engine_.groupcalls(x->customer, page->size, page->before)));
   }
   if (shape == Shape::item && method == http::verb::get) {
     return x->answer(engine_.groupcall(x->customer, *id));
@@ -340,7 +355,7 @@ void RestApi::calls(const std::shared_ptr<Exchange>& x, Shape shape, std::option
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
     return x->send(http::status::ok,
-                   list_json(engine_.calls(x->customer, page->size, page->before), page->size));
+                   list_json(engine_.calls(x->customer, page->size, page->before)));
   }
   if (shape == Shape::item && method == http::verb::get) {
     return x->answer(engine_.call(x->customer, *id));

@@ -85,11 +85,11 @@ std::string write_list(const std::vector<Item>& items, const std::string* next_t
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// As VoIPbin pages: any page that is not empty leads on from its last tm_create;
+// the walk ends on an empty page, whose token is "".
 template <class Item>
-std::string paged_list(const std::vector<Item>& items, std::size_t page_size) {
-  // A full page may have more after it: its last tm_create is where the next starts.
-  std::string token =
-      items.size() == page_size && !items.empty() ? items.back().tm_create.to_string() : "";
+std::string paged_list(const std::vector<Item>& items) {
+  std::string token = items.empty() ? "" : items.back().tm_create.to_string();
   return write_list(items, &token);
 }
 
@@ -114,12 +114,12 @@ Result<Extension> extension_from_request(std::string_view body, const Uuid& cust
   return extension;
 }
 
-std::string list_json(const std::vector<Groupcall>& items, std::size_t page_size) {
-  return paged_list(items, page_size);
+std::string list_json(const std::vector<Groupcall>& items) {
+  return paged_list(items);
 }
 
-std::string list_json(const std::vector<Call>& items, std::size_t page_size) {
-  return paged_list(items, page_size);
+std::string list_json(const std::vector<Call>& items) {
+  return paged_list(items);
 }
 
 std::string list_json(const std::vector<Agent>& items) {

@@ -26,8 +26,9 @@ Result<Agent> agent_from_request(std::string_view body, const Uuid& customer_id)
 Result<Extension> extension_from_request(std::string_view body, const Uuid& customer_id);
 
 // {"result":[...],"next_page_token":"..."}; the token is "" on the last page.
-std::string list_json(const std::vector<Groupcall>& items, std::size_t page_size);
-std::string list_json(const std::vector<Call>& items, std::size_t page_size);
+// A page, with next_page_token (VoIPbin's): the last item's tm_create, "" when empty.
+std::string list_json(const std::vector<Groupcall>& items);
+std::string list_json(const std::vector<Call>& items);
 std::string list_json(const std::vector<Agent>& items);
 std::string list_json(const std::vector<Extension>& items);
 
