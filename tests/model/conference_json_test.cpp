@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/conference_request.hpp"
 #include "model/field_limits.hpp"
 #include "tests/model/test_support.hpp"
 
@@ -401,6 +402,27 @@ TEST(ConferenceData, BadTextAnywhereIsRefused) {
     EXPECT_EQ(c.error().field, "data");
     EXPECT_EQ(c.error().message, message);
   }
+}
+
+}  // namespace
+}  // namespace chorus
+
+namespace chorus {
+namespace {
+
+// Found by fuzz_conference: a number RapidJSON's fast parse reads an ulp off, so
+// its shortest text read back as another double; data's normal form is now the
+// text that reads back as itself, and a request's data passes its validator.
+TEST(ConferenceData, ALongMantissaSettlesInANormalFormThatReadsBackAsItself) {
+  auto normal = conference_data_from_json(R"({"zzzn":21474836486.57777777777777})");
+  ASSERT_TRUE(normal.ok()) << normal.error().message;
+  auto again = conference_data_from_json(std::string_view(*normal));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(std::string_view(*again), std::string_view(*normal));
+  auto create = conference_create_from_json(
+      R"({"data":{"zzzn":21474836486.57777777777777},"max_participants":20})", Uuid::generate());
+  ASSERT_TRUE(create.ok()) << create.error().message;
+  EXPECT_TRUE(validate(*create).ok());
 }
 
 }  // namespace
