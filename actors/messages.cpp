@@ -11,6 +11,12 @@ void announce_message_types(caf::actor_system_config& config) {
       .add_message_type<ResourceKind>("chorus::ResourceKind")
       .add_message_type<HangupReason>("chorus::HangupReason")
       .add_message_type<GroupcallTimer>("chorus::GroupcallTimer")
+      .add_message_type<BridgeReport>("chorus::BridgeReport")
+      .add_message_type<LeaveCause>("chorus::LeaveCause")
+      .add_message_type<SeatAnswer>("chorus::SeatAnswer")
+      .add_message_type<ConferenceUpdate>("chorus::ConferenceUpdate")
+      .add_message_type<ConferenceReply>("chorus::ConferenceReply")
+      .add_message_type<ConferencecallReply>("chorus::ConferencecallReply")
       .add_message_type<CallReply>("chorus::CallReply")
       .add_message_type<GroupcallReply>("chorus::GroupcallReply")
       .add_message_type<EventPtr>("chorus::EventPtr");

@@ -14,6 +14,9 @@
 #include <caf/typed_actor.hpp>
 
 #include "model/call.hpp"
+#include "model/conference.hpp"
+#include "model/conference_request.hpp"
+#include "model/conferencecall.hpp"
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
@@ -33,14 +36,59 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using died_atom = caf::atom_constant<caf::atom("died")>;
 using delete_atom = caf::atom_constant<caf::atom("delete")>;
 using won_atom = caf::atom_constant<caf::atom("won")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using joined_atom = caf::atom_constant<caf::atom("joined")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using left_atom = caf::atom_constant<caf::atom("left")>;
+using seat_atom = caf::atom_constant<caf::atom("seat")>;
+using update_atom = caf::atom_constant<caf::atom("update")>;
 
 // Replies to API requests travel as callbacks: the API thread never blocks on an
 // actor, and the callback runs on the actor's thread, so it must be short.
 using CallReply = std::function<void(Result<Call>)>;
 using GroupcallReply = std::function<void(Result<Groupcall>)>;
+using ConferenceReply = std::function<void(Result<Conference>)>;
+using ConferencecallReply = std::function<void(Result<Conferencecall>)>;
+
+// Why a participant leaves its conference.
+enum class LeaveCause : std::uint8_t {
+  kicked,            // DELETE /v1.0/conferencecalls/{id}
+  call_ended,        // its call hung up
+  conference_ended,  // the conference terminates (deleted, timed out, connect)
+};
+
+// A call's answer when a conference asks for its seat: a call is in at most one
+// conference at a time, and only once it is answered (and, in a groupcall, won).
+enum class SeatAnswer : std::uint8_t { taken, not_answered, ended, in_conference };
 
 // The timers a groupcall arms; a generation number tells a stale expiry apart.
 enum class GroupcallTimer : std::uint8_t { ring, answer };
+
+// One participant of a conference: it moves its call into the bridge and out.
+using conferencecall_actor = caf::typed_actor<
+    // The driver confirmed a join or a leave, through the participant's BridgeLine.
+    caf::reacts_to<BridgeReport>,
+    // Its conference (or its call's end) makes it leave.
+    caf::reacts_to<leave_atom, LeaveCause>,
+    // An API kick: leaves and replies with its snapshot (409 if already leaving).
+    caf::reacts_to<leave_atom, ConferencecallReply>>;
+
+using conference_actor = caf::typed_actor<
+    // A call joins (API or a groupcall's winner): replies once the participant is
+    // committed joining, or with why not.
+    caf::reacts_to<join_atom, Uuid, ConferencecallReply>,
+    // A participant's join was confirmed by the driver.
+    caf::reacts_to<joined_atom, Uuid>,
+    // A participant has left (leaved).
+    caf::reacts_to<left_atom, Uuid>,
+    // A participant's call ended: it leaves.
+    caf::reacts_to<hangup_atom, Uuid>,
+    // PUT: new field values, replied with the snapshot.
+    caf::reacts_to<update_atom, ConferenceUpdate, ConferenceReply>,
+    // DELETE: terminates, then stamps tm_delete and replies.
+    caf::reacts_to<delete_atom, ConferenceReply>,
+    // Its timeout passed, or the engine stops: terminates.
+    caf::reacts_to<timeout_atom>, caf::reacts_to<hangup_atom, LegCause>>;
 
 // Anything a groupcall rings, a call leg or a nested groupcall: both end on request,
 // and both learn from their groupcall that the answer they reported was taken for
@@ -84,6 +132,12 @@ void announce_message_types(caf::actor_system_config& config);
 // add_message_type also registers a vector of each, so those are allowed too.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::CallReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::GroupcallReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::ConferenceReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::ConferencecallReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::ConferenceUpdate)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::ConferenceReply>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::ConferencecallReply>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::ConferenceUpdate>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::EventPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::CallReply>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::GroupcallReply>)

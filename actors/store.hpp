@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "model/call.hpp"
+#include "model/conference.hpp"
+#include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
@@ -24,15 +26,19 @@ namespace chorus {
 // One row to write: the latest snapshot of one resource. A resource's row is
 // replaced as a whole; a tm_delete that is set drops it from lists (and, for
 // agents and extensions, from the directory loaded at start).
-using StoreRow = std::variant<std::shared_ptr<const Groupcall>, std::shared_ptr<const Call>,
-                              std::shared_ptr<const Agent>, std::shared_ptr<const Extension>>;
+using StoreRow =
+    std::variant<std::shared_ptr<const Groupcall>, std::shared_ptr<const Call>,
+                 std::shared_ptr<const Agent>, std::shared_ptr<const Extension>,
+                 std::shared_ptr<const Conference>, std::shared_ptr<const Conferencecall>>;
 
 // What a restart finds: the directory, and what was live when the process died.
 struct StoredState {
-  std::vector<Agent> agents;               // tm_delete unset
-  std::vector<Extension> extensions;       // tm_delete unset
-  std::vector<Groupcall> live_groupcalls;  // status not hangup
-  std::vector<Call> live_calls;            // status not hangup
+  std::vector<Agent> agents;                         // tm_delete unset
+  std::vector<Extension> extensions;                 // tm_delete unset
+  std::vector<Groupcall> live_groupcalls;            // status not hangup
+  std::vector<Call> live_calls;                      // status not hangup
+  std::vector<Conference> live_conferences;          // status not terminated
+  std::vector<Conferencecall> live_conferencecalls;  // status not leaved
 };
 
 class Store {
@@ -52,6 +58,12 @@ class Store {
                                                     std::optional<Timestamp> before) const = 0;
   virtual Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
                                           std::optional<Timestamp> before) const = 0;
+  virtual Result<std::optional<Conference>> conference(const Uuid& id) const = 0;
+  virtual Result<std::optional<Conferencecall>> conferencecall(const Uuid& id) const = 0;
+  virtual Result<std::vector<Conference>> conferences(const Uuid& customer_id, std::size_t limit,
+                                                      std::optional<Timestamp> before) const = 0;
+  virtual Result<std::vector<Conferencecall>> conferencecalls(
+      const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const = 0;
 
   virtual Result<StoredState> load() const = 0;
 
@@ -60,8 +72,9 @@ class Store {
   // rows left to retry.
   virtual Status probe() = 0;
 
-  // Deletes at most `limit` ended groupcalls and calls (status hangup) whose
-  // tm_update is before `cutoff`; returns how many rows went.
+  // Deletes at most `limit` ended resources (groupcalls and calls in hangup,
+  // conferences terminated, conferencecalls leaved) whose tm_update is before
+  // `cutoff`; returns how many rows went.
   virtual Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) = 0;
 };
 

@@ -3,18 +3,41 @@
 #include <array>
 #include <cassert>
 
+#include "model/conference_json.hpp"
 #include "model/enum_names.hpp"
 #include "model/json.hpp"
 
 namespace chorus {
 namespace {
 
-constexpr std::array<std::string_view, 11> event_type_names{
-    "call_created",          "call_dialing",     "call_ringing",     "call_progressing",
-    "call_terminating",      "call_canceling",   "call_hangup",      "groupcall_created",
-    "groupcall_progressing", "groupcall_hangup", "groupcall_deleted"};
+constexpr std::array<std::string_view, 20> event_type_names{"call_created",
+                                                            "call_dialing",
+                                                            "call_ringing",
+                                                            "call_progressing",
+                                                            "call_terminating",
+                                                            "call_canceling",
+                                                            "call_hangup",
+                                                            "groupcall_created",
+                                                            "groupcall_progressing",
+                                                            "groupcall_hangup",
+                                                            "groupcall_deleted",
+                                                            "call_updated",
+                                                            "call_deleted",
+                                                            "conference_created",
+                                                            "conference_updated",
+                                                            "conference_deleted",
+                                                            "conferencecall_joining",
+                                                            "conferencecall_joined",
+                                                            "conferencecall_leaving",
+                                                            "conferencecall_leaved"};
 
-constexpr std::array<std::string_view, 2> resource_kind_names{"call", "groupcall"};
+constexpr std::array<std::string_view, 4> resource_kind_names{"call", "groupcall", "conference",
+                                                              "conferencecall"};
+
+// Indexed by ConferencecallStatus.
+constexpr EventType conferencecall_events[] = {
+    EventType::conferencecall_joining, EventType::conferencecall_joined,
+    EventType::conferencecall_leaving, EventType::conferencecall_leaved};
 
 }  // namespace
 
@@ -57,23 +80,57 @@ EventType event_for(CallStatus status) {
   return EventType::call_hangup;
 }
 
+EventType event_for(ConferencecallStatus status) {
+  return conferencecall_events[static_cast<std::size_t>(status)];
+}
+
 // A null snapshot would make every accessor undefined; callers must pass one.
 Event::Event(EventType type, std::shared_ptr<const Call> call)
-    : type_(type), call_(std::move(call)) {
+    : type_(type), kind_(ResourceKind::call), call_(std::move(call)) {
   assert(call_);
 }
 
 Event::Event(EventType type, std::shared_ptr<const Groupcall> groupcall)
-    : type_(type), groupcall_(std::move(groupcall)) {
+    : type_(type), kind_(ResourceKind::groupcall), groupcall_(std::move(groupcall)) {
   assert(groupcall_);
 }
 
+Event::Event(EventType type, std::shared_ptr<const Conference> conference)
+    : type_(type), kind_(ResourceKind::conference), conference_(std::move(conference)) {
+  assert(conference_);
+}
+
+Event::Event(EventType type, std::shared_ptr<const Conferencecall> conferencecall)
+    : type_(type), kind_(ResourceKind::conferencecall), conferencecall_(std::move(conferencecall)) {
+  assert(conferencecall_);
+}
+
+namespace {
+
+// Calls `visit` with the snapshot the event carries.
+template <class Visit>
+decltype(auto) with_snapshot(const Event& e, Visit&& visit) {
+  switch (e.kind()) {
+    case ResourceKind::call:
+      return visit(*e.call());
+    case ResourceKind::groupcall:
+      return visit(*e.groupcall());
+    case ResourceKind::conference:
+      return visit(*e.conference());
+    case ResourceKind::conferencecall:
+      break;
+  }
+  return visit(*e.conferencecall());
+}
+
+}  // namespace
+
 const Uuid& Event::customer_id() const noexcept {
-  return call_ ? call_->customer_id : groupcall_->customer_id;
+  return with_snapshot(*this, [](const auto& r) -> const Uuid& { return r.customer_id; });
 }
 
 const Uuid& Event::resource_id() const noexcept {
-  return call_ ? call_->id : groupcall_->id;
+  return with_snapshot(*this, [](const auto& r) -> const Uuid& { return r.id; });
 }
 
 std::string Event::topic() const {
@@ -92,7 +149,7 @@ std::string Event::topic() const {
 const std::string& Event::data_json() const {
   // Many subscribers may ask at once from different threads; serialise exactly once.
   std::call_once(json_once_, [this] {
-    json_ = call_ ? chorus::to_json(*call_) : chorus::to_json(*groupcall_);
+    json_ = with_snapshot(*this, [](const auto& r) { return chorus::to_json(r); });
   });
   return json_;
 }

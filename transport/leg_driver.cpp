@@ -45,31 +45,60 @@ std::string_view to_string(LegCause cause) {
   return "unknown";
 }
 
-LegLine::LegLine(caf::actor_control_block* leg) noexcept : leg_(leg) {
-  if (leg_) caf::intrusive_ptr_add_weak_ref(leg_);
+std::string_view to_string(BridgeReport report) {
+  return report == BridgeReport::joined ? "joined" : "left";
 }
 
-LegLine::LegLine(const LegLine& other) noexcept : LegLine(other.leg_) {}
+namespace detail {
 
-LegLine::LegLine(LegLine&& other) noexcept : leg_(other.leg_) {
-  other.leg_ = nullptr;
+ActorLine::ActorLine(caf::actor_control_block* actor) noexcept : actor_(actor) {
+  if (actor_) caf::intrusive_ptr_add_weak_ref(actor_);
 }
 
-LegLine& LegLine::operator=(LegLine other) noexcept {
-  std::swap(leg_, other.leg_);
+ActorLine::ActorLine(const ActorLine& other) noexcept : ActorLine(other.actor_) {}
+
+ActorLine::ActorLine(ActorLine&& other) noexcept : actor_(other.actor_) {
+  other.actor_ = nullptr;
+}
+
+ActorLine& ActorLine::operator=(ActorLine other) noexcept {
+  std::swap(actor_, other.actor_);
   return *this;
 }
 
-LegLine::~LegLine() {
-  if (leg_) caf::intrusive_ptr_release_weak(leg_);
+ActorLine::~ActorLine() {
+  if (actor_) caf::intrusive_ptr_release_weak(actor_);
 }
 
+caf::actor_control_block* ActorLine::lock() const noexcept {
+  if (!actor_ || !caf::intrusive_ptr_upgrade_weak(actor_)) return nullptr;
+  return actor_;
+}
+
+}  // namespace detail
+
 bool LegLine::report(LegReport report) const {
-  if (!leg_ || !caf::intrusive_ptr_upgrade_weak(leg_)) return false;
-  // The upgrade took a strong reference; the handle adopts it.
-  caf::strong_actor_ptr strong{leg_, false};
+  auto* leg = lock();
+  if (!leg) return false;
+  caf::strong_actor_ptr strong{leg, false};  // adopts lock()'s strong reference
   worker_send(caf::actor_cast<call_leg_actor>(strong), report);
   return true;
+}
+
+bool BridgeLine::confirm(BridgeReport report) const {
+  auto* participant = lock();
+  if (!participant) return false;
+  caf::strong_actor_ptr strong{participant, false};  // adopts lock()'s strong reference
+  worker_send(caf::actor_cast<conferencecall_actor>(strong), report);
+  return true;
+}
+
+void LegDriver::join_bridge(const BridgeRequest& request) {
+  request.line.confirm(BridgeReport::joined);
+}
+
+void LegDriver::leave_bridge(const BridgeRequest& request) {
+  request.line.confirm(BridgeReport::left);
 }
 
 }  // namespace chorus

@@ -48,29 +48,66 @@ enum class LegCause : std::uint8_t {
 std::string_view to_string(LegReport report);
 std::string_view to_string(LegCause cause);
 
-// The driver's line back to one leg. Cheap to copy, safe to use from any thread.
-// It holds a weak reference: a line never keeps an ended leg alive.
-class LegLine {
- public:
-  LegLine() noexcept = default;
-  explicit LegLine(caf::actor_control_block* leg) noexcept;  // engine use only
-  LegLine(const LegLine& other) noexcept;
-  LegLine(LegLine&& other) noexcept;
-  LegLine& operator=(LegLine other) noexcept;
-  ~LegLine();
+// What a conference's bridge did with a call the engine asked it to move.
+enum class BridgeReport : std::uint8_t {
+  joined,  // the call's media is in the conference's bridge
+  left,    // the call's media is out of it again
+};
 
-  // Delivers a report to the leg; false when the leg has already ended.
-  bool report(LegReport report) const;
-  explicit operator bool() const noexcept { return leg_ != nullptr; }
+std::string_view to_string(BridgeReport report);
+
+namespace detail {
+
+// A weak reference to an engine actor: cheap to copy, safe from any thread, and
+// never keeps an ended actor alive.
+class ActorLine {
+ public:
+  ActorLine() noexcept = default;
+  explicit ActorLine(caf::actor_control_block* actor) noexcept;  // engine use only
+  ActorLine(const ActorLine& other) noexcept;
+  ActorLine(ActorLine&& other) noexcept;
+  ActorLine& operator=(ActorLine other) noexcept;
+  ~ActorLine();
+  explicit operator bool() const noexcept { return actor_ != nullptr; }
+
+ protected:
+  // A strong reference for the caller to adopt, or null when the actor has ended.
+  caf::actor_control_block* lock() const noexcept;
 
  private:
-  caf::actor_control_block* leg_ = nullptr;  // weak reference
+  caf::actor_control_block* actor_ = nullptr;  // weak reference
+};
+
+}  // namespace detail
+
+// The driver's line back to one leg.
+class LegLine : public detail::ActorLine {
+ public:
+  using ActorLine::ActorLine;
+  // Delivers a report to the leg; false when the leg has already ended.
+  bool report(LegReport report) const;
+};
+
+// The driver's line back to one participant of a conference.
+class BridgeLine : public detail::ActorLine {
+ public:
+  using ActorLine::ActorLine;
+  // Confirms a join or a leave; false when the participant has already ended.
+  bool confirm(BridgeReport report) const;
 };
 
 struct DialRequest {
   const Call& call;             // the leg: id, source, destination, groupcall
   std::string_view alert_info;  // e.g. an Alert-Info header value; may be empty
   LegLine line;                 // where to report what happens
+};
+
+// An answered call going into, or out of, a conference's bridge.
+struct BridgeRequest {
+  const Uuid& conference_id;
+  const Uuid& conferencecall_id;
+  const Uuid& call_id;  // an answered leg this driver dialled
+  BridgeLine line;      // where to confirm
 };
 
 class LegDriver {
@@ -87,6 +124,14 @@ class LegDriver {
   virtual void cancel(const Uuid& call_id, LegCause cause) = 0;
   // Ends an answered leg.
   virtual void hangup(const Uuid& call_id, LegCause cause) = 0;
+
+  // Puts an answered leg into a conference's bridge, and takes it out again; each
+  // is confirmed through the request's line (joined, left), later or at once. A
+  // leave may come before the join was confirmed, and for a leg that has since
+  // ended: it is confirmed all the same. A driver that carries no media (as
+  // chorusd itself carries none) has nothing to move and confirms at once.
+  virtual void join_bridge(const BridgeRequest& request);
+  virtual void leave_bridge(const BridgeRequest& request);
 };
 
 }  // namespace chorus

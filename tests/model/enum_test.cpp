@@ -120,11 +120,31 @@ TEST(Enums, EventType) {
                                {EventType::groupcall_created, "groupcall_created"},
                                {EventType::groupcall_progressing, "groupcall_progressing"},
                                {EventType::groupcall_hangup, "groupcall_hangup"},
-                               {EventType::groupcall_deleted, "groupcall_deleted"}},
+                               {EventType::groupcall_deleted, "groupcall_deleted"},
+                               {EventType::call_updated, "call_updated"},
+                               {EventType::call_deleted, "call_deleted"},
+                               {EventType::conference_created, "conference_created"},
+                               {EventType::conference_updated, "conference_updated"},
+                               {EventType::conference_deleted, "conference_deleted"},
+                               {EventType::conferencecall_joining, "conferencecall_joining"},
+                               {EventType::conferencecall_joined, "conferencecall_joined"},
+                               {EventType::conferencecall_leaving, "conferencecall_leaving"},
+                               {EventType::conferencecall_leaved, "conferencecall_leaved"}},
                               parse_event_type);
-  expect_refused(parse_event_type, {"", "call", "call_answered"});
+  expect_refused(parse_event_type, {"", "call", "call_answered", "conferencecall_left"});
   EXPECT_EQ(to_string(ResourceKind::call), "call");
   EXPECT_EQ(to_string(ResourceKind::groupcall), "groupcall");
+  EXPECT_EQ(to_string(ResourceKind::conference), "conference");
+  EXPECT_EQ(to_string(ResourceKind::conferencecall), "conferencecall");
+}
+
+TEST(Enums, EventForConferencecallStatus) {
+  EXPECT_EQ(event_for(ConferencecallStatus::joining), EventType::conferencecall_joining);
+  EXPECT_EQ(event_for(ConferencecallStatus::joined), EventType::conferencecall_joined);
+  EXPECT_EQ(event_for(ConferencecallStatus::leaving), EventType::conferencecall_leaving);
+  EXPECT_EQ(event_for(ConferencecallStatus::leaved), EventType::conferencecall_leaved);
+  EXPECT_EQ(call_status_of(EventType::call_updated), std::nullopt);
+  EXPECT_EQ(call_status_of(EventType::conferencecall_joined), std::nullopt);
 }
 
 TEST(Enums, EventForCallStatus) {

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/conference_json.hpp"
 #include "model/json.hpp"
 #include "tests/model/test_support.hpp"
 
@@ -56,6 +57,36 @@ TEST(Event, GroupcallEventExposesItsSnapshot) {
   EXPECT_EQ(e.topic(),
             "customer_id:5e4a0680-804e-11ec-8477-2fea5968d85b:groupcall:"
             "d8596b14-4d8e-4a86-afde-642b46d59ac7");
+}
+
+TEST(Event, ConferenceEventsCarryTheirSnapshotAndTopic) {
+  auto conference = std::make_shared<Conference>();
+  conference->id = id("1a0c5d36-5f0e-4a57-9d36-1b0f7e4d2a11");
+  conference->customer_id = id("5e4a0680-804e-11ec-8477-2fea5968d85b");
+  const Event c(EventType::conference_updated, conference);
+  EXPECT_EQ(c.kind(), ResourceKind::conference);
+  EXPECT_EQ(c.conference(), conference);
+  EXPECT_EQ(c.call(), nullptr);
+  EXPECT_EQ(c.resource_id(), conference->id);
+  EXPECT_EQ(c.topic(),
+            "customer_id:5e4a0680-804e-11ec-8477-2fea5968d85b:conference:"
+            "1a0c5d36-5f0e-4a57-9d36-1b0f7e4d2a11");
+  EXPECT_EQ(c.data_json(), to_json(*conference));
+
+  auto participant = std::make_shared<Conferencecall>();
+  participant->id = id("2b1d6e47-6f1f-4b68-8e47-2c1f8f5e3b22");
+  participant->customer_id = conference->customer_id;
+  participant->conference_id = conference->id;
+  const Event p(EventType::conferencecall_joined, participant);
+  EXPECT_EQ(p.kind(), ResourceKind::conferencecall);
+  EXPECT_EQ(p.conferencecall(), participant);
+  EXPECT_EQ(p.conference(), nullptr);
+  EXPECT_EQ(p.customer_id(), participant->customer_id);
+  EXPECT_EQ(p.topic(),
+            "customer_id:5e4a0680-804e-11ec-8477-2fea5968d85b:conferencecall:"
+            "2b1d6e47-6f1f-4b68-8e47-2c1f8f5e3b22");
+  EXPECT_EQ(p.to_json(),
+            R"({"type":"conferencecall_joined","data":)" + to_json(*participant) + "}");
 }
 
 TEST(Event, DataJsonIsTheSnapshotSerialisedOnce) {
