@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/store.hpp"
+#include "model/conference_transitions.hpp"
 
 namespace chorus::test {
 
@@ -42,6 +43,20 @@ class FakeStore final : public Store {
                                   std::optional<Timestamp> before) const override {
     return list(calls_, customer, limit, before);
   }
+  Result<std::optional<Conference>> conference(const Uuid& id) const override {
+    return find(conferences_, id);
+  }
+  Result<std::optional<Conferencecall>> conferencecall(const Uuid& id) const override {
+    return find(conferencecalls_, id);
+  }
+  Result<std::vector<Conference>> conferences(const Uuid& customer, std::size_t limit,
+                                              std::optional<Timestamp> before) const override {
+    return list(conferences_, customer, limit, before);
+  }
+  Result<std::vector<Conferencecall>> conferencecalls(
+      const Uuid& customer, std::size_t limit, std::optional<Timestamp> before) const override {
+    return list(conferencecalls_, customer, limit, before);
+  }
   Result<StoredState> load() const override {
     std::lock_guard<std::mutex> guard(mutex_);
     StoredState state;
@@ -56,6 +71,12 @@ class FakeStore final : public Store {
     }
     for (auto& [id, c] : calls_) {
       if (c.status != CallStatus::hangup) state.live_calls.push_back(c);
+    }
+    for (auto& [id, c] : conferences_) {
+      if (!is_final(c.status)) state.live_conferences.push_back(c);
+    }
+    for (auto& [id, p] : conferencecalls_) {
+      if (!is_final(p.status)) state.live_conferencecalls.push_back(p);
     }
     return state;
   }
@@ -92,11 +113,19 @@ class FakeStore final : public Store {
   std::optional<Call> stored_call(const Uuid& id) const { return *find(calls_, id); }
   std::optional<Groupcall> stored_groupcall(const Uuid& id) const { return *find(groupcalls_, id); }
   std::optional<Agent> stored_agent(const Uuid& id) const { return *find(agents_, id); }
+  std::optional<Conference> stored_conference(const Uuid& id) const {
+    return *find(conferences_, id);
+  }
+  std::optional<Conferencecall> stored_conferencecall(const Uuid& id) const {
+    return *find(conferencecalls_, id);
+  }
 
   // Rows as a previous process left them.
   void put(const Call& c) { keep(std::make_shared<const Call>(c)); }
   void put(const Groupcall& g) { keep(std::make_shared<const Groupcall>(g)); }
   void put(const Agent& a) { keep(std::make_shared<const Agent>(a)); }
+  void put(const Conference& c) { keep(std::make_shared<const Conference>(c)); }
+  void put(const Conferencecall& c) { keep(std::make_shared<const Conferencecall>(c)); }
 
  private:
   template <class Resource>
@@ -107,6 +136,8 @@ class FakeStore final : public Store {
   void keep(const std::shared_ptr<const Call>& r) { keep_in(calls_, r); }
   void keep(const std::shared_ptr<const Agent>& r) { keep_in(agents_, r); }
   void keep(const std::shared_ptr<const Extension>& r) { keep_in(extensions_, r); }
+  void keep(const std::shared_ptr<const Conference>& r) { keep_in(conferences_, r); }
+  void keep(const std::shared_ptr<const Conferencecall>& r) { keep_in(conferencecalls_, r); }
 
   template <class Resource>
   Result<std::optional<Resource>> find(const std::map<Uuid, Resource>& table,
@@ -143,6 +174,8 @@ class FakeStore final : public Store {
   std::map<Uuid, Call> calls_;
   std::map<Uuid, Agent> agents_;
   std::map<Uuid, Extension> extensions_;
+  std::map<Uuid, Conference> conferences_;
+  std::map<Uuid, Conferencecall> conferencecalls_;
 };
 
 }  // namespace chorus::test
