@@ -1,13 +1,12 @@
 #pragma once
-// The SQL the store runs on chorus.db at schema version 2, in one place so a test
+// The SQL the store runs on chorus.db at schema version 3, in one place so a test
 // can ask SQLite how it plans each one (EXPLAIN QUERY PLAN) on the real text.
 
 namespace chorus::sqlite_queries {
 
-// Groupcalls and calls: ?1 id, ?2 customer_id, ?3 tm_create, ?4 tm_update,
-// ?5 tm_delete (NULL when unset), ?6 live, ?7 body. A resource's customer and
-// creation time never change, so an update leaves them (and the index on them)
-// alone.
+// Groupcalls, calls, conferences and conferencecalls: ?1 id, ?2 customer_id, ?3 tm_create, ?4
+// tm_update, ?5 tm_delete (NULL when unset), ?6 live, ?7 body. A resource's customer and creation
+// time never change, so an update leaves them (and the index on them) alone.
 inline constexpr const char* upsert_groupcall =
     "INSERT INTO groupcalls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
@@ -15,6 +14,16 @@ inline constexpr const char* upsert_groupcall =
     " body = excluded.body";
 inline constexpr const char* upsert_call =
     "INSERT INTO calls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
+    " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
+    " body = excluded.body";
+inline constexpr const char* upsert_conference =
+    "INSERT INTO conferences(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
+    " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
+    " body = excluded.body";
+inline constexpr const char* upsert_conferencecall =
+    "INSERT INTO conferencecalls(id, customer_id, tm_create, tm_update, tm_delete, live, body)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET"
     " tm_update = excluded.tm_update, tm_delete = excluded.tm_delete, live = excluded.live,"
     " body = excluded.body";
@@ -35,10 +44,19 @@ inline constexpr const char* purge_calls =
 inline constexpr const char* purge_groupcalls =
     "DELETE FROM groupcalls WHERE rowid IN"
     " (SELECT rowid FROM groupcalls WHERE live = 0 AND tm_update < ?1 LIMIT ?2)";
+inline constexpr const char* purge_conferencecalls =
+    "DELETE FROM conferencecalls WHERE rowid IN"
+    " (SELECT rowid FROM conferencecalls WHERE live = 0 AND tm_update < ?1 LIMIT ?2)";
+inline constexpr const char* purge_conferences =
+    "DELETE FROM conferences WHERE rowid IN"
+    " (SELECT rowid FROM conferences WHERE live = 0 AND tm_update < ?1 LIMIT ?2)";
 
 // ?1 id.
 inline constexpr const char* groupcall_by_id = "SELECT body FROM groupcalls WHERE id = ?1";
 inline constexpr const char* call_by_id = "SELECT body FROM calls WHERE id = ?1";
+inline constexpr const char* conference_by_id = "SELECT body FROM conferences WHERE id = ?1";
+inline constexpr const char* conferencecall_by_id =
+    "SELECT body FROM conferencecalls WHERE id = ?1";
 
 // ?1 customer_id, ?2 created before (micros; INT64_MAX for no bound), ?3 limit.
 // (customer_id, tm_create, id) orders the walk, so SQLite stops after ?3 rows.
@@ -48,6 +66,12 @@ inline constexpr const char* list_groupcalls =
 inline constexpr const char* list_calls =
     "SELECT body FROM calls WHERE customer_id = ?1 AND tm_delete IS NULL AND tm_create < ?2"
     " ORDER BY tm_create DESC, id DESC LIMIT ?3";
+inline constexpr const char* list_conferences =
+    "SELECT body FROM conferences WHERE customer_id = ?1 AND tm_delete IS NULL AND tm_create < ?2"
+    " ORDER BY tm_create DESC, id DESC LIMIT ?3";
+inline constexpr const char* list_conferencecalls =
+    "SELECT body FROM conferencecalls WHERE customer_id = ?1 AND tm_delete IS NULL"
+    " AND tm_create < ?2 ORDER BY tm_create DESC, id DESC LIMIT ?3";
 
 // What a restart loads.
 inline constexpr const char* load_agents = "SELECT body FROM agents WHERE tm_delete IS NULL";
@@ -55,5 +79,8 @@ inline constexpr const char* load_extensions =
     "SELECT body FROM extensions WHERE tm_delete IS NULL";
 inline constexpr const char* load_groupcalls = "SELECT body FROM groupcalls WHERE live = 1";
 inline constexpr const char* load_calls = "SELECT body FROM calls WHERE live = 1";
+inline constexpr const char* load_conferences = "SELECT body FROM conferences WHERE live = 1";
+inline constexpr const char* load_conferencecalls =
+    "SELECT body FROM conferencecalls WHERE live = 1";
 
 }  // namespace chorus::sqlite_queries

@@ -9,6 +9,7 @@
 #include "actors/store/sqlite_connection.hpp"
 #include "actors/store/sqlite_error.hpp"
 #include "actors/store/sqlite_queries.hpp"
+#include "model/conference_json.hpp"
 #include "model/json.hpp"
 
 namespace chorus {
@@ -28,6 +29,8 @@ constexpr Kind<Groupcall> groupcall_kind{"groupcalls", &groupcall_from_json};
 constexpr Kind<Call> call_kind{"calls", &call_from_json};
 constexpr Kind<Agent> agent_kind{"agents", &agent_from_json};
 constexpr Kind<Extension> extension_kind{"extensions", &extension_from_json};
+constexpr Kind<Conference> conference_kind{"conferences", &conference_from_json};
+constexpr Kind<Conferencecall> conferencecall_kind{"conferencecalls", &conferencecall_from_json};
 
 // Steps `statement` (bound by the caller) to its end, decoding each row's body.
 template <class T>
@@ -99,10 +102,16 @@ Status SqliteReader::prepare_all() {
       {&call_by_id_, sqlite_queries::call_by_id},
       {&list_groupcalls_, sqlite_queries::list_groupcalls},
       {&list_calls_, sqlite_queries::list_calls},
+      {&conference_by_id_, sqlite_queries::conference_by_id},
+      {&conferencecall_by_id_, sqlite_queries::conferencecall_by_id},
+      {&list_conferences_, sqlite_queries::list_conferences},
+      {&list_conferencecalls_, sqlite_queries::list_conferencecalls},
       {&load_agents_, sqlite_queries::load_agents},
       {&load_extensions_, sqlite_queries::load_extensions},
       {&load_groupcalls_, sqlite_queries::load_groupcalls},
       {&load_calls_, sqlite_queries::load_calls},
+      {&load_conferences_, sqlite_queries::load_conferences},
+      {&load_conferencecalls_, sqlite_queries::load_conferencecalls},
   };
   for (const auto& [statement, sql] : statements) {
     Result<Statement> prepared = Statement::prepare(db_.get(), sql);
@@ -130,6 +139,26 @@ Result<std::vector<Call>> SqliteReader::calls(const Uuid& customer_id, std::size
   return list(db_.get(), list_calls_, call_kind, customer_id, limit, before);
 }
 
+Result<std::optional<Conference>> SqliteReader::conference(const Uuid& id) {
+  return find(db_.get(), conference_by_id_, conference_kind, id);
+}
+
+Result<std::optional<Conferencecall>> SqliteReader::conferencecall(const Uuid& id) {
+  return find(db_.get(), conferencecall_by_id_, conferencecall_kind, id);
+}
+
+Result<std::vector<Conference>> SqliteReader::conferences(const Uuid& customer_id,
+                                                          std::size_t limit,
+                                                          std::optional<Timestamp> before) {
+  return list(db_.get(), list_conferences_, conference_kind, customer_id, limit, before);
+}
+
+Result<std::vector<Conferencecall>> SqliteReader::conferencecalls(const Uuid& customer_id,
+                                                                  std::size_t limit,
+                                                                  std::optional<Timestamp> before) {
+  return list(db_.get(), list_conferencecalls_, conferencecall_kind, customer_id, limit, before);
+}
+
 Result<StoredState> SqliteReader::load() {
   sqlite3* db = db_.get();
   StoredState state;
@@ -143,6 +172,12 @@ Result<StoredState> SqliteReader::load() {
   if (status) status = load_all(db, load_extensions_, extension_kind, state.extensions);
   if (status) status = load_all(db, load_groupcalls_, groupcall_kind, state.live_groupcalls);
   if (status) status = load_all(db, load_calls_, call_kind, state.live_calls);
+  if (status) {
+    status = load_all(db, load_conferences_, conference_kind, state.live_conferences);
+  }
+  if (status) {
+    status = load_all(db, load_conferencecalls_, conferencecall_kind, state.live_conferencecalls);
+  }
   StatementScope commit(commit_);
   const int rc = commit->step();
   if (!status) return status.error();

@@ -27,7 +27,13 @@ class SqliteReader {
                                             std::optional<Timestamp> before);
   Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
                                   std::optional<Timestamp> before);
-  // One read transaction, so the four sets come from the same commit.
+  Result<std::optional<Conference>> conference(const Uuid& id);
+  Result<std::optional<Conferencecall>> conferencecall(const Uuid& id);
+  Result<std::vector<Conference>> conferences(const Uuid& customer_id, std::size_t limit,
+                                              std::optional<Timestamp> before);
+  Result<std::vector<Conferencecall>> conferencecalls(const Uuid& customer_id, std::size_t limit,
+                                                      std::optional<Timestamp> before);
+  // One read transaction, so every set comes from the same commit.
   Result<StoredState> load();
 
  private:
@@ -41,10 +47,16 @@ class SqliteReader {
   Statement call_by_id_;
   Statement list_groupcalls_;
   Statement list_calls_;
+  Statement conference_by_id_;
+  Statement conferencecall_by_id_;
+  Statement list_conferences_;
+  Statement list_conferencecalls_;
   Statement load_agents_;
   Statement load_extensions_;
   Statement load_groupcalls_;
   Statement load_calls_;
+  Statement load_conferences_;
+  Statement load_conferencecalls_;
 };
 
 class SqliteReaderPool {

@@ -83,6 +83,25 @@ Status add_tm_update(sqlite3* db) {
                  "creating the retention indexes");
 }
 
+// Created whole, as calls stand at v2: nothing older holds conferences to fill them from.
+Status add_conferences(sqlite3* db) {
+  return execute(db,
+                 "CREATE TABLE conferences("
+                 "  id BLOB PRIMARY KEY, customer_id BLOB NOT NULL, tm_create INTEGER NOT NULL,"
+                 "  tm_update INTEGER NOT NULL, tm_delete INTEGER, live INTEGER NOT NULL,"
+                 "  body TEXT NOT NULL);"
+                 "CREATE INDEX conferences_by_customer ON conferences(customer_id, tm_create, id);"
+                 "CREATE INDEX conferences_retention ON conferences(live, tm_update);"
+                 "CREATE TABLE conferencecalls("
+                 "  id BLOB PRIMARY KEY, customer_id BLOB NOT NULL, tm_create INTEGER NOT NULL,"
+                 "  tm_update INTEGER NOT NULL, tm_delete INTEGER, live INTEGER NOT NULL,"
+                 "  body TEXT NOT NULL);"
+                 "CREATE INDEX conferencecalls_by_customer"
+                 "  ON conferencecalls(customer_id, tm_create, id);"
+                 "CREATE INDEX conferencecalls_retention ON conferencecalls(live, tm_update);",
+                 "creating the conference tables");
+}
+
 struct Migration {
   int version;  // user_version once the step is done
   Status (*apply)(sqlite3*);
@@ -91,6 +110,7 @@ struct Migration {
 constexpr Migration migrations[] = {
     {1, &create_tables},
     {2, &add_tm_update},
+    {3, &add_conferences},
 };
 
 static_assert(migrations[std::size(migrations) - 1].version == SqliteStore::schema_version,

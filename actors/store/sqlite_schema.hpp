@@ -10,6 +10,8 @@
 //     ~1.7 kB bodies, which it would keep in a B-tree ordered by random ids.
 // v2: tm_update on groupcalls and calls, filled from each body, and the retention
 //     index (live, tm_update) that purge() walks.
+// v3: conferences and conferencecalls, shaped like calls at v2 (live: not
+//     terminated, not leaved) with the same two indexes each.
 
 #include "model/result.hpp"
 

@@ -110,6 +110,26 @@ Result<std::vector<Call>> SqliteStore::calls(const Uuid& customer_id, std::size_
       [&](SqliteReader& r) { return r.calls(customer_id, limit, before); });
 }
 
+Result<std::optional<Conference>> SqliteStore::conference(const Uuid& id) const {
+  return readers_->with_reader([&](SqliteReader& r) { return r.conference(id); });
+}
+
+Result<std::optional<Conferencecall>> SqliteStore::conferencecall(const Uuid& id) const {
+  return readers_->with_reader([&](SqliteReader& r) { return r.conferencecall(id); });
+}
+
+Result<std::vector<Conference>> SqliteStore::conferences(const Uuid& customer_id, std::size_t limit,
+                                                         std::optional<Timestamp> before) const {
+  return readers_->with_reader(
+      [&](SqliteReader& r) { return r.conferences(customer_id, limit, before); });
+}
+
+Result<std::vector<Conferencecall>> SqliteStore::conferencecalls(
+    const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const {
+  return readers_->with_reader(
+      [&](SqliteReader& r) { return r.conferencecalls(customer_id, limit, before); });
+}
+
 Result<StoredState> SqliteStore::load() const {
   return readers_->with_reader([](SqliteReader& r) { return r.load(); });
 }

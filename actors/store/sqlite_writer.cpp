@@ -14,6 +14,8 @@
 #include "actors/store/sqlite_error.hpp"
 #include "actors/store/sqlite_queries.hpp"
 #include "actors/store/sqlite_store.hpp"
+#include "model/conference_json.hpp"
+#include "model/conference_transitions.hpp"
 #include "model/json.hpp"
 
 namespace chorus {
@@ -47,7 +49,8 @@ class LastSnapshots {
   std::array<std::unordered_set<Uuid>, std::variant_size_v<StoreRow>> seen_;
 };
 
-// Groupcalls and calls: listed by customer and creation, kept live until hangup.
+// Groupcalls, calls, conferences and conferencecalls: listed by customer and
+// creation, kept live until their final status.
 template <class Resource>
 int upsert_listed(Statement& statement, const Resource& resource, bool live) {
   const std::string body = to_json(resource);
@@ -103,8 +106,12 @@ Status SqliteWriter::prepare_all() {
       {&upsert_call_, sqlite_queries::upsert_call},
       {&upsert_agent_, sqlite_queries::upsert_agent},
       {&upsert_extension_, sqlite_queries::upsert_extension},
+      {&upsert_conference_, sqlite_queries::upsert_conference},
+      {&upsert_conferencecall_, sqlite_queries::upsert_conferencecall},
       {&purge_calls_, sqlite_queries::purge_calls},
       {&purge_groupcalls_, sqlite_queries::purge_groupcalls},
+      {&purge_conferencecalls_, sqlite_queries::purge_conferencecalls},
+      {&purge_conferences_, sqlite_queries::purge_conferences},
       {&probe_, probe_sql.c_str()},
   };
   for (const auto& [statement, sql] : statements) {
@@ -138,9 +145,14 @@ int SqliteWriter::upsert(const StoreRow& row) {
                                resource->status != GroupcallStatus::hangup);
         } else if constexpr (std::is_same_v<Resource, Call>) {
           return upsert_listed(upsert_call_, *resource, resource->status != CallStatus::hangup);
+        } else if constexpr (std::is_same_v<Resource, Conference>) {
+          return upsert_listed(upsert_conference_, *resource, !is_final(resource->status));
+        } else if constexpr (std::is_same_v<Resource, Conferencecall>) {
+          return upsert_listed(upsert_conferencecall_, *resource, !is_final(resource->status));
         } else if constexpr (std::is_same_v<Resource, Agent>) {
           return upsert_directory(upsert_agent_, *resource);
         } else {
+          static_assert(std::is_same_v<Resource, Extension>, "a StoreRow kind with no table");
           return upsert_directory(upsert_extension_, *resource);
         }
       },
@@ -163,10 +175,13 @@ Status SqliteWriter::write(const std::vector<StoreRow>& rows) {
 Result<std::size_t> SqliteWriter::purge(Timestamp cutoff, std::size_t limit) {
   if (limit == 0) return std::size_t{0};
   std::size_t purged = 0;
-  // Calls first: a groupcall ends after its legs, so they are older and go before it,
-  // and no stored call is left pointing at a purged groupcall.
+  // Whatever points at another row goes before it: a conferencecall names its
+  // conference and its call, a call its conference and its groupcall. Each ends
+  // before what it points at, so it is older and its turn comes first anyway, and
+  // no stored row is left pointing at a purged one.
   Status status = in_transaction("purging", [&] {
-    for (Statement* statement : {&purge_calls_, &purge_groupcalls_}) {
+    for (Statement* statement :
+         {&purge_conferencecalls_, &purge_calls_, &purge_conferences_, &purge_groupcalls_}) {
       if (purged == limit) break;
       StatementScope scope(*statement);
       scope->bind(1, cutoff.micros());

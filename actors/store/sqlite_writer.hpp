@@ -48,8 +48,12 @@ class SqliteWriter {
   Statement upsert_call_;
   Statement upsert_agent_;
   Statement upsert_extension_;
+  Statement upsert_conference_;
+  Statement upsert_conferencecall_;
   Statement purge_calls_;
   Statement purge_groupcalls_;
+  Statement purge_conferencecalls_;
+  Statement purge_conferences_;
   Statement probe_;
 };
 

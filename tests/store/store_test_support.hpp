@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "actors/store/sqlite_store.hpp"
+#include "model/conference_json.hpp"
+#include "model/direct_hash.hpp"
 #include "model/json.hpp"
 
 namespace chorus::store_test {
@@ -138,6 +140,45 @@ inline Extension full_extension(const Uuid& customer_id, Timestamp created) {
   e.tm_create = created;
   e.tm_update = Timestamp::from_micros(created.micros() + 20);
   return e;
+}
+
+// Live (progressing), with every field set, data in the normal form the codec keeps.
+inline Conference full_conference(const Uuid& customer_id, Timestamp created) {
+  Conference c;
+  c.id = Uuid::generate();
+  c.customer_id = customer_id;
+  c.type = ConferenceType::connect;
+  c.status = ConferenceStatus::progressing;
+  c.name = "Réunion 会議 \"weekly\"";
+  c.detail = "détail \\ and\nnewline ☎";
+  Result<Text> data =
+      conference_data_from_json(R"({"room":"Ærø","n":[1,2.5,null],"x":{"y":true}})");
+  EXPECT_TRUE(data.ok()) << (data.ok() ? "" : data.error().message);
+  if (data.ok()) c.data = *data;
+  c.timeout = 3600;
+  c.pre_flow_id = Uuid::generate();
+  c.post_flow_id = Uuid::generate();
+  c.conferencecall_ids = {Uuid::generate(), Uuid::generate()};
+  c.direct_hash = generate_direct_hash();
+  c.max_participants = 8;
+  c.tm_create = created;
+  c.tm_update = Timestamp::from_micros(created.micros() + 800);
+  return c;
+}
+
+// Live (joined) in `conference`.
+inline Conferencecall full_conferencecall(const Uuid& customer_id, Timestamp created,
+                                          const Uuid& conference_id = Uuid::generate()) {
+  Conferencecall p;
+  p.id = Uuid::generate();
+  p.customer_id = customer_id;
+  p.conference_id = conference_id;
+  p.reference_type = ConferencecallReferenceType::call;
+  p.reference_id = Uuid::generate();
+  p.status = ConferencecallStatus::joined;
+  p.tm_create = created;
+  p.tm_update = Timestamp::from_micros(created.micros() + 400);
+  return p;
 }
 
 template <class T>
