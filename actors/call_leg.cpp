@@ -140,9 +140,11 @@ void on_report(LegSelf self, LegReport report) {
       }
       return;
     case LegReport::busy:
-    case LegReport::rejected:
-      // A decline is the callee refusing this call, which VoIPbin calls busy.
       if (before_answer) finish(self, HangupBy::remote, HangupReason::busy);
+      return;
+    case LegReport::rejected:
+      // A decline (603) is not a line in use: VoIPbin counts it as not answered.
+      if (before_answer) finish(self, HangupBy::remote, HangupReason::noanswer);
       return;
     case LegReport::no_answer:
       if (before_answer) finish(self, HangupBy::remote, HangupReason::noanswer);
@@ -190,13 +192,15 @@ HangupReason hangup_reason_for(LegCause cause, BranchAnswer answer) {
   using R = HangupReason;
   // Rows: LegCause. Columns: BranchAnswer none, pending, won, late. Only a won
   // answer ends normal; an answer the groupcall did not take (pending or late) is
-  // cancelled, except that a leg whose own ring_timeout passed before its answer
-  // was read rang too long: noanswer.
+  // cancelled, except when Chorus's own timer (ring_timeout, answer_timeout)
+  // stopped the leg: VoIPbin's dialout. VoIPbin's timeout is an answered call cut
+  // by a timer; neither timer does that (both are disarmed once an answer is
+  // taken), so their won cells are unreachable.
   static constexpr R reasons[][4] = {
       /* normal */ {R::cancel, R::cancel, R::normal, R::cancel},
       /* answered_elsewhere */ {R::cancel, R::cancel, R::cancel, R::cancel},
-      /* ring_timeout */ {R::noanswer, R::noanswer, R::noanswer, R::noanswer},
-      /* answer_timeout */ {R::timeout, R::cancel, R::timeout, R::cancel},
+      /* ring_timeout */ {R::dialout, R::dialout, R::timeout, R::dialout},
+      /* answer_timeout */ {R::dialout, R::dialout, R::timeout, R::dialout},
       /* failed */ {R::failed, R::failed, R::failed, R::failed},
   };
   return reasons[static_cast<std::size_t>(cause)][static_cast<std::size_t>(answer)];

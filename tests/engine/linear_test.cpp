@@ -57,7 +57,7 @@ TEST_F(Linear, EachDestinationRingsForRingTimeout) {
   advance_ms(5);
   auto first = call(leg("a"));
   EXPECT_EQ(first.status, CallStatus::hangup);
-  EXPECT_EQ(first.hangup_reason, HangupReason::noanswer);
+  EXPECT_EQ(first.hangup_reason, HangupReason::dialout);
   EXPECT_EQ(first.hangup_by, HangupBy::local);
   EXPECT_EQ(driver->cancel_causes(leg("a")), std::vector<LegCause>{LegCause::ring_timeout});
   ASSERT_EQ(driver->dial_count(), 2u);
@@ -69,10 +69,10 @@ TEST_F(Linear, EachDestinationRingsForRingTimeout) {
   EXPECT_EQ(call(leg("b")).status, CallStatus::dialing);
   EXPECT_EQ(driver->dial_count(), 2u);
   advance_ms(15);
-  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::noanswer);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::dialout);
   ASSERT_EQ(driver->dial_count(), 3u);
   advance_ms(2010);
-  EXPECT_EQ(call(leg("c")).hangup_reason, HangupReason::noanswer);
+  EXPECT_EQ(call(leg("c")).hangup_reason, HangupReason::dialout);
   gc = groupcall(created.id);
   EXPECT_EQ(gc.status, GroupcallStatus::hangup);
   EXPECT_EQ(gc.dial_index, 2);
@@ -101,7 +101,7 @@ TEST_F(Linear, BusyRejectFailAndNoAnswerEachMoveOnThenItRunsOut) {
     ++index;
   }
   EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::busy);
-  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::busy);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::noanswer);
   EXPECT_EQ(call(leg("c")).hangup_reason, HangupReason::failed);
   EXPECT_EQ(call(leg("d")).hangup_reason, HangupReason::noanswer);
   auto gc = groupcall(created.id);
@@ -145,7 +145,7 @@ TEST_F(Linear, AnswerRacingTheRingTimeoutDoesNotWinAndTheLineMovesOn) {
   auto a = call(leg("a"));
   EXPECT_EQ(a.status, CallStatus::hangup);
   EXPECT_EQ(a.hangup_by, HangupBy::local);
-  EXPECT_EQ(a.hangup_reason, HangupReason::noanswer);
+  EXPECT_EQ(a.hangup_reason, HangupReason::dialout);
   EXPECT_EQ(driver->hangup_causes(leg("a")), std::vector<LegCause>{LegCause::ring_timeout});
   // A leg already told to stop cannot win: the line moves on to b.
   auto gc = groupcall(created.id);
@@ -204,13 +204,13 @@ TEST_F(LinearSimulated, OutcomesMoveOnAtTheirTimes) {
   EXPECT_EQ(gc.dial_index, 3);
   ASSERT_EQ(gc.call_ids.size(), 4u);
   EXPECT_EQ(call(gc.call_ids[0]).hangup_reason, HangupReason::busy);
-  EXPECT_EQ(call(gc.call_ids[1]).hangup_reason, HangupReason::busy);
+  EXPECT_EQ(call(gc.call_ids[1]).hangup_reason, HangupReason::noanswer);
   EXPECT_EQ(call(gc.call_ids[2]).hangup_reason, HangupReason::failed);
   // d rings until its own ring_timeout, from when it was dialled (~160 ms).
   advance_ms(970);
   EXPECT_EQ(call(gc.call_ids[3]).status, CallStatus::ringing);
   advance_ms(40);
-  EXPECT_EQ(call(gc.call_ids[3]).hangup_reason, HangupReason::noanswer);
+  EXPECT_EQ(call(gc.call_ids[3]).hangup_reason, HangupReason::dialout);
   gc = groupcall(created.id);
   EXPECT_EQ(gc.status, GroupcallStatus::hangup);
   EXPECT_TRUE(gc.answer_call_id.is_zero());

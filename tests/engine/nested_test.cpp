@@ -255,7 +255,7 @@ TEST_F(NestedSimulated, LinearParentMovesPastAnAgentThatRangOut) {
   advance_ms(20);
   auto nested = groupcall(nested_id);
   EXPECT_EQ(nested.status, GroupcallStatus::hangup);
-  for (auto& id : nested.call_ids) EXPECT_EQ(call(id).hangup_reason, HangupReason::noanswer);
+  for (auto& id : nested.call_ids) EXPECT_EQ(call(id).hangup_reason, HangupReason::dialout);
   EXPECT_EQ(driver->dials(), 3u);
   auto parent = groupcall(created.id);
   EXPECT_EQ(parent.dial_index, 1);
@@ -267,7 +267,7 @@ TEST_F(NestedSimulated, LinearParentMovesPastAnAgentThatRangOut) {
   EXPECT_EQ(actors_left(), 0u);
 }
 
-TEST_F(Nested, AnswerTimeoutOfTheTopEndsTheNestedLegsWithTimeout) {
+TEST_F(Nested, AnswerTimeoutOfTheTopEndsTheNestedLegsWithDialout) {
   auto agent = add_agent({endpoint("x1"), endpoint("x2")});
   auto r = request({agent_destination(agent.id), endpoint("p")});
   r.answer_timeout = 1;
@@ -275,7 +275,7 @@ TEST_F(Nested, AnswerTimeoutOfTheTopEndsTheNestedLegsWithTimeout) {
   EXPECT_EQ(groupcall(created.groupcall_ids.at(0)).answer_timeout, 0);
   advance_ms(1010);
   for (auto& t : {"x1", "x2", "p"}) {
-    EXPECT_EQ(call(leg(t)).hangup_reason, HangupReason::timeout) << t;
+    EXPECT_EQ(call(leg(t)).hangup_reason, HangupReason::dialout) << t;
     EXPECT_EQ(driver->cancel_causes(leg(t)), std::vector<LegCause>{LegCause::answer_timeout}) << t;
   }
   EXPECT_EQ(groupcall(created.groupcall_ids[0]).status, GroupcallStatus::hangup);

@@ -196,7 +196,7 @@ TEST_F(LateAnswers, AnswerCrossingADeleteEndsCancel) {
   expect_all_ended(created);
 }
 
-TEST_F(LateAnswers, AnswerCrossingTheAnswerTimeoutEndsCancel) {
+TEST_F(LateAnswers, AnswerCrossingTheAnswerTimeoutEndsDialout) {
   auto r = request({endpoint("a"), endpoint("b")});
   r.answer_timeout = 1;
   auto created = create(r);
@@ -210,8 +210,8 @@ TEST_F(LateAnswers, AnswerCrossingTheAnswerTimeoutEndsCancel) {
   EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::hangingup);
   run();
   EXPECT_TRUE(groupcall(created.id).answer_call_id.is_zero());
-  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::cancel);
-  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::timeout);
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::dialout);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::dialout);
   expect_all_ended(created);
 }
 

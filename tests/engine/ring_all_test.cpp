@@ -95,7 +95,7 @@ TEST_F(RingAll, EveryDestinationFailingEndsTheGroupcallUnanswered) {
   EXPECT_TRUE(gc.answer_groupcall_id.is_zero());
   EXPECT_EQ(gc.call_count, 0);
   EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::busy);
-  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::busy);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::noanswer);
   EXPECT_EQ(call(leg("c")).hangup_reason, HangupReason::failed);
   EXPECT_EQ(call(leg("d")).hangup_reason, HangupReason::noanswer);
   for (auto& t : {"a", "b", "c", "d"}) EXPECT_EQ(call(leg(t)).hangup_by, HangupBy::remote);
@@ -111,7 +111,7 @@ TEST_F(RingAllSimulated, EveryDestinationFailingEndsTheGroupcallOnTime) {
   advance_ms(19);
   EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::progressing);
   EXPECT_EQ(call(created.call_ids[0]).hangup_reason, HangupReason::busy);
-  EXPECT_EQ(call(created.call_ids[2]).hangup_reason, HangupReason::busy);
+  EXPECT_EQ(call(created.call_ids[2]).hangup_reason, HangupReason::noanswer);
   EXPECT_EQ(call(created.call_ids[1]).status, CallStatus::ringing);
   advance_ms(2);
   auto gc = groupcall(created.id);
@@ -288,7 +288,7 @@ TEST_F(RingAll, HangupGroupcallAfterAnswerHangsUpTheWinner) {
   EXPECT_EQ(actors_left(), 0u);
 }
 
-TEST_F(RingAll, AnswerTimeoutEndsEveryLegWithReasonTimeout) {
+TEST_F(RingAll, AnswerTimeoutEndsEveryLegWithReasonDialout) {
   auto r = request({endpoint("a"), endpoint("b")});
   r.ring_timeout = 30;
   r.answer_timeout = 2;
@@ -301,7 +301,7 @@ TEST_F(RingAll, AnswerTimeoutEndsEveryLegWithReasonTimeout) {
   for (auto& t : {"a", "b"}) {
     auto c = call(leg(t));
     EXPECT_EQ(c.status, CallStatus::hangup) << t;
-    EXPECT_EQ(c.hangup_reason, HangupReason::timeout) << t;
+    EXPECT_EQ(c.hangup_reason, HangupReason::dialout) << t;
     EXPECT_EQ(c.hangup_by, HangupBy::local) << t;
     EXPECT_EQ(driver->cancel_causes(leg(t)), std::vector<LegCause>{LegCause::answer_timeout});
   }
@@ -325,7 +325,7 @@ TEST_F(RingAll, AnswerTimeoutNoLongerAppliesOnceAnswered) {
   EXPECT_EQ(actors_left(), 0u);
 }
 
-TEST_F(RingAll, RingTimeoutEndsEveryRingingLegWithNoanswer) {
+TEST_F(RingAll, RingTimeoutEndsEveryRingingLegWithDialout) {
   auto r = request({endpoint("a"), endpoint("b")});
   r.ring_timeout = 1;
   auto created = create(r);
@@ -334,7 +334,7 @@ TEST_F(RingAll, RingTimeoutEndsEveryRingingLegWithNoanswer) {
   EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::progressing);
   advance_ms(10);
   for (auto& t : {"a", "b"}) {
-    EXPECT_EQ(call(leg(t)).hangup_reason, HangupReason::noanswer) << t;
+    EXPECT_EQ(call(leg(t)).hangup_reason, HangupReason::dialout) << t;
     EXPECT_EQ(call(leg(t)).hangup_by, HangupBy::local) << t;
     EXPECT_EQ(driver->cancel_causes(leg(t)), std::vector<LegCause>{LegCause::ring_timeout});
   }
@@ -358,8 +358,8 @@ TEST_F(RingAll, AnswerRacingTheRingTimeoutDoesNotWin) {
   EXPECT_EQ(gc.status, GroupcallStatus::hangup);
   EXPECT_TRUE(gc.answer_call_id.is_zero());
   EXPECT_EQ(log.count(created.id, T::groupcall_progressing), 0u);
-  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::noanswer);
-  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::noanswer);
+  EXPECT_EQ(call(leg("a")).hangup_reason, HangupReason::dialout);
+  EXPECT_EQ(call(leg("b")).hangup_reason, HangupReason::dialout);
   EXPECT_EQ(driver->hangup_causes(leg("a")), std::vector<LegCause>{LegCause::ring_timeout});
   EXPECT_EQ(driver->cancel_causes(leg("b")), std::vector<LegCause>{LegCause::ring_timeout});
   EXPECT_EQ(actors_left(), 0u);
