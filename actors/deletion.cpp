@@ -19,8 +19,7 @@ std::shared_ptr<const Call> delete_call(EngineContext& engine, std::shared_ptr<c
   if (ended->tm_delete.is_set()) return ended;
   auto deleted = std::make_shared<Call>(*ended);
   deleted->tm_delete = deleted->tm_update = engine.clock.now();
-  // VoIPbin names no call_deleted event: committed, not published.
-  commit_quietly(engine, deleted);
+  commit(engine, EventType::call_deleted, deleted);
   engine.registry.calls.unlist(*deleted);
   return deleted;
 }

@@ -123,7 +123,8 @@ inline std::vector<EventType> types_of(const std::vector<EventRecord>& events) {
 // A leg's events, in delivery order, must be: call_created, call_dialing (absent
 // only when the leg's actor died while dialling), then one event per allowed
 // status move, ending with exactly one call_hangup; each snapshot carries the
-// status its event names.
+// status its event names. Only a call_deleted (the ended snapshot, tm_delete set)
+// may follow call_hangup, and nothing follows it.
 inline ::testing::AssertionResult valid_call_history(const std::vector<EventRecord>& events) {
   auto types = types_of(events);
   auto fail = [&](const std::string& why) {
@@ -131,11 +132,22 @@ inline ::testing::AssertionResult valid_call_history(const std::vector<EventReco
   };
   if (events.empty()) return fail("no events");
   if (events.front().type != EventType::call_created) return fail("call_created not first");
-  if (events.back().type != EventType::call_hangup) return fail("call_hangup not last");
+  auto lived = events.size();  // the events up to call_hangup
+  if (events.back().type == EventType::call_deleted) {
+    auto& deleted = events.back().call;
+    if (!deleted || deleted->status != CallStatus::hangup || !deleted->tm_delete.is_set()) {
+      return fail("call_deleted without an ended, deleted snapshot");
+    }
+    --lived;
+  }
+  if (lived == 0 || events[lived - 1].type != EventType::call_hangup) {
+    return fail("call_hangup not last (before any call_deleted)");
+  }
   CallStatus current = CallStatus::dialing;
-  for (std::size_t i = 0; i < events.size(); ++i) {
+  for (std::size_t i = 0; i < lived; ++i) {
     auto& e = events[i];
     if (!e.call) return fail("event without a call snapshot");
+    if (e.type == EventType::call_deleted) return fail("an event after call_deleted");
     auto status = call_status_of(e.type);
     if (!status) return fail("a non-call event");
     if (e.call->status != *status) return fail("snapshot status disagrees with its event");

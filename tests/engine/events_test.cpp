@@ -98,6 +98,51 @@ TEST_F(Events, EachResourceFollowsItsStateMachineInOrder) {
   EXPECT_EQ(actors_left(), 0u);
 }
 
+// DELETE of a call publishes call_deleted with the deleted snapshot, after its
+// call_hangup: at once for an ended leg, once hung up for a live one, and never
+// twice. Deleting its groupcall stamps no call, so publishes no call_deleted.
+TEST_F(Events, DeletingACallPublishesCallDeletedAfterItsHangup) {
+  auto created = create(request({endpoint("a"), endpoint("b")}));
+  report("a", LegReport::busy);
+  std::optional<Result<Call>> reply;
+  auto keep = [&](Result<Call> r) { reply.emplace(std::move(r)); };
+  engine.delete_call(customer, leg("a"), keep);
+  run();
+  ASSERT_TRUE(reply.has_value() && reply->ok());
+  EXPECT_TRUE((*reply)->tm_delete.is_set());
+  EXPECT_EQ(log.types_of(leg("a")),
+            (std::vector<T>{T::call_created, T::call_dialing, T::call_hangup, T::call_deleted}));
+  auto deleted = log.events_of(leg("a")).back();
+  ASSERT_TRUE(deleted.call);
+  EXPECT_EQ(*deleted.call, **reply);
+  EXPECT_EQ(deleted.call->status, CallStatus::hangup);
+  EXPECT_TRUE(deleted.call->tm_delete.is_set());
+  EXPECT_EQ(deleted.call->tm_delete, call(leg("a")).tm_delete);
+  EXPECT_TRUE(valid_call_history(log.events_of(leg("a"))));
+
+  report("b", LegReport::ringing);
+  reply.reset();
+  engine.delete_call(customer, leg("b"), keep);
+  run();
+  ASSERT_TRUE(reply.has_value() && reply->ok());
+  EXPECT_EQ(log.types_of(leg("b")),
+            (std::vector<T>{T::call_created, T::call_dialing, T::call_ringing, T::call_canceling,
+                            T::call_hangup, T::call_deleted}));
+  EXPECT_EQ(*log.events_of(leg("b")).back().call, **reply);
+  EXPECT_TRUE(valid_call_history(log.events_of(leg("b"))));
+
+  auto before = log.size();
+  engine.delete_call(customer, leg("a"), keep);  // deleting twice changes nothing
+  run();
+  EXPECT_EQ(log.size(), before);
+
+  engine.delete_groupcall(customer, created.id, [](Result<Groupcall>) {});
+  run();
+  EXPECT_EQ(log.types_of(created.id).back(), T::groupcall_deleted);
+  EXPECT_EQ(log.count(T::call_deleted), 2u);
+  EXPECT_EQ(actors_left(), 0u);
+}
+
 TEST_F(Events, TopicsFilterAtEachLevelAndOtherCustomersStayApart) {
   EventLog calls, one_groupcall, one_call, everything, both, other_customer;
   auto other = Uuid::generate();

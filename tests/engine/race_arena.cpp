@@ -166,8 +166,10 @@ void RaceArena::act(std::mt19937_64& rng, const Uuid& top, std::vector<Uuid>& an
     }
     case 13: {
       auto dialled = driver_->dialled();
-      if (!dialled.empty()) engine_->hangup_call(customer_, pick(rng, dialled), ignore_call);
-      return;
+      if (dialled.empty()) return;
+      auto& leg = pick(rng, dialled);
+      if (rng() % 2) return engine_->hangup_call(customer_, leg, ignore_call);
+      return engine_->delete_call(customer_, leg, ignore_call);
     }
     default:
       // Ring and answer timers expire (seconds), their messages join the race.
@@ -278,14 +280,24 @@ std::optional<std::string> RaceArena::check_leg(const Uuid& id, const Groupcall&
   if (c->hangup_by == HangupBy::local && driver_->releases(id) != 1) {
     return where + "ended locally but the driver was not told";
   }
-  // Its events: created first, one hangup last, every move one the state machine allows.
+  // Its events: created first, one hangup last (only a call_deleted, when it was
+  // deleted, after it), every move one the state machine allows.
   auto events = events_->of(id);
+  bool deleted = !events.empty() && events.back().type == EventType::call_deleted;
+  if (deleted != c->tm_delete.is_set()) {
+    return where + (deleted ? "call_deleted but no tm_delete" : "tm_delete but no call_deleted");
+  }
+  if (deleted) {
+    if (events.back().call_status != CallStatus::hangup) return where + "deleted before hangup";
+    events.pop_back();
+  }
   if (events.empty() || events.front().type != EventType::call_created) {
     return where + "call_created is not its first event";
   }
   if (events.back().type != EventType::call_hangup) return where + "call_hangup is not last";
   auto current = CallStatus::dialing;
   for (std::size_t i = 1; i < events.size(); ++i) {
+    if (events[i].type == EventType::call_deleted) return where + "an event after call_deleted";
     auto status = call_status_of(events[i].type).value_or(CallStatus::dialing);
     if (events[i].call_status != status) return where + "an event's snapshot disagrees";
     if (status == current && status == CallStatus::dialing) continue;  // call_dialing

@@ -6,17 +6,18 @@
 // an answer_timeout), then interleaves, in an order drawn from the seed, the far
 // ends' reports (ringing, answers, busy, no answer, failures, hangups after an
 // answer), API hangups of the groupcall, of a nested groupcall and of single legs,
-// deletes and timer expiries with the engine's own messages, run one at a time in
-// a random order. Whatever is still live is then hung up, and every groupcall and
-// leg of the tree must satisfy:
+// deletes of the groupcall and of single legs, and timer expiries with the
+// engine's own messages, run one at a time in a random order. Whatever is still
+// live is then hung up, and every groupcall and leg of the tree must satisfy:
 //   - at most one winner per groupcall, and it is one of its own branches;
 //   - a leg ends `normal` only if it is its groupcall's answer_call_id and every
 //     groupcall above took that groupcall's answer (the winner's nested chain),
 //     so a groupcall with no winner has no leg that ended normal;
 //   - such a winner ends `normal` (or `failed`, if its far end failed);
 //   - every leg and groupcall ends in hangup, a leg with a reason, each with
-//     exactly one hangup event and events that follow the state machine; the
-//     engine released each leg at most once;
+//     exactly one hangup event and events that follow the state machine; a leg
+//     has tm_delete set exactly when a call_deleted is its last event, right
+//     after its call_hangup; the engine released each leg at most once;
 //   - nothing stays live: no live resource, no actor left.
 // Shared by the ctest (race_test.cpp, 200 seeds) and benchmarks/race_run.cpp.
 

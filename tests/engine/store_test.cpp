@@ -202,6 +202,30 @@ TEST_F(StoredEngine, AFailingStoreRefusesWritesKeepsReadsAndRecoversWithoutARest
   EXPECT_EQ(h.engine.groupcalls(h.customer, 10).size(), 2u);
 }
 
+TEST_F(StoredEngine, ACallDeletedIsAnsweredAndAnnouncedOnlyOnceCommitted) {
+  auto created = h.engine.create_groupcall(h.request({endpoint("a@sim;busy=1")}));
+  ASSERT_TRUE(created.ok());
+  auto leg = created->call_ids[0];
+  ASSERT_TRUE(eventually([&] { return h.log.count(created->id, EventType::groupcall_hangup); }));
+  store->hold();
+  auto answer = std::make_shared<std::promise<Result<Call>>>();
+  auto replied = answer->get_future();
+  h.engine.delete_call(h.customer, leg,
+                       [answer](Result<Call> r) { answer->set_value(std::move(r)); });
+  // Its commit is held: no answer, no call_deleted.
+  EXPECT_EQ(replied.wait_for(50ms), std::future_status::timeout);
+  EXPECT_EQ(h.log.count(leg, EventType::call_deleted), 0u);
+  store->release();
+  ASSERT_EQ(replied.wait_for(5s), std::future_status::ready);
+  auto deleted = replied.get();
+  ASSERT_TRUE(deleted.ok()) << deleted.error().message;
+  EXPECT_TRUE(store->stored_call(leg)->tm_delete.is_set());
+  ASSERT_TRUE(eventually([&] { return h.log.count(leg, EventType::call_deleted) == 1; }));
+  auto events = h.log.events_of(leg);
+  EXPECT_EQ(to_json(*events.back().call), to_json(*deleted));
+  EXPECT_TRUE(valid_call_history(events));
+}
+
 TEST_F(StoredEngine, DirectoryWritesAnswerOnceCommitted) {
   Agent agent;
   agent.customer_id = h.customer;
