@@ -21,6 +21,7 @@ Groupcall nested_base(const Groupcall& owner, const DialPlan& nested_plan) {
   g.answer_method = owner.answer_method;
   g.ring_timeout = owner.ring_timeout;
   g.answer_timeout = 0;  // the top groupcall's answer_timeout covers the whole tree
+  g.conference_id = owner.conference_id;  // whichever leg wins joins it
   return g;
 }
 

@@ -34,6 +34,10 @@ struct CallLegState {
   groupcall_actor groupcall;
   BranchAnswer answer = BranchAnswer::none;
   std::optional<PendingEnd> pending_end;
+  // The conference participant holding the call's seat (a call is in at most one
+  // conference), and its conference, told when the call ends.
+  Uuid conferencecall_id;
+  conference_actor conference;
 };
 
 using LegSelf = call_leg_actor::stateful_pointer<CallLegState>;
@@ -64,14 +68,17 @@ bool move_to(LegSelf self, CallStatus to) {
   return move_to(self, to, [](Call&) {});
 }
 
-// The last move: hangup, then the groupcall learns and the actor quits.
+// The last move: hangup, then the groupcall learns and the actor quits. A call
+// in a conference is out of it once hung up: its participant is made to leave.
 void finish(LegSelf self, HangupBy by, HangupReason reason) {
   auto moved = move_to(self, CallStatus::hangup, [&](Call& c) {
     c.hangup_by = by;
     c.hangup_reason = reason;
+    c.conference_id = Uuid();
   });
   if (!moved) return;
   auto& st = self->state;
+  if (st.conference) self->send(st.conference, hangup_atom::value, st.conferencecall_id);
   self->send(st.groupcall, ended_atom::value, ResourceKind::call, st.call->id, reason);
   self->quit();
 }
@@ -161,6 +168,44 @@ void on_report(LegSelf self, LegReport report) {
   }
 }
 
+// A conference asks for the call's seat: only an answered call that won, and is in
+// no conference yet, gives it.
+SeatAnswer on_seat(LegSelf self, const Uuid& conferencecall_id, const Uuid& conference_id,
+                   conference_actor conference) {
+  auto& st = self->state;
+  auto status = st.call->status;
+  if (status == CallStatus::hangup || status == CallStatus::terminating ||
+      status == CallStatus::canceling) {
+    return SeatAnswer::ended;
+  }
+  if (status != CallStatus::progressing || st.answer != BranchAnswer::won) {
+    return SeatAnswer::not_answered;
+  }
+  if (st.conference) return SeatAnswer::in_conference;
+  st.conferencecall_id = conferencecall_id;
+  st.conference = std::move(conference);
+  auto next = std::make_shared<Call>(*st.call);
+  next->conference_id = conference_id;
+  next->tm_update = st.engine->clock.now();
+  st.call = next;
+  commit(*st.engine, EventType::call_updated, std::move(next));
+  return SeatAnswer::taken;
+}
+
+// The participant holding the seat has left: the call may join another conference.
+void on_left_conference(LegSelf self, const Uuid& conferencecall_id) {
+  auto& st = self->state;
+  if (!st.conference || st.conferencecall_id != conferencecall_id) return;
+  st.conference = nullptr;
+  st.conferencecall_id = Uuid();
+  if (is_final(st.call->status)) return;
+  auto next = std::make_shared<Call>(*st.call);
+  next->conference_id = Uuid();
+  next->tm_update = st.engine->clock.now();
+  st.call = next;
+  commit(*st.engine, EventType::call_updated, std::move(next));
+}
+
 call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
                                        std::shared_ptr<const Call> call, groupcall_actor groupcall,
                                        std::shared_ptr<const std::string> alert_info) {
@@ -182,6 +227,13 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
       [=](hangup_atom, const CallReply& reply) {
         end_locally(self, LegCause::normal);
         reply(*self->state.call);
+      },
+      [=](seat_atom, const Uuid& conferencecall_id, const Uuid& conference_id,
+          conference_actor conference) {
+        return on_seat(self, conferencecall_id, conference_id, std::move(conference));
+      },
+      [=](left_atom, const Uuid& conferencecall_id) {
+        on_left_conference(self, conferencecall_id);
       },
   };
 }

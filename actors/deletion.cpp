@@ -24,4 +24,14 @@ std::shared_ptr<const Call> delete_call(EngineContext& engine, std::shared_ptr<c
   return deleted;
 }
 
+std::shared_ptr<const Conference> delete_conference(EngineContext& engine,
+                                                    std::shared_ptr<const Conference> ended) {
+  if (ended->tm_delete.is_set()) return ended;
+  auto deleted = std::make_shared<Conference>(*ended);
+  deleted->tm_delete = deleted->tm_update = engine.clock.now();
+  commit(engine, EventType::conference_deleted, deleted);
+  engine.registry.conferences.unlist(*deleted);
+  return deleted;
+}
+
 }  // namespace chorus

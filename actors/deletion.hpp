@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "model/call.hpp"
+#include "model/conference.hpp"
 #include "model/groupcall.hpp"
 
 namespace chorus {
@@ -16,5 +17,8 @@ struct EngineContext;
 std::shared_ptr<const Groupcall> delete_groupcall(EngineContext& engine,
                                                   std::shared_ptr<const Groupcall> ended);
 std::shared_ptr<const Call> delete_call(EngineContext& engine, std::shared_ptr<const Call> ended);
+// A terminated conference: publishes conference_deleted.
+std::shared_ptr<const Conference> delete_conference(EngineContext& engine,
+                                                    std::shared_ptr<const Conference> ended);
 
 }  // namespace chorus

@@ -29,6 +29,9 @@
 #include "actors/timer_service.hpp"
 #include "config/engine_options.hpp"
 #include "model/call.hpp"
+#include "model/conference.hpp"
+#include "model/conference_request.hpp"
+#include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
@@ -54,6 +57,9 @@ struct GroupcallRequest {
   std::string owner_type;
   Uuid owner_id;
   std::string alert_info;  // handed to the driver with every dial
+  // Extension: a live conference of the same customer that the winning leg joins
+  // as soon as it answers.
+  Uuid conference_id;
 };
 
 using EventCallback = std::function<void(const Event&)>;
@@ -75,6 +81,8 @@ class Subscription {
 struct EngineStats {
   std::size_t live_groupcalls = 0;
   std::size_t live_calls = 0;
+  std::size_t live_conferences = 0;
+  std::size_t live_conferencecalls = 0;
   std::size_t pending_timers = 0;
   std::uint64_t events_published = 0;
   // Live resources by status (indexed by the status enum's value), legs dialled
@@ -104,6 +112,8 @@ struct Recovery {
   std::size_t extensions = 0;
   std::size_t groupcalls_ended = 0;  // live when the process died, now hangup
   std::size_t calls_ended = 0;
+  std::size_t conferences_ended = 0;      // now terminated
+  std::size_t conferencecalls_ended = 0;  // now leaved
 };
 
 class Engine {
@@ -142,6 +152,31 @@ class Engine {
   void delete_groupcall(const Uuid& customer_id, const Uuid& id,
                         std::function<void(Result<Groupcall>)> done);
   void delete_call(const Uuid& customer_id, const Uuid& id, std::function<void(Result<Call>)> done);
+
+  // Conferences. A creation answers once committed, with status progressing; an
+  // update or delete goes through the conference's actor (409 once it has ended,
+  // for an update). DELETE terminates: every participant leaves, then tm_delete
+  // is stamped.
+  void create_conference(const ConferenceCreate& request,
+                         std::function<void(Result<Conference>)> done);
+  Result<Conference> create_conference(const ConferenceCreate& request);
+  Result<Conference> conference(const Uuid& customer_id, const Uuid& id) const;
+  std::vector<Conference> conferences(const Uuid& customer_id, std::size_t limit,
+                                      std::optional<Timestamp> before = std::nullopt) const;
+  void update_conference(const Uuid& customer_id, const Uuid& id, const ConferenceUpdate& update,
+                         std::function<void(Result<Conference>)> done);
+  void delete_conference(const Uuid& customer_id, const Uuid& id,
+                         std::function<void(Result<Conference>)> done);
+
+  // Conferencecalls: an answered call joins a live conference (joining until the
+  // driver confirms); a kick makes it leave (409 once it is leaving or leaved).
+  void join_conference(const ConferencecallJoin& request,
+                       std::function<void(Result<Conferencecall>)> done);
+  Result<Conferencecall> conferencecall(const Uuid& customer_id, const Uuid& id) const;
+  std::vector<Conferencecall> conferencecalls(const Uuid& customer_id, std::size_t limit,
+                                              std::optional<Timestamp> before = std::nullopt) const;
+  void kick_conferencecall(const Uuid& customer_id, const Uuid& id,
+                           std::function<void(Result<Conferencecall>)> done);
 
   // The directory nested groupcalls ring through. A zero id creates. Writes wait
   // for their commit.
@@ -184,6 +219,8 @@ class Engine {
  private:
   std::shared_ptr<const Groupcall> find_groupcall(const Uuid& id) const;
   std::shared_ptr<const Call> find_call(const Uuid& id) const;
+  std::shared_ptr<const Conference> find_conference(const Uuid& id) const;
+  std::shared_ptr<const Conferencecall> find_conferencecall(const Uuid& id) const;
   template <class Entry, class Apply>
   Result<Entry> write_directory(const Uuid& customer_id, const Uuid& id, Apply apply);
 

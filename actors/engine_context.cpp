@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "model/conference_transitions.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
@@ -25,6 +26,10 @@ void EngineContext::follow(const StoreRow& row) {
     registry.calls.update(*call, is_final((*call)->status));
   } else if (auto* groupcall = std::get_if<std::shared_ptr<const Groupcall>>(&row)) {
     registry.groupcalls.update(*groupcall, is_final((*groupcall)->status));
+  } else if (auto* conference = std::get_if<std::shared_ptr<const Conference>>(&row)) {
+    registry.conferences.update(*conference, is_final((*conference)->status));
+  } else if (auto* participant = std::get_if<std::shared_ptr<const Conferencecall>>(&row)) {
+    registry.conferencecalls.update(*participant, is_final((*participant)->status));
   }
 }
 

@@ -120,6 +120,14 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
   if (auto status = validate(request); !status) return done(status.error());
   if (auto status = accepting_writes(); !status) return done(status.error());
   auto& engine = *context_;
+  if (!request.conference_id.is_zero()) {
+    auto conference = engine.registry.conferences.find(request.conference_id);
+    if (!conference || conference->customer_id != request.customer_id ||
+        conference->status != ConferenceStatus::progressing) {
+      return done(
+          Error::invalid("conference_id", "must be the id of one of your live conferences"));
+    }
+  }
   DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
   auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
                                 engine.directory, limits);
@@ -135,6 +143,7 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
   base.answer_method = request.answer_method;
   base.ring_timeout = request.ring_timeout;
   base.answer_timeout = request.answer_timeout;
+  base.conference_id = request.conference_id;
   auto alert_info = request.alert_info.empty()
                         ? nullptr
                         : std::make_shared<const std::string>(request.alert_info);
@@ -190,7 +199,10 @@ void EngineCore::close_subscriptions() {
 
 bool EngineCore::wait_until_idle(std::chrono::milliseconds timeout) {
   auto& registry = context_->registry;
-  auto idle = [&] { return registry.groupcalls.live() == 0 && registry.calls.live() == 0; };
+  auto idle = [&] {
+    return registry.groupcalls.live() == 0 && registry.calls.live() == 0 &&
+           registry.conferences.live() == 0 && registry.conferencecalls.live() == 0;
+  };
   if (test_scheduler_) {
     // Virtual time: let every timer and message run its course.
     for (int i = 0; i < 1000 && !idle(); ++i) {
@@ -218,13 +230,27 @@ void EngineCore::stop() {
   for (auto& actor : engine.registry.groupcalls.live_actors()) {
     caf::anon_send(caf::actor_cast<branch_actor>(actor), hangup_atom::value, LegCause::normal);
   }
+  // Conferences terminate: their participants leave first.
+  for (auto& actor : engine.registry.conferences.live_actors()) {
+    caf::anon_send(caf::actor_cast<conference_actor>(actor), hangup_atom::value, LegCause::normal);
+  }
   if (!wait_until_idle(timeout)) {
-    spdlog::warn("engine stop: {} groupcalls and {} calls still live after {} ms; forcing",
-                 engine.registry.groupcalls.live(), engine.registry.calls.live(), timeout.count());
+    spdlog::warn(
+        "engine stop: {} groupcalls, {} calls, {} conferences and {} conferencecalls "
+        "still live after {} ms; forcing",
+        engine.registry.groupcalls.live(), engine.registry.calls.live(),
+        engine.registry.conferences.live(), engine.registry.conferencecalls.live(),
+        timeout.count());
     for (auto& actor : engine.registry.calls.live_actors()) {
       caf::anon_send_exit(actor, caf::exit_reason::kill);
     }
     for (auto& actor : engine.registry.groupcalls.live_actors()) {
+      caf::anon_send_exit(actor, caf::exit_reason::kill);
+    }
+    for (auto& actor : engine.registry.conferencecalls.live_actors()) {
+      caf::anon_send_exit(actor, caf::exit_reason::kill);
+    }
+    for (auto& actor : engine.registry.conferences.live_actors()) {
       caf::anon_send_exit(actor, caf::exit_reason::kill);
     }
     wait_until_idle(std::chrono::milliseconds(1000));

@@ -48,6 +48,7 @@ class EngineCore {
   // commit is refused before anything starts.
   Status accepting_writes() const;
   std::mutex& directory_writes() { return directory_writes_; }
+  std::mutex& conference_creations() { return conference_creations_; }
   std::shared_ptr<SubscriptionLink> open_subscription(std::vector<Topic> topics,
                                                       EventCallback callback, bool every);
   void stop();
@@ -68,6 +69,7 @@ class EngineCore {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
   std::mutex directory_writes_;
+  std::mutex conference_creations_;
   std::mutex subscriptions_mutex_;
   std::vector<std::shared_ptr<SubscriptionLink>> subscriptions_;
 };

@@ -14,6 +14,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/call_leg.hpp"
+#include "actors/conference_actor.hpp"
 #include "actors/deletion.hpp"
 #include "actors/engine_context.hpp"
 #include "actors/state_change.hpp"
@@ -211,6 +212,20 @@ void hang_up(GroupcallSelf self, LegCause cause) {
   }
 }
 
+// The winning leg joins the groupcall's conference. It heard that it won before
+// the conference asks for its seat (both come to its mailbox in that order). A
+// refused join leaves the call as it is, answered, and is logged.
+void join_winner(GroupcallSelf self, const Uuid& call_id) {
+  auto& g = *self->state.groupcall;
+  join_conference(*self->state.engine, g.customer_id, g.conference_id, call_id,
+                  [groupcall_id = g.id, call_id](Result<Conferencecall> joined) {
+                    if (joined) return;
+                    spdlog::warn("groupcall {}: its winner {} did not join its conference: {}",
+                                 groupcall_id.to_string(), call_id.to_string(),
+                                 joined.error().message);
+                  });
+}
+
 // The groupcall's answer was taken for good (by its parent, or at once at the
 // top): its winner has won, and a hangup that waited for this goes ahead.
 void on_won(GroupcallSelf self) {
@@ -220,6 +235,9 @@ void on_won(GroupcallSelf self) {
   auto* winner = st.winner();
   if (!winner || !winner->live || winner->ending) return;
   self->send(winner->actor, won_atom::value);
+  if (winner->kind == ResourceKind::call && !st.groupcall->conference_id.is_zero()) {
+    join_winner(self, winner->id);
+  }
   if (st.winner_hangup) end_branch(self, *winner, *st.winner_hangup);
 }
 

@@ -4,6 +4,11 @@
 
 namespace chorus {
 
+std::string_view to_string(LeaveCause cause) {
+  static constexpr std::string_view names[] = {"kicked", "call_ended", "conference_ended"};
+  return names[static_cast<std::size_t>(cause)];
+}
+
 void announce_message_types(caf::actor_system_config& config) {
   config.add_message_type<Uuid>("chorus::Uuid")
       .add_message_type<LegReport>("chorus::LegReport")
@@ -15,6 +20,7 @@ void announce_message_types(caf::actor_system_config& config) {
       .add_message_type<LeaveCause>("chorus::LeaveCause")
       .add_message_type<SeatAnswer>("chorus::SeatAnswer")
       .add_message_type<ConferenceUpdate>("chorus::ConferenceUpdate")
+      .add_message_type<conference_actor>("chorus::conference_actor")
       .add_message_type<ConferenceReply>("chorus::ConferenceReply")
       .add_message_type<ConferencecallReply>("chorus::ConferencecallReply")
       .add_message_type<CallReply>("chorus::CallReply")

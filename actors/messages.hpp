@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -61,6 +62,8 @@ enum class LeaveCause : std::uint8_t {
 // conference at a time, and only once it is answered (and, in a groupcall, won).
 enum class SeatAnswer : std::uint8_t { taken, not_answered, ended, in_conference };
 
+std::string_view to_string(LeaveCause cause);
+
 // The timers a groupcall arms; a generation number tells a stale expiry apart.
 enum class GroupcallTimer : std::uint8_t { ring, answer };
 
@@ -100,7 +103,11 @@ using call_leg_actor = branch_actor::extend<
     // What the far end did, through the leg's LegLine.
     caf::reacts_to<LegReport>,
     // An API hangup: ends the leg and replies with its snapshot.
-    caf::reacts_to<hangup_atom, CallReply>>;
+    caf::reacts_to<hangup_atom, CallReply>,
+    // A conference asks for the call as its participant `conferencecall_id`.
+    caf::replies_to<seat_atom, Uuid, Uuid, conference_actor>::with<SeatAnswer>,
+    // The participant that held the call's seat has left.
+    caf::reacts_to<left_atom, Uuid>>;
 
 using groupcall_actor = branch_actor::extend<
     // A branch (leg or nested groupcall) was answered; the groupcall decides.

@@ -21,6 +21,31 @@ void Registry::retire(const Uuid& groupcall_id) {
   for (auto& id : evicted) forget_tree(id);
 }
 
+namespace {
+
+// Keeps `id` among the newest `limit` ended ones of `table`, forgetting the oldest.
+template <class Resource>
+void retire_in(ResourceTable<Resource>& table, std::deque<Uuid>& retired, std::size_t limit,
+               const Uuid& id) {
+  retired.push_back(id);
+  while (retired.size() > limit) {
+    table.erase(retired.front());
+    retired.pop_front();
+  }
+}
+
+}  // namespace
+
+void Registry::retire_conference(const Uuid& id) {
+  std::lock_guard<std::mutex> guard(retired_mutex_);
+  retire_in(conferences, retired_conferences_, retained_groupcalls_, id);
+}
+
+void Registry::retire_conferencecall(const Uuid& id) {
+  std::lock_guard<std::mutex> guard(retired_mutex_);
+  retire_in(conferencecalls, retired_conferencecalls_, retained_calls_, id);
+}
+
 std::size_t Registry::count_calls(const Uuid& groupcall_id) const {
   auto snapshot = groupcalls.find(groupcall_id);
   if (!snapshot) return 0;

@@ -1,8 +1,10 @@
 #pragma once
-// The registry: every call and groupcall the engine knows, by id and by customer,
-// with the actor that owns each while it is live. Ended groupcall trees stay
-// readable while at most `retained_groupcalls` trees and `retained_calls` of their
-// calls are kept: the oldest ended trees are forgotten first.
+// The registry: every call, groupcall, conference and conferencecall the engine
+// knows, by id and by customer, with the actor that owns each while it is live.
+// Without a store, ended groupcall trees stay readable while at most
+// `retained_groupcalls` trees and `retained_calls` of their calls are kept (the
+// oldest ended trees are forgotten first), and ended conferences and
+// conferencecalls within the same two limits.
 
 #include <cstddef>
 #include <deque>
@@ -10,6 +12,8 @@
 
 #include "actors/resource_table.hpp"
 #include "model/call.hpp"
+#include "model/conference.hpp"
+#include "model/conferencecall.hpp"
 #include "model/groupcall.hpp"
 
 namespace chorus {
@@ -21,6 +25,8 @@ class Registry {
 
   ResourceTable<Call> calls;
   ResourceTable<Groupcall> groupcalls;
+  ResourceTable<Conference> conferences;
+  ResourceTable<Conferencecall> conferencecalls;
 
   // A top-level groupcall reached hangup: keep it (and its calls and nested
   // groupcalls) readable, forgetting the oldest ended trees beyond the limits.
@@ -28,6 +34,9 @@ class Registry {
   // Forgets a groupcall, its calls and its nested groupcalls at once (when a
   // durable store keeps them instead).
   void forget(const Uuid& groupcall_id) { forget_tree(groupcall_id); }
+  // An ended conference or conferencecall: kept readable within the limits.
+  void retire_conference(const Uuid& id);
+  void retire_conferencecall(const Uuid& id);
 
  private:
   struct Retired {
@@ -43,6 +52,8 @@ class Registry {
   std::mutex retired_mutex_;
   std::deque<Retired> retired_;
   std::size_t retired_calls_ = 0;  // calls held by the trees in retired_
+  std::deque<Uuid> retired_conferences_;
+  std::deque<Uuid> retired_conferencecalls_;
 };
 
 }  // namespace chorus

@@ -1,6 +1,7 @@
 #include "actors/state_change.hpp"
 
 #include "actors/engine_context.hpp"
+#include "model/conference_transitions.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
@@ -64,6 +65,36 @@ void insert(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall) {
   store(engine, static_cast<ResourceTable<Groupcall>*>(nullptr), std::move(groupcall), nullptr);
 }
 
+void insert(EngineContext& engine, std::shared_ptr<const Conference> conference) {
+  engine.registry.conferences.insert(conference, nullptr);
+  store(engine, static_cast<ResourceTable<Conference>*>(nullptr), std::move(conference), nullptr);
+}
+
+void insert(EngineContext& engine, std::shared_ptr<const Conferencecall> conferencecall) {
+  engine.registry.conferencecalls.insert(conferencecall, nullptr);
+  store(engine, static_cast<ResourceTable<Conferencecall>*>(nullptr), std::move(conferencecall),
+        nullptr);
+}
+
+void announce(EngineContext& engine, EventType type,
+              const std::shared_ptr<const Conference>& conference) {
+  announce_to(engine, type, conference);
+}
+
+void announce(EngineContext& engine, EventType type,
+              const std::shared_ptr<const Conferencecall>& conferencecall) {
+  announce_to(engine, type, conferencecall);
+}
+
+void commit(EngineContext& engine, EventType type, std::shared_ptr<const Conference> conference) {
+  commit_to(engine.registry.conferences, engine, type, std::move(conference));
+}
+
+void commit(EngineContext& engine, EventType type,
+            std::shared_ptr<const Conferencecall> conferencecall) {
+  commit_to(engine.registry.conferencecalls, engine, type, std::move(conferencecall));
+}
+
 void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call) {
   announce_to(engine, type, call);
 }
@@ -104,6 +135,16 @@ void commit_quietly(EngineContext& engine, std::shared_ptr<const Extension> exte
 void retire(EngineContext& engine, const Uuid& groupcall_id) {
   if (!engine.writer) return engine.registry.retire(groupcall_id);
   engine.writer->after_commit([&engine, groupcall_id] { engine.registry.forget(groupcall_id); });
+}
+
+void retire_conference(EngineContext& engine, const Uuid& id) {
+  if (!engine.writer) return engine.registry.retire_conference(id);
+  engine.writer->after_commit([&engine, id] { engine.registry.conferences.erase(id); });
+}
+
+void retire_conferencecall(EngineContext& engine, const Uuid& id) {
+  if (!engine.writer) return engine.registry.retire_conferencecall(id);
+  engine.writer->after_commit([&engine, id] { engine.registry.conferencecalls.erase(id); });
 }
 
 void when_committed(EngineContext& engine, std::function<void(const Status&)> done) {

@@ -9,6 +9,8 @@
 #include <memory>
 
 #include "model/call.hpp"
+#include "model/conference.hpp"
+#include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
@@ -21,9 +23,14 @@ struct EngineContext;
 // A resource the engine has just made (registered with no actor yet).
 void insert(EngineContext& engine, std::shared_ptr<const Call> call);
 void insert(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall);
+void insert(EngineContext& engine, std::shared_ptr<const Conference> conference);
+void insert(EngineContext& engine, std::shared_ptr<const Conferencecall> conferencecall);
 
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Call> call);
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Groupcall> groupcall);
+void commit(EngineContext& engine, EventType type, std::shared_ptr<const Conference> conference);
+void commit(EngineContext& engine, EventType type,
+            std::shared_ptr<const Conferencecall> conferencecall);
 // A change no event names (hangingup, linear's next dial, a call's deletion):
 // stored, not published.
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall);
@@ -35,11 +42,18 @@ void commit_quietly(EngineContext& engine, std::shared_ptr<const Extension> exte
 void announce(EngineContext& engine, EventType type, const std::shared_ptr<const Call>& call);
 void announce(EngineContext& engine, EventType type,
               const std::shared_ptr<const Groupcall>& groupcall);
+void announce(EngineContext& engine, EventType type,
+              const std::shared_ptr<const Conference>& conference);
+void announce(EngineContext& engine, EventType type,
+              const std::shared_ptr<const Conferencecall>& conferencecall);
 
 // A top-level groupcall tree has ended: with a store, memory lets it go once it
 // is committed (reads then come from the store); without one, the registry's
 // retention keeps it readable for a while.
 void retire(EngineContext& engine, const Uuid& groupcall_id);
+// An ended conference or conferencecall, likewise.
+void retire_conference(EngineContext& engine, const Uuid& id);
+void retire_conferencecall(EngineContext& engine, const Uuid& id);
 
 // Runs `done` with `result` once everything changed so far is committed, or with
 // the store's fault if the commit fails. The way every write the API acknowledges

@@ -11,6 +11,7 @@
 #include "actors/recovery.hpp"
 #include "actors/state_change.hpp"
 #include "actors/worker_send.hpp"
+#include "model/conference_transitions.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
@@ -87,6 +88,41 @@ void reap_groupcall(EngineContext& engine, const Uuid& id) {
   }
 }
 
+// A participant whose actor died: out of the bridge (best effort, nobody waits for
+// the confirmation) and leaved; its conference and its call learn of it.
+void reap_conferencecall(EngineContext& engine, const Uuid& id) {
+  auto snapshot = engine.registry.conferencecalls.find(id);
+  if (!snapshot || is_final(snapshot->status)) return;
+  release_leg(snapshot->reference_id, [&] {
+    engine.driver->leave_bridge(
+        BridgeRequest{snapshot->conference_id, snapshot->id, snapshot->reference_id, {}});
+  });
+  commit(engine, EventType::conferencecall_leaved, ended_by_failure(*snapshot, engine.clock.now()));
+  if (auto conference = engine.registry.conferences.actor(snapshot->conference_id)) {
+    caf::anon_send(caf::actor_cast<conference_actor>(conference), left_atom::value, id);
+  }
+  if (auto leg = engine.registry.calls.actor(snapshot->reference_id)) {
+    caf::anon_send(caf::actor_cast<call_leg_actor>(leg), left_atom::value, id);
+  }
+  retire_conferencecall(engine, id);
+}
+
+// A conference whose actor died: its participants leave, and it is terminated.
+void reap_conference(EngineContext& engine, const Uuid& id) {
+  auto snapshot = engine.registry.conferences.find(id);
+  if (!snapshot || is_final(snapshot->status)) return;
+  for (auto& participant : snapshot->conferencecall_ids) {
+    if (auto actor = engine.registry.conferencecalls.actor(participant)) {
+      caf::anon_send(caf::actor_cast<conferencecall_actor>(actor), leave_atom::value,
+                     LeaveCause::conference_ended);
+    } else {
+      reap_conferencecall(engine, participant);
+    }
+  }
+  commit(engine, EventType::conference_updated, ended_by_failure(*snapshot, engine.clock.now()));
+  retire_conference(engine, id);
+}
+
 supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
   return engine.system.spawn(
       [](SupervisorSelf self, EngineContext* engine,
@@ -103,11 +139,11 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
             [=](died_atom, ResourceKind kind, const Uuid& id, const caf::error& reason) {
               spdlog::error("{} {}: its actor died ({}); finalising it as failed", to_string(kind),
                             id.to_string(), self->system().render(reason));
-              if (kind == ResourceKind::call) {
-                reap_call(*self->state.engine, id);
-              } else {
-                reap_groupcall(*self->state.engine, id);
-              }
+              using Reap = void (*)(EngineContext&, const Uuid&);
+              // Indexed by ResourceKind.
+              static constexpr Reap reap[] = {reap_call, reap_groupcall, reap_conference,
+                                              reap_conferencecall};
+              reap[static_cast<std::size_t>(kind)](*self->state.engine, id);
             },
         };
       },

@@ -32,9 +32,10 @@ std::optional<HangupReason> parse_hangup_reason(std::string_view text) {
 
 bool Call::operator==(const Call& o) const {
   return id == o.id && customer_id == o.customer_id && groupcall_id == o.groupcall_id &&
-         master_call_id == o.master_call_id && source == o.source && destination == o.destination &&
-         direction == o.direction && status == o.status && hangup_by == o.hangup_by &&
-         hangup_reason == o.hangup_reason && tm_create == o.tm_create && tm_update == o.tm_update &&
+         master_call_id == o.master_call_id && conference_id == o.conference_id &&
+         source == o.source && destination == o.destination && direction == o.direction &&
+         status == o.status && hangup_by == o.hangup_by && hangup_reason == o.hangup_reason &&
+         tm_create == o.tm_create && tm_update == o.tm_update &&
          tm_progressing == o.tm_progressing && tm_ringing == o.tm_ringing &&
          tm_hangup == o.tm_hangup && tm_delete == o.tm_delete;
 }

@@ -29,6 +29,9 @@ struct Call {
   Uuid customer_id;
   Uuid groupcall_id;
   Uuid master_call_id;
+  // Extension: the conference the call is in now (zero when none). A change of it
+  // alone publishes call_updated.
+  Uuid conference_id;
   Address source;
   Address destination;
   CallDirection direction = CallDirection::outgoing;

@@ -34,7 +34,8 @@ bool Groupcall::operator==(const Groupcall& o) const {
          groupcall_ids == o.groupcall_ids && call_count == o.call_count &&
          groupcall_count == o.groupcall_count && dial_index == o.dial_index &&
          ring_timeout == o.ring_timeout && answer_timeout == o.answer_timeout &&
-         tm_create == o.tm_create && tm_update == o.tm_update && tm_delete == o.tm_delete;
+         conference_id == o.conference_id && tm_create == o.tm_create && tm_update == o.tm_update &&
+         tm_delete == o.tm_delete;
 }
 
 }  // namespace chorus

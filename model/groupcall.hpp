@@ -60,6 +60,8 @@ struct Groupcall {
   // seconds for the whole groupcall (0 = no limit).
   std::int32_t ring_timeout = default_ring_timeout;
   std::int32_t answer_timeout = 0;
+  // Extension: the conference its winning leg joins as soon as it answers.
+  Uuid conference_id;
   Timestamp tm_create;
   Timestamp tm_update;
   Timestamp tm_delete;

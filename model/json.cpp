@@ -136,6 +136,8 @@ void write_value(JsonWriter& w, const Groupcall& g) {
   w.Int(g.ring_timeout);
   write_key(w, "answer_timeout");
   w.Int(g.answer_timeout);
+  write_key(w, "conference_id");
+  write_uuid(w, g.conference_id);
   write_key(w, "tm_create");
   write_timestamp(w, g.tm_create);
   write_key(w, "tm_update");
@@ -155,6 +157,8 @@ void write_value(JsonWriter& w, const Call& c) {
   write_uuid(w, c.groupcall_id);
   write_key(w, "master_call_id");
   write_uuid(w, c.master_call_id);
+  write_key(w, "conference_id");
+  write_uuid(w, c.conference_id);
   write_key(w, "source");
   write_value(w, c.source);
   write_key(w, "destination");
@@ -462,6 +466,7 @@ Status read_value(const Value& value, const Path& path, Groupcall& out) {
       .int32("dial_index", out.dial_index)
       .int32("ring_timeout", out.ring_timeout)
       .int32("answer_timeout", out.answer_timeout)
+      .uuid("conference_id", out.conference_id)
       .timestamp("tm_create", out.tm_create)
       .timestamp("tm_update", out.tm_update)
       .timestamp("tm_delete", out.tm_delete);
@@ -474,6 +479,7 @@ Status read_value(const Value& value, const Path& path, Call& out) {
       .uuid("customer_id", out.customer_id)
       .uuid("groupcall_id", out.groupcall_id)
       .uuid("master_call_id", out.master_call_id)
+      .uuid("conference_id", out.conference_id)
       .address("source", out.source)
       .address("destination", out.destination)
       .call_direction("direction", out.direction)

@@ -103,6 +103,22 @@ void SimulatedLegDriver::hangup(const Uuid& call_id, LegCause) {
   forget(call_id);
 }
 
+void SimulatedLegDriver::confirm_later(BridgeLine line, BridgeReport report) {
+  if (bridge_delay_.count() == 0 || !timers_) {
+    line.confirm(report);
+    return;
+  }
+  timers_->schedule(bridge_delay_, [line = std::move(line), report] { line.confirm(report); });
+}
+
+void SimulatedLegDriver::join_bridge(const BridgeRequest& request) {
+  confirm_later(request.line, BridgeReport::joined);
+}
+
+void SimulatedLegDriver::leave_bridge(const BridgeRequest& request) {
+  confirm_later(request.line, BridgeReport::left);
+}
+
 std::size_t SimulatedLegDriver::pending() const {
   std::size_t total = 0;
   for (auto& shard : shards_) {

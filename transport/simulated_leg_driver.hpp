@@ -18,11 +18,20 @@ namespace chorus {
 
 class SimulatedLegDriver final : public LegDriver {
  public:
+  static constexpr std::chrono::milliseconds default_bridge_delay{5};
+
+  // `bridge_delay`: how long a simulated bridge takes to confirm a join or a
+  // leave (0 confirms at once).
+  explicit SimulatedLegDriver(std::chrono::milliseconds bridge_delay = default_bridge_delay)
+      : bridge_delay_(bridge_delay) {}
+
   void start(TimerService& timers) override;
   void stop() override;
   void dial(const DialRequest& request) override;
   void cancel(const Uuid& call_id, LegCause cause) override;
   void hangup(const Uuid& call_id, LegCause cause) override;
+  void join_bridge(const BridgeRequest& request) override;
+  void leave_bridge(const BridgeRequest& request) override;
 
   // Legs with a report still to come.
   std::size_t pending() const;
@@ -48,7 +57,11 @@ class SimulatedLegDriver final : public LegDriver {
   void play(const Uuid& call_id, LegLine line, const SimulatedScript& script, std::uint8_t next);
   void on_timer(const Uuid& call_id);
   void forget(const Uuid& call_id);
+  // Confirms after bridge_delay_. Holds no state: a confirmation whose participant
+  // has ended is dropped by its line, and stop() clears the timers.
+  void confirm_later(BridgeLine line, BridgeReport report);
 
+  std::chrono::milliseconds bridge_delay_;
   TimerService* timers_ = nullptr;
   std::array<Shard, 64> shards_;
   std::atomic<std::uint64_t> dials_{0};

@@ -47,6 +47,8 @@ struct EventRecord {
   Uuid customer_id;
   std::shared_ptr<const Call> call;
   std::shared_ptr<const Groupcall> groupcall;
+  std::shared_ptr<const Conference> conference = nullptr;
+  std::shared_ptr<const Conferencecall> conferencecall = nullptr;
 };
 
 // Records events from a subscription callback; safe from any thread, and safe to
@@ -58,7 +60,8 @@ class EventLog {
     return [state](const Event& e) {
       std::lock_guard<std::mutex> guard(state->mutex);
       state->events.push_back(EventRecord{e.type(), e.kind(), e.resource_id(), e.customer_id(),
-                                          e.call(), e.groupcall()});
+                                          e.call(), e.groupcall(), e.conference(),
+                                          e.conferencecall()});
     };
   }
 

@@ -3,10 +3,12 @@
 // end does. It records every dial (with the leg's LegLine and target), cancel and
 // hangup the engine asks for, and lets the test report(call_id, LegReport) at any
 // moment. A dial whose target contains "throw" throws from dial(), which kills the
-// leg's actor (the supervisor must reap it). Thread-safe, so the threaded engine
-// can use it too.
+// leg's actor (the supervisor must reap it). Bridge joins and leaves are confirmed
+// at once, unless hold_bridges() keeps them for the test to confirm(). Thread-safe,
+// so the threaded engine can use it too.
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -63,6 +65,32 @@ class ScriptedDriver final : public LegDriver {
   void hangup(const Uuid& call_id, LegCause cause) override {
     std::lock_guard<std::mutex> guard(mutex_);
     hangups_.push_back(Released{call_id, cause});
+  }
+
+  void join_bridge(const BridgeRequest& request) override { bridge(request, BridgeReport::joined); }
+  void leave_bridge(const BridgeRequest& request) override { bridge(request, BridgeReport::left); }
+
+  // From now on, bridge moves wait for confirm().
+  void hold_bridges() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    hold_bridges_ = true;
+  }
+  // Confirms the held move of participant `conferencecall_id`; false when none is held
+  // or the participant has ended.
+  bool confirm(const Uuid& conferencecall_id, BridgeReport report) {
+    BridgeLine line;
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      auto i = held_.find({conferencecall_id, report});
+      if (i == held_.end()) return false;
+      line = i->second;
+      held_.erase(i);
+    }
+    return line.confirm(report);
+  }
+  std::size_t bridge_moves(BridgeReport report) const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return report == BridgeReport::joined ? joins_ : leaves_;
   }
 
   // What the far end of `call_id` does; false when the engine no longer cares
@@ -130,6 +158,18 @@ class ScriptedDriver final : public LegDriver {
   }
 
  private:
+  void bridge(const BridgeRequest& request, BridgeReport report) {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      ++(report == BridgeReport::joined ? joins_ : leaves_);
+      if (hold_bridges_) {
+        held_[{request.conferencecall_id, report}] = request.line;
+        return;
+      }
+    }
+    request.line.confirm(report);
+  }
+
   static std::vector<LegCause> causes(const std::vector<Released>& all, const Uuid& call_id) {
     std::vector<LegCause> result;
     for (auto& r : all) {
@@ -141,6 +181,10 @@ class ScriptedDriver final : public LegDriver {
   mutable std::mutex mutex_;
   std::vector<Dialled> dials_;
   std::unordered_map<Uuid, LegLine> lines_;
+  bool hold_bridges_ = false;
+  std::map<std::pair<Uuid, BridgeReport>, BridgeLine> held_;
+  std::size_t joins_ = 0;
+  std::size_t leaves_ = 0;
   std::vector<Released> cancels_;
   std::vector<Released> hangups_;
   int starts_ = 0;

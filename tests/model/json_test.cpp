@@ -48,6 +48,7 @@ Groupcall full_groupcall() {
   g.dial_index = 3;
   g.ring_timeout = 45;
   g.answer_timeout = 600;
+  g.conference_id = id("99accfb7-c0dd-4a54-997d-dd18af7bc280");
   g.tm_create = *Timestamp::parse("2023-04-21 15:33:28.569053");
   g.tm_update = *Timestamp::parse("2023-04-21 15:33:29.000001");
   g.tm_delete = *Timestamp::parse("2024-02-29 23:59:59.999999");
@@ -60,6 +61,7 @@ Call full_call() {
   c.customer_id = id("5e4a0680-804e-11ec-8477-2fea5968d85b");
   c.groupcall_id = id("d8596b14-4d8e-4a86-afde-642b46d59ac7");
   c.master_call_id = id("3c77eb43-2098-4890-bb6c-5af0707ba4a6");
+  c.conference_id = id("99accfb7-c0dd-4a54-997d-dd18af7bc280");
   c.source = address(AddressType::tel, "+15551234567");
   c.destination = address(AddressType::endpoint, "test11@test", "Test", "t", "d");
   c.direction = CallDirection::incoming;
@@ -138,6 +140,7 @@ TEST(Json, GroupcallRoundTripsAndWritesEveryFieldInOrder) {
                                                           "dial_index",
                                                           "ring_timeout",
                                                           "answer_timeout",
+                                                          "conference_id",
                                                           "tm_create",
                                                           "tm_update",
                                                           "tm_delete"}));
@@ -163,10 +166,10 @@ TEST(Json, CallRoundTripsAndWritesEveryFieldInOrder) {
   const Call c = full_call();
   const std::string json = to_json(c);
   EXPECT_EQ(member_names(json),
-            (std::vector<std::string>{"id", "customer_id", "groupcall_id", "master_call_id",
-                                      "source", "destination", "direction", "status", "hangup_by",
-                                      "hangup_reason", "tm_create", "tm_update", "tm_progressing",
-                                      "tm_ringing", "tm_hangup", "tm_delete"}));
+            (std::vector<std::string>{
+                "id", "customer_id", "groupcall_id", "master_call_id", "conference_id", "source",
+                "destination", "direction", "status", "hangup_by", "hangup_reason", "tm_create",
+                "tm_update", "tm_progressing", "tm_ringing", "tm_hangup", "tm_delete"}));
   EXPECT_NE(json.find(R"("hangup_reason":"noanswer")"), std::string::npos);
   const Result<Call> back = call_from_json(json);
   ASSERT_TRUE(back) << back.error().message;

@@ -1,0 +1,26 @@
+#pragma once
+// The conferencecall actor: one per participant of a conference. It asks the leg
+// driver to move its call into the conference's bridge and out again, follows the
+// driver's confirmations through the forward-only conferencecall state machine
+// (joining -> joined -> leaving -> leaved) and commits every change. Whatever
+// makes it leave (a kick, its call's hangup, the conference ending), it leaves
+// once: a second request finds it leaving and changes nothing.
+
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "actors/messages.hpp"
+#include "model/conferencecall.hpp"
+
+namespace chorus {
+
+struct EngineContext;
+
+// `participant` is the initial snapshot (joining), already in the registry.
+// Spawned by its conference (`parent`), which it tells when it joined and left.
+conferencecall_actor spawn_conferencecall(EngineContext& engine, caf::local_actor* parent,
+                                          std::shared_ptr<const Conferencecall> participant,
+                                          conference_actor conference);
+
+}  // namespace chorus
