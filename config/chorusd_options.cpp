@@ -182,6 +182,7 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
   if (flag == "--shutdown-timeout-ms") {
     return set_count(value, flag, 600000, false, o.shutdown_timeout_ms);
   }
+  if (flag == "--bridge-delay-ms") return set_count(value, flag, 60000, true, o.bridge_delay_ms);
   return Error::invalid(std::string(flag), "unknown flag (see --help)");
 }
 
@@ -324,6 +325,8 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --ws-shutdown-flush-ms N    at shutdown, time to send each subscriber its queue (2000)
   --shutdown hangup|drain     on SIGTERM/SIGINT: hang up live calls, or wait for them
   --shutdown-timeout-ms N     how long shutdown waits (default 10000)
+  --bridge-delay-ms N         simulated legs: how long a conference bridge takes to
+                              confirm a join or a leave (default 5; 0: at once)
   --help, --version
 
 With no --api-key on a loopback address, chorusd creates a development key and

@@ -30,6 +30,7 @@ struct ChorusdOptions {
   std::size_t io_threads = 0;      // 0 = one per core
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
+  std::size_t bridge_delay_ms = 5;  // the simulated driver's bridge confirmations
   EngineOptions engine;  // engine.store: --data-dir, --sync, --retention-days
   HttpLimits http;
   WsLimits websocket;

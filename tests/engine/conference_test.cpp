@@ -2,7 +2,15 @@
 // scripted driver playing both the far ends and the bridge.
 #include <gtest/gtest.h>
 
+#include <caf/actor_cast.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+#include <chrono>
+#include <thread>
+
 #include "engine_fixture.hpp"
+#include "fake_store.hpp"
 #include "model/conference_transitions.hpp"
 #include "model/direct_hash.hpp"
 
@@ -362,6 +370,79 @@ TEST_F(ConferenceTest, StopTerminatesLiveConferences) {
   EXPECT_EQ(participant(a->id).status, ConferencecallStatus::leaved);
   EXPECT_EQ(engine.stats().live_conferences, 0u);
   EXPECT_EQ(engine.stats().live_conferencecalls, 0u);
+}
+
+TEST_F(ConferenceTest, AKilledParticipantIsReapedLeavedAndItsCallMayJoinAgain) {
+  driver->hold_bridges();
+  auto c = create_conference();
+  auto call_id = answered_call("alice");
+  auto joined = join(c.id, call_id);
+  ASSERT_TRUE(joined);
+  auto actor = probe.context().registry.conferencecalls.actor(joined->id);
+  ASSERT_TRUE(static_cast<bool>(actor));
+  caf::anon_send_exit(actor, caf::exit_reason::kill);
+  run();
+  EXPECT_EQ(participant(joined->id).status, ConferencecallStatus::leaved);
+  EXPECT_EQ(log.count(joined->id, EventType::conferencecall_leaved), 1u);
+  EXPECT_TRUE(conference(c.id).conferencecall_ids.empty());
+  EXPECT_TRUE(call(call_id).conference_id.is_zero());
+  EXPECT_EQ(driver->bridge_moves(BridgeReport::left), 1u);  // taken out of the bridge
+  EXPECT_TRUE(join(c.id, call_id));
+}
+
+TEST_F(ConferenceTest, AKilledConferenceIsTerminatedAndItsParticipantsLeave) {
+  auto c = create_conference();
+  auto joined = join(c.id, answered_call("alice"));
+  ASSERT_TRUE(joined);
+  auto actor = probe.context().registry.conferences.actor(c.id);
+  ASSERT_TRUE(static_cast<bool>(actor));
+  caf::anon_send_exit(actor, caf::exit_reason::kill);
+  run();
+  auto ended = conference(c.id);
+  EXPECT_EQ(ended.status, ConferenceStatus::terminated);
+  EXPECT_TRUE(ended.tm_end.is_set());
+  EXPECT_EQ(participant(joined->id).status, ConferencecallStatus::leaved);
+  EXPECT_EQ(engine.stats().live_conferences, 0u);
+}
+
+TEST(ConferenceRecovery, LiveConferencesEndTerminatedAndTheirParticipantsLeaved) {
+  auto store = std::make_shared<FakeStore>();
+  Uuid customer = Uuid::generate();
+  Conference live;
+  live.id = Uuid::generate();
+  live.customer_id = customer;
+  live.status = ConferenceStatus::progressing;
+  Conferencecall in;
+  in.id = Uuid::generate();
+  in.customer_id = customer;
+  in.conference_id = live.id;
+  in.status = ConferencecallStatus::joined;
+  live.conferencecall_ids = {in.id};
+  store->put(live);
+  store->put(in);
+
+  EventLog log;
+  EngineOptions options;
+  options.worker_threads = 2;
+  Engine engine(std::make_shared<SimulatedLegDriver>(), options, store);
+  auto sub = engine.subscribe({"customer_id:" + customer.to_string()}, log.callback());
+  ASSERT_TRUE(sub.ok());
+  auto recovered = engine.recover();
+  ASSERT_TRUE(recovered.ok()) << recovered.error().message;
+  EXPECT_EQ(recovered->conferences_ended, 1u);
+  EXPECT_EQ(recovered->conferencecalls_ended, 1u);
+  auto conference = engine.conference(customer, live.id);
+  ASSERT_TRUE(conference.ok());
+  EXPECT_EQ(conference->status, ConferenceStatus::terminated);
+  EXPECT_TRUE(conference->tm_end.is_set());
+  EXPECT_TRUE(conference->conferencecall_ids.empty());
+  EXPECT_EQ(engine.conferencecall(customer, in.id)->status, ConferencecallStatus::leaved);
+  EXPECT_EQ(store->stored_conference(live.id)->status, ConferenceStatus::terminated);
+  for (int i = 0; i < 2000 && log.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(log.types_of(in.id), std::vector<EventType>{EventType::conferencecall_leaved});
+  EXPECT_EQ(log.types_of(live.id), std::vector<EventType>{EventType::conference_updated});
 }
 
 }  // namespace

@@ -123,7 +123,9 @@ int main(int argc, char** argv) {
   options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
   std::shared_ptr<chorus::Store> store;
   if (!open_store(options, store)) return 2;
-  chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options.engine, store);
+  auto driver = std::make_shared<chorus::SimulatedLegDriver>(
+      std::chrono::milliseconds(options.bridge_delay_ms));
+  chorus::Engine engine(std::move(driver), options.engine, store);
   if (auto recovered = engine.recover(); !recovered) {
     std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
     return 2;
