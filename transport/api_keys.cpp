@@ -48,6 +48,13 @@ ApiKeys::ApiKeys(const std::vector<ApiKey>& keys) {
   for (auto& k : keys) customers_[k.key] = k.customer_id;
 }
 
+bool ApiKeys::appears_in(std::string_view text) const {
+  for (auto& entry : customers_) {
+    if (text.find(entry.first) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::optional<Uuid> ApiKeys::customer_of(std::string_view key) const {
   if (key.empty()) return std::nullopt;
   auto i = customers_.find(std::string(key));

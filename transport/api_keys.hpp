@@ -20,6 +20,9 @@ class ApiKeys {
   // The customer for a request's credentials, or nullopt (missing or unknown key).
   std::optional<Uuid> customer_for(std::string_view authorization, std::string_view query) const;
   std::optional<Uuid> customer_of(std::string_view key) const;
+  // Whether `text` holds any key: client text that is repeated back or logged (a request
+  // id) must not carry one.
+  bool appears_in(std::string_view text) const;
 
  private:
   std::unordered_map<std::string, Uuid> customers_;

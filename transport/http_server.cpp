@@ -66,15 +66,25 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec == http::error::body_limit) {
-      return write(
-          handler_.refuse(http::status::payload_too_large,
+      return write(refuse(http::status::payload_too_large,
                           "the body exceeds " + std::to_string(limits_.body_bytes) + " bytes"),
-          false);
+                   false);
     }
     if (ec == http::error::header_limit) return write(header_too_large(), false);
     spdlog::debug("http: unreadable request: {}", ec.message());
-    write(handler_.refuse(http::status::bad_request, "malformed HTTP request: " + ec.message()),
-          false);
+    write(refuse(http::status::bad_request, "malformed HTTP request: " + ec.message()), false);
+  }
+
+  // The handler's refusal, with the client's request id when it was read: the parser
+  // keeps each header field only once its line is whole, so a field it holds is the
+  // client's, whatever came after it.
+  HttpResponse refuse(http::status status, const std::string& message) {
+    std::string_view sent;
+    if (parser_) {
+      auto id = parser_->get()["X-Request-Id"];
+      sent = std::string_view(id.data(), id.size());
+    }
+    return handler_.refuse(status, message, sent);
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -98,11 +108,10 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpResponse header_too_large() {
     auto limit = std::to_string(limits_.header_bytes);
     if (parser_->get().method_string().empty()) {
-      return handler_.refuse(http::status::uri_too_long,
-                             "the request line exceeds " + limit + " bytes");
+      return refuse(http::status::uri_too_long, "the request line exceeds " + limit + " bytes");
     }
-    return handler_.refuse(http::status::request_header_fields_too_large,
-                           "the header fields exceed " + limit + " bytes");
+    return refuse(http::status::request_header_fields_too_large,
+                  "the header fields exceed " + limit + " bytes");
   }
 
   // The connection leaves HTTP: refused with an answer, or handed over whole.
@@ -300,7 +309,8 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
   HttpResponse busy() {
     return handler_.refuse(http::status::service_unavailable,
                            "at most " + std::to_string(limits_.max_connections) +
-                               " HTTP connections at once; try again later");
+                               " HTTP connections at once; try again later",
+                           {});
   }
 
   net::io_context& io_;

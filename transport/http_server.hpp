@@ -36,7 +36,10 @@ class HttpHandler {
   virtual void handle(HttpRequest request, HttpResponder respond) = 0;
   // The answer when the request itself is unreadable (too large, malformed), or when the
   // server is too busy to read it (503). `message` never holds request bytes.
-  virtual HttpResponse refuse(boost::beast::http::status status, const std::string& message) = 0;
+  // `sent_request_id` is the request's X-Request-Id when its field was read before the
+  // request was refused, else empty: the client's raw bytes, to be checked before use.
+  virtual HttpResponse refuse(boost::beast::http::status status, const std::string& message,
+                              std::string_view sent_request_id) = 0;
 };
 
 // Takes over connections whose request asks for an upgrade (the WebSocket gateway).

@@ -1,13 +1,17 @@
 #include "transport/rest_api.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/beast/http.hpp>
 
 #include "model/json.hpp"
+#include "model/uuid.hpp"
 #include "transport/dashboard_page.hpp"
 #include "transport/rest_json.hpp"
 
@@ -19,20 +23,68 @@ namespace {
 
 constexpr std::size_t max_page_size = 100;
 
-http::status status_of(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_argument:
-      return http::status::bad_request;
-    case ErrorCode::not_found:
-      return http::status::not_found;
-    case ErrorCode::conflict:
-      return http::status::conflict;
-    case ErrorCode::limit_exceeded:
-      return http::status::bad_request;
-    case ErrorCode::unavailable:
-      return http::status::service_unavailable;
+// What each engine error answers: its HTTP status and its reason in the envelope.
+struct ErrorMeaning {
+  ErrorCode code;
+  http::status status;
+  std::string_view reason;
+};
+constexpr ErrorMeaning error_meanings[] = {
+    {ErrorCode::invalid_argument, http::status::bad_request, "INVALID_ARGUMENT"},
+    {ErrorCode::not_found, http::status::not_found, "NOT_FOUND"},
+    {ErrorCode::conflict, http::status::conflict, "CONFLICT"},
+    {ErrorCode::limit_exceeded, http::status::bad_request, "LIMIT_EXCEEDED"},
+    {ErrorCode::unavailable, http::status::service_unavailable, "UNAVAILABLE"},
+};
+constexpr ErrorMeaning internal_error{ErrorCode::unavailable, http::status::internal_server_error,
+                                      "INTERNAL_ERROR"};
+
+const ErrorMeaning& meaning_of(ErrorCode code) {
+  for (auto& m : error_meanings) {
+    if (m.code == code) return m;
   }
-  return http::status::internal_server_error;
+  return internal_error;
+}
+
+std::string upper_snake(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text)
+    out.push_back(std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_');
+  return out;
+}
+
+// The resource a not_found error names: Error::not_found writes "<resource> not found".
+std::optional<std::string_view> missing_resource(std::string_view message) {
+  constexpr std::string_view suffix = " not found";
+  if (message.size() <= suffix.size() || message.substr(message.size() - suffix.size()) != suffix) {
+    return std::nullopt;
+  }
+  auto resource = message.substr(0, message.size() - suffix.size());
+  bool a_name = std::all_of(resource.begin(), resource.end(),
+                            [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+  return a_name ? std::optional<std::string_view>(resource) : std::nullopt;
+}
+
+// The reason an engine error answers: the code's, or a narrower one where the message's
+// source makes it certain (a missing resource's name; the store, whose every error
+// starts "store: ").
+std::string reason_of(const Error& error) {
+  if (error.code == ErrorCode::not_found) {
+    if (auto resource = missing_resource(error.message)) {
+      return upper_snake(*resource) + "_NOT_FOUND";
+    }
+  }
+  if (error.code == ErrorCode::unavailable && error.message.rfind("store: ", 0) == 0) {
+    return "STORE_UNAVAILABLE";
+  }
+  return std::string(meaning_of(error.code).reason);
+}
+
+// An HTTP status's canonical name in upper snake case: "Not Found" is NOT_FOUND.
+std::string status_name(http::status status) {
+  auto phrase = http::obsolete_reason(status);
+  return upper_snake(std::string_view(phrase.data(), phrase.size()));
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -58,22 +110,33 @@ bool is_json(std::string_view content_type) {
                                           [](char a, char b) { return std::tolower(a) == b; });
 }
 
-// The error code of an answer to a request that could not be read, or was not.
-std::string_view refusal_code(http::status status) {
+// The reason of an answer to a request that could not be read, or was not.
+std::string_view refusal_reason(http::status status) {
   struct Refusal {
     http::status status;
-    std::string_view code;
+    std::string_view reason;
   };
-  static constexpr Refusal codes[] = {
-      {http::status::payload_too_large, "payload_too_large"},
-      {http::status::uri_too_long, "uri_too_long"},
-      {http::status::request_header_fields_too_large, "request_header_fields_too_large"},
-      {http::status::service_unavailable, "limit_exceeded"},
+  static constexpr Refusal reasons[] = {
+      {http::status::bad_request, "MALFORMED_REQUEST"},
+      {http::status::payload_too_large, "PAYLOAD_TOO_LARGE"},
+      {http::status::uri_too_long, "URI_TOO_LONG"},
+      {http::status::request_header_fields_too_large, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
+      {http::status::service_unavailable, "TOO_MANY_CONNECTIONS"},
   };
-  for (auto& r : codes) {
-    if (r.status == status) return r.code;
+  for (auto& r : reasons) {
+    if (r.status == status) return r.reason;
   }
-  return "bad_request";
+  return "BAD_REQUEST";
+}
+
+// A client's X-Request-Id is repeated back and logged only when it is 1 to 128 visible
+// ASCII characters without quotes or backslashes: nothing that could break a log line,
+// a header or a reader's quoting.
+bool safe_request_id(std::string_view id) {
+  constexpr std::size_t longest = 128;
+  return !id.empty() && id.size() <= longest && std::all_of(id.begin(), id.end(), [](char c) {
+    return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\';
+  });
 }
 
 // A request's path as it may appear in an error message or a log line: without the query
@@ -94,7 +157,9 @@ struct RestApi::Exchange {
   HttpRequest request;
   HttpResponder respond;
   std::chrono::steady_clock::time_point started;
+  std::string request_id;  // in every answer's X-Request-Id, every error body, every log line
   std::string_view route;  // the matched pattern, for metrics: "/v1.0/groupcalls/{id}"
+  std::string_view allow;  // a 405's Allow header
   std::vector<std::string_view> path;
   std::string_view query;
   Uuid customer;
@@ -105,16 +170,24 @@ struct RestApi::Exchange {
     HttpResponse response{status, request.version()};
     response.set(http::field::server, "chorusd");
     response.set(http::field::content_type, content_type);
+    response.set("X-Request-Id", request_id);
+    if (!allow.empty()) response.set(http::field::allow, allow);
     response.body() = std::move(body);
     metrics->record(route.empty() ? "unmatched" : route, static_cast<unsigned>(status),
                     std::chrono::steady_clock::now() - started);
     respond(std::move(response));
   }
-  void fail(http::status status, std::string_view code, std::string_view message) {
-    send(status, error_json(code, message));
+  // The one place an error body is built. `message` and `field` never hold request
+  // bytes; `field` names the offending field or parameter, "" when there is none.
+  void fail(http::status status, std::string_view reason, std::string_view message,
+            std::string_view field = {}) {
+    spdlog::debug("http {} answered {} {}: {}", request_id, static_cast<unsigned>(status), reason,
+                  message);
+    auto name = status_name(status);
+    send(status, error_json(ErrorEnvelope{name, reason, message, field, request_id}));
   }
   void fail(const Error& error) {
-    fail(status_of(error.code), to_string(error.code), error.message);
+    fail(meaning_of(error.code).status, reason_of(error), error.message, error.field);
   }
   template <class Resource>
   void answer(const Result<Resource>& result) {
@@ -126,13 +199,24 @@ struct RestApi::Exchange {
 RestApi::RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics)
     : engine_(engine), keys_(std::move(keys)), metrics_(metrics) {}
 
-HttpResponse RestApi::refuse(http::status status, const std::string& message) {
-  HttpResponse response{status, 11};
-  response.set(http::field::server, "chorusd");
-  response.set(http::field::content_type, "application/json");
-  response.body() = error_json(refusal_code(status), message);
-  metrics_.record("unmatched", static_cast<unsigned>(status), std::chrono::nanoseconds(0));
-  return response;
+// The client's id when it is safe to repeat and carries no API key; a new UUID otherwise.
+std::string RestApi::request_id_for(std::string_view sent) const {
+  if (safe_request_id(sent) && !keys_.appears_in(sent)) return std::string(sent);
+  return Uuid::generate().to_string();
+}
+
+HttpResponse RestApi::refuse(http::status status, const std::string& message,
+                             std::string_view sent_request_id) {
+  // Answered through an exchange of its own, so that a refusal is built as every other
+  // error answer is.
+  HttpResponse refusal;
+  Exchange x;
+  x.started = std::chrono::steady_clock::now();
+  x.request_id = request_id_for(sent_request_id);
+  x.metrics = &metrics_;
+  x.respond = [&refusal](HttpResponse r) { refusal = std::move(r); };
+  x.fail(status, refusal_reason(status), message);
+  return refusal;
 }
 
 void RestApi::handle(HttpRequest request, HttpResponder respond) {
@@ -141,17 +225,19 @@ void RestApi::handle(HttpRequest request, HttpResponder respond) {
   x->request = std::move(request);
   x->respond = std::move(respond);
   x->metrics = &metrics_;
+  auto sent_id = x->request["X-Request-Id"];
+  x->request_id = request_id_for(std::string_view(sent_id.data(), sent_id.size()));
   std::string_view target(x->request.target().data(), x->request.target().size());
   auto question = target.find('?');
   x->query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
   x->path = split_path(target.substr(0, question));
-  spdlog::debug("http {} {}", std::string(x->request.method_string()),
+  spdlog::debug("http {} {} {}", x->request_id, std::string(x->request.method_string()),
                 std::string(quotable_path(target)));
   try {
     dispatch(x);
   } catch (const std::exception& e) {
-    spdlog::error("http {}: {}", std::string(quotable_path(target)), e.what());
-    x->fail(http::status::internal_server_error, "internal", "internal error");
+    spdlog::error("http {} {}: {}", x->request_id, std::string(quotable_path(target)), e.what());
+    x->fail(http::status::internal_server_error, internal_error.reason, "internal error");
   }
 }
 
@@ -270,7 +356,7 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   if (!route) {
     // The path is the caller's raw input and may hold anything, a key included: it is
     // not repeated (the fuzzer put one in a path and found it in the answer).
-    return x->fail(http::status::not_found, "not_found", "no such path");
+    return x->fail(http::status::not_found, "PATH_NOT_FOUND", "no such path");
   }
   x->route = route->label;
   if (!allows(*route, method)) return method_not_allowed(x, route->allow);
@@ -278,7 +364,7 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   auto customer =
       keys_.customer_for(std::string_view(authorization.data(), authorization.size()), x->query);
   if (!customer) {
-    return x->fail(http::status::unauthorized, "unauthorized",
+    return x->fail(http::status::unauthorized, "UNAUTHORIZED",
                    "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
   }
   x->customer = *customer;
@@ -286,7 +372,7 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   if (has_body && route->shape != Shape::action) {
     auto type = x->request[http::field::content_type];
     if (!is_json(std::string_view(type.data(), type.size()))) {
-      return x->fail(http::status::unsupported_media_type, "unsupported_media_type",
+      return x->fail(http::status::unsupported_media_type, "UNSUPPORTED_MEDIA_TYPE",
                      "Content-Type must be application/json");
     }
   }
@@ -312,18 +398,13 @@ void RestApi::health(const ExchangePtr& x) {
 }
 
 void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string_view allow) {
-  HttpResponse response{http::status::method_not_allowed, x->request.version()};
-  response.set(http::field::allow, allow);
-  response.set(http::field::server, "chorusd");
-  response.set(http::field::content_type, "application/json");
   // Only a method Beast knows is named back: any other token is client input of any length.
   auto method = x->request.method() == http::verb::unknown
                     ? std::string("this method")
                     : std::string(http::to_string(x->request.method()));
-  response.body() = error_json("method_not_allowed",
-                               method + " is not allowed here; allowed: " + std::string(allow));
-  x->metrics->record(x->route, 405, std::chrono::steady_clock::now() - x->started);
-  x->respond(std::move(response));
+  x->allow = allow;
+  x->fail(http::status::method_not_allowed, "METHOD_NOT_ALLOWED",
+          method + " is not allowed here; allowed: " + std::string(allow));
 }
 
 void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, Shape shape, std::optional<Uuid> id) {

@@ -2,11 +2,14 @@
 // The REST API v1.0 in VoIPbin's shapes, over the engine: groupcalls, calls,
 // agents, extensions, plus /health and /metrics. Every request is authenticated to
 // a customer, and every resource of another customer answers 404 exactly as a
-// missing one does. Bad input gets a 4xx with {"error","message"} and changes
-// nothing.
+// missing one does. Bad input gets a 4xx and changes nothing. Every error answer is
+// VoIPbin's envelope {"error":{"status","reason","message","request_id"}}, built in
+// one place (Exchange::fail), and every answer carries an X-Request-Id header: the
+// client's own when it sent a safe one, else a fresh UUID, also named in the log.
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,12 +30,14 @@ class RestApi final : public HttpHandler {
   RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics);
 
   void handle(HttpRequest request, HttpResponder respond) override;
-  HttpResponse refuse(boost::beast::http::status status, const std::string& message) override;
+  HttpResponse refuse(boost::beast::http::status status, const std::string& message,
+                      std::string_view sent_request_id) override;
 
  private:
   struct Exchange;
   using ExchangePtr = std::shared_ptr<Exchange>;
   static const Route* find_route(const std::vector<std::string_view>& path);
+  std::string request_id_for(std::string_view sent) const;
   void dispatch(const ExchangePtr& x);
   void health(const ExchangePtr& x);
   void method_not_allowed(const ExchangePtr& x, std::string_view allow);

@@ -130,6 +130,29 @@ std::string list_json(const std::vector<Extension>& items) {
   return write_list(items, nullptr);
 }
 
+std::string error_json(const ErrorEnvelope& error) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "error");
+  w.StartObject();
+  jd::write_key(w, "status");
+  jd::write_string(w, error.status);
+  jd::write_key(w, "reason");
+  jd::write_string(w, error.reason);
+  jd::write_key(w, "message");
+  jd::write_string(w, error.message);
+  if (!error.field.empty()) {
+    jd::write_key(w, "field");
+    jd::write_string(w, error.field);
+  }
+  jd::write_key(w, "request_id");
+  jd::write_string(w, error.request_id);
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string error_json(std::string_view code, std::string_view message) {
   rapidjson::StringBuffer buffer;
   jd::JsonWriter w(buffer);

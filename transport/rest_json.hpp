@@ -1,7 +1,7 @@
 #pragma once
 // The REST API's bodies in VoIPbin's shapes: requests decoded strictly (errors name
-// the field and the rule), resources and lists encoded, errors as
-// {"error":"<code>","message":"..."}.
+// the field and the rule), resources and lists encoded, errors in VoIPbin's envelope
+// {"error":{"status","reason","message","request_id"}} (plus Chorus's "field").
 
 #include <optional>
 #include <string>
@@ -32,6 +32,20 @@ std::string list_json(const std::vector<Call>& items);
 std::string list_json(const std::vector<Agent>& items);
 std::string list_json(const std::vector<Extension>& items);
 
+// An error answer's body, VoIPbin's envelope:
+// {"error":{"status":"NOT_FOUND","reason":"GROUPCALL_NOT_FOUND","message":"...",
+//  "request_id":"..."}}, and, Chorus's extension, "field":"<json path>" when the
+// error is about one field (omitted when `field` is empty).
+struct ErrorEnvelope {
+  std::string_view status;  // the HTTP status's name in upper snake case
+  std::string_view reason;  // what went wrong, in upper snake case
+  std::string_view message;
+  std::string_view field;
+  std::string_view request_id;
+};
+std::string error_json(const ErrorEnvelope& error);
+// The flat {"error":"<code>","message":"..."} the WebSocket gateway's HTTP refusals
+// still answer.
 std::string error_json(std::string_view code, std::string_view message);
 // /health: {"status":"ok","store":"ok"}, or "failing" and the store's fault.
 std::string health_json(const std::optional<std::string>& store_fault);

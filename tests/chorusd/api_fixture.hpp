@@ -1,8 +1,8 @@
 #pragma once
 // What the chorusd API tests share: a daemon per test with two customers' keys
 // (A and B) and --max-destinations 3, a kept-alive client per customer, JSON
-// parsing with RapidJSON, request bodies, bounded polling, and checks for the
-// {"error","message"} answers.
+// parsing with RapidJSON, request bodies, bounded polling, and checks for the error
+// answers (VoIPbin's envelope, {"error":{"status","reason","message","request_id"}}).
 
 #include <gtest/gtest.h>
 
@@ -164,22 +164,86 @@ inline std::map<std::string, double> parse_metrics(const std::string& text) {
   return out;
 }
 
-// Checks an error answer: the status, {"error": code, "message": ...} as JSON, and
-// that the message mentions `mentions` (the field it is about).
-inline void expect_error(const HttpResponse& r, unsigned status, const std::string& code,
+// The canonical name of each HTTP status chorusd answers with, as an error envelope's
+// "status" holds it.
+inline std::string status_name(unsigned status) {
+  static const std::map<unsigned, std::string> names = {
+      {400, "BAD_REQUEST"},
+      {401, "UNAUTHORIZED"},
+      {404, "NOT_FOUND"},
+      {405, "METHOD_NOT_ALLOWED"},
+      {409, "CONFLICT"},
+      {413, "PAYLOAD_TOO_LARGE"},
+      {414, "URI_TOO_LONG"},
+      {415, "UNSUPPORTED_MEDIA_TYPE"},
+      {431, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
+      {500, "INTERNAL_SERVER_ERROR"},
+      {503, "SERVICE_UNAVAILABLE"},
+  };
+  auto i = names.find(status);
+  return i == names.end() ? "<no name for " + std::to_string(status) + ">" : i->second;
+}
+
+// An error answer's "error" object; an empty object, and a test failure, when it has none.
+inline Json error_of(const HttpResponse& r) {
+  auto doc = parse_json(r.body);
+  Json error;
+  error.SetObject();
+  if (!doc.IsObject() || !doc.HasMember("error") || !doc["error"].IsObject()) {
+    ADD_FAILURE() << "no error object: " << r.body;
+    return error;
+  }
+  error.CopyFrom(doc["error"], error.GetAllocator());
+  return error;
+}
+
+// An error object as text without its request id, which differs on every request: two
+// answers compared this way say the same thing.
+inline std::string error_without_request_id(const HttpResponse& r) {
+  auto error = error_of(r);
+  error.RemoveMember("request_id");
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  error.Accept(w);
+  return buffer.GetString();
+}
+
+// Checks an error answer: the status and VoIPbin's envelope
+// {"error":{"status","reason","message","request_id"}}: the status's name, `reason`, a
+// message that mentions `mentions`, the X-Request-Id header's id; and when it names a
+// field (Chorus's "field"), a message that names it too.
+inline void expect_error(const HttpResponse& r, unsigned status, const std::string& reason,
                          const std::string& mentions = "") {
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(r.header("Content-Type"), "application/json") << r.body;
-  auto doc = parse_json(r.body);
-  ASSERT_TRUE(doc.IsObject()) << r.body;
-  ASSERT_TRUE(doc.HasMember("error") && doc["error"].IsString()) << r.body;
-  ASSERT_TRUE(doc.HasMember("message") && doc["message"].IsString()) << r.body;
-  EXPECT_EQ(std::string(doc["error"].GetString()), code) << r.body;
-  EXPECT_FALSE(std::string(doc["message"].GetString()).empty()) << r.body;
+  auto error = error_of(r);
+  for (auto* member : {"status", "reason", "message", "request_id"}) {
+    ASSERT_TRUE(error.HasMember(member) && error[member].IsString())
+        << "no string member " << member << ": " << r.body;
+  }
+  EXPECT_EQ(str(error, "status"), status_name(status)) << r.body;
+  EXPECT_EQ(str(error, "reason"), reason) << r.body;
+  auto message = str(error, "message");
+  EXPECT_FALSE(message.empty()) << r.body;
   if (!mentions.empty()) {
-    EXPECT_NE(std::string(doc["message"].GetString()).find(mentions), std::string::npos)
+    EXPECT_NE(message.find(mentions), std::string::npos)
         << "message does not mention \"" << mentions << "\": " << r.body;
   }
+  EXPECT_FALSE(str(error, "request_id").empty()) << r.body;
+  EXPECT_EQ(str(error, "request_id"), r.header("X-Request-Id")) << r.body;
+  if (error.HasMember("field")) {
+    ASSERT_TRUE(error["field"].IsString()) << r.body;
+    EXPECT_NE(message.find(error["field"].GetString()), std::string::npos) << r.body;
+  }
+}
+
+// An error answer about one field: as expect_error, with "field" naming `field`.
+inline void expect_field_error(const HttpResponse& r, unsigned status, const std::string& reason,
+                               const std::string& field) {
+  expect_error(r, status, reason, field);
+  auto error = error_of(r);
+  ASSERT_TRUE(error.HasMember("field") && error["field"].IsString()) << "no field: " << r.body;
+  EXPECT_EQ(std::string(error["field"].GetString()), field) << r.body;
 }
 
 inline std::vector<std::string> api_key_flags() {

@@ -96,7 +96,7 @@ TEST_F(Auth, MissingOrUnknownKeysAre401OnEveryEndpoint) {
       Headers h = headers;
       if (method == "POST" || method == "PUT") h.push_back({"Content-Type", "application/json"});
       auto r = anonymous.request(method, path + query, good_body(path), h);
-      expect_error(r, 401, "unauthorized", "API key");
+      expect_error(r, 401, "UNAUTHORIZED", "API key");
     }
   }
   EXPECT_EQ(everything(*a), before);
@@ -109,7 +109,7 @@ TEST_F(Auth, MissingOrUnknownKeysAre401OnEveryEndpoint) {
 TEST_F(Auth, AnUnknownBearerIsNotRescuedByAGoodToken) {
   HttpClient anonymous(port());
   expect_error(anonymous.get("/v1.0/agents?token=" + key_a, {{"Authorization", "Bearer nope"}}),
-               401, "unauthorized");
+               401, "UNAUTHORIZED");
 }
 
 TEST_F(Auth, CustomerNamesTheKeysOwnCustomer) {
@@ -119,7 +119,7 @@ TEST_F(Auth, CustomerNamesTheKeysOwnCustomer) {
   EXPECT_EQ(str(of_b, "id"), customer_b);
   HttpClient anonymous(port());
   EXPECT_EQ(str(ok(anonymous.get("/v1.0/customer?accesskey=" + key_b)), "id"), customer_b);
-  expect_error(anonymous.get("/v1.0/customer"), 401, "unauthorized");
+  expect_error(anonymous.get("/v1.0/customer"), 401, "UNAUTHORIZED");
 }
 
 TEST_F(Auth, HealthMetricsAndTheDashboardNeedNoKey) {

@@ -32,7 +32,7 @@ class BadInput : public ApiTest {
     std::string body;
     std::string mentions;  // the field the message must name
     unsigned status = 400;
-    std::string code = "invalid_argument";
+    std::string code = "INVALID_ARGUMENT";
   };
 
   void expect_refused(const std::string& method, const std::string& path,
@@ -186,14 +186,14 @@ TEST_F(BadInput, MoreDestinationsThanTheLimitAreRefused) {
   auto four =
       groupcall_body({endpoint("1@sim"), endpoint("2@sim"), endpoint("3@sim"), endpoint("4@sim")});
   expect_refused("POST", "/v1.0/groupcalls",
-                 {{four, "destinations: at most 3", 400, "limit_exceeded"}});
+                 {{four, "destinations: at most 3", 400, "LIMIT_EXCEEDED"}});
   // An agent with four addresses is refused when rung (the limit holds per level).
   auto big = create_agent(*a, agent_body("Big", {endpoint("1@sim"), endpoint("2@sim"),
                                                  endpoint("3@sim"), endpoint("4@sim")}));
   before = everything(*a);
   expect_refused("POST", "/v1.0/groupcalls",
                  {{groupcall_body({agent_destination(str(big, "id"))}), "destinations[0]", 400,
-                   "limit_exceeded"}});
+                   "LIMIT_EXCEEDED"}});
   auto three =
       create_groupcall(*a, groupcall_body({endpoint("1@sim;busy=0"), endpoint("2@sim;busy=0"),
                                            endpoint("3@sim;busy=0")}));
@@ -254,19 +254,19 @@ TEST_F(BadInput, InvalidIdsInThePathAreRefused) {
                    "5e1ec7ed-dead-4bee-8fed-0123456789ab0"}) {
     SCOPED_TRACE(id);
     std::string i = id;
-    expect_error(a->get("/v1.0/groupcalls/" + i), 400, "invalid_argument", "id");
-    expect_error(a->del("/v1.0/groupcalls/" + i), 400, "invalid_argument", "id");
-    expect_error(a->post("/v1.0/groupcalls/" + i + "/hangup"), 400, "invalid_argument", "id");
-    expect_error(a->get("/v1.0/calls/" + i), 400, "invalid_argument", "id");
-    expect_error(a->del("/v1.0/calls/" + i), 400, "invalid_argument", "id");
-    expect_error(a->post("/v1.0/calls/" + i + "/hangup"), 400, "invalid_argument", "id");
-    expect_error(a->get("/v1.0/agents/" + i), 400, "invalid_argument", "id");
-    expect_error(a->put("/v1.0/agents/" + i, agent_body("x", {})), 400, "invalid_argument", "id");
-    expect_error(a->del("/v1.0/agents/" + i), 400, "invalid_argument", "id");
-    expect_error(a->get("/v1.0/extensions/" + i), 400, "invalid_argument", "id");
+    expect_error(a->get("/v1.0/groupcalls/" + i), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->del("/v1.0/groupcalls/" + i), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->post("/v1.0/groupcalls/" + i + "/hangup"), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->get("/v1.0/calls/" + i), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->del("/v1.0/calls/" + i), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->post("/v1.0/calls/" + i + "/hangup"), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->get("/v1.0/agents/" + i), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->put("/v1.0/agents/" + i, agent_body("x", {})), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->del("/v1.0/agents/" + i), 400, "INVALID_ARGUMENT", "id");
+    expect_error(a->get("/v1.0/extensions/" + i), 400, "INVALID_ARGUMENT", "id");
     expect_error(a->put("/v1.0/extensions/" + i, extension_body("x", "7", {})), 400,
-                 "invalid_argument", "id");
-    expect_error(a->del("/v1.0/extensions/" + i), 400, "invalid_argument", "id");
+                 "INVALID_ARGUMENT", "id");
+    expect_error(a->del("/v1.0/extensions/" + i), 400, "INVALID_ARGUMENT", "id");
   }
   expect_nothing_changed();
 }
@@ -276,11 +276,11 @@ TEST_F(BadInput, InvalidPagingIsRefusedNamingTheParameter) {
     std::string p = path;
     for (auto* size : {"0", "101", "abc", "-1", "", "1.5", "10x", "99999999999999999999"}) {
       SCOPED_TRACE(p + " page_size=" + size);
-      expect_error(a->get(p + "?page_size=" + size), 400, "invalid_argument", "page_size");
+      expect_error(a->get(p + "?page_size=" + size), 400, "INVALID_ARGUMENT", "page_size");
     }
     for (auto* token : {"garbage", "2026-13-01%2000:00:00.000000", "yesterday", "12345"}) {
       SCOPED_TRACE(p + " page_token=" + token);
-      expect_error(a->get(p + "?page_token=" + token), 400, "invalid_argument", "page_token");
+      expect_error(a->get(p + "?page_token=" + token), 400, "INVALID_ARGUMENT", "page_token");
     }
     // The limits themselves are fine.
     EXPECT_EQ(a->get(p + "?page_size=1").status, 200u);

@@ -102,13 +102,13 @@ TEST_F(Calls, DeleteHangsUpStampsTmDeleteAndDropsItFromTheList) {
 }
 
 TEST_F(Calls, UnknownCallsAreNotFound) {
-  expect_error(a->get("/v1.0/calls/" + random_id), 404, "not_found", "call");
-  expect_error(a->post("/v1.0/calls/" + random_id + "/hangup"), 404, "not_found", "call");
-  expect_error(a->del("/v1.0/calls/" + random_id), 404, "not_found", "call");
+  expect_error(a->get("/v1.0/calls/" + random_id), 404, "CALL_NOT_FOUND", "call");
+  expect_error(a->post("/v1.0/calls/" + random_id + "/hangup"), 404, "CALL_NOT_FOUND", "call");
+  expect_error(a->del("/v1.0/calls/" + random_id), 404, "CALL_NOT_FOUND", "call");
   // A groupcall's id is not a call's.
   auto gc = create_groupcall(*a, groupcall_body({endpoint("a@sim;busy=0")}));
-  expect_error(a->get("/v1.0/calls/" + str(gc, "id")), 404, "not_found");
-  expect_error(a->get("/v1.0/groupcalls/" + strings(gc, "call_ids")[0]), 404, "not_found");
+  expect_error(a->get("/v1.0/calls/" + str(gc, "id")), 404, "CALL_NOT_FOUND");
+  expect_error(a->get("/v1.0/groupcalls/" + strings(gc, "call_ids")[0]), 404, "GROUPCALL_NOT_FOUND");
 }
 
 }  // namespace

@@ -129,7 +129,7 @@ TEST(ChorusdCli, DevelopmentKeyIsPrintedOnLoopbackAndWorks) {
       << daemon.out();
 
   HttpClient anonymous(daemon.port());
-  expect_error(anonymous.get("/v1.0/groupcalls"), 401, "unauthorized");
+  expect_error(anonymous.get("/v1.0/groupcalls"), 401, "UNAUTHORIZED");
 
   HttpClient dev(daemon.port());
   dev.default_headers = {{"Authorization", "Bearer " + daemon.dev_key()}};
@@ -158,7 +158,7 @@ TEST(ChorusdCli, DevelopmentKeysDifferBetweenRuns) {
   EXPECT_NE(one.port(), two.port());
   // One daemon's key means nothing to the other.
   HttpClient c(two.port());
-  expect_error(c.get("/v1.0/agents?token=" + one.dev_key()), 401, "unauthorized");
+  expect_error(c.get("/v1.0/agents?token=" + one.dev_key()), 401, "UNAUTHORIZED");
 }
 
 TEST(ChorusdCli, ConfigFileSetsListenAndKeys) {
@@ -174,7 +174,7 @@ TEST(ChorusdCli, ConfigFileSetsListenAndKeys) {
   // max_destinations from the file holds.
   expect_error(c.post("/v1.0/groupcalls",
                       groupcall_body({endpoint("x@sim;busy=0"), endpoint("y@sim;busy=0")})),
-               400, "limit_exceeded", "destinations: at most 1");
+               400, "LIMIT_EXCEEDED", "destinations: at most 1");
 }
 
 TEST(ChorusdCli, FlagsOverrideTheConfigFile) {

@@ -148,7 +148,7 @@ TEST(ConnectionLimits, OverTheCapA503IsTheWholeAnswer) {
     }
     auto r = over.read_response(std::chrono::seconds(5));
     ASSERT_TRUE(r.has_value()) << "no answer over the cap";
-    expect_error(*r, 503, "limit_exceeded", "at most 3 HTTP connections");
+    expect_error(*r, 503, "TOO_MANY_CONNECTIONS", "at most 3 HTTP connections");
     EXPECT_FALSE(r->keep_alive);
     EXPECT_TRUE(over.closed_by_peer(std::chrono::seconds(5)));
   }
@@ -190,7 +190,7 @@ TEST(ConnectionLimits, AnUpgradedConnectionLeavesTheHttpCount) {
   RawConnection over(daemon.port());
   auto r = over.read_response(std::chrono::seconds(5));
   ASSERT_TRUE(r.has_value());
-  expect_error(*r, 503, "limit_exceeded", "HTTP connections");
+  expect_error(*r, 503, "TOO_MANY_CONNECTIONS", "HTTP connections");
 }
 
 TEST(ConnectionLimits, MaxConnectionsIsAFlagAndAConfigSetting) {
@@ -208,7 +208,7 @@ TEST(ConnectionLimits, MaxConnectionsIsAFlagAndAConfigSetting) {
   RawConnection second(daemon.port());
   auto r = second.read_response(std::chrono::seconds(5));
   ASSERT_TRUE(r.has_value());
-  expect_error(*r, 503, "limit_exceeded", "at most 1 HTTP connection");
+  expect_error(*r, 503, "TOO_MANY_CONNECTIONS", "at most 1 HTTP connection");
   EXPECT_NE(run_chorusd({"--help"}).out.find("--max-connections"), std::string::npos);
 }
 

@@ -56,13 +56,13 @@ TEST_F(Directory, AgentLifecycle) {
   auto deleted = ok(a->del("/v1.0/agents/" + id));
   EXPECT_EQ(str(deleted, "id"), id);
   EXPECT_NE(str(deleted, "tm_delete"), not_yet);
-  expect_error(a->get("/v1.0/agents/" + id), 404, "not_found", "agent");
-  expect_error(a->del("/v1.0/agents/" + id), 404, "not_found", "agent");
-  expect_error(a->put("/v1.0/agents/" + id, agent_body("x", {})), 404, "not_found", "agent");
+  expect_error(a->get("/v1.0/agents/" + id), 404, "AGENT_NOT_FOUND", "agent");
+  expect_error(a->del("/v1.0/agents/" + id), 404, "AGENT_NOT_FOUND", "agent");
+  expect_error(a->put("/v1.0/agents/" + id, agent_body("x", {})), 404, "AGENT_NOT_FOUND", "agent");
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/agents"))), std::vector<std::string>{str(second, "id")});
   // A deleted agent can no longer be rung.
   expect_error(a->post("/v1.0/groupcalls", groupcall_body({agent_destination(id)})), 400,
-               "invalid_argument", "destinations[0].target");
+               "INVALID_ARGUMENT", "destinations[0].target");
 }
 
 TEST_F(Directory, ExtensionLifecycle) {
@@ -82,10 +82,10 @@ TEST_F(Directory, ExtensionLifecycle) {
   EXPECT_EQ(str(ok(a->get("/v1.0/extensions/" + id)), "extension"), "2001");
 
   // The number is unique per customer.
-  expect_error(a->post("/v1.0/extensions", extension_body("Dup", "2001", {})), 409, "conflict",
+  expect_error(a->post("/v1.0/extensions", extension_body("Dup", "2001", {})), 409, "CONFLICT",
                "2001");
   expect_error(a->put("/v1.0/extensions/" + str(other, "id"), extension_body("Dup", "2001", {})),
-               409, "conflict", "2001");
+               409, "CONFLICT", "2001");
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/extensions"))).size(), 2u);
 
   auto updated = ok(
@@ -98,7 +98,7 @@ TEST_F(Directory, ExtensionLifecycle) {
   ASSERT_EQ(updated["contacts"].Size(), 1u);
   // The old number is free again; the new one rings the new contacts.
   expect_error(a->post("/v1.0/groupcalls", groupcall_body({extension_number("2001")})), 400,
-               "invalid_argument", "unknown extension 2001");
+               "INVALID_ARGUMENT", "unknown extension 2001");
   auto gc = create_groupcall(*a, groupcall_body({extension_number("2101")}));
   auto nested = groupcall(*a, strings(gc, "groupcall_ids")[0]);
   EXPECT_EQ(str(nested["destinations"][0], "target"), "r1@sim");
@@ -106,9 +106,9 @@ TEST_F(Directory, ExtensionLifecycle) {
 
   auto deleted = ok(a->del("/v1.0/extensions/" + id));
   EXPECT_NE(str(deleted, "tm_delete"), not_yet);
-  expect_error(a->get("/v1.0/extensions/" + id), 404, "not_found", "extension");
-  expect_error(a->del("/v1.0/extensions/" + id), 404, "not_found", "extension");
-  expect_error(a->put("/v1.0/extensions/" + id, extension_body("x", "9", {})), 404, "not_found",
+  expect_error(a->get("/v1.0/extensions/" + id), 404, "EXTENSION_NOT_FOUND", "extension");
+  expect_error(a->del("/v1.0/extensions/" + id), 404, "EXTENSION_NOT_FOUND", "extension");
+  expect_error(a->put("/v1.0/extensions/" + id, extension_body("x", "9", {})), 404, "EXTENSION_NOT_FOUND",
                "extension");
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/extensions"))), std::vector<std::string>{str(other, "id")});
 }

@@ -46,8 +46,8 @@ TEST_F(ErrorBodies, A404RepeatsNothingOfTheRequest) {
   for (auto* query : {"?token=", "?accesskey=", "?page_size=1&token="}) {
     SCOPED_TRACE(query);
     auto r = anonymous.get("/v1.0/queues" + std::string(query) + key_a);
-    expect_error(r, 404, "not_found");
-    EXPECT_EQ(str(parse_json(r.body), "message"), "no such path");
+    expect_error(r, 404, "PATH_NOT_FOUND");
+    EXPECT_EQ(str(error_of(r), "message"), "no such path");
     expect_no_echo(r, {key_a, "token", "accesskey", "?", "queues"});
   }
   // Raw bytes, control characters and bulk are not repeated at all.
@@ -58,18 +58,18 @@ TEST_F(ErrorBodies, A404RepeatsNothingOfTheRequest) {
     SCOPED_TRACE(path.substr(0, 40));
     auto r = raw({"GET " + path + "?token=" + key_a + " HTTP/1.1\r\nHost: x\r\n\r\n"});
     expect_valid_json(r);
-    expect_error(r, 404, "not_found");
-    EXPECT_EQ(str(parse_json(r.body), "message"), "no such path");
+    expect_error(r, 404, "PATH_NOT_FOUND");
+    EXPECT_EQ(str(error_of(r), "message"), "no such path");
     expect_no_echo(r, {key_a, "\xff", "\xc3", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"});
   }
 }
 
 TEST_F(ErrorBodies, A405NamesOnlyMethodsItKnows) {
   auto r = a->request("PATCH", "/v1.0/calls");
-  expect_error(r, 405, "method_not_allowed", "PATCH is not allowed here");
+  expect_error(r, 405, "METHOD_NOT_ALLOWED", "PATCH is not allowed here");
   std::string invented(3000, 'X');
   auto odd = a->request(invented, "/v1.0/calls");
-  expect_error(odd, 405, "method_not_allowed", "this method is not allowed here; allowed: GET");
+  expect_error(odd, 405, "METHOD_NOT_ALLOWED", "this method is not allowed here; allowed: GET");
   expect_no_echo(odd, {"XXXXXXXX"});
 }
 
@@ -105,7 +105,7 @@ TEST_F(ErrorBodies, ALongRequestLineIs414) {
            {"GET " + target.substr(0, 4000), target.substr(4000), " HTTP/1.1\r\n\r\n"}}) {
     SCOPED_TRACE(pieces.size());
     auto r = raw(pieces);
-    expect_error(r, 414, "uri_too_long", "the request line exceeds 8192 bytes");
+    expect_error(r, 414, "URI_TOO_LONG", "the request line exceeds 8192 bytes");
     expect_no_echo(r, {"xxxxxxxx"});
   }
   // Just under the limit is no error of the header's.
@@ -127,7 +127,7 @@ TEST_F(ErrorBodies, LargeHeaderFieldsAre431) {
        }) {
     SCOPED_TRACE(pieces.size());
     auto r = raw(pieces);
-    expect_error(r, 431, "request_header_fields_too_large", "the header fields exceed 8192 bytes");
+    expect_error(r, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "the header fields exceed 8192 bytes");
     expect_no_echo(r, {"hhhhhhhh", "vvvvvvvv"});
   }
   // Fields just under the limit are fine.

@@ -383,8 +383,8 @@ TEST_F(Retention, OnlyTheNewestEndedGroupcallsAreKept) {
     await_groupcall(*a, str(ended.back(), "id"), has_status("hangup"));
   }
   // The oldest ended one is forgotten, with its calls; the live one is kept.
-  expect_error(a->get("/v1.0/groupcalls/" + str(ended[0], "id")), 404, "not_found");
-  expect_error(a->get("/v1.0/calls/" + strings(ended[0], "call_ids")[0]), 404, "not_found");
+  expect_error(a->get("/v1.0/groupcalls/" + str(ended[0], "id")), 404, "GROUPCALL_NOT_FOUND");
+  expect_error(a->get("/v1.0/calls/" + strings(ended[0], "call_ids")[0]), 404, "CALL_NOT_FOUND");
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/groupcalls"))),
             (std::vector<std::string>{str(ended[2], "id"), str(ended[1], "id"), str(live, "id")}));
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/calls"))).size(), 3u);

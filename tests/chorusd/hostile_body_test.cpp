@@ -56,14 +56,14 @@ class HostileBody : public ApiTest {
     for (auto& [method, path] : routes) {
       SCOPED_TRACE(method + " " + path);
       expect_error(a->request(method, path, body, {{"Content-Type", "application/json"}}), 400,
-                   "invalid_argument", mentions);
+                   "INVALID_ARGUMENT", mentions);
     }
     EXPECT_EQ(everything(*a), before);
   }
 
   void expect_groupcall_refused(const std::string& body, const std::string& field,
                                 unsigned status = 400,
-                                const std::string& code = "invalid_argument") {
+                                const std::string& code = "INVALID_ARGUMENT") {
     SCOPED_TRACE(body.substr(0, 200));
     expect_error(a->post("/v1.0/groupcalls", body), status, code, field);
     EXPECT_EQ(everything(*a), before);
@@ -93,10 +93,10 @@ TEST_F(HostileBody, InvalidUtf8IsRefusedNamingTheField) {
       "\"type\":\"endpoint\",\"target\":\"a@sim\"}]}",
       "source.name");
   expect_error(a->post("/v1.0/agents", "{\"name\":\"\xed\xa0\x80\",\"addresses\":[]}"), 400,
-               "invalid_argument", "name");
+               "INVALID_ARGUMENT", "name");
   // An escaped lone surrogate decodes to bytes that are not UTF-8 either.
   expect_error(a->post("/v1.0/extensions", R"({"name":"\udc00","extension":"2002"})"), 400,
-               "invalid_argument", "name");
+               "INVALID_ARGUMENT", "name");
   EXPECT_EQ(everything(*a), before);
 }
 
@@ -105,7 +105,7 @@ TEST_F(HostileBody, NulInAStringIsRefused) {
       R"({"source":{"type":"tel","target":"+1"},"destinations":[{"type":"endpoint","target":"a\u0000@sim"}]})",
       "destinations[0].target");
   expect_error(a->post("/v1.0/extensions", R"({"name":"x","extension":"20\u000003"})"), 400,
-               "invalid_argument", "extension");
+               "INVALID_ARGUMENT", "extension");
 }
 
 TEST_F(HostileBody, OversizedTextsAreRefusedNamingFieldAndLimit) {
@@ -123,7 +123,7 @@ TEST_F(HostileBody, OversizedTextsAreRefusedNamingFieldAndLimit) {
                            "owner_type");
   expect_error(
       a->post("/v1.0/agents", R"({"name":")" + std::string(257, 'a') + R"(","addresses":[]})"), 400,
-      "invalid_argument", "name");
+      "INVALID_ARGUMENT", "name");
   // The limits themselves are fine.
   auto ok_body = R"({"source":{"type":"tel","target":"+1","name":")" + std::string(256, 'n') +
                  R"(","detail":")" + std::string(1024, 'd') +
@@ -134,10 +134,10 @@ TEST_F(HostileBody, OversizedTextsAreRefusedNamingFieldAndLimit) {
 
 TEST_F(HostileBody, AgentsAndExtensionsHoldAtMostAHundredAddresses) {
   std::vector<std::string> many(101, endpoint("x@sim"));
-  expect_error(a->post("/v1.0/agents", agent_body("Big", many)), 400, "limit_exceeded",
+  expect_error(a->post("/v1.0/agents", agent_body("Big", many)), 400, "LIMIT_EXCEEDED",
                "addresses");
   expect_error(a->post("/v1.0/extensions", extension_body("Big", "2999", many)), 400,
-               "limit_exceeded", "contacts");
+               "LIMIT_EXCEEDED", "contacts");
   EXPECT_EQ(everything(*a), before);
   many.pop_back();
   EXPECT_EQ(a->post("/v1.0/agents", agent_body("Full", many)).status, 200u);

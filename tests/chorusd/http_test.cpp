@@ -21,8 +21,8 @@ TEST_F(Http, UnknownPathsAre404Json) {
         "/v1.0/calls/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup/now",
         "/v1.0/agents/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup", "/healthz", "/metrics/x"}) {
     SCOPED_TRACE(path);
-    expect_error(a->get(path), 404, "not_found", "no such path");
-    expect_error(a->post(path, "{}"), 404, "not_found");
+    expect_error(a->get(path), 404, "PATH_NOT_FOUND", "no such path");
+    expect_error(a->post(path, "{}"), 404, "PATH_NOT_FOUND");
   }
   EXPECT_EQ(everything(*a), before);
 }
@@ -58,13 +58,13 @@ TEST_F(Http, WrongMethodsAre405WithAnAllowHeader) {
     SCOPED_TRACE(c.method + " " + c.path);
     auto r = a->request(c.method, c.path, c.method == "GET" ? "" : "{}",
                         {{"Content-Type", "application/json"}});
-    expect_error(r, 405, "method_not_allowed", c.method);
+    expect_error(r, 405, "METHOD_NOT_ALLOWED", c.method);
     EXPECT_EQ(r.header("Allow"), c.allow);
   }
   // Without a key too: the method is wrong whoever asks.
   HttpClient anonymous(port());
   auto r = anonymous.request("PUT", "/v1.0/groupcalls", "{}");
-  expect_error(r, 405, "method_not_allowed");
+  expect_error(r, 405, "METHOD_NOT_ALLOWED");
   EXPECT_EQ(r.header("Allow"), "GET, POST");
   EXPECT_TRUE(ids_of(ok(a->get("/v1.0/agents"))).empty());
 }
@@ -77,14 +77,14 @@ TEST_F(Http, WrongContentTypeIs415AndChangesNothing) {
     SCOPED_TRACE(type);
     Headers h;
     if (*type) h.push_back({"Content-Type", type});
-    expect_error(a->request("POST", "/v1.0/groupcalls", body, h), 415, "unsupported_media_type",
+    expect_error(a->request("POST", "/v1.0/groupcalls", body, h), 415, "UNSUPPORTED_MEDIA_TYPE",
                  "Content-Type");
     expect_error(a->request("POST", "/v1.0/agents", agent_body("x", {}), h), 415,
-                 "unsupported_media_type");
+                 "UNSUPPORTED_MEDIA_TYPE");
     expect_error(a->request("POST", "/v1.0/extensions", extension_body("x", "1", {}), h), 415,
-                 "unsupported_media_type");
+                 "UNSUPPORTED_MEDIA_TYPE");
     expect_error(a->request("PUT", "/v1.0/agents/" + random_id, agent_body("x", {}), h), 415,
-                 "unsupported_media_type");
+                 "UNSUPPORTED_MEDIA_TYPE");
   }
   EXPECT_EQ(everything(*a), before);
   EXPECT_EQ(metrics()["chorus_legs_dialled_total"], 0);
@@ -122,7 +122,7 @@ TEST_F(Http, BodiesOverOneMebibyteAre413) {
            "\r\n\r\n" + over);
   auto refused = raw.read_response(std::chrono::seconds(5));
   ASSERT_TRUE(refused.has_value()) << "no answer to an oversized body";
-  expect_error(*refused, 413, "payload_too_large", "1048576");
+  expect_error(*refused, 413, "PAYLOAD_TOO_LARGE", "1048576");
   EXPECT_TRUE(raw.closed_by_peer(std::chrono::seconds(5)));
 
   // Chunked, with no Content-Length up front: the same.
@@ -138,7 +138,7 @@ TEST_F(Http, BodiesOverOneMebibyteAre413) {
   chunked.send(request);
   auto refused_chunked = chunked.read_response(std::chrono::seconds(5));
   ASSERT_TRUE(refused_chunked.has_value()) << "no answer to an oversized chunked body";
-  expect_error(*refused_chunked, 413, "payload_too_large");
+  expect_error(*refused_chunked, 413, "PAYLOAD_TOO_LARGE");
 
   EXPECT_EQ(everything(*a), after_fit);
   // The server goes on serving.
@@ -156,7 +156,7 @@ TEST_F(Http, MalformedRequestsAre400AndTheServerGoesOn) {
     raw.send(bad);
     auto r = raw.read_response(std::chrono::seconds(5));
     ASSERT_TRUE(r.has_value());
-    expect_error(*r, 400, "bad_request", "malformed HTTP request");
+    expect_error(*r, 400, "MALFORMED_REQUEST", "malformed HTTP request");
     EXPECT_TRUE(raw.closed_by_peer(std::chrono::seconds(5)));
   }
   EXPECT_EQ(a->get("/health").status, 200u);
@@ -169,8 +169,8 @@ TEST_F(Http, KeepAliveServesManyRequestsOnOneConnection) {
     EXPECT_TRUE(r.keep_alive);
   }
   // Errors keep the connection too.
-  expect_error(a->get("/v1.0/nope"), 404, "not_found");
-  expect_error(a->get("/v1.0/groupcalls/bad-id"), 400, "invalid_argument");
+  expect_error(a->get("/v1.0/nope"), 404, "PATH_NOT_FOUND");
+  expect_error(a->get("/v1.0/groupcalls/bad-id"), 400, "INVALID_ARGUMENT");
   EXPECT_EQ(a->get("/health").status, 200u);
   EXPECT_EQ(a->connections(), 1);
   // Connection: close is honoured.

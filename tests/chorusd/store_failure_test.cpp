@@ -58,11 +58,11 @@ TEST_F(StoreFailure, WritesAre503WhileReadsAndRunningCallsGoOnThenRecover) {
   break_writes();
   // The first write finds the fault at its commit; later ones are refused at once.
   auto refused = a->post("/v1.0/groupcalls", groupcall_body({endpoint("late@sim;busy=0")}));
-  expect_error(refused, 503, "unavailable", "store: I/O error");
+  expect_error(refused, 503, "STORE_UNAVAILABLE", "store: I/O error");
   expect_error(a->post("/v1.0/groupcalls", groupcall_body({endpoint("later@sim;busy=0")})), 503,
-               "unavailable", "store: I/O error");
+               "STORE_UNAVAILABLE", "store: I/O error");
   expect_error(a->post("/v1.0/agents", agent_body("Refused", {endpoint("x@sim")})), 503,
-               "unavailable", "store: I/O error");
+               "STORE_UNAVAILABLE", "store: I/O error");
   ASSERT_EQ(str(call(*a, leg), "status"), "ringing") << "the fault came too late to prove anything";
   auto failing = health();
   EXPECT_EQ(failing.status, 503u) << failing.body;
@@ -109,7 +109,7 @@ TEST_F(StoreFailure, WritesAre503WhileReadsAndRunningCallsGoOnThenRecover) {
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/agents"))).size(), 1u) << "the refused agent was kept";
 }
 
-// A 503 tells the client the write was not made, and "unavailable" invites a
+// A 503 tells the client the write was not made, and "STORE_UNAVAILABLE" invites a
 // retry: a refused groupcall must not ring its destinations and then turn up in
 // the lists (the retry would ring them twice), nor a refused agent come back.
 // Each is the first write of its fault, the one that finds it at its commit.
@@ -120,7 +120,7 @@ TEST_F(StoreFailure, ARefusedWriteIsNeitherMadeNorKept) {
         std::pair{"/v1.0/agents", agent_body("Refused", {endpoint("x@sim")})}}) {
     SCOPED_TRACE(path);
     break_writes();
-    expect_error(a->post(path, body), 503, "unavailable", "store: ");
+    expect_error(a->post(path, body), 503, "STORE_UNAVAILABLE", "store: ");
     mend_writes();
     ASSERT_TRUE(eventually([&] { return health().status == 200u; })) << health().body;
   }

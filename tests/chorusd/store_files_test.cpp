@@ -61,7 +61,7 @@ TEST_F(Backup, ANewChorusdOnTheCopyServesTheSameResources) {
   HttpClient c(restored.port());
   c.default_headers = {{"Authorization", "Bearer " + key_a}};
   EXPECT_EQ(bodies(c, targets), served);
-  expect_error(c.get("/v1.0/groupcalls/" + later), 404, "not_found", "groupcall");
+  expect_error(c.get("/v1.0/groupcalls/" + later), 404, "GROUPCALL_NOT_FOUND", "groupcall");
 }
 
 TEST(StoreFiles, ADatabaseOfANewerSchemaIsRefused) {
@@ -164,7 +164,7 @@ TEST_F(StoreRetention, EndedRecordsOlderThanTheRetentionArePurgedYoungerOnesStay
 
   EXPECT_TRUE(eventually([&] { return a->get("/v1.0/groupcalls/" + old_id).status == 404u; }))
       << "the old groupcall was never purged";
-  expect_error(a->get("/v1.0/calls/" + old_call), 404, "not_found", "call");
+  expect_error(a->get("/v1.0/calls/" + old_call), 404, "CALL_NOT_FOUND", "call");
   // The young ones went through the same purge and stay.
   EXPECT_EQ(bodies(*a, young), young_before);
   EXPECT_EQ(ids_of(ok(a->get("/v1.0/groupcalls"))), std::vector<std::string>{young_id});

@@ -4,10 +4,13 @@
 // target with its query, headers, body); each input happens 5 s of virtual time after
 // the previous one, so groupcalls ring, answer and end as the fuzzer goes.
 // Properties: every request is answered, with a 2xx or 4xx; every JSON body is valid
-// JSON in valid UTF-8 and every other body valid UTF-8; no body carries the API key;
+// JSON in valid UTF-8 and every other body valid UTF-8; every error body is VoIPbin's
+// envelope; every answer carries an X-Request-Id of safe text, which an error body
+// repeats; no error body and no request id carries the API key;
 // a created groupcall, agent or extension reads back through the model's decoders and
 // passes the validator.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include <rapidjson/document.h>
 #include <boost/beast/http/field.hpp>
 
 #include "accepted_value.hpp"
@@ -82,6 +86,31 @@ void check_created(const chorus::HttpRequest& request, const std::string& body) 
   }
 }
 
+bool is_safe_request_id(std::string_view id) {
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+    return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\';
+  });
+}
+
+// {"error":{"status","reason","message","request_id"[,"field"]}}, all strings, with the
+// answer's own request id.
+void check_envelope(const std::string& body, std::string_view request_id) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  expect(
+      !doc.HasParseError() && doc.IsObject() && doc.HasMember("error") && doc["error"].IsObject(),
+      "an error body is the envelope", body);
+  auto& error = doc["error"];
+  for (auto* member : {"status", "reason", "message", "request_id"}) {
+    expect(error.HasMember(member) && error[member].IsString(),
+           std::string("the envelope has a string ") + member, body);
+  }
+  expect(!error.HasMember("field") || error["field"].IsString(), "a field is a string", body);
+  expect(std::string_view(error["request_id"].GetString(), error["request_id"].GetStringLength()) ==
+             request_id,
+         "the envelope's request id is the header's", body);
+}
+
 void check_response(const chorus::HttpRequest& request, const chorus::HttpResponse& response) {
   unsigned status = response.result_int();
   expect((status >= 200 && status < 300) || (status >= 400 && status < 500),
@@ -96,8 +125,15 @@ void check_response(const chorus::HttpRequest& request, const chorus::HttpRespon
   // the client wrote the key into (a target, a name) carries it back by design,
   // so only error bodies, which name fields and rules and never values, are held
   // to it (a fuzzer input put the key in a source target: a created groupcall).
+  auto id_field = response["X-Request-Id"];
+  std::string_view request_id(id_field.data(), id_field.size());
+  expect(is_safe_request_id(request_id), "every answer carries a safe X-Request-Id", request_id);
+  // A client may send its key as its request id: it must not come back, nor reach the log.
+  expect(request_id.find(key) == std::string_view::npos, "no request id carries the API key",
+         request_id);
   if (status >= 400) {
     expect(body.find(key) == std::string::npos, "no error body carries the API key", body);
+    check_envelope(body, request_id);
   }
   bool writes = request.method() == http::verb::post || request.method() == http::verb::put;
   if (status == 200 && writes && is_json_response(response)) check_created(request, body);
