@@ -62,6 +62,24 @@ struct GroupcallRequest {
   Uuid conference_id;
 };
 
+// POST /v1.0/calls, VoIPbin's way to place single calls: each destination rings on
+// its own. A plain one (tel, sip, endpoint) becomes a call (in a groupcall of one
+// destination, as every Chorus call is); an agent or extension becomes a groupcall
+// ringing its addresses or contacts, owned by it.
+struct CallsRequest {
+  Uuid customer_id;
+  Address source;
+  std::vector<Address> destinations;
+  std::int32_t ring_timeout = Groupcall::default_ring_timeout;
+  std::int32_t answer_timeout = 0;
+  Uuid master_call_id;
+  std::string alert_info;
+};
+struct CallsCreated {
+  std::vector<Call> calls;
+  std::vector<Groupcall> groupcalls;
+};
+
 using EventCallback = std::function<void(const Event&)>;
 
 // A live subscription; destroying it (or cancel()) stops delivery.
@@ -132,6 +150,10 @@ class Engine {
   void create_groupcall(const GroupcallRequest& request,
                         std::function<void(Result<Groupcall>)> done);
   Result<Groupcall> create_groupcall(const GroupcallRequest& request);
+
+  // Validates every destination first (a refused request places nothing), then
+  // places one call or groupcall per destination; answers once all are committed.
+  void create_calls(const CallsRequest& request, std::function<void(Result<CallsCreated>)> done);
 
   // Reads; another customer's resource is not_found, exactly like a missing one.
   Result<Groupcall> groupcall(const Uuid& customer_id, const Uuid& id) const;

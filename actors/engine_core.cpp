@@ -114,6 +114,16 @@ Status EngineCore::accepting_writes() const {
   return {};
 }
 
+Status EngineCore::admissible(const GroupcallRequest& request) const {
+  if (auto status = validate(request); !status) return status;
+  auto& engine = *context_;
+  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
+  auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
+                                engine.directory, limits);
+  if (!plan) return plan.error();
+  return {};
+}
+
 void EngineCore::create_groupcall(const GroupcallRequest& request,
                                   std::function<void(Result<Groupcall>)> done) {
   if (stopping()) return done(Error::unavailable("the engine is stopping"));

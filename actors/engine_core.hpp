@@ -44,6 +44,8 @@ class EngineCore {
 
   void create_groupcall(const GroupcallRequest& request,
                         std::function<void(Result<Groupcall>)> done);
+  // What create_groupcall would refuse `request` for, without creating anything.
+  Status admissible(const GroupcallRequest& request) const;
   // Unavailable while the store cannot be written: what it would refuse to
   // commit is refused before anything starts.
   Status accepting_writes() const;

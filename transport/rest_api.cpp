@@ -13,6 +13,7 @@
 #include "model/json.hpp"
 #include "model/uuid.hpp"
 #include "transport/dashboard_page.hpp"
+#include "transport/rest_exchange.hpp"
 #include "transport/rest_json.hpp"
 
 namespace chorus {
@@ -152,49 +153,29 @@ std::string_view quotable_path(std::string_view target) {
 
 }  // namespace
 
-// One request on its way through the router: what it asks, who asks, how to answer.
-struct RestApi::Exchange {
-  HttpRequest request;
-  HttpResponder respond;
-  std::chrono::steady_clock::time_point started;
-  std::string request_id;  // in every answer's X-Request-Id, every error body, every log line
-  std::string_view route;  // the matched pattern, for metrics: "/v1.0/groupcalls/{id}"
-  std::string_view allow;  // a 405's Allow header
-  std::vector<std::string_view> path;
-  std::string_view query;
-  Uuid customer;
-  HttpMetrics* metrics = nullptr;
+void RestApi::Exchange::send(http::status status, std::string body, std::string_view content_type) {
+  HttpResponse response{status, request.version()};
+  response.set(http::field::server, "chorusd");
+  response.set(http::field::content_type, content_type);
+  response.set("X-Request-Id", request_id);
+  if (!allow.empty()) response.set(http::field::allow, allow);
+  response.body() = std::move(body);
+  metrics->record(route.empty() ? "unmatched" : route, static_cast<unsigned>(status),
+                  std::chrono::steady_clock::now() - started);
+  respond(std::move(response));
+}
 
-  void send(http::status status, std::string body,
-            std::string_view content_type = "application/json") {
-    HttpResponse response{status, request.version()};
-    response.set(http::field::server, "chorusd");
-    response.set(http::field::content_type, content_type);
-    response.set("X-Request-Id", request_id);
-    if (!allow.empty()) response.set(http::field::allow, allow);
-    response.body() = std::move(body);
-    metrics->record(route.empty() ? "unmatched" : route, static_cast<unsigned>(status),
-                    std::chrono::steady_clock::now() - started);
-    respond(std::move(response));
-  }
-  // The one place an error body is built. `message` and `field` never hold request
-  // bytes; `field` names the offending field or parameter, "" when there is none.
-  void fail(http::status status, std::string_view reason, std::string_view message,
-            std::string_view field = {}) {
-    spdlog::debug("http {} answered {} {}: {}", request_id, static_cast<unsigned>(status), reason,
-                  message);
-    auto name = status_name(status);
-    send(status, error_json(ErrorEnvelope{name, reason, message, field, request_id}));
-  }
-  void fail(const Error& error) {
-    fail(meaning_of(error.code).status, reason_of(error), error.message, error.field);
-  }
-  template <class Resource>
-  void answer(const Result<Resource>& result) {
-    if (!result) return fail(result.error());
-    send(http::status::ok, to_json(*result));
-  }
-};
+void RestApi::Exchange::fail(http::status status, std::string_view reason, std::string_view message,
+                             std::string_view field) {
+  spdlog::debug("http {} answered {} {}: {}", request_id, static_cast<unsigned>(status), reason,
+                message);
+  auto name = status_name(status);
+  send(status, error_json(ErrorEnvelope{name, reason, message, field, request_id}));
+}
+
+void RestApi::Exchange::fail(const Error& error) {
+  fail(meaning_of(error.code).status, reason_of(error), error.message, error.field);
+}
 
 RestApi::RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics)
     : engine_(engine), keys_(std::move(keys)), metrics_(metrics) {}
@@ -246,22 +227,29 @@ struct RestApi::Route {
   Shape shape;
   std::string_view allow;  // the methods it answers, for 405's Allow header
   std::string_view label;  // the route in metrics
+  Handler handler;
 };
 
 // clang-format off
-constexpr RestApi::Route routes[] = {
-    {"groupcalls", RestApi::Shape::collection, "GET, POST", "/v1.0/groupcalls"},
-    {"groupcalls", RestApi::Shape::item, "GET, DELETE", "/v1.0/groupcalls/{id}"},
-    {"groupcalls", RestApi::Shape::action, "POST", "/v1.0/groupcalls/{id}/hangup"},
-    {"calls", RestApi::Shape::collection, "GET", "/v1.0/calls"},
-    {"calls", RestApi::Shape::item, "GET, DELETE", "/v1.0/calls/{id}"},
-    {"calls", RestApi::Shape::action, "POST", "/v1.0/calls/{id}/hangup"},
-    {"agents", RestApi::Shape::collection, "GET, POST", "/v1.0/agents"},
-    {"agents", RestApi::Shape::item, "GET, PUT, DELETE", "/v1.0/agents/{id}"},
-    {"extensions", RestApi::Shape::collection, "GET, POST", "/v1.0/extensions"},
-    {"extensions", RestApi::Shape::item, "GET, PUT, DELETE", "/v1.0/extensions/{id}"},
+const RestApi::Route RestApi::routes[] = {
+    {"groupcalls", Shape::collection, "GET, POST", "/v1.0/groupcalls", &RestApi::groupcalls},
+    {"groupcalls", Shape::item, "GET, DELETE", "/v1.0/groupcalls/{id}", &RestApi::groupcalls},
+    {"groupcalls", Shape::action, "POST", "/v1.0/groupcalls/{id}/hangup", &RestApi::groupcalls},
+    {"calls", Shape::collection, "GET, POST", "/v1.0/calls", &RestApi::calls},
+    {"calls", Shape::item, "GET, DELETE", "/v1.0/calls/{id}", &RestApi::calls},
+    {"calls", Shape::action, "POST", "/v1.0/calls/{id}/hangup", &RestApi::calls},
+    {"conferences", Shape::collection, "GET, POST", "/v1.0/conferences", &RestApi::conferences},
+    {"conferences", Shape::item, "GET, PUT, DELETE", "/v1.0/conferences/{id}", &RestApi::conferences},
+    {"conferencecalls", Shape::collection, "GET, POST", "/v1.0/conferencecalls",
+     &RestApi::conferencecalls},
+    {"conferencecalls", Shape::item, "GET, DELETE", "/v1.0/conferencecalls/{id}",
+     &RestApi::conferencecalls},
+    {"agents", Shape::collection, "GET, POST", "/v1.0/agents", &RestApi::agents},
+    {"agents", Shape::item, "GET, PUT, DELETE", "/v1.0/agents/{id}", &RestApi::agents},
+    {"extensions", Shape::collection, "GET, POST", "/v1.0/extensions", &RestApi::extensions},
+    {"extensions", Shape::item, "GET, PUT, DELETE", "/v1.0/extensions/{id}", &RestApi::extensions},
     // Who the key acts for: {"id":"<customer uuid>"} (the dashboard needs it for topics).
-    {"customer", RestApi::Shape::collection, "GET", "/v1.0/customer"},
+    {"customer", Shape::collection, "GET", "/v1.0/customer", &RestApi::customer},
 };
 // clang-format on
 
@@ -295,11 +283,6 @@ bool allows(const Route& r, http::verb method) {
   return false;
 }
 
-struct Page {
-  std::size_t size = max_page_size;
-  std::optional<Timestamp> before;
-};
-
 // The tokens Chorus hands out ("2020-04-18 03:22:17.995000"), or VoIPbin's
 // current form of the same instant ("2020-04-18T03:22:17.995000Z").
 std::optional<Timestamp> page_token_time(std::string_view token) {
@@ -311,6 +294,8 @@ std::optional<Timestamp> page_token_time(std::string_view token) {
   }
   return Timestamp::parse(token);
 }
+
+}  // namespace
 
 Result<Page> page_of(std::string_view query) {
   Page page;
@@ -334,8 +319,6 @@ Result<Page> page_of(std::string_view query) {
   }
   return page;
 }
-
-}  // namespace
 
 void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   auto method = x->request.method();
@@ -381,13 +364,11 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
     id = Uuid::parse(path[2]);
     if (!id) return x->fail(Error::invalid("id", "must be a UUID"));
   }
-  if (route->resource == "customer") {
-    return x->send(http::status::ok, R"({"id":")" + x->customer.to_string() + R"("})");
-  }
-  if (route->resource == "groupcalls") return groupcalls(x, route->shape, id);
-  if (route->resource == "calls") return calls(x, route->shape, id);
-  if (route->resource == "agents") return agents(x, id);
-  return extensions(x, id);
+  (this->*route->handler)(x, route->shape, id);
+}
+
+void RestApi::customer(const ExchangePtr& x, Shape, std::optional<Uuid>) {
+  x->send(http::status::ok, R"({"id":")" + x->customer.to_string() + R"("})");
 }
 
 // 200 while chorusd can do its work; 503 naming the cause while its store cannot
@@ -432,6 +413,14 @@ void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, Shape shape, std::o
 
 void RestApi::calls(const std::shared_ptr<Exchange>& x, Shape shape, std::optional<Uuid> id) {
   auto method = x->request.method();
+  if (shape == Shape::collection && method == http::verb::post) {
+    auto request = calls_request_from_json(x->request.body(), x->customer);
+    if (!request) return x->fail(request.error());
+    return engine_.create_calls(*request, [x](Result<CallsCreated> created) {
+      if (!created) return x->fail(created.error());
+      x->send(http::status::ok, calls_created_json(*created));
+    });
+  }
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
@@ -446,7 +435,7 @@ void RestApi::calls(const std::shared_ptr<Exchange>& x, Shape shape, std::option
   engine_.hangup_call(x->customer, *id, reply);
 }
 
-void RestApi::agents(const std::shared_ptr<Exchange>& x, std::optional<Uuid> id) {
+void RestApi::agents(const std::shared_ptr<Exchange>& x, Shape, std::optional<Uuid> id) {
   auto method = x->request.method();
   if (!id) {
     if (method == http::verb::get)
@@ -469,7 +458,7 @@ void RestApi::agents(const std::shared_ptr<Exchange>& x, std::optional<Uuid> id)
   x->answer(engine_.put_agent(std::move(agent).value()));
 }
 
-void RestApi::extensions(const std::shared_ptr<Exchange>& x, std::optional<Uuid> id) {
+void RestApi::extensions(const std::shared_ptr<Exchange>& x, Shape, std::optional<Uuid> id) {
   auto method = x->request.method();
   if (!id) {
     if (method == http::verb::get) {

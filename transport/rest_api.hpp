@@ -36,15 +36,22 @@ class RestApi final : public HttpHandler {
  private:
   struct Exchange;
   using ExchangePtr = std::shared_ptr<Exchange>;
+  static const Route routes[];
   static const Route* find_route(const std::vector<std::string_view>& path);
   std::string request_id_for(std::string_view sent) const;
   void dispatch(const ExchangePtr& x);
   void health(const ExchangePtr& x);
   void method_not_allowed(const ExchangePtr& x, std::string_view allow);
+  // One handler per resource, all of one shape so that routes name them in a table.
+  using Handler = void (RestApi::*)(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void groupcalls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void calls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
-  void agents(const ExchangePtr& x, std::optional<Uuid> id);
-  void extensions(const ExchangePtr& x, std::optional<Uuid> id);
+  void agents(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  void extensions(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  void customer(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  // transport/rest_conferences.cpp
+  void conferences(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  void conferencecalls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
 
   Engine& engine_;
   ApiKeys keys_;

@@ -1,5 +1,6 @@
 #include "transport/rest_json.hpp"
 
+#include "model/conference_json_detail.hpp"
 #include "model/field_limits.hpp"
 #include "model/json.hpp"
 #include "model/json_detail.hpp"
@@ -42,9 +43,23 @@ Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
       .int32("answer_timeout", out.answer_timeout)
       .uuid("master_call_id", out.master_call_id)
       .string("owner_type", out.owner_type, field_limits::owner_type)
-      .uuid("owner_id", out.owner_id);
+      .uuid("owner_id", out.owner_id)
+      .uuid("conference_id", out.conference_id);
   // The rules on values (non-empty destinations, timeouts, limits) are the
   // engine's: create_groupcall applies them for every caller.
+  return reader.status();
+}
+
+Status read_calls_request(const rapidjson::Value& doc, const jd::Path& root, CallsRequest& out) {
+  jd::ObjectReader reader(doc, root);
+  if (!reader.status()) return reader.status();
+  if (auto s = require(doc, "source"); !s) return s;
+  if (auto s = require(doc, "destinations"); !s) return s;
+  reader.address("source", out.source)
+      .addresses("destinations", out.destinations)
+      .int32("ring_timeout", out.ring_timeout)
+      .int32("answer_timeout", out.answer_timeout)
+      .uuid("master_call_id", out.master_call_id);
   return reader.status();
 }
 
@@ -102,6 +117,28 @@ Result<GroupcallRequest> groupcall_request_from_json(std::string_view body,
   return request;
 }
 
+Result<CallsRequest> calls_request_from_json(std::string_view body, const Uuid& customer_id) {
+  auto request = read_object<CallsRequest>(body, jd::Path{}, read_calls_request);
+  if (request) request->customer_id = customer_id;
+  return request;
+}
+
+std::string calls_created_json(const CallsCreated& created) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "calls");
+  w.StartArray();
+  for (auto& c : created.calls) jd::write_value(w, c);
+  w.EndArray();
+  jd::write_key(w, "groupcalls");
+  w.StartArray();
+  for (auto& g : created.groupcalls) jd::write_value(w, g);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 Result<Agent> agent_from_request(std::string_view body, const Uuid& customer_id) {
   auto agent = read_object<Agent>(body, jd::Path{}, read_agent_request);
   if (agent) agent->customer_id = customer_id;
@@ -119,6 +156,14 @@ std::string list_json(const std::vector<Groupcall>& items) {
 }
 
 std::string list_json(const std::vector<Call>& items) {
+  return paged_list(items);
+}
+
+std::string list_json(const std::vector<Conference>& items) {
+  return paged_list(items);
+}
+
+std::string list_json(const std::vector<Conferencecall>& items) {
   return paged_list(items);
 }
 

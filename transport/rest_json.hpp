@@ -10,6 +10,8 @@
 
 #include "actors/engine.hpp"
 #include "model/call.hpp"
+#include "model/conference.hpp"
+#include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
@@ -17,9 +19,15 @@
 namespace chorus {
 
 // POST /v1.0/groupcalls: {source, destinations, ring_method?, answer_method?,
-// ring_timeout?, answer_timeout?, master_call_id?, owner_type?, owner_id?}.
+// ring_timeout?, answer_timeout?, master_call_id?, owner_type?, owner_id?,
+// conference_id?}.
 Result<GroupcallRequest> groupcall_request_from_json(std::string_view body,
                                                      const Uuid& customer_id);
+// POST /v1.0/calls: {source, destinations, ring_timeout?, answer_timeout?,
+// master_call_id?}; VoIPbin's flow members (flow_id, actions, ...) are ignored.
+Result<CallsRequest> calls_request_from_json(std::string_view body, const Uuid& customer_id);
+// Its answer: {"calls":[...],"groupcalls":[...]}.
+std::string calls_created_json(const CallsCreated& created);
 // POST/PUT /v1.0/agents: {name, addresses, ring_method?}.
 Result<Agent> agent_from_request(std::string_view body, const Uuid& customer_id);
 // POST/PUT /v1.0/extensions: {name, extension, contacts?}.
@@ -29,6 +37,8 @@ Result<Extension> extension_from_request(std::string_view body, const Uuid& cust
 // A page, with next_page_token (VoIPbin's): the last item's tm_create, "" when empty.
 std::string list_json(const std::vector<Groupcall>& items);
 std::string list_json(const std::vector<Call>& items);
+std::string list_json(const std::vector<Conference>& items);
+std::string list_json(const std::vector<Conferencecall>& items);
 std::string list_json(const std::vector<Agent>& items);
 std::string list_json(const std::vector<Extension>& items);
 
