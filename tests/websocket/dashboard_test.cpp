@@ -1,9 +1,10 @@
 // The live dashboard (GET /) in a real browser: Debian's headless chromium opens
-// http://127.0.0.1:<port>/?token=<key>, the page connects to /v1.0/ws, and the
-// groupcalls the test then creates over REST appear with their legs and current
-// statuses, as the page learns them from events alone. The test reads the page's
-// DOM, checks no script error happened, and leaves a screenshot in the build
-// directory (dashboard.png) for people to look at.
+// http://127.0.0.1:<port>/?token=<key>, the page loads what is live over REST and
+// connects to /v1.0/ws, and the groupcalls and conferences the test creates over
+// REST, before the page opens or after, appear with their legs and participants
+// and current statuses. The test reads the page's DOM, checks no script error
+// happened, and leaves a screenshot in the build directory (dashboard.png) for
+// people to look at.
 //
 // Not skipped when chromium is missing: it fails, saying so.
 
@@ -16,6 +17,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "headless_chromium.hpp"
@@ -113,11 +115,59 @@ std::string leg_status_is(const std::string& call_id, const std::string& status)
          "\"]') || {dataset: {}}).dataset.status === '" + status + "'";
 }
 
-TEST(Dashboard, ShowsLiveGroupcallsAndTheirLegsFromEvents) {
+std::string counter_is(const std::string& id, int value) {
+  return "document.getElementById('" + id + "').textContent === '" + std::to_string(value) + "'";
+}
+
+// A REST answer's snapshot, read as an event's data.
+Frame snapshot(const HttpAnswer& answer) {
+  return parse_frame(R"({"type":"snapshot","data":)" + answer.body + "}");
+}
+
+// Polls GET `path` every 20 ms until its status is `status`; whether it came.
+bool rest_status_becomes(std::uint16_t port, const std::string& path, const std::string& status,
+                         std::chrono::milliseconds timeout = 10s) {
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    auto answer = http_request(port, http::verb::get, path, "", bearer(key_a));
+    if (answer.status == 200 && snapshot(answer).status == status) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+void expect_chromium() {
   ASSERT_EQ(::access(chromium_path().c_str(), X_OK), 0)
       << chromium_path()
       << " is missing: the dashboard test needs Debian's chromium (apt-get install chromium; "
          ".ci/install-deps installs it)";
+}
+
+// Opens the dashboard with A's key and waits until it says it is connected (its
+// REST preload done); the session, or empty.
+std::string open_dashboard(HeadlessChromium& chromium, std::uint16_t port) {
+  auto session =
+      chromium.open_page("http://127.0.0.1:" + std::to_string(port) + "/?token=" + key_a);
+  EXPECT_FALSE(session.empty()) << "chromium did not open the page\n" << chromium.log_text();
+  if (session.empty()) return session;
+  bool connected = chromium.wait_for(
+      session,
+      "document.getElementById('connection').textContent === 'connected as customer " + customer_a +
+          "'",
+      60s);
+  EXPECT_TRUE(connected) << "the page did not connect; it shows:\n"
+                         << chromium.dump_dom(session) << "\nchromium's log:\n"
+                         << chromium.log_text();
+  return connected ? session : std::string();
+}
+
+void expect_no_script_error(const HeadlessChromium& chromium) {
+  auto errors = chromium.events("Runtime.exceptionThrown");
+  EXPECT_TRUE(errors.empty()) << errors.front();
+}
+
+TEST(Dashboard, ShowsLiveGroupcallsAndTheirLegsFromEvents) {
+  ASSERT_NO_FATAL_FAILURE(expect_chromium());
   Chorusd chorusd;
   auto port = chorusd.port();
   // The page itself, over plain HTTP: self-contained HTML (no external resources).
@@ -240,8 +290,60 @@ TEST(Dashboard, ShowsLiveGroupcallsAndTheirLegsFromEvents) {
   EXPECT_NE(dom.find(R"(<b id="dropped">0</b>)"), std::string::npos);
   EXPECT_EQ(dom.find(R"(<b id="events">0</b>)"), std::string::npos);
   // And no script error on the way.
-  auto errors = chromium.events("Runtime.exceptionThrown");
-  EXPECT_TRUE(errors.empty()) << errors.front();
+  expect_no_script_error(chromium);
+}
+
+// Opened late, the page still shows what was live before it: it reads REST before
+// it takes events. A groupcall that already ended is not shown.
+TEST(Dashboard, ShowsGroupcallsThatStartedBeforeThePageOpened) {
+  ASSERT_NO_FATAL_FAILURE(expect_chromium());
+  Chorusd chorusd;
+  auto port = chorusd.port();
+  auto ringing = create_groupcall(port, key_a, {"early@sim;ring=5", "late@sim;ring=5"}, 60);
+  auto ended = create_groupcall(port, key_a, {"gone@sim;busy=5"});
+  ASSERT_EQ(ringing.call_ids.size(), 2u);
+  // Both legs ring and the other groupcall is over: from now on neither changes
+  // until the test acts, so the page can learn of them from REST only.
+  for (auto& call : ringing.call_ids) {
+    ASSERT_TRUE(rest_status_becomes(port, "/v1.0/calls/" + call, "ringing"));
+  }
+  ASSERT_TRUE(rest_status_becomes(port, "/v1.0/groupcalls/" + ended.id, "hangup"));
+
+  HeadlessChromium chromium;
+  auto session = open_dashboard(chromium, port);
+  ASSERT_FALSE(session.empty());
+  ASSERT_TRUE(chromium.wait_for(session,
+                                selector_for(ringing.id) + " && " +
+                                    leg_status_is(ringing.call_ids[0], "ringing") + " && " +
+                                    leg_status_is(ringing.call_ids[1], "ringing"),
+                                5s))
+      << "the groupcall that started before the page opened is not shown:\n"
+      << chromium.dump_dom(session);
+  ASSERT_TRUE(chromium.wait_for(
+      session, counter_is("live-groupcalls", 1) + " && " + counter_is("live-legs", 2), 3s))
+      << chromium.dump_dom(session);
+  auto dom = chromium.dump_dom(session);
+  auto r = shown(dom, ringing.id);
+  ASSERT_TRUE(r.found) << dom;
+  EXPECT_EQ(r.element.attribute("data-status"), "progressing");
+  EXPECT_EQ(r.legs.size(), 2u) << r.html;
+  EXPECT_NE(r.html.find(">early@sim;ring=5<"), std::string::npos) << r.html;
+  EXPECT_FALSE(shown(dom, ended.id).found) << "an ended groupcall is shown:\n" << dom;
+  EXPECT_NE(dom.find(R"(<b id="events">0</b>)"), std::string::npos) << "no event came yet";
+
+  // Events take over from the preloaded snapshot.
+  auto hangup = http_request(port, http::verb::post, "/v1.0/groupcalls/" + ringing.id + "/hangup",
+                             "", bearer(key_a));
+  ASSERT_EQ(hangup.status, 200u) << hangup.body;
+  ASSERT_TRUE(chromium.wait_for(session,
+                                selector_for(ringing.id) + ".dataset.status === 'hangup' && " +
+                                    leg_status_is(ringing.call_ids[0], "hangup") + " && " +
+                                    leg_status_is(ringing.call_ids[1], "hangup") + " && " +
+                                    counter_is("live-groupcalls", 0) + " && " +
+                                    counter_is("live-legs", 0),
+                                10s))
+      << chromium.dump_dom(session);
+  expect_no_script_error(chromium);
 }
 
 }  // namespace
