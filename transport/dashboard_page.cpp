@@ -29,6 +29,8 @@ std::string_view dashboard_page() {
   .counter { background: #fff; border-radius: 6px; padding: 6px 12px; box-shadow: 0 1px 2px #0002; }
   .counter b { display: block; font-size: 18px; }
   #board { padding: 0 16px 16px; display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; }
+  @media (max-width: 900px) { #board { grid-template-columns: minmax(0, 1fr); } }
+  #board > section { min-width: 0; }
   #board h2 { font-size: 14px; margin: 0 0 6px; color: #555; }
   #groupcalls, #conferences { display: grid; gap: 10px; align-content: start; }
   .groupcall, .conference { background: #fff; border-radius: 6px; padding: 10px 12px; box-shadow: 0 1px 2px #0002;
@@ -38,8 +40,9 @@ std::string_view dashboard_page() {
   .id { font-family: ui-monospace, monospace; font-size: 12px; color: #555; }
   .status { font-weight: 600; padding: 1px 8px; border-radius: 10px; color: #fff; background: #999; }
   .legs, .participants { margin-top: 6px; display: grid; gap: 3px; }
-  .leg { display: grid; grid-template-columns: 110px 1fr 90px 90px 70px; gap: 8px; align-items: center; }
-  .participant { display: grid; grid-template-columns: 90px 1fr 70px; gap: 8px; align-items: center; }
+  .leg { display: grid; grid-template-columns: 110px minmax(0, 1fr) 90px 90px 70px; gap: 8px; align-items: center; }
+  .participant { display: grid; grid-template-columns: 90px minmax(0, 1fr) 70px; gap: 8px; align-items: center; }
+  .target, .call { overflow-wrap: anywhere; }  /* a long target wraps instead of widening its column */
   .s-progressing, .s-joined { background: #2e7d32; border-color: #2e7d32; }
   .s-hangingup, .s-terminating, .s-canceling, .s-leaving { background: #ef6c00; border-color: #ef6c00; }
   .s-hangup, .s-terminated, .s-leaved { background: #757575; border-color: #757575; }

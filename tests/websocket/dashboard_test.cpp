@@ -115,6 +115,15 @@ std::string leg_status_is(const std::string& call_id, const std::string& status)
          "\"]') || {dataset: {}}).dataset.status === '" + status + "'";
 }
 
+std::string conference_selector(const std::string& id) {
+  return "document.querySelector('[data-conference-id=\"" + id + "\"]')";
+}
+
+std::string participant_status_is(const std::string& conferencecall_id, const std::string& status) {
+  return "(document.querySelector('[data-conferencecall-id=\"" + conferencecall_id +
+         "\"]') || {dataset: {}}).dataset.status === '" + status + "'";
+}
+
 std::string counter_is(const std::string& id, int value) {
   return "document.getElementById('" + id + "').textContent === '" + std::to_string(value) + "'";
 }
@@ -341,6 +350,118 @@ TEST(Dashboard, ShowsGroupcallsThatStartedBeforeThePageOpened) {
                                     leg_status_is(ringing.call_ids[1], "hangup") + " && " +
                                     counter_is("live-groupcalls", 0) + " && " +
                                     counter_is("live-legs", 0),
+                                10s))
+      << chromium.dump_dom(session);
+  expect_no_script_error(chromium);
+}
+
+// POST /v1.0/conferences; its snapshot.
+Frame create_conference(std::uint16_t port, const std::string& name, int max_participants) {
+  auto answer = http_request(port, http::verb::post, "/v1.0/conferences",
+                             R"({"name":)" + json_string(name) +
+                                 R"(,"type":"conference","max_participants":)" +
+                                 std::to_string(max_participants) + "}",
+                             bearer(key_a));
+  EXPECT_EQ(answer.status, 200u) << answer.error << answer.body;
+  return snapshot(answer);
+}
+
+// A call answered at once (a groupcall's one leg), joined to `conference`; the
+// conferencecall's id and the call's id.
+std::pair<std::string, std::string> join_answered_call(std::uint16_t port,
+                                                       const std::string& conference) {
+  auto groupcall = create_groupcall(port, key_a, {"guest@sim;answer=0"});
+  EXPECT_EQ(groupcall.call_ids.size(), 1u);
+  if (groupcall.call_ids.empty()) return {};
+  auto call = groupcall.call_ids[0];
+  EXPECT_TRUE(rest_status_becomes(port, "/v1.0/calls/" + call, "progressing"));
+  auto answer = http_request(port, http::verb::post, "/v1.0/conferencecalls",
+                             R"({"conference_id":")" + conference +
+                                 R"(","reference_type":"call","reference_id":")" + call + R"("})",
+                             bearer(key_a));
+  EXPECT_EQ(answer.status, 200u) << answer.error << answer.body;
+  return {snapshot(answer).id, call};
+}
+
+// Conferences beside groupcalls: one live before the page opened (from REST) and
+// one created after (from events), each with a participant joining, and the
+// counters. A kicked participant shows it left; a deleted conference leaves the page.
+TEST(Dashboard, ShowsConferencesAndTheirParticipants) {
+  ASSERT_NO_FATAL_FAILURE(expect_chromium());
+  Chorusd chorusd;
+  auto port = chorusd.port();
+  auto before = create_conference(port, "Standup", 5);
+  ASSERT_FALSE(before.id.empty());
+  auto [early, early_call] = join_answered_call(port, before.id);
+  ASSERT_FALSE(early.empty());
+  ASSERT_TRUE(rest_status_becomes(port, "/v1.0/conferencecalls/" + early, "joined"));
+
+  HeadlessChromium chromium;
+  auto session = open_dashboard(chromium, port);
+  ASSERT_FALSE(session.empty());
+  ASSERT_TRUE(chromium.wait_for(
+      session,
+      conference_selector(before.id) + " && " + participant_status_is(early, "joined") + " && " +
+          counter_is("live-conferences", 1) + " && " + counter_is("participants", 1),
+      5s))
+      << "the conference that started before the page opened is not shown:\n"
+      << chromium.dump_dom(session);
+  auto card = [&](const std::string& id) {
+    auto value = chromium.evaluate(session, conference_selector(id) + ".textContent");
+    return value.value_or("");
+  };
+  auto text = card(before.id);
+  EXPECT_NE(text.find("Standup"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 participant"), std::string::npos) << text;
+  EXPECT_NE(text.find("max 5"), std::string::npos) << text;
+  EXPECT_NE(text.find(early_call), std::string::npos) << "the participant's call id: " << text;
+
+  // One created while the page watches, and a participant joining it.
+  auto after = create_conference(port, "Retro", 0);
+  ASSERT_FALSE(after.id.empty());
+  ASSERT_TRUE(chromium.wait_for(
+      session, conference_selector(after.id) + " && " + counter_is("live-conferences", 2), 5s))
+      << chromium.dump_dom(session);
+  auto [late, late_call] = join_answered_call(port, after.id);
+  ASSERT_FALSE(late.empty());
+  ASSERT_TRUE(chromium.wait_for(
+      session, participant_status_is(late, "joined") + " && " + counter_is("participants", 2), 10s))
+      << chromium.dump_dom(session);
+  text = card(after.id);
+  EXPECT_NE(text.find("Retro"), std::string::npos) << text;
+  EXPECT_NE(text.find(late_call), std::string::npos) << text;
+  EXPECT_EQ(text.find("max"), std::string::npos) << "no maximum: " << text;
+  EXPECT_EQ(chromium.evaluate(session, "document.querySelector('[data-conferencecall-id=\"" + late +
+                                           "\"]').dataset.referenceId"),
+            "\"" + late_call + "\"");
+  // For people: two conferences with a participant each.
+  std::this_thread::sleep_for(400ms);  // the page's 250 ms counter refresh
+  {
+    std::ofstream out(std::string(CHORUS_TEST_ARTIFACT_DIR) + "/dashboard-conferences.png",
+                      std::ios::binary | std::ios::trunc);
+    out << chromium.screenshot(session);
+  }
+  // The newest conference is on top.
+  auto dom = chromium.dump_dom(session);
+  EXPECT_LT(dom.find("data-conference-id=\"" + after.id),
+            dom.find("data-conference-id=\"" + before.id));
+
+  // Kicked: the participant's row shows it left, and it no longer counts.
+  auto kicked =
+      http_request(port, http::verb::delete_, "/v1.0/conferencecalls/" + early, "", bearer(key_a));
+  ASSERT_EQ(kicked.status, 200u) << kicked.body;
+  ASSERT_TRUE(chromium.wait_for(
+      session, participant_status_is(early, "leaved") + " && " + counter_is("participants", 1),
+      10s))
+      << chromium.dump_dom(session);
+  // Deleted: the card goes, and its participant with it.
+  auto deleted =
+      http_request(port, http::verb::delete_, "/v1.0/conferences/" + after.id, "", bearer(key_a));
+  ASSERT_EQ(deleted.status, 200u) << deleted.body;
+  ASSERT_TRUE(chromium.wait_for(session,
+                                "!" + conference_selector(after.id) + " && " +
+                                    counter_is("live-conferences", 1) + " && " +
+                                    counter_is("participants", 0),
                                 10s))
       << chromium.dump_dom(session);
   expect_no_script_error(chromium);
