@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -286,7 +287,7 @@ class ConferenceStress : public ::testing::Test {
   Uuid customer = Uuid::generate();
   std::vector<Uuid> conferences;
   std::vector<Member> members;
-  std::size_t retried_joins = 0;
+  std::atomic<std::size_t> retried_joins{0};  // added to by every client thread
 };
 
 TEST_F(ConferenceStress, TenThousandCallsJoinAndLeaveAHundredConferencesConcurrently) {
