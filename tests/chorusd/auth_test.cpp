@@ -22,6 +22,16 @@ std::vector<std::pair<std::string, std::string>> every_route() {
       {"GET", "/v1.0/calls/" + random_id},
       {"DELETE", "/v1.0/calls/" + random_id},
       {"POST", "/v1.0/calls/" + random_id + "/hangup"},
+      {"POST", "/v1.0/calls"},
+      {"GET", "/v1.0/conferences"},
+      {"POST", "/v1.0/conferences"},
+      {"GET", "/v1.0/conferences/" + random_id},
+      {"PUT", "/v1.0/conferences/" + random_id},
+      {"DELETE", "/v1.0/conferences/" + random_id},
+      {"GET", "/v1.0/conferencecalls"},
+      {"POST", "/v1.0/conferencecalls"},
+      {"GET", "/v1.0/conferencecalls/" + random_id},
+      {"DELETE", "/v1.0/conferencecalls/" + random_id},
       {"GET", "/v1.0/agents"},
       {"POST", "/v1.0/agents"},
       {"GET", "/v1.0/agents/" + random_id},
@@ -38,7 +48,14 @@ std::vector<std::pair<std::string, std::string>> every_route() {
 
 // A body that would be accepted by the route, were the key good.
 std::string good_body(const std::string& path) {
-  if (path == "/v1.0/groupcalls") return groupcall_body({endpoint("x@sim")});
+  if (path == "/v1.0/groupcalls" || path == "/v1.0/calls") {
+    return groupcall_body({endpoint("x@sim")});
+  }
+  if (path.rfind("/v1.0/conferences", 0) == 0) return R"({"name":"x"})";
+  if (path == "/v1.0/conferencecalls") {
+    return R"({"conference_id":")" + random_id + R"(","reference_type":"call","reference_id":")" +
+           random_id + R"("})";
+  }
   if (path.rfind("/v1.0/agents", 0) == 0) return agent_body("x", {endpoint("x@sim")});
   if (path.rfind("/v1.0/extensions", 0) == 0) return extension_body("x", "77", {});
   return "";

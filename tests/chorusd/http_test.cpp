@@ -15,11 +15,13 @@ class Http : public ApiTest {};
 
 TEST_F(Http, UnknownPathsAre404Json) {
   auto before = everything(*a);
-  for (auto* path :
-       {"/v1.0", "/v2.0/groupcalls", "/v1.0/groupcall", "/v1.0/queues",
-        "/v1.0/groupcalls/5e1ec7ed-dead-4bee-8fed-0123456789ab/answer",
-        "/v1.0/calls/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup/now",
-        "/v1.0/agents/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup", "/healthz", "/metrics/x"}) {
+  for (auto* path : {"/v1.0", "/v2.0/groupcalls", "/v1.0/groupcall", "/v1.0/queues",
+                     "/v1.0/groupcalls/5e1ec7ed-dead-4bee-8fed-0123456789ab/answer",
+                     "/v1.0/calls/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup/now",
+                     "/v1.0/agents/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
+                     "/v1.0/conferences/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
+                     "/v1.0/conferencecalls/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
+                     "/v1.0/conference", "/healthz", "/metrics/x"}) {
     SCOPED_TRACE(path);
     expect_error(a->get(path), 404, "PATH_NOT_FOUND", "no such path");
     expect_error(a->post(path, "{}"), 404, "PATH_NOT_FOUND");
@@ -40,14 +42,19 @@ TEST_F(Http, WrongMethodsAre405WithAnAllowHeader) {
       {"PUT", "/v1.0/groupcalls/" + id, "GET, DELETE"},
       {"GET", "/v1.0/groupcalls/" + id + "/hangup", "POST"},
       {"DELETE", "/v1.0/groupcalls/" + id + "/hangup", "POST"},
-      {"POST", "/v1.0/calls", "GET"},
-      {"DELETE", "/v1.0/calls", "GET"},
+      {"PUT", "/v1.0/calls", "GET, POST"},
+      {"DELETE", "/v1.0/calls", "GET, POST"},
       {"PUT", "/v1.0/calls/" + id, "GET, DELETE"},
       {"GET", "/v1.0/calls/" + id + "/hangup", "POST"},
       {"DELETE", "/v1.0/agents", "GET, POST"},
       {"POST", "/v1.0/agents/" + id, "GET, PUT, DELETE"},
       {"PUT", "/v1.0/extensions", "GET, POST"},
       {"POST", "/v1.0/extensions/" + id, "GET, PUT, DELETE"},
+      {"DELETE", "/v1.0/conferences", "GET, POST"},
+      {"POST", "/v1.0/conferences/" + id, "GET, PUT, DELETE"},
+      {"PUT", "/v1.0/conferencecalls", "GET, POST"},
+      {"PUT", "/v1.0/conferencecalls/" + id, "GET, DELETE"},
+      {"POST", "/v1.0/conferencecalls/" + id, "GET, DELETE"},
       {"POST", "/v1.0/customer", "GET"},
       {"DELETE", "/v1.0/customer", "GET"},
       {"POST", "/", "GET"},
