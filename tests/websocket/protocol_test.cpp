@@ -312,5 +312,51 @@ TEST(WsProtocol, SeqAndPerResourceOrderHoldUnderTwentyConcurrentGroupcalls) {
   }
 }
 
+// The tm_delete of a call snapshot: the body itself (a REST answer) or an event's data.
+std::string tm_delete_of(const std::string& json, const char* within = nullptr) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return {};
+  if (!within) return member_string(doc, "tm_delete");
+  auto data = doc.FindMember(within);
+  return data == doc.MemberEnd() ? std::string() : member_string(data->value, "tm_delete");
+}
+
+TEST(WsProtocol, DeletingACallPublishesCallDeletedAfterItsHangup) {
+  Chorusd chorusd;
+  auto port = chorusd.port();
+  auto client = open_client(port, key_a, {topic(customer_a, "call")});
+  auto created = create_groupcall(port, key_a, {"a@sim;busy=10"});
+  ASSERT_EQ(created.call_ids.size(), 1u) << created.body;
+  auto leg = created.call_ids[0];
+  auto frames = collect(*client, ended(0, 1), 5s);
+  ASSERT_EQ(count_type(frames, "call_hangup"), 1u);
+  EXPECT_EQ(count_type(frames, "call_deleted"), 0u);
+
+  auto deleted = http_request(port, http::verb::delete_, "/v1.0/calls/" + leg, "", bearer(key_a));
+  ASSERT_EQ(deleted.status, 200u) << deleted.error << deleted.body;
+  auto tm_delete = tm_delete_of(deleted.body);
+  ASSERT_FALSE(tm_delete.empty()) << deleted.body;
+  EXPECT_NE(tm_delete, "9999-01-01 00:00:00.000000") << deleted.body;
+  auto after = collect(
+      *client, [](const std::vector<Frame>& f) { return count_type(f, "call_deleted") > 0; }, 5s);
+  ASSERT_EQ(count_type(after, "call_deleted"), 1u);
+  auto& event = after.back();
+  EXPECT_EQ(event.id, leg);
+  EXPECT_EQ(event.status, "hangup");
+  EXPECT_EQ(tm_delete_of(event.raw, "data"), tm_delete) << event.raw;
+
+  // Deleting again changes nothing, so announces nothing; and nothing follows.
+  EXPECT_EQ(http_request(port, http::verb::delete_, "/v1.0/calls/" + leg, "", bearer(key_a)).status,
+            200u);
+  auto late = drain(*client);
+  frames.insert(frames.end(), after.begin(), after.end());
+  frames.insert(frames.end(), late.begin(), late.end());
+  EXPECT_EQ(count_type(frames, "call_deleted"), 1u);
+  expect_seq_continuous(frames);
+  expect_resource_order(frames, true);
+  EXPECT_EQ(frames.back().type, "call_deleted");
+}
+
 }  // namespace
 }  // namespace chorus::wstest

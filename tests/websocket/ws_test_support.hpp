@@ -328,6 +328,7 @@ inline bool type_fits_status(const Frame& f) {
     auto status = parse_call_status(f.status);
     if (!status) return false;
     if (f.type == "call_created") return *status == CallStatus::dialing;
+    if (f.type == "call_deleted") return *status == CallStatus::hangup;
     return to_string(event_for(*status)) == f.type;
   }
   if (f.type == "groupcall_created" || f.type == "groupcall_progressing") {
@@ -338,7 +339,8 @@ inline bool type_fits_status(const Frame& f) {
 }
 
 // Each resource's events: (when `from_start`) *_created first, every move an
-// allowed transition, and (when `complete`) *_hangup last.
+// allowed transition, and (when `complete`) *_hangup last, or just before a
+// *_deleted, which ends a resource's events.
 inline void expect_resource_order(const std::vector<Frame>& frames, bool complete,
                                   bool from_start = true) {
   std::map<std::string, std::vector<const Frame*>> by_resource;
@@ -351,8 +353,11 @@ inline void expect_resource_order(const std::vector<Frame>& frames, bool complet
     if (from_start) {
       EXPECT_EQ(events.front()->type, kind + "_created") << kind << " " << id << " first event";
     }
+    // The events up to the hangup: all but a last *_deleted.
+    auto lived = events.size() - (events.back()->type == kind + "_deleted" ? 1 : 0);
     if (complete) {
-      EXPECT_EQ(events.back()->type, kind + "_hangup") << kind << " " << id << " last event";
+      ASSERT_GT(lived, 0u) << kind << " " << id << " has only its deletion";
+      EXPECT_EQ(events[lived - 1]->type, kind + "_hangup") << kind << " " << id << " last event";
     }
     for (std::size_t i = 0; i < events.size(); ++i) {
       auto& e = *events[i];
@@ -362,7 +367,11 @@ inline void expect_resource_order(const std::vector<Frame>& frames, bool complet
         EXPECT_EQ(i, 0u) << "created twice: " << e.raw;
       }
       if (e.type == kind + "_hangup") {
-        EXPECT_EQ(i, events.size() - 1) << "after hangup: " << e.raw;
+        EXPECT_EQ(i, lived - 1) << "after hangup: " << e.raw;
+      }
+      if (e.type == kind + "_deleted") {
+        EXPECT_EQ(i, events.size() - 1) << "after deleted: " << e.raw;
+        if (i > 0) EXPECT_EQ(events[i - 1]->type, kind + "_hangup") << "deleted live: " << e.raw;
       }
       if (i == 0) continue;
       auto& before = *events[i - 1];
