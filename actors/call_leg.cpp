@@ -168,8 +168,9 @@ void on_report(LegSelf self, LegReport report) {
   }
 }
 
-// A conference asks for the call's seat: only an answered call that won, and is in
-// no conference yet, gives it.
+// A conference asks for the call's seat: only an answered call in no conference
+// yet gives it. An answer its groupcall has not yet taken for good counts: one the
+// groupcall turns down hangs up, and its participant leaves with it.
 SeatAnswer on_seat(LegSelf self, const Uuid& conferencecall_id, const Uuid& conference_id,
                    conference_actor conference) {
   auto& st = self->state;
@@ -178,7 +179,7 @@ SeatAnswer on_seat(LegSelf self, const Uuid& conferencecall_id, const Uuid& conf
       status == CallStatus::canceling) {
     return SeatAnswer::ended;
   }
-  if (status != CallStatus::progressing || st.answer != BranchAnswer::won) {
+  if (status != CallStatus::progressing) {
     return SeatAnswer::not_answered;
   }
   if (st.conference) return SeatAnswer::in_conference;

@@ -1,6 +1,7 @@
 #pragma once
-// Deleting a resource that has ended: tm_delete is stamped and committed (a
-// groupcall publishes groupcall_deleted), and it leaves its customer's lists. GET by
+// Deleting a resource that has ended: tm_delete is stamped and committed (with
+// groupcall_deleted, call_deleted or conference_deleted), and it leaves its
+// customer's lists. GET by
 // id still shows it, with tm_delete set. Live resources are hung up first, by
 // their actors, which call this once they have ended.
 

@@ -170,7 +170,7 @@ class Engine {
                         std::function<void(Result<Groupcall>)> done);
   void hangup_call(const Uuid& customer_id, const Uuid& id, std::function<void(Result<Call>)> done);
   // Deletes: hangs up if live, then stamps tm_delete and drops the resource from
-  // lists (GET by id still shows it). A groupcall publishes groupcall_deleted.
+  // lists (GET by id still shows it), publishing groupcall_deleted or call_deleted.
   void delete_groupcall(const Uuid& customer_id, const Uuid& id,
                         std::function<void(Result<Groupcall>)> done);
   void delete_call(const Uuid& customer_id, const Uuid& id, std::function<void(Result<Call>)> done);

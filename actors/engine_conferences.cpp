@@ -11,6 +11,7 @@
 #include "actors/engine_core.hpp"
 #include "actors/state_change.hpp"
 #include "model/conference_transitions.hpp"
+#include "model/transitions.hpp"
 #include "model/direct_hash.hpp"
 
 namespace chorus {
@@ -158,6 +159,10 @@ void Engine::join_conference(const ConferencecallJoin& request,
       owned(find_conference(request.conference_id), request.customer_id, "conference");
   if (!conference) return done(conference.error());
   if (is_final(conference->status)) return done(Error::conflict("conference is terminated"));
+  // An ended call may be known to the store only; the conference sees live ones.
+  auto call = owned(find_call(request.reference_id), request.customer_id, "call");
+  if (!call) return done(call.error());
+  if (is_final(call->status)) return done(Error::conflict("call has ended"));
   auto answer = [&engine, done = std::move(done)](Result<Conferencecall> result) {
     answer_when_committed(engine, std::move(result), done);
   };

@@ -31,8 +31,7 @@ void commit(EngineContext& engine, EventType type, std::shared_ptr<const Groupca
 void commit(EngineContext& engine, EventType type, std::shared_ptr<const Conference> conference);
 void commit(EngineContext& engine, EventType type,
             std::shared_ptr<const Conferencecall> conferencecall);
-// A change no event names (hangingup, linear's next dial, a call's deletion):
-// stored, not published.
+// A change no event names (hangingup, linear's next dial): stored, not published.
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Groupcall> groupcall);
 void commit_quietly(EngineContext& engine, std::shared_ptr<const Call> call);
 // A directory entry, as put or removed.

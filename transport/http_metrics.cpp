@@ -64,6 +64,10 @@ std::string HttpMetrics::render(const EngineStats& e) const {
     out << "chorus_calls{status=\"" << to_string(s) << "\"} "
         << e.calls_by_status[static_cast<std::size_t>(s)] << "\n";
   }
+  metric(out, "chorus_conferences", "gauge", "Live conferences (not terminated).",
+         e.live_conferences);
+  metric(out, "chorus_conferencecalls", "gauge", "Live participants (not leaved).",
+         e.live_conferencecalls);
   out << "# HELP chorus_legs_dialled_total Legs dialled.\n# TYPE chorus_legs_dialled_total "
          "counter\n"
       << "chorus_legs_dialled_total " << e.legs_dialled << "\n";

@@ -26,6 +26,7 @@ TEST_F(Metrics, EveryDocumentedMetricIsExposed) {
   EXPECT_EQ(r.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   for (auto* line :
        {"# TYPE chorus_groupcalls gauge", "# TYPE chorus_calls gauge",
+        "# TYPE chorus_conferences gauge", "# TYPE chorus_conferencecalls gauge",
         "# TYPE chorus_legs_dialled_total counter", "# TYPE chorus_legs_ended_total counter",
         "# TYPE chorus_http_requests_total counter",
         "# TYPE chorus_http_request_duration_seconds histogram"}) {

@@ -227,6 +227,9 @@ TEST_F(ConferenceTest, ACallsHangupMakesItsParticipantLeave) {
   EXPECT_TRUE(conference(c.id).conferencecall_ids.empty());
   EXPECT_EQ(conference(c.id).status, ConferenceStatus::progressing);
   EXPECT_TRUE(call(call_id).conference_id.is_zero());
+  // Its call_updated (joined) sits between progressing and hangup.
+  EXPECT_EQ(log.count(call_id, EventType::call_updated), 1u);
+  EXPECT_TRUE(valid_call_history(log.events_of(call_id)));
 }
 
 TEST_F(ConferenceTest, AKickRacingTheCallsHangupLeavesOnce) {
