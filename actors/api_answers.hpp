@@ -6,6 +6,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,17 @@ std::vector<Resource> stored_page(Result<std::vector<Resource>> page,
     if (auto newer = live.find(r.id)) r = *newer;
   }
   return std::move(page).value();
+}
+
+// A customer's page of one kind: from the store (each resource as memory holds it
+// when newer there) when there is one, else from memory.
+template <class Resource, class StoredList>
+std::vector<Resource> listed(const std::shared_ptr<Store>& store,
+                             const ResourceTable<Resource>& live, StoredList stored_list,
+                             const Uuid& customer_id, std::size_t limit,
+                             std::optional<Timestamp> before) {
+  if (store) return stored_page(stored_list(*store), live);
+  return copies(live.list(customer_id, limit, before));
 }
 
 // Answers an API hangup exactly once. The actor answers while it runs; if it ends

@@ -5,33 +5,38 @@
 
 namespace chorus {
 
-std::shared_ptr<const Groupcall> delete_groupcall(EngineContext& engine,
-                                                  std::shared_ptr<const Groupcall> ended) {
-  if (ended->tm_delete.is_set()) return ended;  // deleting twice changes nothing
-  auto deleted = std::make_shared<Groupcall>(*ended);
+namespace {
+
+// Stamps tm_delete, commits it with `type`, and drops it from `table`'s lists.
+// Deleting twice changes nothing.
+template <class Resource>
+std::shared_ptr<const Resource> stamp_deleted(EngineContext& engine, ResourceTable<Resource>& table,
+                                              EventType type,
+                                              std::shared_ptr<const Resource> ended) {
+  if (ended->tm_delete.is_set()) return ended;
+  auto deleted = std::make_shared<Resource>(*ended);
   deleted->tm_delete = deleted->tm_update = engine.clock.now();
-  commit(engine, EventType::groupcall_deleted, deleted);
-  engine.registry.groupcalls.unlist(*deleted);
+  commit(engine, type, std::shared_ptr<const Resource>(deleted));
+  table.unlist(*deleted);
   return deleted;
 }
 
+}  // namespace
+
+std::shared_ptr<const Groupcall> delete_groupcall(EngineContext& engine,
+                                                  std::shared_ptr<const Groupcall> ended) {
+  return stamp_deleted(engine, engine.registry.groupcalls, EventType::groupcall_deleted,
+                       std::move(ended));
+}
+
 std::shared_ptr<const Call> delete_call(EngineContext& engine, std::shared_ptr<const Call> ended) {
-  if (ended->tm_delete.is_set()) return ended;
-  auto deleted = std::make_shared<Call>(*ended);
-  deleted->tm_delete = deleted->tm_update = engine.clock.now();
-  commit(engine, EventType::call_deleted, deleted);
-  engine.registry.calls.unlist(*deleted);
-  return deleted;
+  return stamp_deleted(engine, engine.registry.calls, EventType::call_deleted, std::move(ended));
 }
 
 std::shared_ptr<const Conference> delete_conference(EngineContext& engine,
                                                     std::shared_ptr<const Conference> ended) {
-  if (ended->tm_delete.is_set()) return ended;
-  auto deleted = std::make_shared<Conference>(*ended);
-  deleted->tm_delete = deleted->tm_update = engine.clock.now();
-  commit(engine, EventType::conference_deleted, deleted);
-  engine.registry.conferences.unlist(*deleted);
-  return deleted;
+  return stamp_deleted(engine, engine.registry.conferences, EventType::conference_deleted,
+                       std::move(ended));
 }
 
 }  // namespace chorus

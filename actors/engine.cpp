@@ -135,10 +135,9 @@ std::vector<Groupcall> Engine::groupcalls(const Uuid& customer_id, std::size_t l
 std::vector<Call> Engine::calls(const Uuid& customer_id, std::size_t limit,
                                 std::optional<Timestamp> before) const {
   auto& engine = core_->context();
-  if (engine.store) {
-    return stored_page(engine.store->calls(customer_id, limit, before), engine.registry.calls);
-  }
-  return copies(engine.registry.calls.list(customer_id, limit, before));
+  return listed(
+      engine.store, engine.registry.calls,
+      [&](Store& s) { return s.calls(customer_id, limit, before); }, customer_id, limit, before);
 }
 
 void Engine::hangup_groupcall(const Uuid& customer_id, const Uuid& id,

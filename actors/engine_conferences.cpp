@@ -11,8 +11,8 @@
 #include "actors/engine_core.hpp"
 #include "actors/state_change.hpp"
 #include "model/conference_transitions.hpp"
-#include "model/transitions.hpp"
 #include "model/direct_hash.hpp"
+#include "model/transitions.hpp"
 
 namespace chorus {
 
@@ -100,11 +100,10 @@ Result<Conference> Engine::conference(const Uuid& customer_id, const Uuid& id) c
 std::vector<Conference> Engine::conferences(const Uuid& customer_id, std::size_t limit,
                                             std::optional<Timestamp> before) const {
   auto& engine = core_->context();
-  if (engine.store) {
-    return stored_page(engine.store->conferences(customer_id, limit, before),
-                       engine.registry.conferences);
-  }
-  return copies(engine.registry.conferences.list(customer_id, limit, before));
+  return listed(
+      engine.store, engine.registry.conferences,
+      [&](Store& s) { return s.conferences(customer_id, limit, before); }, customer_id, limit,
+      before);
 }
 
 void Engine::update_conference(const Uuid& customer_id, const Uuid& id,
@@ -179,11 +178,10 @@ Result<Conferencecall> Engine::conferencecall(const Uuid& customer_id, const Uui
 std::vector<Conferencecall> Engine::conferencecalls(const Uuid& customer_id, std::size_t limit,
                                                     std::optional<Timestamp> before) const {
   auto& engine = core_->context();
-  if (engine.store) {
-    return stored_page(engine.store->conferencecalls(customer_id, limit, before),
-                       engine.registry.conferencecalls);
-  }
-  return copies(engine.registry.conferencecalls.list(customer_id, limit, before));
+  return listed(
+      engine.store, engine.registry.conferencecalls,
+      [&](Store& s) { return s.conferencecalls(customer_id, limit, before); }, customer_id, limit,
+      before);
 }
 
 void Engine::kick_conferencecall(const Uuid& customer_id, const Uuid& id,

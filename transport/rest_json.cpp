@@ -29,19 +29,27 @@ Status require(const rapidjson::Value& doc, std::string_view name) {
   return {};
 }
 
-Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
-                              GroupcallRequest& out) {
-  jd::ObjectReader reader(doc, root);
+// What a groupcall and VoIPbin's call creation both take: who calls, whom, and
+// for how long. Fails when source or destinations is missing.
+template <class Request>
+Status read_placement(const rapidjson::Value& doc, jd::ObjectReader& reader, Request& out) {
   if (!reader.status()) return reader.status();
   if (auto s = require(doc, "source"); !s) return s;
   if (auto s = require(doc, "destinations"); !s) return s;
   reader.address("source", out.source)
       .addresses("destinations", out.destinations)
-      .ring_method("ring_method", out.ring_method)
-      .answer_method("answer_method", out.answer_method)
       .int32("ring_timeout", out.ring_timeout)
       .int32("answer_timeout", out.answer_timeout)
-      .uuid("master_call_id", out.master_call_id)
+      .uuid("master_call_id", out.master_call_id);
+  return reader.status();
+}
+
+Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
+                              GroupcallRequest& out) {
+  jd::ObjectReader reader(doc, root);
+  if (auto s = read_placement(doc, reader, out); !s) return s;
+  reader.ring_method("ring_method", out.ring_method)
+      .answer_method("answer_method", out.answer_method)
       .string("owner_type", out.owner_type, field_limits::owner_type)
       .uuid("owner_id", out.owner_id)
       .uuid("conference_id", out.conference_id);
@@ -52,15 +60,7 @@ Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
 
 Status read_calls_request(const rapidjson::Value& doc, const jd::Path& root, CallsRequest& out) {
   jd::ObjectReader reader(doc, root);
-  if (!reader.status()) return reader.status();
-  if (auto s = require(doc, "source"); !s) return s;
-  if (auto s = require(doc, "destinations"); !s) return s;
-  reader.address("source", out.source)
-      .addresses("destinations", out.destinations)
-      .int32("ring_timeout", out.ring_timeout)
-      .int32("answer_timeout", out.answer_timeout)
-      .uuid("master_call_id", out.master_call_id);
-  return reader.status();
+  return read_placement(doc, reader, out);
 }
 
 Status read_agent_request(const rapidjson::Value& doc, const jd::Path& root, Agent& out) {
