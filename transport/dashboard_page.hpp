@@ -1,6 +1,7 @@
 #pragma once
 // The live dashboard chorusd serves at GET /: one self-contained page that takes a
-// key, subscribes over the WebSocket gateway and shows live groupcalls and legs.
+// key, subscribes over the WebSocket gateway, loads what is live now over REST, and
+// shows live groupcalls with their legs and conferences with their participants.
 
 #include <string_view>
 
