@@ -13,6 +13,8 @@
 #include "model/json.hpp"
 #include "model/uuid.hpp"
 #include "transport/dashboard_page.hpp"
+#include "transport/error_names.hpp"
+#include "transport/request_id.hpp"
 #include "transport/rest_exchange.hpp"
 #include "transport/rest_json.hpp"
 
@@ -47,14 +49,6 @@ const ErrorMeaning& meaning_of(ErrorCode code) {
   return internal_error;
 }
 
-std::string upper_snake(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text)
-    out.push_back(std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_');
-  return out;
-}
-
 // The resource a not_found error names: Error::not_found writes "<resource> not found".
 std::optional<std::string_view> missing_resource(std::string_view message) {
   constexpr std::string_view suffix = " not found";
@@ -80,12 +74,6 @@ std::string reason_of(const Error& error) {
     return "STORE_UNAVAILABLE";
   }
   return std::string(meaning_of(error.code).reason);
-}
-
-// An HTTP status's canonical name in upper snake case: "Not Found" is NOT_FOUND.
-std::string status_name(http::status status) {
-  auto phrase = http::obsolete_reason(status);
-  return upper_snake(std::string_view(phrase.data(), phrase.size()));
 }
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -130,16 +118,6 @@ std::string_view refusal_reason(http::status status) {
   return "BAD_REQUEST";
 }
 
-// A client's X-Request-Id is repeated back and logged only when it is 1 to 128 visible
-// ASCII characters without quotes or backslashes: nothing that could break a log line,
-// a header or a reader's quoting.
-bool safe_request_id(std::string_view id) {
-  constexpr std::size_t longest = 128;
-  return !id.empty() && id.size() <= longest && std::all_of(id.begin(), id.end(), [](char c) {
-    return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '\\';
-  });
-}
-
 // A request's path as it may appear in an error message or a log line: without the query
 // (it may hold the API key), and only when it is short printable ASCII (anything else could
 // be invalid UTF-8, or bulk); otherwise nothing.
@@ -180,12 +158,6 @@ void RestApi::Exchange::fail(const Error& error) {
 RestApi::RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics)
     : engine_(engine), keys_(std::move(keys)), metrics_(metrics) {}
 
-// The client's id when it is safe to repeat and carries no API key; a new UUID otherwise.
-std::string RestApi::request_id_for(std::string_view sent) const {
-  if (safe_request_id(sent) && !keys_.appears_in(sent)) return std::string(sent);
-  return Uuid::generate().to_string();
-}
-
 HttpResponse RestApi::refuse(http::status status, const std::string& message,
                              std::string_view sent_request_id) {
   // Answered through an exchange of its own, so that a refusal is built as every other
@@ -193,7 +165,7 @@ HttpResponse RestApi::refuse(http::status status, const std::string& message,
   HttpResponse refusal;
   Exchange x;
   x.started = std::chrono::steady_clock::now();
-  x.request_id = request_id_for(sent_request_id);
+  x.request_id = request_id_for(sent_request_id, keys_);
   x.metrics = &metrics_;
   x.respond = [&refusal](HttpResponse r) { refusal = std::move(r); };
   x.fail(status, refusal_reason(status), message);
@@ -206,8 +178,7 @@ void RestApi::handle(HttpRequest request, HttpResponder respond) {
   x->request = std::move(request);
   x->respond = std::move(respond);
   x->metrics = &metrics_;
-  auto sent_id = x->request["X-Request-Id"];
-  x->request_id = request_id_for(std::string_view(sent_id.data(), sent_id.size()));
+  x->request_id = request_id_for(x->request, keys_);
   std::string_view target(x->request.target().data(), x->request.target().size());
   auto question = target.find('?');
   x->query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);

@@ -38,7 +38,6 @@ class RestApi final : public HttpHandler {
   using ExchangePtr = std::shared_ptr<Exchange>;
   static const Route routes[];
   static const Route* find_route(const std::vector<std::string_view>& path);
-  std::string request_id_for(std::string_view sent) const;
   void dispatch(const ExchangePtr& x);
   void health(const ExchangePtr& x);
   void method_not_allowed(const ExchangePtr& x, std::string_view allow);

@@ -198,18 +198,6 @@ std::string error_json(const ErrorEnvelope& error) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string error_json(std::string_view code, std::string_view message) {
-  rapidjson::StringBuffer buffer;
-  jd::JsonWriter w(buffer);
-  w.StartObject();
-  jd::write_key(w, "error");
-  jd::write_string(w, code);
-  jd::write_key(w, "message");
-  jd::write_string(w, message);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 std::string health_json(const std::optional<std::string>& store_fault) {
   rapidjson::StringBuffer buffer;
   jd::JsonWriter w(buffer);

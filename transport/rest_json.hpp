@@ -54,9 +54,6 @@ struct ErrorEnvelope {
   std::string_view request_id;
 };
 std::string error_json(const ErrorEnvelope& error);
-// The flat {"error":"<code>","message":"..."} the WebSocket gateway's HTTP refusals
-// still answer.
-std::string error_json(std::string_view code, std::string_view message);
 // /health: {"status":"ok","store":"ok"}, or "failing" and the store's fault.
 std::string health_json(const std::optional<std::string>& store_fault);
 

@@ -126,7 +126,7 @@ std::optional<HandshakeRefusal> check_handshake(const HttpRequest& request) {
   return std::nullopt;
 }
 
-std::string switching_protocols_response(const HttpRequest& request) {
+std::string switching_protocols_response(const HttpRequest& request, std::string_view request_id) {
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\n"
       "Upgrade: websocket\r\n"
@@ -134,6 +134,10 @@ std::string switching_protocols_response(const HttpRequest& request) {
       "Server: chorusd\r\n"
       "Sec-WebSocket-Accept: ";
   response.append(accept_key(header(request, http::field::sec_websocket_key)));
+  if (!request_id.empty()) {
+    response.append("\r\nX-Request-Id: ");
+    response.append(request_id);
+  }
   response.append("\r\n\r\n");
   return response;
 }

@@ -26,8 +26,11 @@ std::optional<HandshakeRefusal> check_handshake(const HttpRequest& request);
 // Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + RFC GUID)).
 std::string accept_key(std::string_view client_key);
 
-// The whole 101 response, ready to be the first bytes the session writes.
-std::string switching_protocols_response(const HttpRequest& request);
+// The whole 101 response, ready to be the first bytes the session writes, with an
+// X-Request-Id field when `request_id` is not empty. `request_id` is written as it is:
+// it must be one request_id_for chose (visible ASCII, no line break).
+std::string switching_protocols_response(const HttpRequest& request,
+                                         std::string_view request_id = {});
 
 // Exposed for tests: the SHA-1 digest and base64 encoding the accept key is made of.
 std::string sha1(std::string_view data);

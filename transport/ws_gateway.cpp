@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <future>
 
+#include <spdlog/spdlog.h>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "transport/error_names.hpp"
+#include "transport/request_id.hpp"
 #include "transport/rest_json.hpp"
 #include "transport/websocket_handshake.hpp"
 #include "transport/ws_session.hpp"
@@ -20,13 +23,35 @@ namespace {
 // case the I/O threads are slow to run their timers.
 constexpr std::chrono::milliseconds shutdown_slack{1000};
 
-HttpResponse refusal(const HttpRequest& request, http::status status, std::string_view code,
-                     std::string_view message) {
-  HttpResponse response{status, request.version()};
+// Why an upgrade is refused, in the REST API's terms: its status, its reason and, when
+// the fault is one field's, that field. `message` and `field` never hold request bytes.
+struct Refusal {
+  http::status status;
+  std::string_view reason;
+  std::string message;
+  std::string_view field = {};
+};
+
+// An upgrade refusal in the error envelope every chorusd error answer uses, with the
+// request's X-Request-Id (its own when safe, else a new one).
+HttpResponse answer(const HttpRequest& request, const ApiKeys& keys, const Refusal& refusal) {
+  auto request_id = request_id_for(request, keys);
+  spdlog::debug("ws {} refused {} {}: {}", request_id, static_cast<unsigned>(refusal.status),
+                refusal.reason, refusal.message);
+  HttpResponse response{refusal.status, request.version()};
   response.set(http::field::server, "chorusd");
   response.set(http::field::content_type, "application/json");
-  response.body() = error_json(code, message);
+  response.set("X-Request-Id", request_id);
+  auto status = status_name(refusal.status);
+  response.body() =
+      error_json(ErrorEnvelope{status, refusal.reason, refusal.message, refusal.field, request_id});
   return response;
+}
+
+// A handshake the RFC does not allow is an invalid argument about the field the check
+// names (a wrong Sec-WebSocket-Version keeps its 426, so its status is UPGRADE_REQUIRED).
+Refusal bad_handshake(const websocket::HandshakeRefusal& bad) {
+  return {bad.status, "INVALID_ARGUMENT", bad.field + ": " + bad.rule, bad.field};
 }
 
 std::string_view path_of(const HttpRequest& request) {
@@ -66,12 +91,12 @@ bool WsGateway::wants(const HttpRequest& request) const {
 
 std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
   if (path_of(request) != "/v1.0/ws") {
-    return refusal(request, http::status::not_found, "not_found",
-                   "WebSocket upgrades are served at /v1.0/ws only");
+    return answer(request, keys_,
+                  {http::status::not_found, "PATH_NOT_FOUND",
+                   "WebSocket upgrades are served at /v1.0/ws only"});
   }
   if (auto bad = websocket::check_handshake(request)) {
-    auto response =
-        refusal(request, bad->status, "invalid_argument", bad->field + ": " + bad->rule);
+    auto response = answer(request, keys_, bad_handshake(*bad));
     // 426 names the version the client should have asked for (RFC 6455 4.4).
     if (bad->status == http::status::upgrade_required) {
       response.set(http::field::sec_websocket_version, "13");
@@ -79,12 +104,13 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
     return response;
   }
   if (!customer_of(keys_, request)) {
-    return refusal(request, http::status::unauthorized, "unauthorized",
-                   "a valid API key is required (Authorization: Bearer, token= or accesskey=)");
+    return answer(request, keys_,
+                  {http::status::unauthorized, "UNAUTHORIZED",
+                   "a valid API key is required (Authorization: Bearer, token= or accesskey=)"});
   }
   if (shutting_down_) {
-    return refusal(request, http::status::service_unavailable, "unavailable",
-                   "chorusd is shutting down");
+    return answer(request, keys_,
+                  {http::status::service_unavailable, "UNAVAILABLE", "chorusd is shutting down"});
   }
   // The slot is taken here, not in adopt(): two upgrades checked at once must not
   // both get the last one. adopt() always follows a check that passed.
@@ -92,9 +118,10 @@ std::optional<HttpResponse> WsGateway::check(const HttpRequest& request) const {
   auto count = connections.load();
   do {
     if (count >= limits_.max_connections) {
-      return refusal(
-          request, http::status::service_unavailable, "limit_exceeded",
-          "at most " + std::to_string(limits_.max_connections) + " WebSocket connections");
+      return answer(
+          request, keys_,
+          {http::status::service_unavailable, "TOO_MANY_CONNECTIONS",
+           "at most " + std::to_string(limits_.max_connections) + " WebSocket connections"});
     }
   } while (!connections.compare_exchange_weak(count, count + 1));
   return std::nullopt;
@@ -110,7 +137,7 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
   // The session holds the slot check() took, and frees it when it ends.
   auto session = std::make_shared<WsSession>(stream.release_socket(), already_read, bus_, *customer,
                                              limits_, metrics_, wakeups_);
-  session->start(request);
+  session->start(request, request_id_for(request, keys_));
   {
     std::lock_guard<std::mutex> guard(sessions_mutex_);
     if (!shutting_down_) {

@@ -76,12 +76,12 @@ WsSession::~WsSession() {
   --metrics_->connections;
 }
 
-void WsSession::start(const HttpRequest& request) {
+void WsSession::start(const HttpRequest& request, std::string_view request_id) {
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
   sink_ = std::make_shared<Sink>(weak_from_this());
   subscription_ = bus_.open(sink_);
-  pending_ = ws::switching_protocols_response(request);
+  pending_ = ws::switching_protocols_response(request, request_id);
   flush();
   keepalive();
   // Bytes that came with the upgrade request are decoded before reading on.

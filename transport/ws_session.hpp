@@ -42,8 +42,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
             std::shared_ptr<WsWakeups> wakeups);
   ~WsSession();
 
-  // Answers the upgrade with 101 and starts reading and pinging.
-  void start(const HttpRequest& request);
+  // Answers the upgrade with 101 (carrying `request_id` as its X-Request-Id) and
+  // starts reading and pinging.
+  void start(const HttpRequest& request, std::string_view request_id);
   // From an I/O thread (a WsWakeups round): write what has been queued.
   void wake();
   // From any thread, at shutdown, once the engine's last events are queued: sends

@@ -10,6 +10,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 
 #include "heavy_traffic.hpp"
+#include "model/uuid.hpp"
 
 namespace chorus::wstest {
 namespace {
@@ -18,18 +19,14 @@ std::string target_a() {
   return "/v1.0/ws?token=" + key_a;
 }
 
-// A handshake refusal: `status`, a JSON body {"error":"invalid_argument",
-// "message":...} whose message names `field`, and no upgrade.
+// A handshake refusal: `status` (400, or 426 for the version), the error envelope
+// with reason INVALID_ARGUMENT about `field`, and no upgrade.
 void expect_refusal(const RawWsPeer::Response& r, unsigned status, const std::string& field) {
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(r.field("Content-Type"), "application/json") << r.body;
   EXPECT_FALSE(r.has("Sec-WebSocket-Accept")) << "a refusal is not an upgrade";
-  rapidjson::Document doc;
-  doc.Parse(r.body.c_str(), r.body.size());
-  ASSERT_TRUE(!doc.HasParseError() && doc.IsObject()) << "not a JSON object: " << r.body;
-  EXPECT_EQ(member_string(doc, "error"), "invalid_argument") << r.body;
-  EXPECT_NE(member_string(doc, "message").find(field), std::string::npos)
-      << "the message should name " << field << ": " << r.body;
+  auto status_name = status == 426 ? "UPGRADE_REQUIRED" : "BAD_REQUEST";
+  expect_envelope(r.body, r.field("X-Request-Id"), status_name, "INVALID_ARGUMENT", field);
 }
 
 // Sends an upgrade request with these header values and reads the whole answer.
@@ -177,6 +174,63 @@ TEST(WsFraming, TheUpgradeCarriesTheAcceptKeyOfTheKeySent) {
     EXPECT_EQ(frame->opcode, 1);
     EXPECT_EQ(parse_frame(frame->payload).type, "subscribed") << frame->payload;
   }
+}
+
+TEST(WsFraming, RefusalsAndTheUpgradeCarryTheRequestsIdOrANewUuid) {
+  Chorusd chorusd;
+  auto port = chorusd.port();
+  // The X-Request-Id a peer sends (none when empty) on an upgrade to `target`, and
+  // the answer's head; a 101 has no body, a refusal's is read whole.
+  auto answer_with = [port](const std::string& target, const std::string& sent) {
+    RawWsPeer peer(port);
+    RawWsPeer::Upgrade upgrade;
+    if (!sent.empty()) upgrade.extra = {{"X-Request-Id", sent}};
+    EXPECT_TRUE(peer.send_upgrade(target, upgrade));
+    return peer.read_response(5s);
+  };
+  auto is_uuid = [](const std::string& id) { return Uuid::parse(id).has_value(); };
+  const std::string keyless = "/v1.0/ws?token=wrong";
+
+  // Echoed when safe: on a refusal (header and envelope) and on the 101.
+  auto refused = answer_with(keyless, "trace-42.a");
+  ASSERT_EQ(refused.status, 401u);
+  EXPECT_EQ(refused.field("X-Request-Id"), "trace-42.a");
+  expect_envelope(refused.body, refused.field("X-Request-Id"), "UNAUTHORIZED", "UNAUTHORIZED");
+  auto upgraded = answer_with(target_a(), "trace-42.b");
+  ASSERT_EQ(upgraded.status, 101u);
+  EXPECT_EQ(upgraded.field("X-Request-Id"), "trace-42.b");
+
+  // None sent, one unsafe (a quote) or one holding an API key: a fresh UUID instead,
+  // different on every answer, and the key is never repeated.
+  std::set<std::string> generated;
+  for (std::string sent : {std::string(), std::string("has\"quote"), "x-" + key_a}) {
+    SCOPED_TRACE("X-Request-Id: " + sent);
+    auto refusal = answer_with(keyless, sent);
+    ASSERT_EQ(refusal.status, 401u);
+    auto id = refusal.field("X-Request-Id");
+    EXPECT_TRUE(is_uuid(id)) << id;
+    expect_envelope(refusal.body, id, "UNAUTHORIZED", "UNAUTHORIZED");
+    EXPECT_EQ(refusal.body.find(key_a), std::string::npos) << refusal.body;
+    generated.insert(id);
+    auto upgrade = answer_with(target_a(), sent);
+    ASSERT_EQ(upgrade.status, 101u);
+    EXPECT_TRUE(is_uuid(upgrade.field("X-Request-Id"))) << upgrade.field("X-Request-Id");
+    generated.insert(upgrade.field("X-Request-Id"));
+  }
+  EXPECT_EQ(generated.size(), 6u) << "every answer gets an id of its own";
+
+  // Every other refusal carries it too: a wrong path and a bad handshake.
+  auto wrong_path = answer_with("/v1.0/websocket?token=" + key_a, "trace-42.c");
+  ASSERT_EQ(wrong_path.status, 404u);
+  expect_envelope(wrong_path.body, wrong_path.field("X-Request-Id"), "NOT_FOUND", "PATH_NOT_FOUND");
+  EXPECT_EQ(wrong_path.field("X-Request-Id"), "trace-42.c");
+  RawWsPeer peer(port);
+  RawWsPeer::Upgrade old_version;
+  old_version.version = "8";
+  old_version.extra = {{"X-Request-Id", "trace-42.d"}};
+  auto r = answer_to(peer, old_version);
+  expect_refusal(r, 426, "Sec-WebSocket-Version");
+  EXPECT_EQ(r.field("X-Request-Id"), "trace-42.d");
 }
 
 // --- Client frames -----------------------------------------------------------------

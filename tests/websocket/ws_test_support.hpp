@@ -127,6 +127,40 @@ inline WsClient::Options with_token(const std::string& key, WsClient::Options op
   return options;
 }
 
+// An upgrade refusal's body: the error envelope every chorusd error answer uses,
+// {"error":{"status","reason","message","request_id"}} plus "field" when the fault
+// is one field's. Checks `status_name` (the HTTP status's name), `reason`, a message,
+// the request id (that of the answer's X-Request-Id, `request_id_header`) and the
+// field: `field` when given (and the message names it too), none otherwise.
+inline void expect_envelope(const std::string& body, const std::string& request_id_header,
+                            const std::string& status_name, const std::string& reason,
+                            const std::string& field = "") {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  ASSERT_TRUE(!doc.HasParseError() && doc.IsObject()) << "not a JSON object: " << body;
+  auto error = doc.FindMember("error");
+  ASSERT_TRUE(error != doc.MemberEnd() && error->value.IsObject()) << "no envelope: " << body;
+  auto& e = error->value;
+  EXPECT_EQ(member_string(e, "status"), status_name) << body;
+  EXPECT_EQ(member_string(e, "reason"), reason) << body;
+  auto message = member_string(e, "message");
+  EXPECT_FALSE(message.empty()) << body;
+  EXPECT_FALSE(request_id_header.empty()) << "no X-Request-Id: " << body;
+  EXPECT_EQ(member_string(e, "request_id"), request_id_header) << body;
+  if (field.empty()) {
+    EXPECT_FALSE(e.HasMember("field")) << body;
+  } else {
+    EXPECT_EQ(member_string(e, "field"), field) << body;
+    EXPECT_NE(message.find(field), std::string::npos)
+        << "the message should name " << field << ": " << body;
+  }
+}
+inline void expect_envelope(const websocket::response_type& response,
+                            const std::string& status_name, const std::string& reason) {
+  EXPECT_EQ(response[http::field::content_type], "application/json");
+  expect_envelope(response.body(), std::string(response["X-Request-Id"]), status_name, reason);
+}
+
 // The next frame, or a failure (and an empty frame) when none comes in time.
 inline Frame next_frame(WsClient& client, std::chrono::milliseconds timeout = 5s) {
   auto text = client.read(timeout);
