@@ -28,6 +28,20 @@ class NullStore final : public Store {
                                   std::optional<Timestamp>) const override {
     return std::vector<Call>();
   }
+  Result<std::optional<Conference>> conference(const Uuid&) const override {
+    return std::optional<Conference>();
+  }
+  Result<std::optional<Conferencecall>> conferencecall(const Uuid&) const override {
+    return std::optional<Conferencecall>();
+  }
+  Result<std::vector<Conference>> conferences(const Uuid&, std::size_t,
+                                              std::optional<Timestamp>) const override {
+    return std::vector<Conference>();
+  }
+  Result<std::vector<Conferencecall>> conferencecalls(const Uuid&, std::size_t,
+                                                      std::optional<Timestamp>) const override {
+    return std::vector<Conferencecall>();
+  }
   Result<StoredState> load() const override { return StoredState(); }
   Status probe() override { return {}; }
   Result<std::size_t> purge(Timestamp, std::size_t) override { return std::size_t{0}; }
