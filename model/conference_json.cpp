@@ -135,43 +135,18 @@ Status read_value(const rapidjson::Value& value, const Path& path, Conferencecal
 
 }  // namespace json_detail
 
-namespace {
-
-template <class T>
-std::string encode(const T& value) {
-  rapidjson::StringBuffer buffer;
-  json_detail::JsonWriter writer(buffer);
-  json_detail::write_value(writer, value);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-template <class T>
-Result<T> decode(std::string_view json) {
-  Result<rapidjson::Document> document = json_detail::parse_document(json);
-  if (!document) return document.error();
-  // The root gets a name of its own so "not an object" still names something.
-  if (!document->IsObject()) return Error::invalid("body", "must be a JSON object");
-  T value;
-  const json_detail::Path root;
-  Status status = json_detail::read_value(*document, root, value);
-  if (!status) return status.error();
-  return Result<T>(std::move(value));
-}
-
-}  // namespace
-
 std::string to_json(const Conference& conference) {
-  return encode(conference);
+  return json_detail::encode_document(conference, json_detail::write_value);
 }
 std::string to_json(const Conferencecall& conferencecall) {
-  return encode(conferencecall);
+  return json_detail::encode_document(conferencecall, json_detail::write_value);
 }
 
 Result<Conference> conference_from_json(std::string_view json) {
-  return decode<Conference>(json);
+  return json_detail::decode_document<Conference>(json, json_detail::read_value);
 }
 Result<Conferencecall> conferencecall_from_json(std::string_view json) {
-  return decode<Conferencecall>(json);
+  return json_detail::decode_document<Conferencecall>(json, json_detail::read_value);
 }
 
 Result<Text> conference_data_from_json(std::string_view json) {

@@ -1,6 +1,6 @@
 #include "model/conference_transitions.hpp"
 
-#include <string>
+#include "model/transitions.hpp"
 
 namespace chorus {
 
@@ -34,28 +34,14 @@ bool conferencecall_transition_allowed(ConferencecallStatus from, Conferencecall
   return false;
 }
 
-namespace {
-
-template <class S>
-Error refused(std::string_view resource, S from, S to) {
-  std::string message(resource);
-  message += " status cannot move from ";
-  message += to_string(from);
-  message += " to ";
-  message += to_string(to);
-  return Error::conflict(std::move(message));
-}
-
-}  // namespace
-
 Status check_transition(ConferenceStatus from, ConferenceStatus to) {
   if (conference_transition_allowed(from, to)) return {};
-  return refused("conference", from, to);
+  return transition_refused("conference", to_string(from), to_string(to));
 }
 
 Status check_transition(ConferencecallStatus from, ConferencecallStatus to) {
   if (conferencecall_transition_allowed(from, to)) return {};
-  return refused("conferencecall", from, to);
+  return transition_refused("conferencecall", to_string(from), to_string(to));
 }
 
 }  // namespace chorus

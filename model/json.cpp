@@ -523,61 +523,36 @@ Status read_value(const Value& value, const Path& path, Extension& out) {
 
 }  // namespace json_detail
 
-namespace {
-
-template <class T>
-std::string encode(const T& value) {
-  rapidjson::StringBuffer buffer;
-  json_detail::JsonWriter writer(buffer);
-  json_detail::write_value(writer, value);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-template <class T>
-Result<T> decode(std::string_view json) {
-  Result<rapidjson::Document> document = json_detail::parse_document(json);
-  if (!document) return document.error();
-  // The root gets a name of its own so "not an object" still names something.
-  if (!document->IsObject()) return Error::invalid("body", "must be a JSON object");
-  T value;
-  const json_detail::Path root;
-  Status status = json_detail::read_value(*document, root, value);
-  if (!status) return status.error();
-  return Result<T>(std::move(value));
-}
-
-}  // namespace
-
 std::string to_json(const Address& address) {
-  return encode(address);
+  return json_detail::encode_document(address, json_detail::write_value);
 }
 std::string to_json(const Groupcall& groupcall) {
-  return encode(groupcall);
+  return json_detail::encode_document(groupcall, json_detail::write_value);
 }
 std::string to_json(const Call& call) {
-  return encode(call);
+  return json_detail::encode_document(call, json_detail::write_value);
 }
 std::string to_json(const Agent& agent) {
-  return encode(agent);
+  return json_detail::encode_document(agent, json_detail::write_value);
 }
 std::string to_json(const Extension& extension) {
-  return encode(extension);
+  return json_detail::encode_document(extension, json_detail::write_value);
 }
 
 Result<Address> address_from_json(std::string_view json) {
-  return decode<Address>(json);
+  return json_detail::decode_document<Address>(json, json_detail::read_value);
 }
 Result<Groupcall> groupcall_from_json(std::string_view json) {
-  return decode<Groupcall>(json);
+  return json_detail::decode_document<Groupcall>(json, json_detail::read_value);
 }
 Result<Call> call_from_json(std::string_view json) {
-  return decode<Call>(json);
+  return json_detail::decode_document<Call>(json, json_detail::read_value);
 }
 Result<Agent> agent_from_json(std::string_view json) {
-  return decode<Agent>(json);
+  return json_detail::decode_document<Agent>(json, json_detail::read_value);
 }
 Result<Extension> extension_from_json(std::string_view json) {
-  return decode<Extension>(json);
+  return json_detail::decode_document<Extension>(json, json_detail::read_value);
 }
 
 }  // namespace chorus

@@ -114,4 +114,29 @@ Status read_value(const rapidjson::Value& value, const Path& path, Call& out);
 Status read_value(const rapidjson::Value& value, const Path& path, Agent& out);
 Status read_value(const rapidjson::Value& value, const Path& path, Extension& out);
 
+// A model value as a whole document, and back: what every public codec
+// (model/json.hpp, model/conference_json.hpp) does around its write_value and
+// read_value. The codec is passed in, so that overloads declared after this
+// header (conferences') serve too.
+template <class T>
+std::string encode_document(const T& value, void (*write)(JsonWriter&, const T&)) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  write(writer, value);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+template <class T>
+Result<T> decode_document(std::string_view json,
+                          Status (*read)(const rapidjson::Value&, const Path&, T&)) {
+  Result<rapidjson::Document> document = parse_document(json);
+  if (!document) return document.error();
+  // The root gets a name of its own so "not an object" still names something.
+  if (!document->IsObject()) return Error::invalid("body", "must be a JSON object");
+  T value;
+  const Path root;
+  if (Status status = read(*document, root, value); !status) return status.error();
+  return Result<T>(std::move(value));
+}
+
 }  // namespace chorus::json_detail

@@ -35,28 +35,23 @@ bool groupcall_transition_allowed(GroupcallStatus from, GroupcallStatus to) {
   return false;
 }
 
-namespace {
-
-template <class S>
-Error refused(std::string_view resource, S from, S to) {
+Error transition_refused(std::string_view resource, std::string_view from, std::string_view to) {
   std::string message(resource);
   message += " status cannot move from ";
-  message += to_string(from);
+  message += from;
   message += " to ";
-  message += to_string(to);
+  message += to;
   return Error::conflict(std::move(message));
 }
 
-}  // namespace
-
 Status check_transition(CallStatus from, CallStatus to) {
   if (call_transition_allowed(from, to)) return {};
-  return refused("call", from, to);
+  return transition_refused("call", to_string(from), to_string(to));
 }
 
 Status check_transition(GroupcallStatus from, GroupcallStatus to) {
   if (groupcall_transition_allowed(from, to)) return {};
-  return refused("groupcall", from, to);
+  return transition_refused("groupcall", to_string(from), to_string(to));
 }
 
 }  // namespace chorus

@@ -8,6 +8,8 @@
 //            dialing | ringing | progressing -> hangup   (the remote ended it)
 // Groupcall: progressing -> hangingup -> hangup, progressing -> hangup
 
+#include <string_view>
+
 #include "model/call.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
@@ -21,7 +23,15 @@ bool groupcall_transition_allowed(GroupcallStatus from, GroupcallStatus to);
 Status check_transition(CallStatus from, CallStatus to);
 Status check_transition(GroupcallStatus from, GroupcallStatus to);
 
-constexpr bool is_final(CallStatus s) { return s == CallStatus::hangup; }
-constexpr bool is_final(GroupcallStatus s) { return s == GroupcallStatus::hangup; }
+// The conflict every refused move answers: "<resource> status cannot move from
+// <from> to <to>" (conference_transitions.hpp's machines answer it too).
+Error transition_refused(std::string_view resource, std::string_view from, std::string_view to);
+
+constexpr bool is_final(CallStatus s) {
+  return s == CallStatus::hangup;
+}
+constexpr bool is_final(GroupcallStatus s) {
+  return s == GroupcallStatus::hangup;
+}
 
 }  // namespace chorus
