@@ -34,8 +34,11 @@
 #include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
 #include "model/event.hpp"
+#include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/missed_call.hpp"
 #include "model/result.hpp"
+#include "model/ring_group.hpp"
 #include "transport/leg_driver.hpp"
 
 namespace chorus {
@@ -60,6 +63,10 @@ struct GroupcallRequest {
   // Extension: a live conference of the same customer that the winning leg joins
   // as soon as it answers.
   Uuid conference_id;
+  // Extensions: run the whole schedule again this many more times when nobody
+  // answered; end the whole groupcall when one destination declines.
+  std::int32_t repeats = 0;
+  bool fail_on_single_reject = false;
 };
 
 // POST /v1.0/calls, VoIPbin's way to place single calls: each destination rings on
@@ -75,6 +82,14 @@ struct CallsRequest {
   Uuid master_call_id;
   std::string alert_info;
 };
+// A call routed to a ring group's number (the embedding API).
+struct RingGroupCallRequest {
+  Uuid customer_id;
+  std::string number;  // the ring group's number (or its id)
+  Address source;
+  Uuid master_call_id;
+};
+
 struct CallsCreated {
   std::vector<Call> calls;
   std::vector<Groupcall> groupcalls;
@@ -210,6 +225,28 @@ class Engine {
   Result<Extension> remove_extension(const Uuid& customer_id, const Uuid& id);
   std::optional<Extension> extension(const Uuid& customer_id, const Uuid& id) const;
   std::vector<Extension> extensions(const Uuid& customer_id) const;
+  Result<ExtensionGroup> put_extension_group(ExtensionGroup group);
+  Result<ExtensionGroup> remove_extension_group(const Uuid& customer_id, const Uuid& id);
+  std::optional<ExtensionGroup> extension_group(const Uuid& customer_id, const Uuid& id) const;
+  std::vector<ExtensionGroup> extension_groups(const Uuid& customer_id) const;
+  // Ring groups (Yeastar's Ring_Group_Detail). Id 0 creates and assigns the next
+  // id; a number is unique among a customer's ring groups and extensions.
+  Result<RingGroup> put_ring_group(RingGroup group);
+  Result<RingGroup> remove_ring_group(const Uuid& customer_id, std::int32_t id);
+  std::optional<RingGroup> ring_group(const Uuid& customer_id, std::int32_t id) const;
+  std::vector<RingGroup> ring_groups(const Uuid& customer_id) const;  // by id
+  // An extension's missed ring-group calls, newest first, at most `limit`,
+  // created strictly before `before` when given. not_found for an unknown extension.
+  Result<std::vector<MissedCall>> missed_calls(
+      const Uuid& customer_id, const Uuid& extension_id, std::size_t limit,
+      std::optional<Timestamp> before = std::nullopt) const;
+
+  // The embedding API: rings the customer's ring group `number` for a call the
+  // softswitch routes to it (master_call_id, source), as a groupcall of its own
+  // with the group's strategy, availability and failover.
+  void ring_group_call(const RingGroupCallRequest& request,
+                       std::function<void(Result<Groupcall>)> done);
+  Result<Groupcall> ring_group_call(const RingGroupCallRequest& request);
 
   // Events matching any of `topics` ("customer_id:<id>[:<resource>[:<id>]]"),
   // each delivered once, in order per resource, on an engine thread.

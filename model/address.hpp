@@ -1,6 +1,7 @@
 #pragma once
 // An address: who a leg calls or calls from (VoIPbin's Address struct).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,11 +12,12 @@
 namespace chorus {
 
 enum class AddressType {
-  tel,        // an E.164 number
-  endpoint,   // a SIP-ish endpoint "user@domain"
-  sip,        // a full SIP URI
-  extension,  // a PBX extension: rings that extension's registered contacts
-  agent,      // an agent: rings the agent's addresses
+  tel,         // an E.164 number
+  endpoint,    // a SIP-ish endpoint "user@domain"
+  sip,         // a full SIP URI
+  extension,   // a PBX extension: rings that extension's registered contacts
+  agent,       // an agent: rings the agent's addresses
+  ring_group,  // extension: a ring group by number, rung with its own strategy
 };
 
 std::string_view to_string(AddressType type);
@@ -28,10 +30,14 @@ struct Address {
   Text target_name;  // display name of the target (or an extension number)
   Text name;         // display name of the address
   Text detail;       // free text
+  // Extensions, on a groupcall's destination only: seconds after its step starts
+  // before this branch rings, and seconds it rings (0: the ring method's own).
+  std::int32_t delay = 0;
+  std::int32_t timeout = 0;
 
   friend bool operator==(const Address& a, const Address& b) {
     return a.type == b.type && a.target == b.target && a.target_name == b.target_name &&
-           a.name == b.name && a.detail == b.detail;
+           a.name == b.name && a.detail == b.detail && a.delay == b.delay && a.timeout == b.timeout;
   }
   friend bool operator!=(const Address& a, const Address& b) { return !(a == b); }
 };

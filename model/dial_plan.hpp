@@ -9,12 +9,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/address.hpp"
 #include "model/directory_entry.hpp"
+#include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
+#include "model/ring_group.hpp"
 
 namespace chorus {
 
@@ -41,6 +44,18 @@ class DirectoryView {
   // An extension by its id or number (address.target), or by number (address.target_name).
   virtual std::optional<Extension> find_extension(const Uuid& customer_id,
                                                   const Address& address) const = 0;
+  // A ring group by its number, or by its id written as a number when no group
+  // has that number; an extension group by its id or name.
+  virtual std::optional<RingGroup> find_ring_group(const Uuid& customer_id,
+                                                   std::string_view number) const {
+    (void)customer_id, (void)number;
+    return std::nullopt;
+  }
+  virtual std::optional<ExtensionGroup> find_extension_group(const Uuid& customer_id,
+                                                             std::string_view id_or_name) const {
+    (void)customer_id, (void)id_or_name;
+    return std::nullopt;
+  }
 };
 
 struct DialPlanLimits {

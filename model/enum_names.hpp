@@ -12,8 +12,8 @@
 namespace chorus::detail {
 
 // "" is the wire form of every `unset` enumerator (VoIPbin writes empty strings).
-inline constexpr std::array<std::string_view, 5> address_type_names{"tel", "endpoint", "sip",
-                                                                    "extension", "agent"};
+inline constexpr std::array<std::string_view, 6> address_type_names{
+    "tel", "endpoint", "sip", "extension", "agent", "ring_group"};
 inline constexpr std::array<std::string_view, 6> call_status_names{
     "dialing", "ringing", "progressing", "terminating", "canceling", "hangup"};
 inline constexpr std::array<std::string_view, 3> call_direction_names{"", "incoming", "outgoing"};
@@ -22,7 +22,8 @@ inline constexpr std::array<std::string_view, 9> hangup_reason_names{
     "", "normal", "failed", "busy", "cancel", "timeout", "noanswer", "dialout", "amd"};
 inline constexpr std::array<std::string_view, 3> groupcall_status_names{"progressing", "hangingup",
                                                                         "hangup"};
-inline constexpr std::array<std::string_view, 3> ring_method_names{"", "ring_all", "linear"};
+inline constexpr std::array<std::string_view, 4> ring_method_names{"", "ring_all", "linear",
+                                                                   "memory_hunt"};
 inline constexpr std::array<std::string_view, 2> answer_method_names{"", "hangup_others"};
 
 // The name of `value`, or "" for a value outside the enum (a bad cast).

@@ -34,7 +34,9 @@ bool Groupcall::operator==(const Groupcall& o) const {
          groupcall_ids == o.groupcall_ids && call_count == o.call_count &&
          groupcall_count == o.groupcall_count && dial_index == o.dial_index &&
          ring_timeout == o.ring_timeout && answer_timeout == o.answer_timeout &&
-         conference_id == o.conference_id && tm_create == o.tm_create && tm_update == o.tm_update &&
+         conference_id == o.conference_id && repeats == o.repeats &&
+         fail_on_single_reject == o.fail_on_single_reject && failover == o.failover &&
+         tm_create == o.tm_create && tm_update == o.tm_update &&
          tm_delete == o.tm_delete;
 }
 

@@ -18,7 +18,9 @@ enum class GroupcallStatus { progressing, hangingup, hangup };
 
 // "" is kept apart from ring_all so a resource round-trips as it was written;
 // effective() says how the engine treats it.
-enum class RingMethod { unset, ring_all, linear };
+// memory_hunt (an extension) rings the first destination, then the first two, and
+// so on, one ring_timeout per step; those already ringing keep ringing.
+enum class RingMethod { unset, ring_all, linear, memory_hunt };
 enum class AnswerMethod { unset, hangup_others };
 
 std::string_view to_string(GroupcallStatus status);
@@ -34,6 +36,18 @@ constexpr RingMethod effective(RingMethod m) {
 constexpr AnswerMethod effective(AnswerMethod m) {
   return m == AnswerMethod::unset ? AnswerMethod::hangup_others : m;
 }
+
+// Extension: where an unanswered ring group sent the call (its fail_dest or
+// no_agent_online_dest, and the value it went to). Empty when none was taken.
+struct Failover {
+  std::string dest;
+  std::string value;
+
+  friend bool operator==(const Failover& a, const Failover& b) {
+    return a.dest == b.dest && a.value == b.value;
+  }
+  friend bool operator!=(const Failover& a, const Failover& b) { return !(a == b); }
+};
 
 struct Groupcall {
   static constexpr std::int32_t default_ring_timeout = 30;  // seconds
@@ -62,6 +76,11 @@ struct Groupcall {
   std::int32_t answer_timeout = 0;
   // Extension: the conference its winning leg joins as soon as it answers.
   Uuid conference_id;
+  // Extensions: how many more times the whole schedule runs when nobody answered,
+  // and whether one destination declining (busy, 603) ends the whole groupcall.
+  std::int32_t repeats = 0;
+  bool fail_on_single_reject = false;
+  Failover failover;
   Timestamp tm_create;
   Timestamp tm_update;
   Timestamp tm_delete;
