@@ -91,6 +91,24 @@ void write_value(JsonWriter& w, const Address& a) {
   write_string(w, a.name);
   write_key(w, "detail");
   write_string(w, a.detail);
+  // Extensions, written only when set so that a plain address stays VoIPbin's exactly.
+  if (a.delay != 0) {
+    write_key(w, "delay");
+    w.Int(a.delay);
+  }
+  if (a.timeout != 0) {
+    write_key(w, "timeout");
+    w.Int(a.timeout);
+  }
+  w.EndObject();
+}
+
+void write_value(JsonWriter& w, const Failover& f) {
+  w.StartObject();
+  write_key(w, "dest");
+  write_string(w, f.dest);
+  write_key(w, "value");
+  write_string(w, f.value);
   w.EndObject();
 }
 
@@ -138,6 +156,12 @@ void write_value(JsonWriter& w, const Groupcall& g) {
   w.Int(g.answer_timeout);
   write_key(w, "conference_id");
   write_uuid(w, g.conference_id);
+  write_key(w, "repeats");
+  w.Int(g.repeats);
+  write_key(w, "fail_on_single_reject");
+  w.Bool(g.fail_on_single_reject);
+  write_key(w, "failover");
+  write_value(w, g.failover);
   write_key(w, "tm_create");
   write_timestamp(w, g.tm_create);
   write_key(w, "tm_update");
@@ -225,6 +249,48 @@ void write_value(JsonWriter& w, const Extension& e) {
   write_timestamp(w, e.tm_update);
   write_key(w, "tm_delete");
   write_timestamp(w, e.tm_delete);
+  w.EndObject();
+}
+
+void write_value(JsonWriter& w, const ExtensionGroup& g) {
+  w.StartObject();
+  write_key(w, "id");
+  write_uuid(w, g.id);
+  write_key(w, "customer_id");
+  write_uuid(w, g.customer_id);
+  write_key(w, "name");
+  write_string(w, g.name);
+  write_key(w, "extensions");
+  w.StartArray();
+  for (const std::string& extension : g.extensions) write_string(w, extension);
+  w.EndArray();
+  write_key(w, "tm_create");
+  write_timestamp(w, g.tm_create);
+  write_key(w, "tm_update");
+  write_timestamp(w, g.tm_update);
+  write_key(w, "tm_delete");
+  write_timestamp(w, g.tm_delete);
+  w.EndObject();
+}
+
+void write_value(JsonWriter& w, const MissedCall& m) {
+  w.StartObject();
+  write_key(w, "id");
+  write_uuid(w, m.id);
+  write_key(w, "customer_id");
+  write_uuid(w, m.customer_id);
+  write_key(w, "extension_id");
+  write_uuid(w, m.extension_id);
+  write_key(w, "ring_group_id");
+  w.Int(m.ring_group_id);
+  write_key(w, "groupcall_id");
+  write_uuid(w, m.groupcall_id);
+  write_key(w, "master_call_id");
+  write_uuid(w, m.master_call_id);
+  write_key(w, "source");
+  write_value(w, m.source);
+  write_key(w, "tm_create");
+  write_timestamp(w, m.tm_create);
   w.EndObject();
 }
 
@@ -371,7 +437,64 @@ ObjectReader& ObjectReader::int32(std::string_view name, std::int32_t& out) {
   return *this;
 }
 
+ObjectReader& ObjectReader::int32(std::string_view name, std::int32_t& out, std::int32_t min,
+                                  std::int32_t max) {
+  const Value* v = find(name);
+  if (v == nullptr) return *this;
+  if (!v->IsInt()) {
+    fail(name, "must be a 32-bit integer");
+  } else if (v->GetInt() < min || v->GetInt() > max) {
+    fail(name, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+  } else {
+    out = v->GetInt();
+  }
+  return *this;
+}
+
+ObjectReader& ObjectReader::boolean(std::string_view name, bool& out) {
+  const Value* v = find(name);
+  if (v == nullptr) return *this;
+  if (v->IsBool()) {
+    out = v->GetBool();
+  } else {
+    fail(name, "must be true or false");
+  }
+  return *this;
+}
+
+ObjectReader& ObjectReader::strings(std::string_view name, std::vector<std::string>& out,
+                                    std::size_t max_bytes, std::size_t max_items) {
+  const Value* v = find(name);
+  if (v == nullptr) return *this;
+  const Path path = path_.member(name);
+  if (!v->IsArray()) {
+    status_ = Error::invalid(path.to_string(), "must be an array");
+    return *this;
+  }
+  status_ = check_count(v->Size(), path.to_string(), max_items);
+  if (!status_) return *this;
+  std::vector<std::string> items(v->Size());
+  for (SizeType i = 0; status_ && i < v->Size(); ++i) {
+    const Value& item = (*v)[i];
+    if (!item.IsString()) {
+      status_ = Error::invalid(path.element(i).to_string(), "must be a string");
+    } else if (auto rule = broken_text_rule(text_of(item), max_bytes)) {
+      status_ = Error::invalid(path.element(i).to_string(), std::move(*rule));
+    } else {
+      items[i].assign(item.GetString(), item.GetStringLength());
+    }
+  }
+  if (status_) out = std::move(items);
+  return *this;
+}
+
 ObjectReader& ObjectReader::address(std::string_view name, Address& out) {
+  const Value* v = find(name);
+  if (v != nullptr) status_ = read_value(*v, path_.member(name), out);
+  return *this;
+}
+
+ObjectReader& ObjectReader::failover(std::string_view name, Failover& out) {
   const Value* v = find(name);
   if (v != nullptr) status_ = read_value(*v, path_.member(name), out);
   return *this;
@@ -440,7 +563,16 @@ Status read_value(const Value& value, const Path& path, Address& out) {
       .text("target", out.target, field_limits::address_target)
       .text("target_name", out.target_name, field_limits::address_target_name)
       .text("name", out.name, field_limits::address_name)
-      .text("detail", out.detail, field_limits::address_detail);
+      .text("detail", out.detail, field_limits::address_detail)
+      .int32("delay", out.delay, 0, field_limits::destination_seconds)
+      .int32("timeout", out.timeout, 0, field_limits::destination_seconds);
+  return r.status();
+}
+
+Status read_value(const Value& value, const Path& path, Failover& out) {
+  ObjectReader r(value, path);
+  r.string("dest", out.dest, field_limits::failover_dest)
+      .string("value", out.value, field_limits::failover_value);
   return r.status();
 }
 
@@ -467,6 +599,9 @@ Status read_value(const Value& value, const Path& path, Groupcall& out) {
       .int32("ring_timeout", out.ring_timeout)
       .int32("answer_timeout", out.answer_timeout)
       .uuid("conference_id", out.conference_id)
+      .int32("repeats", out.repeats)
+      .boolean("fail_on_single_reject", out.fail_on_single_reject)
+      .failover("failover", out.failover)
       .timestamp("tm_create", out.tm_create)
       .timestamp("tm_update", out.tm_update)
       .timestamp("tm_delete", out.tm_delete);
@@ -521,6 +656,32 @@ Status read_value(const Value& value, const Path& path, Extension& out) {
   return r.status();
 }
 
+Status read_value(const Value& value, const Path& path, ExtensionGroup& out) {
+  ObjectReader r(value, path);
+  r.uuid("id", out.id)
+      .uuid("customer_id", out.customer_id)
+      .string("name", out.name, field_limits::directory_name)
+      .strings("extensions", out.extensions, field_limits::extension_number,
+               field_limits::extension_group_members)
+      .timestamp("tm_create", out.tm_create)
+      .timestamp("tm_update", out.tm_update)
+      .timestamp("tm_delete", out.tm_delete);
+  return r.status();
+}
+
+Status read_value(const Value& value, const Path& path, MissedCall& out) {
+  ObjectReader r(value, path);
+  r.uuid("id", out.id)
+      .uuid("customer_id", out.customer_id)
+      .uuid("extension_id", out.extension_id)
+      .int32("ring_group_id", out.ring_group_id)
+      .uuid("groupcall_id", out.groupcall_id)
+      .uuid("master_call_id", out.master_call_id)
+      .address("source", out.source)
+      .timestamp("tm_create", out.tm_create);
+  return r.status();
+}
+
 }  // namespace json_detail
 
 std::string to_json(const Address& address) {
@@ -538,6 +699,12 @@ std::string to_json(const Agent& agent) {
 std::string to_json(const Extension& extension) {
   return json_detail::encode_document(extension, json_detail::write_value);
 }
+std::string to_json(const ExtensionGroup& group) {
+  return json_detail::encode_document(group, json_detail::write_value);
+}
+std::string to_json(const MissedCall& missed_call) {
+  return json_detail::encode_document(missed_call, json_detail::write_value);
+}
 
 Result<Address> address_from_json(std::string_view json) {
   return json_detail::decode_document<Address>(json, json_detail::read_value);
@@ -553,6 +720,12 @@ Result<Agent> agent_from_json(std::string_view json) {
 }
 Result<Extension> extension_from_json(std::string_view json) {
   return json_detail::decode_document<Extension>(json, json_detail::read_value);
+}
+Result<ExtensionGroup> extension_group_from_json(std::string_view json) {
+  return json_detail::decode_document<ExtensionGroup>(json, json_detail::read_value);
+}
+Result<MissedCall> missed_call_from_json(std::string_view json) {
+  return json_detail::decode_document<MissedCall>(json, json_detail::read_value);
 }
 
 }  // namespace chorus

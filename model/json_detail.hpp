@@ -16,7 +16,9 @@
 
 #include "model/call.hpp"
 #include "model/directory_entry.hpp"
+#include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/missed_call.hpp"
 #include "model/result.hpp"
 
 namespace chorus::json_detail {
@@ -38,6 +40,9 @@ void write_value(JsonWriter& w, const Groupcall& groupcall);
 void write_value(JsonWriter& w, const Call& call);
 void write_value(JsonWriter& w, const Agent& agent);
 void write_value(JsonWriter& w, const Extension& extension);
+void write_value(JsonWriter& w, const Failover& failover);
+void write_value(JsonWriter& w, const ExtensionGroup& group);
+void write_value(JsonWriter& w, const MissedCall& missed_call);
 
 // Where a value sits in the document. Paths live on the stack as a chain to the root
 // and are only turned into text ("destinations[1].type") when something is wrong.
@@ -74,10 +79,17 @@ class ObjectReader {
   ObjectReader& uuid(std::string_view name, Uuid& out);
   ObjectReader& timestamp(std::string_view name, Timestamp& out);
   ObjectReader& int32(std::string_view name, std::int32_t& out);
+  // An integer from `min` to `max`; outside, the error names the range.
+  ObjectReader& int32(std::string_view name, std::int32_t& out, std::int32_t min, std::int32_t max);
+  ObjectReader& boolean(std::string_view name, bool& out);
+  // An array of strings, each checked as string() checks one.
+  ObjectReader& strings(std::string_view name, std::vector<std::string>& out, std::size_t max_bytes,
+                        std::size_t max_items);
   ObjectReader& address(std::string_view name, Address& out);
   ObjectReader& addresses(std::string_view name, std::vector<Address>& out,
                           std::size_t max_items = SIZE_MAX);
   ObjectReader& uuids(std::string_view name, std::vector<Uuid>& out);
+  ObjectReader& failover(std::string_view name, Failover& out);
   ObjectReader& address_type(std::string_view name, AddressType& out);
   ObjectReader& call_status(std::string_view name, CallStatus& out);
   ObjectReader& call_direction(std::string_view name, CallDirection& out);
@@ -113,6 +125,9 @@ Status read_value(const rapidjson::Value& value, const Path& path, Groupcall& ou
 Status read_value(const rapidjson::Value& value, const Path& path, Call& out);
 Status read_value(const rapidjson::Value& value, const Path& path, Agent& out);
 Status read_value(const rapidjson::Value& value, const Path& path, Extension& out);
+Status read_value(const rapidjson::Value& value, const Path& path, Failover& out);
+Status read_value(const rapidjson::Value& value, const Path& path, ExtensionGroup& out);
+Status read_value(const rapidjson::Value& value, const Path& path, MissedCall& out);
 
 // A model value as a whole document, and back: what every public codec
 // (model/json.hpp, model/conference_json.hpp) does around its write_value and

@@ -33,7 +33,10 @@ Groupcall full_groupcall() {
   g.destinations = {address(AddressType::endpoint, "test11@test"),
                     address(AddressType::sip, "sip:bob@example.com", "", "Bob \u00e9"),
                     address(AddressType::extension, "", "2001"),
-                    address(AddressType::agent, "aaaaaaaa-0000-4000-8000-000000000001")};
+                    address(AddressType::agent, "aaaaaaaa-0000-4000-8000-000000000001"),
+                    address(AddressType::ring_group, "6300")};
+  g.destinations[0].delay = 5;  // extensions: per-destination schedule
+  g.destinations[0].timeout = 20;
   g.master_call_id = id("3c77eb43-2098-4890-bb6c-5af0707ba4a6");
   g.master_groupcall_id = id("3c77eb43-2098-4890-bb6c-5af0707ba4a7");
   g.ring_method = RingMethod::linear;
@@ -49,6 +52,9 @@ Groupcall full_groupcall() {
   g.ring_timeout = 45;
   g.answer_timeout = 600;
   g.conference_id = id("99accfb7-c0dd-4a54-997d-dd18af7bc280");
+  g.repeats = 2;
+  g.fail_on_single_reject = true;
+  g.failover = Failover{"extension", "2002"};
   g.tm_create = *Timestamp::parse("2023-04-21 15:33:28.569053");
   g.tm_update = *Timestamp::parse("2023-04-21 15:33:29.000001");
   g.tm_delete = *Timestamp::parse("2024-02-29 23:59:59.999999");
@@ -141,6 +147,9 @@ TEST(Json, GroupcallRoundTripsAndWritesEveryFieldInOrder) {
                                                           "ring_timeout",
                                                           "answer_timeout",
                                                           "conference_id",
+                                                          "repeats",
+                                                          "fail_on_single_reject",
+                                                          "failover",
                                                           "tm_create",
                                                           "tm_update",
                                                           "tm_delete"}));
@@ -204,7 +213,7 @@ TEST(Json, ExtensionRoundTripsAndWritesEveryFieldInOrder) {
 
 TEST(Json, AddressRoundTrips) {
   for (AddressType type : {AddressType::tel, AddressType::endpoint, AddressType::sip,
-                           AddressType::extension, AddressType::agent}) {
+                           AddressType::extension, AddressType::agent, AddressType::ring_group}) {
     const Address a = address(type, "t", "tn", "n", "d");
     EXPECT_EQ(*address_from_json(to_json(a)), a);
   }
@@ -279,7 +288,7 @@ TEST(Json, GroupcallRefusalsNameTheField) {
   expect_refusals(
       {
           {R"({"destinations":[{"type":"tel"},{"type":"fax"}]})", "destinations[1].type",
-           "destinations[1].type: must be one of tel, endpoint, sip, extension, agent"},
+           "destinations[1].type: must be one of tel, endpoint, sip, extension, agent, ring_group"},
           {R"({"destinations":[{"type":7}]})", "destinations[0].type",
            "destinations[0].type: must be a string"},
           {R"({"destinations":[{},"x"]})", "destinations[1]", "destinations[1]: must be an object"},
@@ -293,7 +302,7 @@ TEST(Json, GroupcallRefusalsNameTheField) {
           {R"({"status":"dialing"})", "status",
            "status: must be one of progressing, hangingup, hangup"},
           {R"({"ring_method":"all"})", "ring_method",
-           "ring_method: must be one of ring_all, linear"},
+           "ring_method: must be one of ring_all, linear, memory_hunt"},
           {R"({"answer_method":"none"})", "answer_method",
            "answer_method: must be one of hangup_others"},
           {R"({"source":"tel"})", "source", "source: must be an object"},
@@ -322,7 +331,7 @@ TEST(Json, CallAgentExtensionRefusalsNameTheField) {
            "hangup_reason: must be one of normal, failed, busy, cancel, timeout, noanswer, "
            "dialout, amd"},
           {R"({"destination":{"type":"fax"}})", "destination.type",
-           "destination.type: must be one of tel, endpoint, sip, extension, agent"},
+           "destination.type: must be one of tel, endpoint, sip, extension, agent, ring_group"},
           {R"({"tm_ringing":"soon"})", "tm_ringing",
            "tm_ringing: must be a timestamp YYYY-MM-DD HH:MM:SS.ffffff"},
           {R"({"groupcall_id":"x"})", "groupcall_id", "groupcall_id: must be a UUID"},
@@ -331,7 +340,7 @@ TEST(Json, CallAgentExtensionRefusalsNameTheField) {
   expect_refusals({{R"({"addresses":[{"type":"agent","target":5}]})", "addresses[0].target",
                     "addresses[0].target: must be a string"},
                    {R"({"ring_method":"random"})", "ring_method",
-                    "ring_method: must be one of ring_all, linear"},
+                    "ring_method: must be one of ring_all, linear, memory_hunt"},
                    {R"({"name":[]})", "name", "name: must be a string"}},
                   [](const std::string& json) { return status_of(agent_from_json(json)); });
   expect_refusals({{R"({"contacts":[{"type":"sip"},{"type":"tel","detail":{}}]})",
