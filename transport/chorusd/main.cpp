@@ -21,8 +21,10 @@
 #include "config/chorusd_options.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/development_key.hpp"
+#include "transport/dialects/yeastar/yeastar_api.hpp"
 #include "transport/http_metrics.hpp"
 #include "transport/http_server.hpp"
+#include "transport/prefix_router.hpp"
 #include "transport/rest_api.hpp"
 #include "transport/simulated_leg_driver.hpp"
 #include "transport/ws_gateway.hpp"
@@ -138,12 +140,16 @@ int main(int argc, char** argv) {
   chorus::HttpMetrics metrics;
   chorus::ApiKeys keys(options.api_keys);
   chorus::RestApi api(engine, keys, metrics);
+  // Yeastar's OpenAPI (ring groups) under /openapi/, everything else to the REST API.
+  chorus::yeastar::YeastarApi yeastar(engine, keys, metrics);
+  chorus::PrefixRouter router(api);
+  router.add("/openapi/", yeastar);
   chorus::WsGateway gateway(engine.event_bus(), keys, io, threads, options.websocket);
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
   try {
-    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), api, options.http,
-                                                  &gateway);
+    server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), router,
+                                                  options.http, &gateway);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chorusd: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
                  options.listen_port, e.what());
