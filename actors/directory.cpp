@@ -1,10 +1,13 @@
 #include "actors/directory.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <mutex>
 #include <string>
 
 #include "model/field_limits.hpp"
+#include "model/ring_group_rules.hpp"
 
 namespace chorus {
 
@@ -61,6 +64,26 @@ Status validate(const Extension& extension) {
   return status;
 }
 
+// A number someone else holds: a conflict that still names the field.
+Error taken(const char* field, const std::string& number, const std::string& holder) {
+  Error error = Error::conflict(std::string(field) + ": " + number + " is already " + holder);
+  error.field = field;
+  return error;
+}
+
+std::optional<std::int32_t> parse_id(std::string_view digits) {
+  std::int32_t id = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (error != std::errc() || end != digits.data() + digits.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string member_path(std::size_t i, const std::optional<std::size_t>& sub) {
+  std::string path = "member_list[" + std::to_string(i) + "]";
+  if (sub) path += ".sub_option[" + std::to_string(*sub) + "]";
+  return path + ".value";
+}
+
 }  // namespace
 
 Result<Agent> Directory::put_agent(Agent agent, Timestamp now) {
@@ -86,6 +109,10 @@ Result<Extension> Directory::put_extension(Extension extension, Timestamp now) {
         id != extension.id) {
       return Error::conflict("extension " + extension.extension + " already exists");
     }
+  }
+  if (auto* group = ring_group_numbered(extension.customer_id, extension.extension)) {
+    return taken("extension", extension.extension,
+                 "the number of ring group " + std::to_string(group->id));
   }
   const Extension* existing = nullptr;
   if (extension.id.is_zero()) {
@@ -122,6 +149,127 @@ Result<Extension> Directory::remove_extension(const Uuid& customer_id, const Uui
   return removed;
 }
 
+Result<ExtensionGroup> Directory::put_extension_group(ExtensionGroup group, Timestamp now) {
+  if (auto status = validate_extension_group(group); !status) return status.error();
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  for (auto& [id, other] : extension_groups_) {
+    if (other.customer_id == group.customer_id && other.name == group.name && id != group.id) {
+      return taken("name", group.name, "the name of extension group " + id.to_string());
+    }
+  }
+  for (std::size_t i = 0; i < group.extensions.size(); ++i) {
+    if (!extension_named(group.customer_id, group.extensions[i])) {
+      return Error::invalid("extensions[" + std::to_string(i) + "]",
+                            "names no extension of this customer");
+    }
+  }
+  const ExtensionGroup* existing = nullptr;
+  if (group.id.is_zero()) {
+    group.id = Uuid::generate();
+  } else if (auto i = extension_groups_.find(group.id); i != extension_groups_.end()) {
+    if (i->second.customer_id != group.customer_id) return Error::not_found("extension group");
+    existing = &i->second;
+  }
+  stamp(group, existing, now);
+  extension_groups_[group.id] = group;
+  return group;
+}
+
+Result<ExtensionGroup> Directory::remove_extension_group(const Uuid& customer_id, const Uuid& id,
+                                                         Timestamp now) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto i = extension_groups_.find(id);
+  if (i == extension_groups_.end() || i->second.customer_id != customer_id) {
+    return Error::not_found("extension group");
+  }
+  ExtensionGroup removed = std::move(i->second);
+  extension_groups_.erase(i);
+  removed.tm_delete = now;
+  return removed;
+}
+
+// Every extension and ext_group member names one of the customer's, as it stands
+// now; a reference that goes away later is skipped when the group rings.
+Status Directory::check_references(const RingGroup& group) const {
+  auto check = [&](const RingGroupMember& member, std::size_t i,
+                   std::optional<std::size_t> sub) -> Status {
+    if (member.type == RingGroupMemberType::extension &&
+        !extension_named(group.customer_id, member.value)) {
+      return Error::invalid(member_path(i, sub), "names no extension of this customer");
+    }
+    if (member.type == RingGroupMemberType::ext_group &&
+        !extension_group_named(group.customer_id, member.value)) {
+      return Error::invalid(member_path(i, sub), "names no extension group of this customer");
+    }
+    return {};
+  };
+  for (std::size_t i = 0; i < group.member_list.size(); ++i) {
+    const auto& member = group.member_list[i];
+    if (auto status = check(member, i, std::nullopt); !status) return status;
+    if (!member.sub_option) continue;
+    for (std::size_t j = 0; j < member.sub_option->size(); ++j) {
+      if (auto status = check((*member.sub_option)[j], i, j); !status) return status;
+    }
+  }
+  const std::pair<FailoverDest, const std::string*> extension_dests[] = {
+      {group.fail_dest, &group.fail_dest_value},
+      {group.no_agent_online_dest, &group.no_agent_online_value},
+  };
+  const char* fields[] = {"fail_dest_value", "no_agent_online_value"};
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto [dest, value] = extension_dests[i];
+    if (dest == FailoverDest::extension && !extension_named(group.customer_id, *value)) {
+      return Error::invalid(fields[i], "names no extension of this customer");
+    }
+  }
+  return {};
+}
+
+Result<RingGroup> Directory::put_ring_group(RingGroup group, Timestamp now) {
+  if (auto status = validate_ring_group(group); !status) return status.error();
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  const RingGroup* existing = nullptr;
+  if (group.id != 0) {
+    auto i = ring_groups_.find(group.id);
+    if (i == ring_groups_.end() || i->second.customer_id != group.customer_id) {
+      return Error::not_found("ring group");
+    }
+    existing = &i->second;
+  }
+  if (auto* other = ring_group_numbered(group.customer_id, group.number);
+      other && other->id != group.id) {
+    return taken("number", group.number, "the number of ring group " + std::to_string(other->id));
+  }
+  for (auto& [id, ext] : extensions_) {
+    if (ext.customer_id == group.customer_id && ext.extension == group.number) {
+      return taken("number", group.number, "the number of extension " + id.to_string());
+    }
+  }
+  if (auto status = check_references(group); !status) return status.error();
+  if (!existing) {
+    if (highest_ring_group_id_ == std::numeric_limits<std::int32_t>::max()) {
+      return Error::limit("id", "id: every ring group id has been assigned");
+    }
+    group.id = ++highest_ring_group_id_;
+  }
+  stamp(group, existing, now);
+  ring_groups_[group.id] = group;
+  return group;
+}
+
+Result<RingGroup> Directory::remove_ring_group(const Uuid& customer_id, std::int32_t id,
+                                               Timestamp now) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto i = ring_groups_.find(id);
+  if (i == ring_groups_.end() || i->second.customer_id != customer_id) {
+    return Error::not_found("ring group");
+  }
+  RingGroup removed = std::move(i->second);
+  ring_groups_.erase(i);
+  removed.tm_delete = now;
+  return removed;
+}
+
 void Directory::restore(Agent agent) {
   std::unique_lock<std::shared_mutex> guard(mutex_);
   auto id = agent.id;
@@ -132,6 +280,34 @@ void Directory::restore(Extension extension) {
   std::unique_lock<std::shared_mutex> guard(mutex_);
   auto id = extension.id;
   extensions_[id] = std::move(extension);
+}
+
+void Directory::restore(ExtensionGroup group) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto id = group.id;
+  extension_groups_[id] = std::move(group);
+}
+
+void Directory::restore(RingGroup group) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto id = group.id;
+  highest_ring_group_id_ = std::max(highest_ring_group_id_, id);
+  ring_groups_[id] = std::move(group);
+}
+
+void Directory::reserve_ring_group_ids(std::int32_t highest) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  highest_ring_group_id_ = std::max(highest_ring_group_id_, highest);
+}
+
+void Directory::erase(const ExtensionGroup& group) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  extension_groups_.erase(group.id);
+}
+
+void Directory::erase(const RingGroup& group) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  ring_groups_.erase(group.id);
 }
 
 void Directory::erase(const Agent& agent) {
@@ -171,6 +347,86 @@ std::optional<Extension> Directory::find_extension_by_id(const Uuid& customer_id
   auto i = extensions_.find(id);
   if (i == extensions_.end() || i->second.customer_id != customer_id) return std::nullopt;
   return i->second;
+}
+
+const Extension* Directory::extension_named(const Uuid& customer_id,
+                                            std::string_view id_or_number) const {
+  if (auto id = Uuid::parse(id_or_number)) {
+    auto i = extensions_.find(*id);
+    if (i != extensions_.end() && i->second.customer_id == customer_id) return &i->second;
+  }
+  for (auto& [key, ext] : extensions_) {
+    if (ext.customer_id == customer_id && ext.extension == id_or_number) return &ext;
+  }
+  return nullptr;
+}
+
+const ExtensionGroup* Directory::extension_group_named(const Uuid& customer_id,
+                                                       std::string_view id_or_name) const {
+  if (auto id = Uuid::parse(id_or_name)) {
+    auto i = extension_groups_.find(*id);
+    if (i != extension_groups_.end() && i->second.customer_id == customer_id) return &i->second;
+  }
+  for (auto& [key, group] : extension_groups_) {
+    if (group.customer_id == customer_id && group.name == id_or_name) return &group;
+  }
+  return nullptr;
+}
+
+const RingGroup* Directory::ring_group_numbered(const Uuid& customer_id,
+                                                std::string_view number) const {
+  for (auto& [id, group] : ring_groups_) {
+    if (group.customer_id == customer_id && group.number == number) return &group;
+  }
+  return nullptr;
+}
+
+std::optional<RingGroup> Directory::find_ring_group(const Uuid& customer_id,
+                                                    std::string_view number) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  if (auto* group = ring_group_numbered(customer_id, number)) return *group;
+  if (auto id = parse_id(number)) {
+    auto i = ring_groups_.find(*id);
+    if (i != ring_groups_.end() && i->second.customer_id == customer_id) return i->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<ExtensionGroup> Directory::find_extension_group(const Uuid& customer_id,
+                                                              std::string_view id_or_name) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  if (auto* group = extension_group_named(customer_id, id_or_name)) return *group;
+  return std::nullopt;
+}
+
+std::optional<RingGroup> Directory::find_ring_group_by_id(const Uuid& customer_id,
+                                                          std::int32_t id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  auto i = ring_groups_.find(id);
+  if (i == ring_groups_.end() || i->second.customer_id != customer_id) return std::nullopt;
+  return i->second;
+}
+
+std::optional<ExtensionGroup> Directory::find_extension_group_by_id(const Uuid& customer_id,
+                                                                    const Uuid& id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  auto i = extension_groups_.find(id);
+  if (i == extension_groups_.end() || i->second.customer_id != customer_id) return std::nullopt;
+  return i->second;
+}
+
+std::vector<ExtensionGroup> Directory::extension_groups(const Uuid& customer_id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  return of_customer(extension_groups_, customer_id);
+}
+
+std::vector<RingGroup> Directory::ring_groups(const Uuid& customer_id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  std::vector<RingGroup> result;
+  for (auto& [id, group] : ring_groups_) {
+    if (group.customer_id == customer_id) result.push_back(group);
+  }
+  return result;
 }
 
 std::vector<Agent> Directory::agents(const Uuid& customer_id) const {

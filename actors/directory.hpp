@@ -1,10 +1,18 @@
 #pragma once
-// The directory nested groupcalls ring through: agents and extensions, per
-// customer. Embedding code (and later the REST API) fills it; dial-plan resolution
-// reads it when a groupcall is created. Read-mostly, so a shared lock suffices.
+// The directory nested groupcalls ring through: agents, extensions, extension
+// groups and ring groups, per customer. Embedding code and the REST APIs fill it;
+// dial-plan resolution reads it when a groupcall is created. Read-mostly, so a
+// shared lock suffices.
+//
+// A ring group's number is unique among its customer's ring groups and
+// extensions; its id is an integer assigned from one sequence for every customer
+// (Yeastar's), never reused: the next is one more than the highest ever seen.
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -23,13 +31,30 @@ class Directory final : public DirectoryView {
   // Removes; the returned entry carries tm_delete.
   Result<Agent> remove_agent(const Uuid& customer_id, const Uuid& id, Timestamp now);
   Result<Extension> remove_extension(const Uuid& customer_id, const Uuid& id, Timestamp now);
+  // Each entry must name an extension of the customer (its id or number); a name
+  // is unique per customer.
+  Result<ExtensionGroup> put_extension_group(ExtensionGroup group, Timestamp now);
+  Result<ExtensionGroup> remove_extension_group(const Uuid& customer_id, const Uuid& id,
+                                                Timestamp now);
+  // Id 0 creates and assigns the next id; another id updates that group (not_found
+  // when there is none of the customer's). Members must name the customer's
+  // extensions and extension groups.
+  Result<RingGroup> put_ring_group(RingGroup group, Timestamp now);
+  Result<RingGroup> remove_ring_group(const Uuid& customer_id, std::int32_t id, Timestamp now);
 
   // Puts back an entry as the store kept it (at start), stamps untouched.
   void restore(Agent agent);
   void restore(Extension extension);
+  void restore(ExtensionGroup group);
+  void restore(RingGroup group);
+  // Ids up to `highest` were handed out before (deleted groups included): the next
+  // ring group gets a higher one.
+  void reserve_ring_group_ids(std::int32_t highest);
   // Forgets an entry a refused write had added.
   void erase(const Agent& agent);
   void erase(const Extension& extension);
+  void erase(const ExtensionGroup& group);
+  void erase(const RingGroup& group);
 
   std::optional<Agent> find_agent(const Uuid& customer_id, const Uuid& agent_id) const override;
   std::optional<Extension> find_extension(const Uuid& customer_id,
@@ -37,11 +62,32 @@ class Directory final : public DirectoryView {
   std::optional<Extension> find_extension_by_id(const Uuid& customer_id, const Uuid& id) const;
   std::vector<Agent> agents(const Uuid& customer_id) const;
   std::vector<Extension> extensions(const Uuid& customer_id) const;
+  // By number, else by id written as digits.
+  std::optional<RingGroup> find_ring_group(const Uuid& customer_id,
+                                           std::string_view number) const override;
+  // By id, else by name.
+  std::optional<ExtensionGroup> find_extension_group(const Uuid& customer_id,
+                                                     std::string_view id_or_name) const override;
+  std::optional<RingGroup> find_ring_group_by_id(const Uuid& customer_id, std::int32_t id) const;
+  std::optional<ExtensionGroup> find_extension_group_by_id(const Uuid& customer_id,
+                                                           const Uuid& id) const;
+  std::vector<ExtensionGroup> extension_groups(const Uuid& customer_id) const;  // newest first
+  std::vector<RingGroup> ring_groups(const Uuid& customer_id) const;            // by id
 
  private:
+  // The lookups below expect the lock held.
+  const Extension* extension_named(const Uuid& customer_id, std::string_view id_or_number) const;
+  const ExtensionGroup* extension_group_named(const Uuid& customer_id,
+                                              std::string_view id_or_name) const;
+  const RingGroup* ring_group_numbered(const Uuid& customer_id, std::string_view number) const;
+  Status check_references(const RingGroup& group) const;
+
   mutable std::shared_mutex mutex_;
   std::unordered_map<Uuid, Agent> agents_;
   std::unordered_map<Uuid, Extension> extensions_;
+  std::unordered_map<Uuid, ExtensionGroup> extension_groups_;
+  std::map<std::int32_t, RingGroup> ring_groups_;  // every customer's, by id
+  std::int32_t highest_ring_group_id_ = 0;
 };
 
 }  // namespace chorus

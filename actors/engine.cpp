@@ -37,20 +37,6 @@ Groupcall with_live_counts(Groupcall g, const Registry& registry) {
   return g;
 }
 
-// An entry as the directory holds it now, to put back if its write is refused.
-template <class Entry>
-std::optional<Entry> existing(const Directory& directory, const Uuid& customer_id, const Uuid& id);
-template <>
-std::optional<Agent> existing<Agent>(const Directory& directory, const Uuid& customer_id,
-                                     const Uuid& id) {
-  return directory.find_agent(customer_id, id);
-}
-template <>
-std::optional<Extension> existing<Extension>(const Directory& directory, const Uuid& customer_id,
-                                             const Uuid& id) {
-  return directory.find_extension_by_id(customer_id, id);
-}
-
 Result<std::vector<Topic>> parse_topics(const std::vector<std::string>& topics) {
   std::vector<Topic> parsed;
   for (std::size_t i = 0; i < topics.size(); ++i) {
@@ -220,76 +206,6 @@ void Engine::delete_call(const Uuid& customer_id, const Uuid& id,
     }
     answer_when_committed(engine, Result<Call>(*chorus::delete_call(engine, latest)), done);
   });
-}
-
-// Directory writes, one at a time: applied in memory, queued for the store, and
-// answered once committed. A failed commit puts memory back as it was (and the
-// row is withdrawn), so that a refused write changes nothing.
-template <class Entry, class Apply>
-Result<Entry> Engine::write_directory(const Uuid& customer_id, const Uuid& id, Apply apply) {
-  auto& engine = core_->context();
-  if (auto status = core_->accepting_writes(); !status) return status.error();
-  std::lock_guard<std::mutex> guard(core_->directory_writes());
-  auto before = id.is_zero() ? std::nullopt : existing<Entry>(engine.directory, customer_id, id);
-  Result<Entry> result = apply(engine);
-  if (!result || !engine.writer) return result;
-  commit_quietly(engine, std::make_shared<const Entry>(*result));
-  auto committed = std::make_shared<std::promise<Status>>();
-  auto outcome = committed->get_future();
-  engine.writer->acknowledge_or_withdraw(
-      {result->id}, [committed](const Status& status) { committed->set_value(status); });
-  auto status = outcome.get();
-  if (status) return result;
-  if (before) {
-    engine.directory.restore(std::move(*before));
-  } else {
-    engine.directory.erase(*result);
-  }
-  return status.error();
-}
-
-Result<Agent> Engine::put_agent(Agent agent) {
-  auto customer_id = agent.customer_id;
-  auto id = agent.id;
-  return write_directory<Agent>(customer_id, id, [&](EngineContext& engine) {
-    return engine.directory.put_agent(std::move(agent), engine.clock.now());
-  });
-}
-
-Result<Agent> Engine::remove_agent(const Uuid& customer_id, const Uuid& id) {
-  return write_directory<Agent>(customer_id, id, [&](EngineContext& engine) {
-    return engine.directory.remove_agent(customer_id, id, engine.clock.now());
-  });
-}
-
-std::optional<Agent> Engine::agent(const Uuid& customer_id, const Uuid& id) const {
-  return core_->context().directory.find_agent(customer_id, id);
-}
-
-std::vector<Agent> Engine::agents(const Uuid& customer_id) const {
-  return core_->context().directory.agents(customer_id);
-}
-
-Result<Extension> Engine::put_extension(Extension extension) {
-  auto customer_id = extension.customer_id;
-  auto id = extension.id;
-  return write_directory<Extension>(customer_id, id, [&](EngineContext& engine) {
-    return engine.directory.put_extension(std::move(extension), engine.clock.now());
-  });
-}
-
-Result<Extension> Engine::remove_extension(const Uuid& customer_id, const Uuid& id) {
-  return write_directory<Extension>(customer_id, id, [&](EngineContext& engine) {
-    return engine.directory.remove_extension(customer_id, id, engine.clock.now());
-  });
-}
-
-std::optional<Extension> Engine::extension(const Uuid& customer_id, const Uuid& id) const {
-  return core_->context().directory.find_extension_by_id(customer_id, id);
-}
-
-std::vector<Extension> Engine::extensions(const Uuid& customer_id) const {
-  return core_->context().directory.extensions(customer_id);
 }
 
 Result<Recovery> Engine::recover() {

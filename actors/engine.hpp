@@ -280,8 +280,8 @@ class Engine {
   std::shared_ptr<const Call> find_call(const Uuid& id) const;
   std::shared_ptr<const Conference> find_conference(const Uuid& id) const;
   std::shared_ptr<const Conferencecall> find_conferencecall(const Uuid& id) const;
-  template <class Entry, class Apply>
-  Result<Entry> write_directory(const Uuid& customer_id, const Uuid& id, Apply apply);
+  template <class Entry, class Key, class Apply>
+  Result<Entry> write_directory(const Uuid& customer_id, const Key& id, Apply apply);
 
   friend class EngineProbe;  // tests: drives the deterministic scheduler
   std::unique_ptr<EngineCore> core_;

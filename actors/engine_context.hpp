@@ -14,6 +14,7 @@
 #include "actors/event_bus.hpp"
 #include "actors/latency_histogram.hpp"
 #include "actors/messages.hpp"
+#include "actors/missed_calls.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "actors/store_writer.hpp"
@@ -55,6 +56,8 @@ struct EngineContext {
   std::shared_ptr<Store> store;
   Registry registry;
   Directory directory;
+  // Without a store: the missed ring-group calls, per extension.
+  MissedCallLog missed_calls;
   EventBus bus;
   SupervisedTimers timers;
   WallClock clock;

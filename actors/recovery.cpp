@@ -47,6 +47,9 @@ Result<Recovery> recover(EngineContext& engine, std::chrono::milliseconds timeou
   if (!stored) return stored.error();
   for (auto& agent : stored->agents) engine.directory.restore(std::move(agent));
   for (auto& extension : stored->extensions) engine.directory.restore(std::move(extension));
+  for (auto& group : stored->extension_groups) engine.directory.restore(std::move(group));
+  for (auto& group : stored->ring_groups) engine.directory.restore(std::move(group));
+  engine.directory.reserve_ring_group_ids(stored->highest_ring_group_id);
   recovery.agents = stored->agents.size();
   recovery.extensions = stored->extensions.size();
   auto now = engine.clock.now();

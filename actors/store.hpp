@@ -9,6 +9,7 @@
 // an Error whose message names the cause ("disk full", "read-only", ...).
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <variant>
@@ -18,23 +19,64 @@
 #include "model/conference.hpp"
 #include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
+#include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/missed_call.hpp"
 #include "model/result.hpp"
+#include "model/ring_group.hpp"
 
 namespace chorus {
 
 // One row to write: the latest snapshot of one resource. A resource's row is
 // replaced as a whole; a tm_delete that is set drops it from lists (and, for
-// agents and extensions, from the directory loaded at start).
+// directory entries, from the directory loaded at start). A missed call is
+// written once and never changes.
 using StoreRow =
     std::variant<std::shared_ptr<const Groupcall>, std::shared_ptr<const Call>,
                  std::shared_ptr<const Agent>, std::shared_ptr<const Extension>,
-                 std::shared_ptr<const Conference>, std::shared_ptr<const Conferencecall>>;
+                 std::shared_ptr<const Conference>, std::shared_ptr<const Conferencecall>,
+                 std::shared_ptr<const ExtensionGroup>, std::shared_ptr<const RingGroup>,
+                 std::shared_ptr<const MissedCall>>;
+
+// The key a row is stored and coalesced under: its id, or for a ring group (whose
+// id is an integer) storage_key().
+inline Uuid row_key(const Groupcall& r) {
+  return r.id;
+}
+inline Uuid row_key(const Call& r) {
+  return r.id;
+}
+inline Uuid row_key(const Agent& r) {
+  return r.id;
+}
+inline Uuid row_key(const Extension& r) {
+  return r.id;
+}
+inline Uuid row_key(const Conference& r) {
+  return r.id;
+}
+inline Uuid row_key(const Conferencecall& r) {
+  return r.id;
+}
+inline Uuid row_key(const ExtensionGroup& r) {
+  return r.id;
+}
+inline Uuid row_key(const RingGroup& r) {
+  return storage_key(r);
+}
+inline Uuid row_key(const MissedCall& r) {
+  return r.id;
+}
 
 // What a restart finds: the directory, and what was live when the process died.
 struct StoredState {
-  std::vector<Agent> agents;                         // tm_delete unset
-  std::vector<Extension> extensions;                 // tm_delete unset
+  std::vector<Agent> agents;                     // tm_delete unset
+  std::vector<Extension> extensions;             // tm_delete unset
+  std::vector<ExtensionGroup> extension_groups;  // tm_delete unset
+  std::vector<RingGroup> ring_groups;            // tm_delete unset
+  // The highest ring group id ever stored, deleted groups included: ids are never
+  // handed out twice.
+  std::int32_t highest_ring_group_id = 0;
   std::vector<Groupcall> live_groupcalls;            // status not hangup
   std::vector<Call> live_calls;                      // status not hangup
   std::vector<Conference> live_conferences;          // status not terminated
@@ -65,6 +107,12 @@ class Store {
   virtual Result<std::vector<Conferencecall>> conferencecalls(
       const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const = 0;
 
+  // An extension's missed calls, newest first by tm_create, at most `limit`,
+  // created strictly before `before` when given.
+  virtual Result<std::vector<MissedCall>> missed_calls(const Uuid& customer_id,
+                                                       const Uuid& extension_id, std::size_t limit,
+                                                       std::optional<Timestamp> before) const = 0;
+
   virtual Result<StoredState> load() const = 0;
 
   // Whether a write reaches the disk now: writes something small and harmless,
@@ -74,7 +122,7 @@ class Store {
 
   // Deletes at most `limit` ended resources (groupcalls and calls in hangup,
   // conferences terminated, conferencecalls leaved) whose tm_update is before
-  // `cutoff`; returns how many rows went.
+  // `cutoff`, and missed calls created before it; returns how many rows went.
   virtual Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) = 0;
 };
 

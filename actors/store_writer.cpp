@@ -10,8 +10,8 @@ namespace chorus {
 
 namespace {
 
-const Uuid& id_of(const StoreRow& row) {
-  return std::visit([](const auto& snapshot) -> const Uuid& { return snapshot->id; }, row);
+Uuid id_of(const StoreRow& row) {
+  return std::visit([](const auto& snapshot) { return row_key(*snapshot); }, row);
 }
 
 // The batch's rows, the latest snapshot of each resource only, in the order each

@@ -42,6 +42,10 @@ class NullStore final : public Store {
                                                       std::optional<Timestamp>) const override {
     return std::vector<Conferencecall>();
   }
+  Result<std::vector<MissedCall>> missed_calls(const Uuid&, const Uuid&, std::size_t,
+                                               std::optional<Timestamp>) const override {
+    return std::vector<MissedCall>();
+  }
   Result<StoredState> load() const override { return StoredState(); }
   Status probe() override { return {}; }
   Result<std::size_t> purge(Timestamp, std::size_t) override { return std::size_t{0}; }

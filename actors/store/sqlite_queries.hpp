@@ -1,5 +1,5 @@
 #pragma once
-// The SQL the store runs on chorus.db at schema version 3, in one place so a test
+// The SQL the store runs on chorus.db at schema version 4, in one place so a test
 // can ask SQLite how it plans each one (EXPLAIN QUERY PLAN) on the real text.
 
 namespace chorus::sqlite_queries {
@@ -36,6 +36,19 @@ inline constexpr const char* upsert_extension =
     "INSERT INTO extensions(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
     " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
     " tm_delete = excluded.tm_delete, body = excluded.body";
+inline constexpr const char* upsert_extension_group =
+    "INSERT INTO extension_groups(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
+    " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
+    " tm_delete = excluded.tm_delete, body = excluded.body";
+// Ring groups: ?1 the integer id, ?2 customer_id, ?3 tm_delete, ?4 body.
+inline constexpr const char* upsert_ring_group =
+    "INSERT INTO ring_groups(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
+    " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
+    " tm_delete = excluded.tm_delete, body = excluded.body";
+// Missed calls, written once: ?1 id, ?2 customer_id, ?3 extension_id, ?4 tm_create, ?5 body.
+inline constexpr const char* upsert_missed_call =
+    "INSERT INTO missed_calls(id, customer_id, extension_id, tm_create, body)"
+    " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET body = excluded.body";
 
 // ?1 cutoff (tm_update micros), ?2 the most rows to delete.
 inline constexpr const char* purge_calls =
@@ -50,6 +63,10 @@ inline constexpr const char* purge_conferencecalls =
 inline constexpr const char* purge_conferences =
     "DELETE FROM conferences WHERE rowid IN"
     " (SELECT rowid FROM conferences WHERE live = 0 AND tm_update < ?1 LIMIT ?2)";
+// ?1 cutoff (tm_create micros), ?2 the most rows to delete.
+inline constexpr const char* purge_missed_calls =
+    "DELETE FROM missed_calls WHERE rowid IN"
+    " (SELECT rowid FROM missed_calls WHERE tm_create < ?1 LIMIT ?2)";
 
 // ?1 id.
 inline constexpr const char* groupcall_by_id = "SELECT body FROM groupcalls WHERE id = ?1";
@@ -72,11 +89,20 @@ inline constexpr const char* list_conferences =
 inline constexpr const char* list_conferencecalls =
     "SELECT body FROM conferencecalls WHERE customer_id = ?1 AND tm_delete IS NULL"
     " AND tm_create < ?2 ORDER BY tm_create DESC, id DESC LIMIT ?3";
+// ?1 extension_id, ?2 customer_id, ?3 created before (micros), ?4 limit.
+inline constexpr const char* list_missed_calls =
+    "SELECT body FROM missed_calls WHERE extension_id = ?1 AND customer_id = ?2 AND tm_create < ?3"
+    " ORDER BY tm_create DESC, id DESC LIMIT ?4";
 
 // What a restart loads.
 inline constexpr const char* load_agents = "SELECT body FROM agents WHERE tm_delete IS NULL";
 inline constexpr const char* load_extensions =
     "SELECT body FROM extensions WHERE tm_delete IS NULL";
+inline constexpr const char* load_extension_groups =
+    "SELECT body FROM extension_groups WHERE tm_delete IS NULL";
+inline constexpr const char* load_ring_groups =
+    "SELECT body FROM ring_groups WHERE tm_delete IS NULL ORDER BY id";
+inline constexpr const char* highest_ring_group_id = "SELECT coalesce(max(id), 0) FROM ring_groups";
 inline constexpr const char* load_groupcalls = "SELECT body FROM groupcalls WHERE live = 1";
 inline constexpr const char* load_calls = "SELECT body FROM calls WHERE live = 1";
 inline constexpr const char* load_conferences = "SELECT body FROM conferences WHERE live = 1";

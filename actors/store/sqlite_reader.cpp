@@ -9,6 +9,7 @@
 #include "actors/store/sqlite_connection.hpp"
 #include "actors/store/sqlite_error.hpp"
 #include "actors/store/sqlite_queries.hpp"
+#include "actors/store/stored_bodies.hpp"
 #include "model/conference_json.hpp"
 #include "model/json.hpp"
 
@@ -31,6 +32,10 @@ constexpr Kind<Agent> agent_kind{"agents", &agent_from_json};
 constexpr Kind<Extension> extension_kind{"extensions", &extension_from_json};
 constexpr Kind<Conference> conference_kind{"conferences", &conference_from_json};
 constexpr Kind<Conferencecall> conferencecall_kind{"conferencecalls", &conferencecall_from_json};
+constexpr Kind<ExtensionGroup> extension_group_kind{"extension_groups",
+                                                    &stored_bodies::extension_group};
+constexpr Kind<RingGroup> ring_group_kind{"ring_groups", &stored_bodies::ring_group};
+constexpr Kind<MissedCall> missed_call_kind{"missed_calls", &stored_bodies::missed_call};
 
 // Steps `statement` (bound by the caller) to its end, decoding each row's body.
 template <class T>
@@ -77,6 +82,10 @@ Result<std::vector<T>> list(sqlite3* db, Statement& statement, const Kind<T>& ki
   return listed;
 }
 
+std::int64_t bound(std::optional<Timestamp> before) {
+  return before ? before->micros() : std::numeric_limits<std::int64_t>::max();
+}
+
 template <class T>
 Status load_all(sqlite3* db, Statement& statement, const Kind<T>& kind, std::vector<T>& out) {
   StatementScope scope(statement);
@@ -108,6 +117,10 @@ Status SqliteReader::prepare_all() {
       {&list_conferencecalls_, sqlite_queries::list_conferencecalls},
       {&load_agents_, sqlite_queries::load_agents},
       {&load_extensions_, sqlite_queries::load_extensions},
+      {&list_missed_calls_, sqlite_queries::list_missed_calls},
+      {&load_extension_groups_, sqlite_queries::load_extension_groups},
+      {&load_ring_groups_, sqlite_queries::load_ring_groups},
+      {&highest_ring_group_id_, sqlite_queries::highest_ring_group_id},
       {&load_groupcalls_, sqlite_queries::load_groupcalls},
       {&load_calls_, sqlite_queries::load_calls},
       {&load_conferences_, sqlite_queries::load_conferences},
@@ -159,6 +172,31 @@ Result<std::vector<Conferencecall>> SqliteReader::conferencecalls(const Uuid& cu
   return list(db_.get(), list_conferencecalls_, conferencecall_kind, customer_id, limit, before);
 }
 
+Result<std::vector<MissedCall>> SqliteReader::missed_calls(const Uuid& customer_id,
+                                                           const Uuid& extension_id,
+                                                           std::size_t limit,
+                                                           std::optional<Timestamp> before) {
+  std::vector<MissedCall> listed;
+  if (limit == 0) return listed;
+  StatementScope scope(list_missed_calls_);
+  scope->bind(1, extension_id);
+  scope->bind(2, customer_id);
+  scope->bind(3, bound(before));
+  scope->bind(4, static_cast<std::int64_t>(std::min<std::size_t>(
+                     limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()))));
+  Status status = collect(db_.get(), list_missed_calls_, missed_call_kind, listed);
+  if (!status) return status.error();
+  return listed;
+}
+
+Status SqliteReader::load_highest_ring_group_id(std::int32_t& out) {
+  StatementScope scope(highest_ring_group_id_);
+  const int rc = scope->step();
+  if (rc != SQLITE_ROW) return sqlite_error(rc, db_.get(), "reading the highest ring group id");
+  out = static_cast<std::int32_t>(scope->column_int64(0));
+  return {};
+}
+
 Result<StoredState> SqliteReader::load() {
   sqlite3* db = db_.get();
   StoredState state;
@@ -170,6 +208,11 @@ Result<StoredState> SqliteReader::load() {
   }
   status = load_all(db, load_agents_, agent_kind, state.agents);
   if (status) status = load_all(db, load_extensions_, extension_kind, state.extensions);
+  if (status) {
+    status = load_all(db, load_extension_groups_, extension_group_kind, state.extension_groups);
+  }
+  if (status) status = load_all(db, load_ring_groups_, ring_group_kind, state.ring_groups);
+  if (status) status = load_highest_ring_group_id(state.highest_ring_group_id);
   if (status) status = load_all(db, load_groupcalls_, groupcall_kind, state.live_groupcalls);
   if (status) status = load_all(db, load_calls_, call_kind, state.live_calls);
   if (status) {

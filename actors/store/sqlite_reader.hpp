@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,12 +34,15 @@ class SqliteReader {
                                               std::optional<Timestamp> before);
   Result<std::vector<Conferencecall>> conferencecalls(const Uuid& customer_id, std::size_t limit,
                                                       std::optional<Timestamp> before);
+  Result<std::vector<MissedCall>> missed_calls(const Uuid& customer_id, const Uuid& extension_id,
+                                               std::size_t limit, std::optional<Timestamp> before);
   // One read transaction, so every set comes from the same commit.
   Result<StoredState> load();
 
  private:
   explicit SqliteReader(Connection db) : db_(std::move(db)) {}
   Status prepare_all();
+  Status load_highest_ring_group_id(std::int32_t& out);
 
   Connection db_;
   Statement begin_;
@@ -53,6 +57,10 @@ class SqliteReader {
   Statement list_conferencecalls_;
   Statement load_agents_;
   Statement load_extensions_;
+  Statement list_missed_calls_;
+  Statement load_extension_groups_;
+  Statement load_ring_groups_;
+  Statement highest_ring_group_id_;
   Statement load_groupcalls_;
   Statement load_calls_;
   Statement load_conferences_;

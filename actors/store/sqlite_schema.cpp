@@ -102,6 +102,25 @@ Status add_conferences(sqlite3* db) {
                  "creating the conference tables");
 }
 
+// Created whole: nothing older holds groups or missed calls. A ring group's row is
+// keyed by its integer id, so max(id) is the highest ever handed out.
+Status add_groups(sqlite3* db) {
+  return execute(db,
+                 "CREATE TABLE extension_groups("
+                 "  id BLOB PRIMARY KEY, customer_id BLOB NOT NULL, tm_delete INTEGER,"
+                 "  body TEXT NOT NULL);"
+                 "CREATE TABLE ring_groups("
+                 "  id INTEGER PRIMARY KEY, customer_id BLOB NOT NULL, tm_delete INTEGER,"
+                 "  body TEXT NOT NULL);"
+                 "CREATE TABLE missed_calls("
+                 "  id BLOB PRIMARY KEY, customer_id BLOB NOT NULL, extension_id BLOB NOT NULL,"
+                 "  tm_create INTEGER NOT NULL, body TEXT NOT NULL);"
+                 "CREATE INDEX missed_calls_by_extension"
+                 "  ON missed_calls(extension_id, tm_create, id);"
+                 "CREATE INDEX missed_calls_retention ON missed_calls(tm_create);",
+                 "creating the group and missed call tables");
+}
+
 struct Migration {
   int version;  // user_version once the step is done
   Status (*apply)(sqlite3*);
@@ -111,6 +130,7 @@ constexpr Migration migrations[] = {
     {1, &create_tables},
     {2, &add_tm_update},
     {3, &add_conferences},
+    {4, &add_groups},
 };
 
 static_assert(migrations[std::size(migrations) - 1].version == SqliteStore::schema_version,

@@ -130,6 +130,14 @@ Result<std::vector<Conferencecall>> SqliteStore::conferencecalls(
       [&](SqliteReader& r) { return r.conferencecalls(customer_id, limit, before); });
 }
 
+Result<std::vector<MissedCall>> SqliteStore::missed_calls(const Uuid& customer_id,
+                                                          const Uuid& extension_id,
+                                                          std::size_t limit,
+                                                          std::optional<Timestamp> before) const {
+  return readers_->with_reader(
+      [&](SqliteReader& r) { return r.missed_calls(customer_id, extension_id, limit, before); });
+}
+
 Result<StoredState> SqliteStore::load() const {
   return readers_->with_reader([](SqliteReader& r) { return r.load(); });
 }

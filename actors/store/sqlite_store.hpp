@@ -23,7 +23,7 @@ class SqliteReaderPool;
 
 class SqliteStore final : public Store {
  public:
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
   static constexpr std::size_t max_readers = 4;
 
   // Creates options.data_dir if missing, opens <data_dir>/chorus.db in WAL mode with
@@ -45,6 +45,9 @@ class SqliteStore final : public Store {
                                               std::optional<Timestamp> before) const override;
   Result<std::vector<Conferencecall>> conferencecalls(
       const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const override;
+  Result<std::vector<MissedCall>> missed_calls(const Uuid& customer_id, const Uuid& extension_id,
+                                               std::size_t limit,
+                                               std::optional<Timestamp> before) const override;
   Result<StoredState> load() const override;
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) override;
   Status probe() override;

@@ -14,6 +14,7 @@
 #include "actors/store/sqlite_error.hpp"
 #include "actors/store/sqlite_queries.hpp"
 #include "actors/store/sqlite_store.hpp"
+#include "actors/store/stored_bodies.hpp"
 #include "model/conference_json.hpp"
 #include "model/conference_transitions.hpp"
 #include "model/json.hpp"
@@ -40,7 +41,7 @@ class LastSnapshots {
 
   bool first_seen_from_end(const StoreRow& row) {
     if (single_) return true;
-    const Uuid id = std::visit([](const auto& r) { return r ? r->id : Uuid(); }, row);
+    const Uuid id = std::visit([](const auto& r) { return r ? row_key(*r) : Uuid(); }, row);
     return seen_[row.index()].insert(id).second;
   }
 
@@ -77,6 +78,37 @@ int upsert_directory(Statement& statement, const Entry& entry) {
   return scope->step();
 }
 
+int upsert_extension_group(Statement& statement, const ExtensionGroup& group) {
+  const std::string body = stored_bodies::encode(group);
+  StatementScope scope(statement);
+  scope->bind(1, group.id);
+  scope->bind(2, group.customer_id);
+  scope->bind_or_null(3, group.tm_delete);
+  scope->bind_text(4, body);
+  return scope->step();
+}
+
+int upsert_ring_group(Statement& statement, const RingGroup& group) {
+  const std::string body = stored_bodies::encode(group);
+  StatementScope scope(statement);
+  scope->bind(1, std::int64_t{group.id});
+  scope->bind(2, group.customer_id);
+  scope->bind_or_null(3, group.tm_delete);
+  scope->bind_text(4, body);
+  return scope->step();
+}
+
+int upsert_missed_call(Statement& statement, const MissedCall& call) {
+  const std::string body = stored_bodies::encode(call);
+  StatementScope scope(statement);
+  scope->bind(1, call.id);
+  scope->bind(2, call.customer_id);
+  scope->bind(3, call.extension_id);
+  scope->bind(4, call.tm_create.micros());
+  scope->bind_text(5, body);
+  return scope->step();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteWriter>> SqliteWriter::create(Connection db) {
@@ -108,10 +140,14 @@ Status SqliteWriter::prepare_all() {
       {&upsert_extension_, sqlite_queries::upsert_extension},
       {&upsert_conference_, sqlite_queries::upsert_conference},
       {&upsert_conferencecall_, sqlite_queries::upsert_conferencecall},
+      {&upsert_extension_group_, sqlite_queries::upsert_extension_group},
+      {&upsert_ring_group_, sqlite_queries::upsert_ring_group},
+      {&upsert_missed_call_, sqlite_queries::upsert_missed_call},
       {&purge_calls_, sqlite_queries::purge_calls},
       {&purge_groupcalls_, sqlite_queries::purge_groupcalls},
       {&purge_conferencecalls_, sqlite_queries::purge_conferencecalls},
       {&purge_conferences_, sqlite_queries::purge_conferences},
+      {&purge_missed_calls_, sqlite_queries::purge_missed_calls},
       {&probe_, probe_sql.c_str()},
   };
   for (const auto& [statement, sql] : statements) {
@@ -151,6 +187,12 @@ int SqliteWriter::upsert(const StoreRow& row) {
           return upsert_listed(upsert_conferencecall_, *resource, !is_final(resource->status));
         } else if constexpr (std::is_same_v<Resource, Agent>) {
           return upsert_directory(upsert_agent_, *resource);
+        } else if constexpr (std::is_same_v<Resource, ExtensionGroup>) {
+          return upsert_extension_group(upsert_extension_group_, *resource);
+        } else if constexpr (std::is_same_v<Resource, RingGroup>) {
+          return upsert_ring_group(upsert_ring_group_, *resource);
+        } else if constexpr (std::is_same_v<Resource, MissedCall>) {
+          return upsert_missed_call(upsert_missed_call_, *resource);
         } else {
           static_assert(std::is_same_v<Resource, Extension>, "a StoreRow kind with no table");
           return upsert_directory(upsert_extension_, *resource);
@@ -180,8 +222,8 @@ Result<std::size_t> SqliteWriter::purge(Timestamp cutoff, std::size_t limit) {
   // before what it points at, so it is older and its turn comes first anyway, and
   // no stored row is left pointing at a purged one.
   Status status = in_transaction("purging", [&] {
-    for (Statement* statement :
-         {&purge_conferencecalls_, &purge_calls_, &purge_conferences_, &purge_groupcalls_}) {
+    for (Statement* statement : {&purge_conferencecalls_, &purge_calls_, &purge_conferences_,
+                                 &purge_groupcalls_, &purge_missed_calls_}) {
       if (purged == limit) break;
       StatementScope scope(*statement);
       scope->bind(1, cutoff.micros());

@@ -50,10 +50,14 @@ class SqliteWriter {
   Statement upsert_extension_;
   Statement upsert_conference_;
   Statement upsert_conferencecall_;
+  Statement upsert_extension_group_;
+  Statement upsert_ring_group_;
+  Statement upsert_missed_call_;
   Statement purge_calls_;
   Statement purge_groupcalls_;
   Statement purge_conferencecalls_;
   Statement purge_conferences_;
+  Statement purge_missed_calls_;
   Statement probe_;
 };
 

@@ -57,9 +57,31 @@ class FakeStore final : public Store {
       const Uuid& customer, std::size_t limit, std::optional<Timestamp> before) const override {
     return list(conferencecalls_, customer, limit, before);
   }
+  Result<std::vector<MissedCall>> missed_calls(const Uuid& customer, const Uuid& extension,
+                                               std::size_t limit,
+                                               std::optional<Timestamp> before) const override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    std::vector<MissedCall> result;
+    for (auto& [id, m] : missed_calls_) {
+      if (m.customer_id != customer || m.extension_id != extension) continue;
+      if (before && !(m.tm_create < *before)) continue;
+      result.push_back(m);
+    }
+    std::sort(result.begin(), result.end(),
+              [](const MissedCall& a, const MissedCall& b) { return b.tm_create < a.tm_create; });
+    if (result.size() > limit) result.resize(limit);
+    return result;
+  }
   Result<StoredState> load() const override {
     std::lock_guard<std::mutex> guard(mutex_);
     StoredState state;
+    for (auto& [id, g] : extension_groups_) {
+      if (!g.tm_delete.is_set()) state.extension_groups.push_back(g);
+    }
+    for (auto& [id, g] : ring_groups_) {
+      state.highest_ring_group_id = std::max(state.highest_ring_group_id, g.id);
+      if (!g.tm_delete.is_set()) state.ring_groups.push_back(g);
+    }
     for (auto& [id, a] : agents_) {
       if (!a.tm_delete.is_set()) state.agents.push_back(a);
     }
@@ -138,6 +160,9 @@ class FakeStore final : public Store {
   void keep(const std::shared_ptr<const Extension>& r) { keep_in(extensions_, r); }
   void keep(const std::shared_ptr<const Conference>& r) { keep_in(conferences_, r); }
   void keep(const std::shared_ptr<const Conferencecall>& r) { keep_in(conferencecalls_, r); }
+  void keep(const std::shared_ptr<const ExtensionGroup>& r) { keep_in(extension_groups_, r); }
+  void keep(const std::shared_ptr<const RingGroup>& r) { ring_groups_[r->id] = *r; }
+  void keep(const std::shared_ptr<const MissedCall>& r) { keep_in(missed_calls_, r); }
 
   template <class Resource>
   Result<std::optional<Resource>> find(const std::map<Uuid, Resource>& table,
@@ -176,6 +201,9 @@ class FakeStore final : public Store {
   std::map<Uuid, Extension> extensions_;
   std::map<Uuid, Conference> conferences_;
   std::map<Uuid, Conferencecall> conferencecalls_;
+  std::map<Uuid, ExtensionGroup> extension_groups_;
+  std::map<std::int32_t, RingGroup> ring_groups_;
+  std::map<Uuid, MissedCall> missed_calls_;
 };
 
 }  // namespace chorus::test

@@ -1,5 +1,5 @@
 // chorus.db's schema versions: a newer file is refused, v1 and v2 files are brought
-// to v3 with their rows intact, and the queries walk the indexes meant for them.
+// to the current version with their rows intact, and the queries walk the indexes meant for them.
 
 #include <gtest/gtest.h>
 
@@ -18,8 +18,9 @@ TEST(SqliteSchema, ADatabaseNewerThanThisBinaryIsRefused) {
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(options_in(tmp.path()));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::unavailable);
-  EXPECT_NE(store.error().message.find(
-                "chorus.db has schema version 7, newer than this chorusd (3); refusing to start"),
+  EXPECT_NE(store.error().message.find("chorus.db has schema version 7, newer than this chorusd (" +
+                                       std::to_string(SqliteStore::schema_version) +
+                                       "); refusing to start"),
             std::string::npos)
       << store.error().message;
   RawDb raw(tmp.sub("chorus.db"));
@@ -124,7 +125,7 @@ TEST(SqliteSchema, AVersion1DatabaseMigratesWithItsRowsIntact) {
   std::unique_ptr<SqliteStore> store = open_store(options_in(tmp.path()));
   ASSERT_NE(store, nullptr);
   RawDb raw(tmp.sub("chorus.db"));
-  EXPECT_EQ(raw.one("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.one("PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
   EXPECT_EQ(raw.one("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.one("SELECT tm_update FROM groupcalls WHERE live = 0"),
             std::to_string(ended.tm_update.micros()));
@@ -164,7 +165,7 @@ TEST(SqliteSchema, AVersion1DatabaseMigratesWithItsRowsIntact) {
   store.reset();
   store = open_store(options_in(tmp.path()));
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(raw.one("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.one("PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
 }
 
 // The schema as the second release left it: version 1, then its own step as it ran.
@@ -222,7 +223,7 @@ TEST(SqliteSchema, AVersion2DatabaseMigratesWithItsRowsIntactAndGainsConferences
   std::unique_ptr<SqliteStore> store = open_store(options_in(tmp.path()));
   ASSERT_NE(store, nullptr);
   RawDb raw(tmp.sub("chorus.db"));
-  EXPECT_EQ(raw.one("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.one("PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
   EXPECT_EQ(raw.one("SELECT count(*) FROM groupcalls"), "2");
   EXPECT_EQ(raw.one("SELECT count(*) FROM calls"), "3");
   EXPECT_EQ(raw.one("SELECT count(*) FROM conferences"), "0");
@@ -275,7 +276,7 @@ TEST(SqliteSchema, AVersion2DatabaseMigratesWithItsRowsIntactAndGainsConferences
   store.reset();
   store = open_store(options_in(tmp.path()));
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(raw.one("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.one("PRAGMA user_version"), std::to_string(SqliteStore::schema_version));
   EXPECT_EQ(raw.one("SELECT count(*) FROM conferences"), "1");
 }
 

@@ -1,0 +1,175 @@
+// The engine's directory API: agents, extensions, extension groups and ring
+// groups, written through the store one at a time, and missed calls read back.
+
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "actors/engine.hpp"
+#include "actors/engine_core.hpp"
+
+namespace chorus {
+
+namespace {
+
+// An entry as the directory holds it now, to put back if its write is refused.
+std::optional<Agent> existing(const Directory& directory, const Uuid& customer_id, const Uuid& id,
+                              const Agent*) {
+  return directory.find_agent(customer_id, id);
+}
+std::optional<Extension> existing(const Directory& directory, const Uuid& customer_id,
+                                  const Uuid& id, const Extension*) {
+  return directory.find_extension_by_id(customer_id, id);
+}
+std::optional<ExtensionGroup> existing(const Directory& directory, const Uuid& customer_id,
+                                       const Uuid& id, const ExtensionGroup*) {
+  return directory.find_extension_group_by_id(customer_id, id);
+}
+std::optional<RingGroup> existing(const Directory& directory, const Uuid& customer_id,
+                                  std::int32_t id, const RingGroup*) {
+  return directory.find_ring_group_by_id(customer_id, id);
+}
+
+// A zero id creates.
+bool creates(const Uuid& id) {
+  return id.is_zero();
+}
+bool creates(std::int32_t id) {
+  return id == 0;
+}
+
+}  // namespace
+
+// Directory writes, one at a time: applied in memory, queued for the store, and
+// answered once committed. A failed commit puts memory back as it was (and the
+// row is withdrawn), so that a refused write changes nothing.
+template <class Entry, class Key, class Apply>
+Result<Entry> Engine::write_directory(const Uuid& customer_id, const Key& id, Apply apply) {
+  auto& engine = core_->context();
+  if (auto status = core_->accepting_writes(); !status) return status.error();
+  std::lock_guard<std::mutex> guard(core_->directory_writes());
+  auto before =
+      creates(id) ? std::nullopt
+                  : existing(engine.directory, customer_id, id, static_cast<const Entry*>(nullptr));
+  Result<Entry> result = apply(engine);
+  if (!result || !engine.writer) return result;
+  engine.writer->write(StoreRow(std::make_shared<const Entry>(*result)));
+  auto committed = std::make_shared<std::promise<Status>>();
+  auto outcome = committed->get_future();
+  engine.writer->acknowledge_or_withdraw(
+      {row_key(*result)}, [committed](const Status& status) { committed->set_value(status); });
+  auto status = outcome.get();
+  if (status) return result;
+  if (before) {
+    engine.directory.restore(std::move(*before));
+  } else {
+    engine.directory.erase(*result);
+  }
+  return status.error();
+}
+
+Result<Agent> Engine::put_agent(Agent agent) {
+  auto customer_id = agent.customer_id;
+  auto id = agent.id;
+  return write_directory<Agent>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.put_agent(std::move(agent), engine.clock.now());
+  });
+}
+
+Result<Agent> Engine::remove_agent(const Uuid& customer_id, const Uuid& id) {
+  return write_directory<Agent>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.remove_agent(customer_id, id, engine.clock.now());
+  });
+}
+
+std::optional<Agent> Engine::agent(const Uuid& customer_id, const Uuid& id) const {
+  return core_->context().directory.find_agent(customer_id, id);
+}
+
+std::vector<Agent> Engine::agents(const Uuid& customer_id) const {
+  return core_->context().directory.agents(customer_id);
+}
+
+Result<Extension> Engine::put_extension(Extension extension) {
+  auto customer_id = extension.customer_id;
+  auto id = extension.id;
+  return write_directory<Extension>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.put_extension(std::move(extension), engine.clock.now());
+  });
+}
+
+Result<Extension> Engine::remove_extension(const Uuid& customer_id, const Uuid& id) {
+  return write_directory<Extension>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.remove_extension(customer_id, id, engine.clock.now());
+  });
+}
+
+std::optional<Extension> Engine::extension(const Uuid& customer_id, const Uuid& id) const {
+  return core_->context().directory.find_extension_by_id(customer_id, id);
+}
+
+std::vector<Extension> Engine::extensions(const Uuid& customer_id) const {
+  return core_->context().directory.extensions(customer_id);
+}
+
+Result<ExtensionGroup> Engine::put_extension_group(ExtensionGroup group) {
+  auto customer_id = group.customer_id;
+  auto id = group.id;
+  return write_directory<ExtensionGroup>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.put_extension_group(std::move(group), engine.clock.now());
+  });
+}
+
+Result<ExtensionGroup> Engine::remove_extension_group(const Uuid& customer_id, const Uuid& id) {
+  return write_directory<ExtensionGroup>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.remove_extension_group(customer_id, id, engine.clock.now());
+  });
+}
+
+std::optional<ExtensionGroup> Engine::extension_group(const Uuid& customer_id,
+                                                      const Uuid& id) const {
+  return core_->context().directory.find_extension_group_by_id(customer_id, id);
+}
+
+std::vector<ExtensionGroup> Engine::extension_groups(const Uuid& customer_id) const {
+  return core_->context().directory.extension_groups(customer_id);
+}
+
+Result<RingGroup> Engine::put_ring_group(RingGroup group) {
+  auto customer_id = group.customer_id;
+  auto id = group.id;
+  return write_directory<RingGroup>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.put_ring_group(std::move(group), engine.clock.now());
+  });
+}
+
+Result<RingGroup> Engine::remove_ring_group(const Uuid& customer_id, std::int32_t id) {
+  return write_directory<RingGroup>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.remove_ring_group(customer_id, id, engine.clock.now());
+  });
+}
+
+std::optional<RingGroup> Engine::ring_group(const Uuid& customer_id, std::int32_t id) const {
+  return core_->context().directory.find_ring_group_by_id(customer_id, id);
+}
+
+std::vector<RingGroup> Engine::ring_groups(const Uuid& customer_id) const {
+  return core_->context().directory.ring_groups(customer_id);
+}
+
+// From the store when there is one (every missed call is a row there), else from
+// the engine's own bounded log.
+Result<std::vector<MissedCall>> Engine::missed_calls(const Uuid& customer_id,
+                                                     const Uuid& extension_id, std::size_t limit,
+                                                     std::optional<Timestamp> before) const {
+  auto& engine = core_->context();
+  if (!engine.directory.find_extension_by_id(customer_id, extension_id)) {
+    return Error::not_found("extension");
+  }
+  if (engine.store) return engine.store->missed_calls(customer_id, extension_id, limit, before);
+  return engine.missed_calls.list(customer_id, extension_id, limit, before);
+}
+
+}  // namespace chorus
