@@ -7,8 +7,19 @@ namespace chorus {
 
 namespace {
 
-// The snapshot of a nested groupcall ringing an agent's or extension's addresses.
-Groupcall nested_base(const Groupcall& owner, const DialPlan& nested_plan) {
+// How long a nested groupcall's legs ring: a ring group's own ring_timeout, else
+// its branch's timeout, else its owner's. Under memory_hunt, those already ringing
+// keep ringing until the hunt ends, so they have no timer of their own.
+std::int32_t nested_ring_timeout(const Groupcall& owner, const DialPlan& nested_plan,
+                                 const RingSlot& slot) {
+  if (nested_plan.ring_timeout >= 0) return nested_plan.ring_timeout;
+  if (slot.timeout > 0) return slot.timeout;
+  return effective(owner.ring_method) == RingMethod::memory_hunt ? 0 : owner.ring_timeout;
+}
+
+// The snapshot of a nested groupcall ringing an agent's, extension's or ring
+// group's destinations.
+Groupcall nested_base(const Groupcall& owner, const DialPlan& nested_plan, const RingSlot& slot) {
   Groupcall g;
   g.id = Uuid::generate();
   g.customer_id = owner.customer_id;
@@ -19,8 +30,10 @@ Groupcall nested_base(const Groupcall& owner, const DialPlan& nested_plan) {
   g.master_groupcall_id = owner.id;
   g.ring_method = nested_plan.ring_method;
   g.answer_method = owner.answer_method;
-  g.ring_timeout = owner.ring_timeout;
+  g.ring_timeout = nested_ring_timeout(owner, nested_plan, slot);
   g.answer_timeout = 0;  // the top groupcall's answer_timeout covers the whole tree
+  g.fail_on_single_reject = owner.fail_on_single_reject;  // one decline ends the tree
+  // repeats stay 0: the top groupcall runs the whole tree again
   g.conference_id = owner.conference_id;  // whichever leg wins joins it
   return g;
 }
@@ -41,22 +54,60 @@ std::shared_ptr<const Call> prepare_leg(EngineContext& engine, const Groupcall& 
   return call;
 }
 
-}  // namespace
+// A ring group sends its own alert_info with every leg it rings.
+std::shared_ptr<const std::string> alert_info_of(const DialPlan& nested,
+                                                 const std::shared_ptr<const std::string>& owners) {
+  if (nested.alert_info.empty()) return owners;
+  return std::make_shared<const std::string>(nested.alert_info);
+}
 
-PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner,
-                              const std::shared_ptr<const DialPlan>& plan, std::size_t index,
+PreparedBranch prepare_target(EngineContext& engine, const Groupcall& owner,
+                              const DialTarget& target, const RingSlot& slot,
                               const std::shared_ptr<const std::string>& alert_info) {
   PreparedBranch branch;
-  branch.destination_index = index;
-  auto& target = plan->targets[index];
   if (target.nested) {
-    branch.nested =
-        prepare_groupcall(engine, nested_base(owner, *target.nested), target.nested, alert_info);
+    branch.nested = prepare_groupcall(engine, nested_base(owner, *target.nested, slot),
+                                      target.nested, alert_info_of(*target.nested, alert_info));
   } else {
     branch.call = prepare_leg(engine, owner, target.address);
   }
   return branch;
 }
+
+}  // namespace
+
+PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner, const DialPlan& plan,
+                              const RingSchedule& schedule, std::size_t index,
+                              const std::shared_ptr<const std::string>& alert_info) {
+  PreparedBranch branch =
+      prepare_target(engine, owner, plan.targets[index], schedule.slots[index], alert_info);
+  branch.destination_index = index;
+  return branch;
+}
+
+PreparedBranch prepare_failover(EngineContext& engine, const Groupcall& owner,
+                                const DialTarget& target,
+                                const std::shared_ptr<const std::string>& alert_info) {
+  RingSlot slot;
+  slot.timeout = owner.ring_timeout > 0 ? owner.ring_timeout : Groupcall::default_ring_timeout;
+  PreparedBranch branch = prepare_target(engine, owner, target, slot, alert_info);
+  branch.destination_index = owner.destinations.size();  // after every destination
+  return branch;
+}
+
+namespace {
+
+RingSchedule schedule_of(const Groupcall& base, const DialPlan& plan) {
+  std::vector<ScheduleInput> inputs;
+  inputs.reserve(plan.targets.size());
+  for (auto& target : plan.targets) {
+    inputs.push_back(ScheduleInput{target.member, target.address.delay, target.address.timeout,
+                                   target.nested != nullptr});
+  }
+  return make_ring_schedule(base.ring_method, base.ring_timeout, inputs);
+}
+
+}  // namespace
 
 std::shared_ptr<PreparedGroupcall> prepare_groupcall(
     EngineContext& engine, Groupcall base, std::shared_ptr<const DialPlan> plan,
@@ -66,11 +117,12 @@ std::shared_ptr<PreparedGroupcall> prepare_groupcall(
   base.destinations = plan->destinations;
   base.dial_index = 0;
   base.tm_create = engine.clock.creation_time();
-  std::size_t first_count = effective(base.ring_method) == RingMethod::ring_all
-                                ? plan->targets.size()
-                                : std::min<std::size_t>(1, plan->targets.size());
-  for (std::size_t i = 0; i < first_count; ++i) {
-    auto branch = prepare_branch(engine, base, plan, i, alert_info);
+  prepared->schedule = schedule_of(base, *plan);
+  for (std::size_t i = 0; i < plan->targets.size(); ++i) {
+    auto& slot = prepared->schedule.slots[i];
+    if (slot.step > 0) break;  // steps are in destination order
+    if (slot.delay > 0) continue;
+    auto branch = prepare_branch(engine, base, *plan, prepared->schedule, i, alert_info);
     if (branch.call) {
       base.call_ids.push_back(branch.call->id);
     } else {

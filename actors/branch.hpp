@@ -13,6 +13,7 @@
 #include "model/call.hpp"
 #include "model/dial_plan.hpp"
 #include "model/groupcall.hpp"
+#include "model/ring_schedule.hpp"
 
 namespace chorus {
 
@@ -35,14 +36,22 @@ struct PreparedBranch {
 struct PreparedGroupcall {
   std::shared_ptr<const Groupcall> groupcall;  // with the initial branches' ids
   std::shared_ptr<const DialPlan> plan;
-  std::vector<PreparedBranch> initial;  // dialled at once: all (ring_all) or the first
+  RingSchedule schedule;
+  // Dialled at once: the first step's destinations that have no delay.
+  std::vector<PreparedBranch> initial;
   std::shared_ptr<const std::string> alert_info;
 };
 
-// Prepares destination `index` of `owner` (whose plan is `plan`).
-PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner,
-                              const std::shared_ptr<const DialPlan>& plan, std::size_t index,
+// Prepares destination `index` of `owner` (whose plan is `plan`, scheduled by
+// `schedule`).
+PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner, const DialPlan& plan,
+                              const RingSchedule& schedule, std::size_t index,
                               const std::shared_ptr<const std::string>& alert_info);
+
+// Prepares the failover target of `owner`'s plan, rung as one more branch.
+PreparedBranch prepare_failover(EngineContext& engine, const Groupcall& owner,
+                                const DialTarget& target,
+                                const std::shared_ptr<const std::string>& alert_info);
 
 // Prepares a groupcall from `base` (id, customer, source, methods, timeouts set):
 // fills destinations and the ids of the branches dialled first, and registers

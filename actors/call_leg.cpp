@@ -147,11 +147,15 @@ void on_report(LegSelf self, LegReport report) {
       }
       return;
     case LegReport::busy:
-      if (before_answer) finish(self, HangupBy::remote, HangupReason::busy);
+      if (!before_answer) return;
+      self->send(st.groupcall, declined_atom::value, st.call->id);
+      finish(self, HangupBy::remote, HangupReason::busy);
       return;
     case LegReport::rejected:
+      if (!before_answer) return;
       // A decline (603) is not a line in use: VoIPbin counts it as not answered.
-      if (before_answer) finish(self, HangupBy::remote, HangupReason::noanswer);
+      self->send(st.groupcall, declined_atom::value, st.call->id);
+      finish(self, HangupBy::remote, HangupReason::noanswer);
       return;
     case LegReport::no_answer:
       if (before_answer) finish(self, HangupBy::remote, HangupReason::noanswer);

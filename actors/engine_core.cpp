@@ -68,7 +68,19 @@ Status validate(const GroupcallRequest& request) {
   }
   if (request.ring_timeout <= 0) return Error::invalid("ring_timeout", "must be greater than 0");
   if (request.answer_timeout < 0) return Error::invalid("answer_timeout", "must be 0 or more");
+  if (request.repeats < 0 || request.repeats > Groupcall::max_repeats) {
+    return Error::invalid("repeats", "must be 0 to " + std::to_string(Groupcall::max_repeats));
+  }
   return {};
+}
+
+Status validate(const RingGroupCallRequest& request) {
+  if (request.customer_id.is_zero()) {
+    return Error::invalid("customer_id", "must be a customer's UUID");
+  }
+  if (request.number.empty()) return Error::invalid("number", "must not be empty");
+  if (request.source.target.empty()) return Error::invalid("source.target", "must not be empty");
+  return check_address_text(request.source, "source");
 }
 
 }  // namespace
@@ -154,12 +166,40 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
   base.ring_timeout = request.ring_timeout;
   base.answer_timeout = request.answer_timeout;
   base.conference_id = request.conference_id;
-  auto alert_info = request.alert_info.empty()
-                        ? nullptr
-                        : std::make_shared<const std::string>(request.alert_info);
-  auto prepared = prepare_groupcall(engine, std::move(base),
-                                    std::make_shared<const DialPlan>(std::move(plan).value()),
-                                    std::move(alert_info));
+  base.repeats = request.repeats;
+  base.fail_on_single_reject = request.fail_on_single_reject;
+  launch(std::move(base), std::move(plan).value(), request.alert_info, std::move(done));
+}
+
+void EngineCore::ring_group_call(const RingGroupCallRequest& request,
+                                 std::function<void(Result<Groupcall>)> done) {
+  if (stopping()) return done(Error::unavailable("the engine is stopping"));
+  if (auto status = validate(request); !status) return done(status.error());
+  if (auto status = accepting_writes(); !status) return done(status.error());
+  auto& engine = *context_;
+  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
+  auto plan = resolve_ring_group(request.customer_id, request.number, engine.directory, limits);
+  if (!plan) return done(plan.error());
+  Groupcall base;
+  base.id = Uuid::generate();
+  base.customer_id = request.customer_id;
+  base.owner_type = plan->owner_type;
+  base.owner_id = plan->owner_id;
+  base.source = request.source;
+  base.master_call_id = request.master_call_id;
+  base.ring_method = plan->ring_method;
+  base.ring_timeout = std::max(plan->ring_timeout, 0);
+  auto alert_info = plan->alert_info;
+  launch(std::move(base), std::move(plan).value(), alert_info, std::move(done));
+}
+
+// Registers a resolved groupcall and, once its creation is committed, rings it.
+void EngineCore::launch(Groupcall base, DialPlan plan, const std::string& alert_info,
+                        std::function<void(Result<Groupcall>)> done) {
+  auto& engine = *context_;
+  auto alert = alert_info.empty() ? nullptr : std::make_shared<const std::string>(alert_info);
+  auto prepared = prepare_groupcall(
+      engine, std::move(base), std::make_shared<const DialPlan>(std::move(plan)), std::move(alert));
   Result<Groupcall> created = *prepared->groupcall;
   if (!engine.writer) {
     spawn_groupcall(engine, std::move(prepared));

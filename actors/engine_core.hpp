@@ -44,6 +44,9 @@ class EngineCore {
 
   void create_groupcall(const GroupcallRequest& request,
                         std::function<void(Result<Groupcall>)> done);
+  // Rings a ring group by number as a groupcall of its own (the embedding API).
+  void ring_group_call(const RingGroupCallRequest& request,
+                       std::function<void(Result<Groupcall>)> done);
   // What create_groupcall would refuse `request` for, without creating anything.
   Status admissible(const GroupcallRequest& request) const;
   // Unavailable while the store cannot be written: what it would refuse to
@@ -61,6 +64,8 @@ class EngineCore {
   void run_pending();
 
  private:
+  void launch(Groupcall base, DialPlan plan, const std::string& alert_info,
+              std::function<void(Result<Groupcall>)> done);
   bool wait_until_idle(std::chrono::milliseconds timeout);
   void close_subscriptions();
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -10,124 +9,31 @@
 #include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
-#include <caf/stateful_actor.hpp>
-#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/call_leg.hpp"
 #include "actors/conference_actor.hpp"
 #include "actors/deletion.hpp"
 #include "actors/engine_context.hpp"
+#include "actors/groupcall_state.hpp"
+#include "actors/missed_calls.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
 #include "model/transitions.hpp"
 
 namespace chorus {
+namespace groupcall_detail {
 
-namespace {
-
-struct Branch {
-  ResourceKind kind;
-  Uuid id;
-  branch_actor actor;
-  bool live = true;
-  bool ending = false;  // told to end: an answer it sends now must not win
-};
-
-struct Timer {
-  TimerService::Token token;
-  std::uint32_t generation = 0;
-  caf::actor_clock::time_point deadline;
-};
-
-struct GroupcallState {
-  static inline const char* name = "groupcall";
-
-  EngineContext* engine = nullptr;
-  std::shared_ptr<const Groupcall> groupcall;
-  std::shared_ptr<const DialPlan> plan;
-  std::shared_ptr<const std::string> alert_info;
-  groupcall_actor parent;
-  std::vector<Branch> branches;
-  std::size_t live = 0;  // branches not yet ended
-  Timer ring_timer;
-  Timer answer_timer;
-  HangupReason last_reason = HangupReason::normal;
-  std::vector<GroupcallReply> deletions;  // answered once the groupcall has ended
-  // Its own answer, as its parent sees it: a top-level groupcall's winner has won
-  // at once; a nested one's waits for the verdict of the groupcalls above.
-  BranchAnswer answer = BranchAnswer::none;
-  // A hangup asked for while that verdict was pending: it ends the winner once
-  // the verdict says how (normal if it won, cancel if not).
-  std::optional<LegCause> winner_hangup;
-
-  bool answered() const {
-    return !groupcall->answer_call_id.is_zero() || !groupcall->answer_groupcall_id.is_zero();
-  }
-  // Answers are taken only while it rings: not once it has a winner, is hanging
-  // up (on request, on answer_timeout or to be deleted) or has ended.
-  bool takes_answers() const {
-    return groupcall->status == GroupcallStatus::progressing && !answered();
-  }
-
-  // Few branches: a scan beats hashing. Many (up to max_destinations): an index,
-  // so that each answer or end stays O(1).
-  static constexpr std::size_t scan_limit = 16;
-  std::unordered_map<Uuid, std::size_t> index;
-
-  void add(Branch branch) {
-    branches.push_back(std::move(branch));
-    if (branches.size() == scan_limit + 1) {
-      for (std::size_t i = 0; i < branches.size(); ++i) index.emplace(branches[i].id, i);
-    } else if (branches.size() > scan_limit + 1) {
-      index.emplace(branches.back().id, branches.size() - 1);
-    }
-  }
-  Branch* find(const Uuid& id) {
-    if (branches.size() > scan_limit) {
-      auto i = index.find(id);
-      return i == index.end() ? nullptr : &branches[i->second];
-    }
-    auto i =
-        std::find_if(branches.begin(), branches.end(), [&](const Branch& b) { return b.id == id; });
-    return i == branches.end() ? nullptr : &*i;
-  }
-  bool any_live() const { return live > 0; }
-  Branch* winner() {
-    if (!answered()) return nullptr;
-    return find(groupcall->answer_call_id.is_zero() ? groupcall->answer_groupcall_id
-                                                    : groupcall->answer_call_id);
-  }
-};
-
-using GroupcallSelf = groupcall_actor::stateful_pointer<GroupcallState>;
-
-branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared);
-
-// Copies the snapshot, applies `edit`, stamps tm_update and keeps the counts true.
-template <class Edit>
-std::shared_ptr<const Groupcall> changed(GroupcallSelf self, Edit&& edit) {
-  auto& st = self->state;
-  auto next = std::make_shared<Groupcall>(*st.groupcall);
-  edit(*next);
-  next->tm_update = st.engine->clock.now();
-  next->call_count = next->groupcall_count = 0;
-  for (auto& b : st.branches) {
-    if (!b.live) continue;
-    (b.kind == ResourceKind::call ? next->call_count : next->groupcall_count)++;
-  }
-  st.groupcall = next;
-  return next;
-}
-
-void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, std::int32_t seconds) {
+void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, time_point deadline) {
   auto& timers = self->state.engine->timers;
   timers.cancel(timer.token);
   auto generation = ++timer.generation;
-  timer.deadline = self->clock().now() + std::chrono::seconds(seconds);
+  timer.deadline = deadline;
+  auto delay = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::max(deadline - self->clock().now(), time_point::duration::zero()));
   // A weak reference: a pending timer never keeps an ended groupcall alive.
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
-  timer.token = timers.schedule(std::chrono::seconds(seconds), [weak, kind, generation] {
+  timer.token = timers.schedule(delay, [weak, kind, generation] {
     if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(weak)) {
       worker_send(caf::actor_cast<groupcall_actor>(strong), timeout_atom::value, kind, generation);
     }
@@ -140,27 +46,25 @@ void disarm(GroupcallSelf self, Timer& timer) {
   ++timer.generation;  // an expiry already in the mailbox is now stale
 }
 
-void dial(GroupcallSelf self, PreparedBranch& prepared) {
+namespace {
+
+// An extension rung as a ring group's member that did not win: a missed call.
+void record_missed(GroupcallSelf self) {
   auto& st = self->state;
-  bool leg = prepared.call != nullptr;
-  Branch branch{leg ? ResourceKind::call : ResourceKind::groupcall,
-                leg ? prepared.call->id : prepared.nested->groupcall->id, branch_actor{}, true};
-  st.add(branch);
-  ++st.live;
-  st.branches.back().actor = spawn_branch(self, prepared);
-  // Reachable from the API (and stop()) from now on, not only once it first runs.
-  auto owner = caf::actor_cast<caf::strong_actor_ptr>(st.branches.back().actor);
-  if (leg) {
-    st.engine->registry.calls.attach(branch.id, std::move(owner));
-  } else {
-    st.engine->registry.groupcalls.attach(branch.id, std::move(owner));
-  }
-  // Each leg rings ring_timeout; a nested groupcall times its own legs.
-  if (leg && st.groupcall->ring_timeout > 0 &&
-      (effective(st.groupcall->ring_method) == RingMethod::linear || !st.ring_timer.token)) {
-    arm(self, st.ring_timer, GroupcallTimer::ring, st.groupcall->ring_timeout);
-  }
+  if (!st.plan || st.plan->missed_call_ring_group == 0 || st.answer == BranchAnswer::won) return;
+  MissedCall missed;
+  missed.id = Uuid::generate();
+  missed.customer_id = st.groupcall->customer_id;
+  missed.extension_id = st.plan->owner_id;
+  missed.ring_group_id = st.plan->missed_call_ring_group;
+  missed.groupcall_id = st.groupcall->id;
+  missed.master_call_id = st.groupcall->master_call_id;
+  missed.source = st.groupcall->source;
+  missed.tm_create = st.engine->clock.creation_time();
+  record_missed_call(*st.engine, std::move(missed));
 }
+
+}  // namespace
 
 // The groupcall has ended: commit, tell the parent, quit.
 void finish(GroupcallSelf self) {
@@ -172,6 +76,7 @@ void finish(GroupcallSelf self) {
   }
   auto snapshot = changed(self, [](Groupcall& g) { g.status = GroupcallStatus::hangup; });
   commit(*st.engine, EventType::groupcall_hangup, snapshot);
+  record_missed(self);
   if (!st.deletions.empty()) {
     snapshot = delete_groupcall(*st.engine, snapshot);
     for (auto& reply : st.deletions) reply(*snapshot);
@@ -189,6 +94,8 @@ void end_branch(GroupcallSelf self, Branch& branch, LegCause cause) {
   branch.ending = true;
   self->send(branch.actor, hangup_atom::value, cause);
 }
+
+namespace {
 
 // Ends every live branch for `cause`; the groupcall ends when the last one has. A
 // winner whose verdict is pending keeps going until the verdict says how it ends.
@@ -283,23 +190,6 @@ void on_answered(GroupcallSelf self, ResourceKind kind, const Uuid& id) {
   self->send(st.parent, answered_atom::value, ResourceKind::groupcall, snapshot->id);
 }
 
-// Linear: ring the next destination, or end when there is none.
-void dial_next(GroupcallSelf self) {
-  auto& st = self->state;
-  auto next_index = static_cast<std::size_t>(st.groupcall->dial_index) + 1;
-  if (next_index >= st.plan->targets.size()) return finish(self);
-  auto prepared = prepare_branch(*st.engine, *st.groupcall, st.plan, next_index, st.alert_info);
-  dial(self, prepared);
-  commit_quietly(*st.engine, changed(self, [&](Groupcall& g) {
-    g.dial_index = static_cast<std::int32_t>(next_index);
-    if (prepared.call) {
-      g.call_ids.push_back(prepared.call->id);
-    } else {
-      g.groupcall_ids.push_back(prepared.nested->groupcall->id);
-    }
-  }));
-}
-
 void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
   auto& st = self->state;
   auto* branch = st.find(id);
@@ -307,12 +197,9 @@ void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
   branch->live = false;
   --st.live;
   st.last_reason = reason;
-  bool current = &*branch == &st.branches.back();
-  if (st.groupcall->status == GroupcallStatus::progressing && !st.answered() &&
-      effective(st.groupcall->ring_method) == RingMethod::linear && current) {
-    disarm(self, st.ring_timer);
-    return dial_next(self);
-  }
+  // While it rings, the schedule says what comes next (the next step, a repeat,
+  // the failover, or the end).
+  if (st.takes_answers()) return on_branch_ended(self, *branch);
   if (!st.any_live()) return finish(self);
   if (st.answered() &&
       (id == st.groupcall->answer_call_id || id == st.groupcall->answer_groupcall_id)) {
@@ -326,18 +213,23 @@ void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
 
 void on_timeout(GroupcallSelf self, GroupcallTimer kind, std::uint32_t generation) {
   auto& st = self->state;
-  if (st.groupcall->status != GroupcallStatus::progressing || st.answered()) return;
+  if (!st.takes_answers()) return;
   if (kind == GroupcallTimer::answer) {
     if (generation == st.answer_timer.generation) hang_up(self, LegCause::answer_timeout);
     return;
   }
   if (generation != st.ring_timer.generation) return;
   st.ring_timer.token = {};
-  // ring_all: every leg still ringing; linear: the one ringing now.
-  for (auto& b : st.branches) {
-    if (b.live && b.kind == ResourceKind::call) end_branch(self, b, LegCause::ring_timeout);
-  }
-  st.engine->ring_timeout_lateness.record(self->clock().now() - st.ring_timer.deadline);
+  on_schedule_timer(self);
+}
+
+// fail_on_single_reject: one destination declining ends the whole groupcall, and
+// every groupcall above it (they share the setting).
+void on_declined(GroupcallSelf self) {
+  auto& st = self->state;
+  if (!st.groupcall->fail_on_single_reject || !st.takes_answers()) return;
+  if (st.parent) self->send(st.parent, declined_atom::value, st.groupcall->id);
+  hang_up(self, LegCause::normal);
 }
 
 groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engine,
@@ -352,12 +244,10 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
   supervise(*engine, self, ResourceKind::groupcall, st.groupcall->id);
   announce(*engine, EventType::groupcall_created, st.groupcall);
   if (st.groupcall->answer_timeout > 0) {
-    arm(self, st.answer_timer, GroupcallTimer::answer, st.groupcall->answer_timeout);
+    arm(self, st.answer_timer, GroupcallTimer::answer,
+        self->clock().now() + std::chrono::seconds(st.groupcall->answer_timeout));
   }
-  for (auto& branch : prepared->initial) dial(self, branch);
-  // ring_all has dialled everything: the plan is only linear's list of what is next.
-  if (effective(st.groupcall->ring_method) == RingMethod::ring_all) st.plan.reset();
-  if (st.branches.empty()) finish(self);  // nothing to ring: an extension with no contacts
+  start_schedule(self, *prepared);
   return {
       [=](answered_atom, ResourceKind kind, const Uuid& id) { on_answered(self, kind, id); },
       [=](ended_atom, ResourceKind, const Uuid& id, HangupReason reason) {
@@ -384,8 +274,12 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
         self->state.deletions.push_back(reply);
         hang_up(self, LegCause::normal);
       },
+      [=](declined_atom, const Uuid&) { on_declined(self); },
+      [=](routed_atom) { on_routed(self); },
   };
 }
+
+}  // namespace
 
 // Branches are spawned by their groupcall, so their launch stays on its worker.
 branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared) {
@@ -394,12 +288,13 @@ branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared) {
   return self->spawn(groupcall, st.engine, prepared.nested, groupcall_actor(self));
 }
 
-}  // namespace
+}  // namespace groupcall_detail
 
 groupcall_actor spawn_groupcall(EngineContext& engine,
                                 std::shared_ptr<PreparedGroupcall> prepared) {
   auto id = prepared->groupcall->id;
-  auto actor = engine.system.spawn(groupcall, &engine, std::move(prepared), groupcall_actor{});
+  auto actor = engine.system.spawn(groupcall_detail::groupcall, &engine, std::move(prepared),
+                                   groupcall_actor{});
   // Owned from now on, not from when the actor first runs: a hangup (or stop())
   // right after create_groupcall must reach it.
   engine.registry.groupcalls.attach(id, caf::actor_cast<caf::strong_actor_ptr>(actor));

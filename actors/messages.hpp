@@ -43,6 +43,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using left_atom = caf::atom_constant<caf::atom("left")>;
 using seat_atom = caf::atom_constant<caf::atom("seat")>;
 using update_atom = caf::atom_constant<caf::atom("update")>;
+using declined_atom = caf::atom_constant<caf::atom("declined")>;
+using routed_atom = caf::atom_constant<caf::atom("routed")>;
 
 // Replies to API requests travel as callbacks: the API thread never blocks on an
 // actor, and the callback runs on the actor's thread, so it must be short.
@@ -120,7 +122,11 @@ using groupcall_actor = branch_actor::extend<
     // An API hangup of one of its legs, sent here while the leg may not exist yet.
     caf::reacts_to<hangup_atom, Uuid, CallReply>,
     // An API delete: hangs up, then stamps tm_delete and replies.
-    caf::reacts_to<delete_atom, GroupcallReply>>;
+    caf::reacts_to<delete_atom, GroupcallReply>,
+    // A branch declined (busy, 603) while ringing: ends it all with fail_on_single_reject.
+    caf::reacts_to<declined_atom, Uuid>,
+    // The driver carried out the failover's routing instruction.
+    caf::reacts_to<routed_atom>>;
 
 using supervisor_actor = caf::typed_actor<
     // Drives the supervisor's timer wheel.

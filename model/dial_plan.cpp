@@ -1,8 +1,11 @@
 #include "model/dial_plan.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <utility>
+
+#include "model/ring_group_plan.hpp"
 
 namespace chorus {
 namespace {
@@ -11,7 +14,7 @@ namespace {
 // destinations is being looked at. Used to spot cycles and to describe where a
 // nested error is.
 struct Ancestor {
-  std::string_view kind;  // "agent" or "extension"
+  std::string_view kind;  // "agent", "extension" or "ring_group"
   Uuid id;
   std::string_view list;  // "addresses" or "contacts"
   std::size_t index = 0;
@@ -23,12 +26,23 @@ class Resolver {
       : customer_id_(customer_id), directory_(directory), limits_(limits) {}
 
   Status resolve(const std::vector<Address>& destinations, std::vector<DialTarget>& targets);
+  Result<DialPlan> top_ring_group(const RingGroup& group) {
+    top_field_ = "number";
+    ancestors_.push_back(Ancestor{"ring_group", storage_key(group), "member_list"});
+    return ring_group_plan(group);
+  }
 
  private:
+  Result<DialPlan> ring_group_plan(const RingGroup& group);
   Result<DialTarget> resolve_one(const Address& address);
   Result<DialTarget> expand_agent(const Address& address);
   Result<DialTarget> expand_extension(const Address& address);
+  Result<DialTarget> expand_ring_group(const Address& address);
   Result<DialTarget> expand(const Address& address, DialPlan nested);
+  Status check_nesting(const DialPlan& nested) const;
+  std::shared_ptr<const DialFailover> failover_of(const RingGroup& group, bool nobody_available);
+  Status resolve_failover_target(DialFailover& failover, FailoverDest dest,
+                                 const std::string& prefix, const std::string& value);
   Status validate(const Address& address) const;
   std::string describe_branch() const;
   Error fail(std::string_view suffix, const std::string& rule) const;
@@ -40,6 +54,7 @@ class Resolver {
   std::string top_field_;            // "destinations[i]" of the top-level destination
   std::vector<Ancestor> ancestors_;  // nested plans from the top down; empty at top level
   std::size_t target_count_ = 0;
+  std::int32_t missed_call_group_ = 0;  // resolving members of a group with enb_miss_call
 };
 
 Status Resolver::resolve(const std::vector<Address>& destinations,
@@ -59,6 +74,7 @@ Status Resolver::resolve(const std::vector<Address>& destinations,
     Result<DialTarget> target = resolve_one(destinations[i]);
     if (!target) return target.error();
     targets.push_back(std::move(target).value());
+    targets.back().member = static_cast<std::uint32_t>(i);
   }
   return {};
 }
@@ -71,6 +87,8 @@ Result<DialTarget> Resolver::resolve_one(const Address& address) {
       return expand_agent(address);
     case AddressType::extension:
       return expand_extension(address);
+    case AddressType::ring_group:
+      return expand_ring_group(address);
     case AddressType::tel:
     case AddressType::endpoint:
     case AddressType::sip:
@@ -103,14 +121,105 @@ Result<DialTarget> Resolver::expand_extension(const Address& address) {
   nested.owner_type = "extension";
   nested.owner_id = extension->id;
   nested.destinations = std::move(extension->contacts);
+  nested.missed_call_ring_group = missed_call_group_;
   return expand(address, std::move(nested));
 }
 
-// Checks the nested plan against the branch and the limits, then resolves its
-// destinations one level down.
-Result<DialTarget> Resolver::expand(const Address& address, DialPlan nested) {
+Result<DialTarget> Resolver::expand_ring_group(const Address& address) {
+  std::optional<RingGroup> group = directory_.find_ring_group(customer_id_, address.target.str());
+  if (!group) return fail(".target", "unknown ring group " + address.target.str());
   for (const Ancestor& ancestor : ancestors_) {
-    if (ancestor.kind == nested.owner_type && ancestor.id == nested.owner_id) {
+    if (ancestor.kind == "ring_group" && ancestor.id == storage_key(*group)) {
+      return fail("", "ring group " + group->number + " rings itself");
+    }
+  }
+  if (auto status = check_nesting(DialPlan{}); !status) return status.error();
+  ancestors_.push_back(Ancestor{"ring_group", storage_key(*group), "member_list"});
+  Result<DialPlan> plan = ring_group_plan(*group);
+  ancestors_.pop_back();
+  if (!plan) return plan.error();
+  return DialTarget{address, std::make_shared<const DialPlan>(std::move(plan).value())};
+}
+
+// The group's members as a plan of their own; called with the group on the
+// ancestors, so that a failover chain that comes back to it is seen.
+Result<DialPlan> Resolver::ring_group_plan(const RingGroup& group) {
+  DialPlan plan;
+  plan.ring_method = ring_method_of(group.ring_strategy);
+  plan.owner_type = "ring_group";
+  plan.owner_id = storage_key(group);
+  plan.ring_timeout = group.ring_timeout;
+  plan.alert_info = group.alert_info;
+  plan.ring_group_id = group.id;
+  std::vector<MemberDestination> members = available_members(group, directory_);
+  if (members.size() > limits_.max_destinations) {
+    return fail_limit("ring group " + group.number + " has " + std::to_string(members.size()) +
+                      " available members; at most " + std::to_string(limits_.max_destinations) +
+                      " are allowed");
+  }
+  for (auto& m : members) plan.destinations.push_back(m.address);
+  const std::int32_t outer =
+      std::exchange(missed_call_group_, group.enb_miss_call == 1 ? group.id : 0);
+  Status resolved = resolve(plan.destinations, plan.targets);
+  missed_call_group_ = outer;
+  if (!resolved) return resolved.error();
+  for (std::size_t i = 0; i < members.size(); ++i) plan.targets[i].member = members[i].member;
+  plan.failover = failover_of(group, members.empty());
+  return Result<DialPlan>(std::move(plan));
+}
+
+// What the group's failover rings, if anything. A failover that cannot be taken
+// (a loop, an unknown or unreachable target) does not refuse the call: it ends it,
+// and `problem` says why.
+std::shared_ptr<const DialFailover> Resolver::failover_of(const RingGroup& group,
+                                                          bool nobody_available) {
+  auto failover = std::make_shared<DialFailover>();
+  const FailoverDest dest = nobody_available ? group.no_agent_online_dest : group.fail_dest;
+  const std::string& prefix =
+      nobody_available ? group.no_agent_online_prefix : group.fail_dest_prefix;
+  const std::string& value = nobody_available ? group.no_agent_online_value : group.fail_dest_value;
+  failover->taken = Failover{std::string(to_string(dest)), value};
+  failover->prefix = prefix;
+  if (auto status = resolve_failover_target(*failover, dest, prefix, value); !status) {
+    failover->target.reset();
+    failover->problem = status.error().message;
+  }
+  return failover;
+}
+
+Status Resolver::resolve_failover_target(DialFailover& failover, FailoverDest dest,
+                                         const std::string& prefix, const std::string& value) {
+  Address address;
+  switch (dest) {
+    case FailoverDest::end_call:
+      return {};
+    case FailoverDest::extension:
+      address.type = AddressType::extension;
+      address.target = Text(value);
+      break;
+    case FailoverDest::ring_group:
+      address.type = AddressType::ring_group;
+      address.target = Text(value);
+      break;
+    case FailoverDest::external_num:
+      address.type = AddressType::tel;
+      address.target = Text(prefix + value);
+      break;
+    default:  // voicemail, IVR, call flow, queue, prompt: services of the softswitch
+      failover.routed = true;
+      return {};
+  }
+  Result<DialTarget> target = resolve_one(address);
+  if (!target) return target.error();
+  failover.target = std::move(target).value();
+  return {};
+}
+// A nested plan must not repeat one above it, go deeper than max_depth or have
+// more than max_destinations.
+Status Resolver::check_nesting(const DialPlan& nested) const {
+  for (const Ancestor& ancestor : ancestors_) {
+    if (!nested.owner_type.empty() && ancestor.kind == nested.owner_type &&
+        ancestor.id == nested.owner_id) {
       return fail("", "cycle through " + nested.owner_type + " " + nested.owner_id.to_string());
     }
   }
@@ -123,10 +232,20 @@ Result<DialTarget> Resolver::expand(const Address& address, DialPlan nested) {
                       std::to_string(nested.destinations.size()) + " destinations; at most " +
                       std::to_string(limits_.max_destinations) + " are allowed");
   }
+  return {};
+}
+
+// Checks the nested plan against the branch and the limits, then resolves its
+// destinations one level down.
+Result<DialTarget> Resolver::expand(const Address& address, DialPlan nested) {
+  if (auto status = check_nesting(nested); !status) return status.error();
   const bool is_agent = nested.owner_type == "agent";
   ancestors_.push_back(Ancestor{is_agent ? "agent" : "extension", nested.owner_id,
                                 is_agent ? "addresses" : "contacts"});
+  // An agent's or extension's own addresses are not ring group members.
+  const std::int32_t missed_call_group = std::exchange(missed_call_group_, 0);
   Status resolved = resolve(nested.destinations, nested.targets);
+  missed_call_group_ = missed_call_group;
   ancestors_.pop_back();
   if (!resolved) return resolved.error();
   return DialTarget{address, std::make_shared<const DialPlan>(std::move(nested))};
@@ -186,6 +305,14 @@ Result<DialPlan> resolve_dial_plan(const Uuid& customer_id, RingMethod ring_meth
   Status resolved = resolver.resolve(plan.destinations, plan.targets);
   if (!resolved) return resolved.error();
   return Result<DialPlan>(std::move(plan));
+}
+
+Result<DialPlan> resolve_ring_group(const Uuid& customer_id, std::string_view number,
+                                    const DirectoryView& directory, const DialPlanLimits& limits) {
+  std::optional<RingGroup> group = directory.find_ring_group(customer_id, number);
+  if (!group) return Error::not_found("ring group " + std::string(number));
+  Resolver resolver(customer_id, directory, limits);
+  return resolver.top_ring_group(*group);
 }
 
 }  // namespace chorus

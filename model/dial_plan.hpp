@@ -5,6 +5,7 @@
 // nested ring_all over its contacts. Resolving up front means a cycle, an unknown
 // agent or a plan nested too deep is refused before any leg rings.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,14 +27,33 @@ struct DialPlan;
 struct DialTarget {
   Address address;                         // the destination as written
   std::shared_ptr<const DialPlan> nested;  // set when it rings as a nested groupcall
+  std::uint32_t member = 0;  // targets of one member (an extension group) ring together
+};
+
+// Where a ring group's call goes when nobody answered (fail_dest) or nobody was
+// available (no_agent_online_dest), resolved with the rest of the plan.
+struct DialFailover {
+  Failover taken;                    // recorded on the groupcall: {dest, value}
+  std::optional<DialTarget> target;  // extension, ring_group, external_num: one more branch
+  bool routed = false;  // voicemail, IVR, queue...: a routing instruction for the driver
+  std::string prefix;   // the *_prefix as written, handed on with a routing instruction
+  std::string problem;  // why it cannot be taken (a loop, an unknown target): the call ends
 };
 
 struct DialPlan {
   RingMethod ring_method = RingMethod::unset;
-  std::string owner_type;  // "agent" or "extension" for a nested plan
+  std::string owner_type;  // "agent", "extension" or "ring_group" for a nested plan
   Uuid owner_id;
   std::vector<Address> destinations;  // what this plan rings, as written
   std::vector<DialTarget> targets;    // one per destination, in order
+  // A ring group's own settings for the groupcall that rings it.
+  std::int32_t ring_timeout = -1;  // -1: its owner's
+  std::string alert_info;          // empty: its owner's
+  std::int32_t ring_group_id = 0;
+  std::shared_ptr<const DialFailover> failover;
+  // An extension rung as a member of a ring group with enb_miss_call: a missed
+  // call is recorded for it when it rang and did not answer.
+  std::int32_t missed_call_ring_group = 0;
 };
 
 // The directory as dial-plan resolution sees it: pure lookups, no locking contract.
@@ -65,6 +85,11 @@ struct DialPlanLimits {
   // agents that each list another agent many times multiply into millions of legs.
   std::size_t max_targets = 10000;
 };
+
+// Resolves ring group `number` (or id) of `customer_id` as a plan of its own: the
+// embedding API's way to ring a group for a call routed to its number.
+Result<DialPlan> resolve_ring_group(const Uuid& customer_id, std::string_view number,
+                                    const DirectoryView& directory, const DialPlanLimits& limits);
 
 // Resolves `destinations` for `customer_id`. Errors name the top-level field
 // (e.g. "destinations[2].target") and the rule: unknown agent, unknown extension,

@@ -51,6 +51,7 @@ struct Failover {
 
 struct Groupcall {
   static constexpr std::int32_t default_ring_timeout = 30;  // seconds
+  static constexpr std::int32_t max_repeats = 10;
 
   Uuid id;
   Uuid customer_id;

@@ -93,6 +93,18 @@ bool BridgeLine::confirm(BridgeReport report) const {
   return true;
 }
 
+bool RouteLine::complete() const {
+  auto* groupcall = lock();
+  if (!groupcall) return false;
+  caf::strong_actor_ptr strong{groupcall, false};  // adopts lock()'s strong reference
+  worker_send(caf::actor_cast<groupcall_actor>(strong), routed_atom::value);
+  return true;
+}
+
+void LegDriver::route(const RouteRequest& request) {
+  request.line.complete();
+}
+
 void LegDriver::join_bridge(const BridgeRequest& request) {
   request.line.confirm(BridgeReport::joined);
 }

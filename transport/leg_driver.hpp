@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/address.hpp"
 #include "model/call.hpp"
 #include "model/uuid.hpp"
 
@@ -96,6 +97,15 @@ class BridgeLine : public detail::ActorLine {
   bool confirm(BridgeReport report) const;
 };
 
+// The driver's line back to a groupcall that handed it a routing instruction.
+class RouteLine : public detail::ActorLine {
+ public:
+  using ActorLine::ActorLine;
+  // Says the instruction was carried out (or could not be); false when the
+  // groupcall has already ended.
+  bool complete() const;
+};
+
 struct DialRequest {
   const Call& call;             // the leg: id, source, destination, groupcall
   std::string_view alert_info;  // e.g. an Alert-Info header value; may be empty
@@ -108,6 +118,19 @@ struct BridgeRequest {
   const Uuid& conferencecall_id;
   const Uuid& call_id;  // an answered leg this driver dialled
   BridgeLine line;      // where to confirm
+};
+
+// An unanswered ring group's failover to a service of the softswitch (voicemail,
+// IVR, call flow, queue, a prompt): the call of `master_call_id` from `source` is
+// to be routed there. Yeastar's fail_dest strings name the service.
+struct RouteRequest {
+  const Uuid& groupcall_id;
+  const Uuid& master_call_id;
+  const Address& source;
+  std::string_view dest;    // "ext_vm", "group_vm", "ivr", "call_flow", "queue", "play_greeting"
+  std::string_view prefix;  // the group's *_prefix (play_greeting: the play count)
+  std::string_view value;   // the destination id, or the prompt's file name
+  RouteLine line;           // where to say it is done
 };
 
 class LegDriver {
@@ -132,6 +155,11 @@ class LegDriver {
   // chorusd itself carries none) has nothing to move and confirms at once.
   virtual void join_bridge(const BridgeRequest& request);
   virtual void leave_bridge(const BridgeRequest& request);
+
+  // Carries out a routing instruction and completes its line, later or at once.
+  // A driver without such services completes at once: the groupcall records the
+  // failover it took and ends.
+  virtual void route(const RouteRequest& request);
 };
 
 }  // namespace chorus

@@ -119,6 +119,27 @@ void SimulatedLegDriver::leave_bridge(const BridgeRequest& request) {
   confirm_later(request.line, BridgeReport::left);
 }
 
+void SimulatedLegDriver::route(const RouteRequest& request) {
+  {
+    std::lock_guard<std::mutex> guard(routed_mutex_);
+    if (routed_.size() == max_routed) routed_.pop_front();
+    routed_.push_back(Routed{request.groupcall_id, request.master_call_id,
+                             std::string(request.dest), std::string(request.prefix),
+                             std::string(request.value)});
+  }
+  auto line = request.line;
+  if (bridge_delay_.count() == 0 || !timers_) {
+    line.complete();
+    return;
+  }
+  timers_->schedule(bridge_delay_, [line = std::move(line)] { line.complete(); });
+}
+
+std::vector<SimulatedLegDriver::Routed> SimulatedLegDriver::routed() const {
+  std::lock_guard<std::mutex> guard(routed_mutex_);
+  return {routed_.begin(), routed_.end()};
+}
+
 std::size_t SimulatedLegDriver::pending() const {
   std::size_t total = 0;
   for (auto& shard : shards_) {

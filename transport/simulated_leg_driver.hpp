@@ -7,8 +7,12 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "actors/timer_service.hpp"
 #include "transport/leg_driver.hpp"
@@ -32,6 +36,21 @@ class SimulatedLegDriver final : public LegDriver {
   void hangup(const Uuid& call_id, LegCause cause) override;
   void join_bridge(const BridgeRequest& request) override;
   void leave_bridge(const BridgeRequest& request) override;
+  // Records the routing instruction (the softswitch's services are not simulated)
+  // and completes it after the bridge delay.
+  void route(const RouteRequest& request) override;
+
+  // A routing instruction as it was handed over.
+  struct Routed {
+    Uuid groupcall_id;
+    Uuid master_call_id;
+    std::string dest;
+    std::string prefix;
+    std::string value;
+  };
+  // The most recent instructions (at most max_routed), oldest first.
+  static constexpr std::size_t max_routed = 1000;
+  std::vector<Routed> routed() const;
 
   // Legs with a report still to come.
   std::size_t pending() const;
@@ -63,6 +82,8 @@ class SimulatedLegDriver final : public LegDriver {
 
   std::chrono::milliseconds bridge_delay_;
   TimerService* timers_ = nullptr;
+  mutable std::mutex routed_mutex_;
+  std::deque<Routed> routed_;
   std::array<Shard, 64> shards_;
   std::atomic<std::uint64_t> dials_{0};
   std::atomic<std::uint64_t> cancels_{0};

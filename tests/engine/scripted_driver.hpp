@@ -67,6 +67,26 @@ class ScriptedDriver final : public LegDriver {
     hangups_.push_back(Released{call_id, cause});
   }
 
+  // A routing instruction: recorded, and completed at once.
+  struct Routed {
+    Uuid groupcall_id;
+    std::string dest;
+    std::string prefix;
+    std::string value;
+  };
+  void route(const RouteRequest& request) override {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      routes_.push_back(Routed{request.groupcall_id, std::string(request.dest),
+                               std::string(request.prefix), std::string(request.value)});
+    }
+    request.line.complete();
+  }
+  std::vector<Routed> routes() const {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return routes_;
+  }
+
   void join_bridge(const BridgeRequest& request) override { bridge(request, BridgeReport::joined); }
   void leave_bridge(const BridgeRequest& request) override { bridge(request, BridgeReport::left); }
 
@@ -187,6 +207,7 @@ class ScriptedDriver final : public LegDriver {
   std::size_t leaves_ = 0;
   std::vector<Released> cancels_;
   std::vector<Released> hangups_;
+  std::vector<Routed> routes_;
   int starts_ = 0;
   int stops_ = 0;
 };
