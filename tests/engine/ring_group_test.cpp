@@ -319,6 +319,26 @@ TEST_F(RingGroups, ARingGroupDestinationRingsAsANestedGroupcall) {
   EXPECT_EQ(call(leg("p")).hangup_reason, HangupReason::cancel);
 }
 
+TEST_F(RingGroups, ARepeatedGroupcallRunsTheWholeGroupAgain) {
+  add_extension("3071", {endpoint("x1")});
+  add_extension("3074", {endpoint("x2")});
+  add_group("6341", RingStrategy::sequentially, 1, {member("3071"), member("3074")});
+  auto r = request({Address{AddressType::ring_group, "6341", "", "", ""}});
+  r.repeats = 1;
+  auto created = create(r);
+  advance_ms(1010);
+  advance_ms(1010);  // the group's schedule is over: the groupcall runs it again
+  EXPECT_EQ(driver->dialled_targets(), (std::vector<std::string>{"x1", "x2", "x1"}));
+  auto gc = groupcall(created.id);
+  EXPECT_EQ(gc.groupcall_ids.size(), 2u);
+  EXPECT_EQ(groupcall(gc.groupcall_ids[0]).failover, (Failover{"end_call", ""}));
+  advance_ms(1010);
+  advance_ms(1010);
+  EXPECT_EQ(driver->dial_count(), 4u);
+  EXPECT_EQ(groupcall(created.id).status, GroupcallStatus::hangup);
+  EXPECT_EQ(actors_left(), 0u);
+}
+
 TEST_F(RingGroups, AnUnknownRingGroupIsRefusedNamingTheField) {
   auto refused =
       engine.create_groupcall(request({Address{AddressType::ring_group, "7777", "", "", ""}}));
