@@ -31,7 +31,9 @@ Groupcall nested_base(const Groupcall& owner, const DialPlan& nested_plan, const
   g.ring_method = nested_plan.ring_method;
   g.answer_method = owner.answer_method;
   g.ring_timeout = nested_ring_timeout(owner, nested_plan, slot);
-  g.answer_timeout = 0;  // the top groupcall's answer_timeout covers the whole tree
+  // The top groupcall's answer_timeout covers the whole tree; an instant group
+  // call brings its own.
+  g.answer_timeout = nested_plan.answer_timeout;
   g.fail_on_single_reject = owner.fail_on_single_reject;  // one decline ends the tree
   // repeats stay 0: the top groupcall runs the whole tree again
   g.conference_id = owner.conference_id;  // whichever leg wins joins it

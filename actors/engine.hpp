@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/store.hpp"
@@ -36,6 +37,7 @@
 #include "model/event.hpp"
 #include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/instant_group_call.hpp"
 #include "model/missed_call.hpp"
 #include "model/result.hpp"
 #include "model/ring_group.hpp"
@@ -82,6 +84,14 @@ struct CallsRequest {
   Uuid master_call_id;
   std::string alert_info;
 };
+// A call to an instant group call (the embedding API).
+struct InstantGroupCallDial {
+  Uuid customer_id;
+  std::string target;  // its serviceUserId or phoneNumber
+  Address source;
+  Uuid master_call_id;
+};
+
 // A call routed to a ring group's number (the embedding API).
 struct RingGroupCallRequest {
   Uuid customer_id;
@@ -240,6 +250,33 @@ class Engine {
   Result<std::vector<MissedCall>> missed_calls(
       const Uuid& customer_id, const Uuid& extension_id, std::size_t limit,
       std::optional<Timestamp> before = std::nullopt) const;
+
+  // Instant group calls (the APIO dialect's services), placed by tenant and group
+  // within a customer. A zero id creates; serviceUserId and phoneNumber are each
+  // unique within the customer (conflict otherwise). Writes wait for their commit.
+  Result<InstantGroupCall> put_instant_group_call(InstantGroupCall service);
+  Result<InstantGroupCall> remove_instant_group_call(const Uuid& customer_id, const Uuid& id);
+  std::optional<InstantGroupCall> instant_group_call(const Uuid& customer_id,
+                                                     const std::string& tenant_id,
+                                                     const std::string& group_id,
+                                                     const std::string& service_user_id) const;
+  // A group's services, by serviceUserId.
+  std::vector<InstantGroupCall> instant_group_calls(const Uuid& customer_id,
+                                                    const std::string& tenant_id,
+                                                    const std::string& group_id) const;
+  // Sets `active` of several services of one group in one commit: all or none
+  // (not_found naming the first unknown serviceUserId).
+  Result<std::vector<InstantGroupCall>> set_instant_group_calls_active(
+      const Uuid& customer_id, const std::string& tenant_id, const std::string& group_id,
+      const std::vector<std::pair<std::string, bool>>& changes);
+
+  // The embedding API: rings an instant group call (by serviceUserId or
+  // phoneNumber) as a groupcall of its own: every destination phone number at
+  // once, ending after answerTimeoutMinutes when answerTimeoutEnabled. An
+  // inactive one is refused (conflict) and rings nothing.
+  void instant_group_call_dial(const InstantGroupCallDial& request,
+                               std::function<void(Result<Groupcall>)> done);
+  Result<Groupcall> instant_group_call_dial(const InstantGroupCallDial& request);
 
   // The embedding API: rings the customer's ring group `number` for a call the
   // softswitch routes to it (master_call_id, source), as a groupcall of its own

@@ -74,13 +74,22 @@ Status validate(const GroupcallRequest& request) {
   return {};
 }
 
+// A call to a configured service (a ring group, an instant group call): who calls
+// whom.
+Status validate_dial(const Uuid& customer_id, std::string_view field, std::string_view target,
+                     const Address& source) {
+  if (customer_id.is_zero()) return Error::invalid("customer_id", "must be a customer's UUID");
+  if (target.empty()) return Error::invalid(std::string(field), "must not be empty");
+  if (source.target.empty()) return Error::invalid("source.target", "must not be empty");
+  return check_address_text(source, "source");
+}
+
 Status validate(const RingGroupCallRequest& request) {
-  if (request.customer_id.is_zero()) {
-    return Error::invalid("customer_id", "must be a customer's UUID");
-  }
-  if (request.number.empty()) return Error::invalid("number", "must not be empty");
-  if (request.source.target.empty()) return Error::invalid("source.target", "must not be empty");
-  return check_address_text(request.source, "source");
+  return validate_dial(request.customer_id, "number", request.number, request.source);
+}
+
+Status validate(const InstantGroupCallDial& request) {
+  return validate_dial(request.customer_id, "target", request.target, request.source);
 }
 
 }  // namespace
@@ -191,6 +200,28 @@ void EngineCore::ring_group_call(const RingGroupCallRequest& request,
   base.ring_timeout = std::max(plan->ring_timeout, 0);
   auto alert_info = plan->alert_info;
   launch(std::move(base), std::move(plan).value(), alert_info, std::move(done));
+}
+
+void EngineCore::instant_group_call_dial(const InstantGroupCallDial& request,
+                                         std::function<void(Result<Groupcall>)> done) {
+  if (stopping()) return done(Error::unavailable("the engine is stopping"));
+  if (auto status = validate(request); !status) return done(status.error());
+  if (auto status = accepting_writes(); !status) return done(status.error());
+  auto& engine = *context_;
+  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
+  auto plan =
+      resolve_instant_group_call(request.customer_id, request.target, engine.directory, limits);
+  if (!plan) return done(plan.error());
+  Groupcall base;
+  base.id = Uuid::generate();
+  base.customer_id = request.customer_id;
+  base.owner_type = plan->owner_type;
+  base.owner_id = plan->owner_id;
+  base.source = request.source;
+  base.master_call_id = request.master_call_id;
+  base.ring_method = plan->ring_method;
+  base.answer_timeout = plan->answer_timeout;
+  launch(std::move(base), std::move(plan).value(), "", std::move(done));
 }
 
 // Registers a resolved groupcall and, once its creation is committed, rings it.

@@ -47,6 +47,9 @@ class EngineCore {
   // Rings a ring group by number as a groupcall of its own (the embedding API).
   void ring_group_call(const RingGroupCallRequest& request,
                        std::function<void(Result<Groupcall>)> done);
+  // Rings an instant group call as a groupcall of its own (the embedding API).
+  void instant_group_call_dial(const InstantGroupCallDial& request,
+                               std::function<void(Result<Groupcall>)> done);
   // What create_groupcall would refuse `request` for, without creating anything.
   Status admissible(const GroupcallRequest& request) const;
   // Unavailable while the store cannot be written: what it would refuse to

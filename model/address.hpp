@@ -12,12 +12,13 @@
 namespace chorus {
 
 enum class AddressType {
-  tel,         // an E.164 number
-  endpoint,    // a SIP-ish endpoint "user@domain"
-  sip,         // a full SIP URI
-  extension,   // a PBX extension: rings that extension's registered contacts
-  agent,       // an agent: rings the agent's addresses
-  ring_group,  // extension: a ring group by number, rung with its own strategy
+  tel,                 // an E.164 number
+  endpoint,            // a SIP-ish endpoint "user@domain"
+  sip,                 // a full SIP URI
+  extension,           // a PBX extension: rings that extension's registered contacts
+  agent,               // an agent: rings the agent's addresses
+  ring_group,          // extension: a ring group by number, rung with its own strategy
+  instant_group_call,  // extension: an APIO instant group call by serviceUserId or phoneNumber
 };
 
 std::string_view to_string(AddressType type);

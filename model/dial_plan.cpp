@@ -20,12 +20,40 @@ struct Ancestor {
   std::size_t index = 0;
 };
 
+// What a nested plan's owner is called, and its list of destinations, in errors.
+struct NestedKind {
+  std::string_view owner_type;
+  std::string_view list;
+};
+constexpr NestedKind nested_kinds[] = {
+    {"agent", "addresses"},
+    {"extension", "contacts"},
+    {"instant_group_call", "destinationPhoneNumbers"},
+};
+
+Ancestor ancestor_of(const DialPlan& nested) {
+  for (const NestedKind& kind : nested_kinds) {
+    if (kind.owner_type == nested.owner_type)
+      return Ancestor{kind.owner_type, nested.owner_id, kind.list};
+  }
+  return Ancestor{"extension", nested.owner_id, "contacts"};
+}
+
 class Resolver {
  public:
   Resolver(const Uuid& customer_id, const DirectoryView& directory, const DialPlanLimits& limits)
       : customer_id_(customer_id), directory_(directory), limits_(limits) {}
 
   Status resolve(const std::vector<Address>& destinations, std::vector<DialTarget>& targets);
+  Result<DialPlan> top_instant_group_call(const InstantGroupCall& service) {
+    top_field_ = "target";
+    Result<DialPlan> plan = instant_group_call_plan(service);
+    if (!plan) return plan;
+    Status resolved = resolve(plan->destinations, plan->targets);
+    if (!resolved) return resolved.error();
+    return plan;
+  }
+
   Result<DialPlan> top_ring_group(const RingGroup& group) {
     top_field_ = "number";
     ancestors_.push_back(Ancestor{"ring_group", storage_key(group), "member_list"});
@@ -34,10 +62,12 @@ class Resolver {
 
  private:
   Result<DialPlan> ring_group_plan(const RingGroup& group);
+  Result<DialPlan> instant_group_call_plan(const InstantGroupCall& service) const;
   Result<DialTarget> resolve_one(const Address& address);
   Result<DialTarget> expand_agent(const Address& address);
   Result<DialTarget> expand_extension(const Address& address);
   Result<DialTarget> expand_ring_group(const Address& address);
+  Result<DialTarget> expand_instant_group_call(const Address& address);
   Result<DialTarget> expand(const Address& address, DialPlan nested);
   Status check_nesting(const DialPlan& nested) const;
   std::shared_ptr<const DialFailover> failover_of(const RingGroup& group, bool nobody_available);
@@ -89,6 +119,8 @@ Result<DialTarget> Resolver::resolve_one(const Address& address) {
       return expand_extension(address);
     case AddressType::ring_group:
       return expand_ring_group(address);
+    case AddressType::instant_group_call:
+      return expand_instant_group_call(address);
     case AddressType::tel:
     case AddressType::endpoint:
     case AddressType::sip:
@@ -139,6 +171,31 @@ Result<DialTarget> Resolver::expand_ring_group(const Address& address) {
   ancestors_.pop_back();
   if (!plan) return plan.error();
   return DialTarget{address, std::make_shared<const DialPlan>(std::move(plan).value())};
+}
+
+Result<DialTarget> Resolver::expand_instant_group_call(const Address& address) {
+  std::optional<InstantGroupCall> service =
+      directory_.find_instant_group_call(customer_id_, address.target.str());
+  if (!service) return fail(".target", "unknown instant group call " + address.target.str());
+  Result<DialPlan> plan = instant_group_call_plan(*service);
+  if (!plan) return plan.error();
+  return expand(address, std::move(plan).value());
+}
+
+// Every destination phone number at once; the answer timeout when enabled.
+Result<DialPlan> Resolver::instant_group_call_plan(const InstantGroupCall& service) const {
+  if (!service.active) {
+    return Error::conflict("instant group call " + service.service_user_id + " is inactive");
+  }
+  DialPlan plan;
+  plan.ring_method = RingMethod::ring_all;
+  plan.owner_type = "instant_group_call";
+  plan.owner_id = service.id;
+  for (const std::string& number : service.destination_phone_numbers) {
+    plan.destinations.push_back(Address{AddressType::tel, number, "", "", ""});
+  }
+  if (service.answer_timeout_enabled) plan.answer_timeout = service.answer_timeout_minutes * 60;
+  return Result<DialPlan>(std::move(plan));
 }
 
 // The group's members as a plan of their own; called with the group on the
@@ -239,9 +296,7 @@ Status Resolver::check_nesting(const DialPlan& nested) const {
 // destinations one level down.
 Result<DialTarget> Resolver::expand(const Address& address, DialPlan nested) {
   if (auto status = check_nesting(nested); !status) return status.error();
-  const bool is_agent = nested.owner_type == "agent";
-  ancestors_.push_back(Ancestor{is_agent ? "agent" : "extension", nested.owner_id,
-                                is_agent ? "addresses" : "contacts"});
+  ancestors_.push_back(ancestor_of(nested));
   // An agent's or extension's own addresses are not ring group members.
   const std::int32_t missed_call_group = std::exchange(missed_call_group_, 0);
   Status resolved = resolve(nested.destinations, nested.targets);
@@ -313,6 +368,15 @@ Result<DialPlan> resolve_ring_group(const Uuid& customer_id, std::string_view nu
   if (!group) return Error::not_found("ring group " + std::string(number));
   Resolver resolver(customer_id, directory, limits);
   return resolver.top_ring_group(*group);
+}
+
+Result<DialPlan> resolve_instant_group_call(const Uuid& customer_id, std::string_view target,
+                                            const DirectoryView& directory,
+                                            const DialPlanLimits& limits) {
+  std::optional<InstantGroupCall> service = directory.find_instant_group_call(customer_id, target);
+  if (!service) return Error::not_found("instant group call " + std::string(target));
+  Resolver resolver(customer_id, directory, limits);
+  return resolver.top_instant_group_call(*service);
 }
 
 }  // namespace chorus

@@ -17,6 +17,7 @@
 #include "model/directory_entry.hpp"
 #include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/instant_group_call.hpp"
 #include "model/result.hpp"
 #include "model/ring_group.hpp"
 
@@ -51,6 +52,9 @@ struct DialPlan {
   std::string alert_info;          // empty: its owner's
   std::int32_t ring_group_id = 0;
   std::shared_ptr<const DialFailover> failover;
+  // An instant group call's answer timeout (seconds; 0: none): its groupcall ends
+  // unanswered once it passes.
+  std::int32_t answer_timeout = 0;
   // An extension rung as a member of a ring group with enb_miss_call: a missed
   // call is recorded for it when it rang and did not answer.
   std::int32_t missed_call_ring_group = 0;
@@ -76,6 +80,12 @@ class DirectoryView {
     (void)customer_id, (void)id_or_name;
     return std::nullopt;
   }
+  // An instant group call by its serviceUserId, or by its phoneNumber.
+  virtual std::optional<InstantGroupCall> find_instant_group_call(
+      const Uuid& customer_id, std::string_view service_user_id_or_number) const {
+    (void)customer_id, (void)service_user_id_or_number;
+    return std::nullopt;
+  }
 };
 
 struct DialPlanLimits {
@@ -90,6 +100,13 @@ struct DialPlanLimits {
 // embedding API's way to ring a group for a call routed to its number.
 Result<DialPlan> resolve_ring_group(const Uuid& customer_id, std::string_view number,
                                     const DirectoryView& directory, const DialPlanLimits& limits);
+
+// Resolves an active instant group call of `customer_id`, by serviceUserId or
+// phoneNumber, as a plan of its own: ring_all over its destination phone numbers.
+// An inactive one is a conflict.
+Result<DialPlan> resolve_instant_group_call(const Uuid& customer_id, std::string_view target,
+                                            const DirectoryView& directory,
+                                            const DialPlanLimits& limits);
 
 // Resolves `destinations` for `customer_id`. Errors name the top-level field
 // (e.g. "destinations[2].target") and the rule: unknown agent, unknown extension,

@@ -12,8 +12,8 @@
 namespace chorus::detail {
 
 // "" is the wire form of every `unset` enumerator (VoIPbin writes empty strings).
-inline constexpr std::array<std::string_view, 6> address_type_names{
-    "tel", "endpoint", "sip", "extension", "agent", "ring_group"};
+inline constexpr std::array<std::string_view, 7> address_type_names{
+    "tel", "endpoint", "sip", "extension", "agent", "ring_group", "instant_group_call"};
 inline constexpr std::array<std::string_view, 6> call_status_names{
     "dialing", "ringing", "progressing", "terminating", "canceling", "hangup"};
 inline constexpr std::array<std::string_view, 3> call_direction_names{"", "incoming", "outgoing"};
