@@ -220,6 +220,7 @@ void EngineCore::instant_group_call_dial(const InstantGroupCallDial& request,
   base.source = request.source;
   base.master_call_id = request.master_call_id;
   base.ring_method = plan->ring_method;
+  base.ring_timeout = std::max(plan->ring_timeout, 0);
   base.answer_timeout = plan->answer_timeout;
   launch(std::move(base), std::move(plan).value(), "", std::move(done));
 }

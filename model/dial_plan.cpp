@@ -194,6 +194,9 @@ Result<DialPlan> Resolver::instant_group_call_plan(const InstantGroupCall& servi
   for (const std::string& number : service.destination_phone_numbers) {
     plan.destinations.push_back(Address{AddressType::tel, number, "", "", ""});
   }
+  // BroadWorks times an instant group call as a whole: no leg has a ring timer of
+  // its own, and without the answer timeout the numbers ring until answered.
+  plan.ring_timeout = 0;
   if (service.answer_timeout_enabled) plan.answer_timeout = service.answer_timeout_minutes * 60;
   return Result<DialPlan>(std::move(plan));
 }
