@@ -199,16 +199,18 @@ struct RestApi::Route {
   std::string_view allow;  // the methods it answers, for 405's Allow header
   std::string_view label;  // the route in metrics
   Handler handler;
+  std::string_view action = {};  // an action route's last segment: "hangup"
 };
 
 // clang-format off
 const RestApi::Route RestApi::routes[] = {
     {"groupcalls", Shape::collection, "GET, POST", "/v1.0/groupcalls", &RestApi::groupcalls},
     {"groupcalls", Shape::item, "GET, DELETE", "/v1.0/groupcalls/{id}", &RestApi::groupcalls},
-    {"groupcalls", Shape::action, "POST", "/v1.0/groupcalls/{id}/hangup", &RestApi::groupcalls},
+    {"groupcalls", Shape::action, "POST", "/v1.0/groupcalls/{id}/hangup", &RestApi::groupcalls,
+     "hangup"},
     {"calls", Shape::collection, "GET, POST", "/v1.0/calls", &RestApi::calls},
     {"calls", Shape::item, "GET, DELETE", "/v1.0/calls/{id}", &RestApi::calls},
-    {"calls", Shape::action, "POST", "/v1.0/calls/{id}/hangup", &RestApi::calls},
+    {"calls", Shape::action, "POST", "/v1.0/calls/{id}/hangup", &RestApi::calls, "hangup"},
     {"conferences", Shape::collection, "GET, POST", "/v1.0/conferences", &RestApi::conferences},
     {"conferences", Shape::item, "GET, PUT, DELETE", "/v1.0/conferences/{id}", &RestApi::conferences},
     {"conferencecalls", Shape::collection, "GET, POST", "/v1.0/conferencecalls",
@@ -219,6 +221,14 @@ const RestApi::Route RestApi::routes[] = {
     {"agents", Shape::item, "GET, PUT, DELETE", "/v1.0/agents/{id}", &RestApi::agents},
     {"extensions", Shape::collection, "GET, POST", "/v1.0/extensions", &RestApi::extensions},
     {"extensions", Shape::item, "GET, PUT, DELETE", "/v1.0/extensions/{id}", &RestApi::extensions},
+    // Extensions of VoIPbin's API, for ring groups: extension groups (CRUD like
+    // agents) and an extension's missed ring-group calls (paged).
+    {"extensions", Shape::action, "GET", "/v1.0/extensions/{id}/missed_calls",
+     &RestApi::missed_calls, "missed_calls"},
+    {"extension_groups", Shape::collection, "GET, POST", "/v1.0/extension_groups",
+     &RestApi::extension_groups},
+    {"extension_groups", Shape::item, "GET, PUT, DELETE", "/v1.0/extension_groups/{id}",
+     &RestApi::extension_groups},
     // Who the key acts for: {"id":"<customer uuid>"} (the dashboard needs it for topics).
     {"customer", Shape::collection, "GET", "/v1.0/customer", &RestApi::customer},
 };
@@ -226,12 +236,12 @@ const RestApi::Route RestApi::routes[] = {
 
 const RestApi::Route* RestApi::find_route(const std::vector<std::string_view>& path) {
   if (path.size() < 2 || path.size() > 4 || path[0] != "v1.0") return nullptr;
-  if (path.size() == 4 && path[3] != "hangup") return nullptr;
   auto shape = path.size() == 2   ? Shape::collection
                : path.size() == 3 ? Shape::item
                                   : Shape::action;
+  auto action = shape == Shape::action ? path[3] : std::string_view{};
   for (auto& r : routes) {
-    if (r.resource == path[1] && r.shape == shape) return &r;
+    if (r.resource == path[1] && r.shape == shape && r.action == action) return &r;
   }
   return nullptr;
 }
@@ -451,6 +461,45 @@ void RestApi::extensions(const std::shared_ptr<Exchange>& x, Shape, std::optiona
   if (!extension) return x->fail(extension.error());
   extension->id = *id;
   x->answer(engine_.put_extension(std::move(extension).value()));
+}
+
+void RestApi::extension_groups(const ExchangePtr& x, Shape, std::optional<Uuid> id) {
+  auto method = x->request.method();
+  if (!id) {
+    if (method == http::verb::get) {
+      return x->send(http::status::ok, list_json(engine_.extension_groups(x->customer)));
+    }
+    auto group = extension_group_from_request(x->request.body(), x->customer);
+    if (!group) return x->fail(group.error());
+    group->id = Uuid();
+    return x->answer(engine_.put_extension_group(std::move(group).value()));
+  }
+  if (method == http::verb::get) {
+    auto group = engine_.extension_group(x->customer, *id);
+    if (!group) return x->fail(Error::not_found("extension_group"));
+    return x->send(http::status::ok, to_json(*group));
+  }
+  if (!engine_.extension_group(x->customer, *id)) {
+    return x->fail(Error::not_found("extension_group"));
+  }
+  if (method == http::verb::delete_) {
+    return x->answer(engine_.remove_extension_group(x->customer, *id));
+  }
+  auto group = extension_group_from_request(x->request.body(), x->customer);
+  if (!group) return x->fail(group.error());
+  group->id = *id;
+  x->answer(engine_.put_extension_group(std::move(group).value()));
+}
+
+// GET /v1.0/extensions/{id}/missed_calls: newest first, paged like every list; an
+// extension of another customer is as unknown as a missing one (404).
+void RestApi::missed_calls(const ExchangePtr& x, Shape, std::optional<Uuid> id) {
+  if (!engine_.extension(x->customer, *id)) return x->fail(Error::not_found("extension"));
+  auto page = page_of(x->query);
+  if (!page) return x->fail(page.error());
+  auto missed = engine_.missed_calls(x->customer, *id, page->size, page->before);
+  if (!missed) return x->fail(missed.error());
+  x->send(http::status::ok, list_json(*missed));
 }
 
 }  // namespace chorus

@@ -1,6 +1,7 @@
 #pragma once
 // The REST API v1.0 in VoIPbin's shapes, over the engine: groupcalls, calls,
-// agents, extensions, plus /health and /metrics. Every request is authenticated to
+// conferences, agents, extensions, extension groups and an extension's missed
+// calls, plus /health and /metrics. Every request is authenticated to
 // a customer, and every resource of another customer answers 404 exactly as a
 // missing one does. Bad input gets a 4xx and changes nothing. Every error answer is
 // VoIPbin's envelope {"error":{"status","reason","message","request_id"}}, built in
@@ -47,6 +48,8 @@ class RestApi final : public HttpHandler {
   void calls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void agents(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void extensions(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  void extension_groups(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
+  void missed_calls(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   void customer(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);
   // transport/rest_conferences.cpp
   void conferences(const ExchangePtr& x, Shape shape, std::optional<Uuid> id);

@@ -52,7 +52,9 @@ Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
       .answer_method("answer_method", out.answer_method)
       .string("owner_type", out.owner_type, field_limits::owner_type)
       .uuid("owner_id", out.owner_id)
-      .uuid("conference_id", out.conference_id);
+      .uuid("conference_id", out.conference_id)
+      .int32("repeats", out.repeats, 0, field_limits::groupcall_repeats)
+      .boolean("fail_on_single_reject", out.fail_on_single_reject);
   // The rules on values (non-empty destinations, timeouts, limits) are the
   // engine's: create_groupcall applies them for every caller.
   return reader.status();
@@ -80,6 +82,17 @@ Status read_extension_request(const rapidjson::Value& doc, const jd::Path& root,
   reader.string("name", out.name, field_limits::directory_name)
       .string("extension", out.extension, field_limits::extension_number)
       .addresses("contacts", out.contacts, field_limits::extension_contacts);
+  return reader.status();
+}
+
+Status read_extension_group_request(const rapidjson::Value& doc, const jd::Path& root,
+                                    ExtensionGroup& out) {
+  jd::ObjectReader reader(doc, root);
+  if (!reader.status()) return reader.status();
+  if (auto s = require(doc, "extensions"); !s) return s;
+  reader.string("name", out.name, field_limits::directory_name)
+      .strings("extensions", out.extensions, field_limits::extension_number,
+               field_limits::extension_group_members);
   return reader.status();
 }
 
@@ -151,6 +164,13 @@ Result<Extension> extension_from_request(std::string_view body, const Uuid& cust
   return extension;
 }
 
+Result<ExtensionGroup> extension_group_from_request(std::string_view body,
+                                                    const Uuid& customer_id) {
+  auto group = read_object<ExtensionGroup>(body, jd::Path{}, read_extension_group_request);
+  if (group) group->customer_id = customer_id;
+  return group;
+}
+
 std::string list_json(const std::vector<Groupcall>& items) {
   return paged_list(items);
 }
@@ -173,6 +193,14 @@ std::string list_json(const std::vector<Agent>& items) {
 
 std::string list_json(const std::vector<Extension>& items) {
   return write_list(items, nullptr);
+}
+
+std::string list_json(const std::vector<ExtensionGroup>& items) {
+  return write_list(items, nullptr);
+}
+
+std::string list_json(const std::vector<MissedCall>& items) {
+  return paged_list(items);
 }
 
 std::string error_json(const ErrorEnvelope& error) {

@@ -13,14 +13,17 @@
 #include "model/conference.hpp"
 #include "model/conferencecall.hpp"
 #include "model/directory_entry.hpp"
+#include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/missed_call.hpp"
 #include "model/result.hpp"
 
 namespace chorus {
 
 // POST /v1.0/groupcalls: {source, destinations, ring_method?, answer_method?,
 // ring_timeout?, answer_timeout?, master_call_id?, owner_type?, owner_id?,
-// conference_id?}.
+// conference_id?, repeats? (0..10), fail_on_single_reject?}; a destination may
+// carry delay? and timeout? (0..3600 seconds).
 Result<GroupcallRequest> groupcall_request_from_json(std::string_view body,
                                                      const Uuid& customer_id);
 // POST /v1.0/calls: {source, destinations, ring_timeout?, answer_timeout?,
@@ -32,6 +35,8 @@ std::string calls_created_json(const CallsCreated& created);
 Result<Agent> agent_from_request(std::string_view body, const Uuid& customer_id);
 // POST/PUT /v1.0/extensions: {name, extension, contacts?}.
 Result<Extension> extension_from_request(std::string_view body, const Uuid& customer_id);
+// POST/PUT /v1.0/extension_groups: {name, extensions} (extension ids or numbers).
+Result<ExtensionGroup> extension_group_from_request(std::string_view body, const Uuid& customer_id);
 
 // {"result":[...],"next_page_token":"..."}; the token is "" on the last page.
 // A page, with next_page_token (VoIPbin's): the last item's tm_create, "" when empty.
@@ -41,6 +46,8 @@ std::string list_json(const std::vector<Conference>& items);
 std::string list_json(const std::vector<Conferencecall>& items);
 std::string list_json(const std::vector<Agent>& items);
 std::string list_json(const std::vector<Extension>& items);
+std::string list_json(const std::vector<ExtensionGroup>& items);
+std::string list_json(const std::vector<MissedCall>& items);  // paged
 
 // An error answer's body, VoIPbin's envelope:
 // {"error":{"status":"NOT_FOUND","reason":"GROUPCALL_NOT_FOUND","message":"...",

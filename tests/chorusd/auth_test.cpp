@@ -42,6 +42,12 @@ std::vector<std::pair<std::string, std::string>> every_route() {
       {"GET", "/v1.0/extensions/" + random_id},
       {"PUT", "/v1.0/extensions/" + random_id},
       {"DELETE", "/v1.0/extensions/" + random_id},
+      {"GET", "/v1.0/extensions/" + random_id + "/missed_calls"},
+      {"GET", "/v1.0/extension_groups"},
+      {"POST", "/v1.0/extension_groups"},
+      {"GET", "/v1.0/extension_groups/" + random_id},
+      {"PUT", "/v1.0/extension_groups/" + random_id},
+      {"DELETE", "/v1.0/extension_groups/" + random_id},
       {"GET", "/v1.0/customer"},
   };
 }
@@ -58,6 +64,7 @@ std::string good_body(const std::string& path) {
   }
   if (path.rfind("/v1.0/agents", 0) == 0) return agent_body("x", {endpoint("x@sim")});
   if (path.rfind("/v1.0/extensions", 0) == 0) return extension_body("x", "77", {});
+  if (path.rfind("/v1.0/extension_groups", 0) == 0) return R"({"name":"x","extensions":[]})";
   return "";
 }
 

@@ -19,6 +19,8 @@ TEST_F(Http, UnknownPathsAre404Json) {
                      "/v1.0/groupcalls/5e1ec7ed-dead-4bee-8fed-0123456789ab/answer",
                      "/v1.0/calls/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup/now",
                      "/v1.0/agents/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
+                     "/v1.0/extensions/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
+                     "/v1.0/extension_groups/5e1ec7ed-dead-4bee-8fed-0123456789ab/missed_calls",
                      "/v1.0/conferences/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
                      "/v1.0/conferencecalls/5e1ec7ed-dead-4bee-8fed-0123456789ab/hangup",
                      "/v1.0/conference", "/healthz", "/metrics/x"}) {
@@ -50,6 +52,9 @@ TEST_F(Http, WrongMethodsAre405WithAnAllowHeader) {
       {"POST", "/v1.0/agents/" + id, "GET, PUT, DELETE"},
       {"PUT", "/v1.0/extensions", "GET, POST"},
       {"POST", "/v1.0/extensions/" + id, "GET, PUT, DELETE"},
+      {"DELETE", "/v1.0/extensions/" + id + "/missed_calls", "GET"},
+      {"DELETE", "/v1.0/extension_groups", "GET, POST"},
+      {"POST", "/v1.0/extension_groups/" + id, "GET, PUT, DELETE"},
       {"DELETE", "/v1.0/conferences", "GET, POST"},
       {"POST", "/v1.0/conferences/" + id, "GET, PUT, DELETE"},
       {"PUT", "/v1.0/conferencecalls", "GET, POST"},
