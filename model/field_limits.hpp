@@ -31,9 +31,9 @@ inline constexpr std::size_t conference_detail = 1024;
 inline constexpr std::size_t conference_data = 16 * 1024;
 inline constexpr std::size_t conference_data_depth = 32;
 // Extensions of VoIPbin's groupcall: a destination's delay and timeout (seconds, 0 is
-// the ring method's own), how often the whole schedule repeats, where a failover went.
+// the ring method's own; repeats are bounded by Groupcall::max_repeats), and where a
+// failover went.
 inline constexpr std::int32_t destination_seconds = 3600;
-inline constexpr std::int32_t groupcall_repeats = 10;
 inline constexpr std::size_t failover_dest = 64;
 inline constexpr std::size_t failover_value = 256;
 // An extension group's members (extension ids or numbers).

@@ -53,7 +53,7 @@ Status read_groupcall_request(const rapidjson::Value& doc, const jd::Path& root,
       .string("owner_type", out.owner_type, field_limits::owner_type)
       .uuid("owner_id", out.owner_id)
       .uuid("conference_id", out.conference_id)
-      .int32("repeats", out.repeats, 0, field_limits::groupcall_repeats)
+      .int32("repeats", out.repeats, 0, Groupcall::max_repeats)
       .boolean("fail_on_single_reject", out.fail_on_single_reject);
   // The rules on values (non-empty destinations, timeouts, limits) are the
   // engine's: create_groupcall applies them for every caller.
