@@ -252,9 +252,9 @@ TEST(ValidateDestination, RefusesATypeOutsideTheEnum) {
   const Status status = validate_destination(address, "destinations[1]");
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().field, "destinations[1].type");
-  EXPECT_EQ(
-      status.error().message,
-      "destinations[1].type: must be one of tel, endpoint, sip, extension, agent, ring_group");
+  EXPECT_EQ(status.error().message,
+            "destinations[1].type: must be one of tel, endpoint, sip, extension, agent, "
+            "ring_group, instant_group_call");
 }
 
 TEST(Equality, MemberwiseForEveryModelType) {

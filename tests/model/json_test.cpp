@@ -288,7 +288,8 @@ TEST(Json, GroupcallRefusalsNameTheField) {
   expect_refusals(
       {
           {R"({"destinations":[{"type":"tel"},{"type":"fax"}]})", "destinations[1].type",
-           "destinations[1].type: must be one of tel, endpoint, sip, extension, agent, ring_group"},
+           "destinations[1].type: must be one of tel, endpoint, sip, extension, agent, ring_group, "
+           "instant_group_call"},
           {R"({"destinations":[{"type":7}]})", "destinations[0].type",
            "destinations[0].type: must be a string"},
           {R"({"destinations":[{},"x"]})", "destinations[1]", "destinations[1]: must be an object"},
@@ -331,7 +332,8 @@ TEST(Json, CallAgentExtensionRefusalsNameTheField) {
            "hangup_reason: must be one of normal, failed, busy, cancel, timeout, noanswer, "
            "dialout, amd"},
           {R"({"destination":{"type":"fax"}})", "destination.type",
-           "destination.type: must be one of tel, endpoint, sip, extension, agent, ring_group"},
+           "destination.type: must be one of tel, endpoint, sip, extension, agent, ring_group, "
+           "instant_group_call"},
           {R"({"tm_ringing":"soon"})", "tm_ringing",
            "tm_ringing: must be a timestamp YYYY-MM-DD HH:MM:SS.ffffff"},
           {R"({"groupcall_id":"x"})", "groupcall_id", "groupcall_id: must be a UUID"},
