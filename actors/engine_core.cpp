@@ -69,7 +69,7 @@ Status validate(const GroupcallRequest& request) {
   if (request.ring_timeout <= 0) return Error::invalid("ring_timeout", "must be greater than 0");
   if (request.answer_timeout < 0) return Error::invalid("answer_timeout", "must be 0 or more");
   if (request.repeats < 0 || request.repeats > Groupcall::max_repeats) {
-    return Error::invalid("repeats", "must be 0 to " + std::to_string(Groupcall::max_repeats));
+    return Error::invalid("repeats", "must be from 0 to " + std::to_string(Groupcall::max_repeats));
   }
   return {};
 }
