@@ -7,6 +7,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "config/apio_options_json.hpp"
+
 namespace chorus {
 
 namespace {
@@ -242,6 +244,10 @@ Status apply_config_json(std::string_view json, ChorusdOptions& o) {
       }
       continue;
     }
+    if (name == "apio_settings") {
+      if (auto s = apply_apio_settings(v, o.apio); !s) return s;
+      continue;
+    }
     // Every other setting mirrors a flag: "listen" is --listen, "io_threads" --io-threads.
     std::string flag = "--" + name;
     for (auto& c : flag) c = c == '_' ? '-' : c;
@@ -296,7 +302,8 @@ std::string chorusd_usage() {
 Chorus call engine daemon: the REST API v1.0 over the engine, with simulated legs.
 
   --config FILE               JSON settings (same names as the flags, with _ for -;
-                              "api_keys": {"KEY": "CUSTOMER_UUID"}); flags override it
+                              "api_keys": {"KEY": "CUSTOMER_UUID"}; "apio_settings": the
+                              APIO dialect's, see README.md); flags override it
   --listen HOST:PORT          where to listen (default 127.0.0.1:8080; port 0 = any free)
   --api-key KEY=CUSTOMER_UUID an API key and the customer it acts for (repeatable)
   --log-level LEVEL           trace, debug, info, warn, error, off (default info)

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/apio_options.hpp"
 #include "config/engine_options.hpp"
 #include "config/http_options.hpp"
 #include "config/websocket_options.hpp"
@@ -34,6 +35,7 @@ struct ChorusdOptions {
   EngineOptions engine;  // engine.store: --data-dir, --sync, --retention-days
   HttpLimits http;
   WsLimits websocket;
+  ApioSettings apio;  // "apio_settings": the APIO dialect's (config file only)
 
   // --store sqlite (the default, under engine.store.data_dir) or memory.
   bool memory_only = false;

@@ -21,6 +21,7 @@
 #include "config/chorusd_options.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/development_key.hpp"
+#include "transport/dialects/apio/apio_api.hpp"
 #include "transport/dialects/yeastar/yeastar_api.hpp"
 #include "transport/http_metrics.hpp"
 #include "transport/http_server.hpp"
@@ -144,6 +145,9 @@ int main(int argc, char** argv) {
   chorus::yeastar::YeastarApi yeastar(engine, keys, metrics);
   chorus::PrefixRouter router(api);
   router.add("/openapi/", yeastar);
+  // Netaxis APIO's instant group calls under /api/v1/.
+  chorus::apio::ApioApi apio(engine, keys, metrics, options.apio);
+  router.add("/api/v1/", apio);
   chorus::WsGateway gateway(engine.event_bus(), keys, io, threads, options.websocket);
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
