@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/field_limits.hpp"
+#include "model/instant_group_call_rules.hpp"
 #include "model/ring_group_rules.hpp"
 
 namespace chorus {
@@ -68,6 +69,24 @@ Status validate(const Extension& extension) {
 Error taken(const char* field, const std::string& number, const std::string& holder) {
   Error error = Error::conflict(std::string(field) + ": " + number + " is already " + holder);
   error.field = field;
+  return error;
+}
+
+// The fields by which the dial plan and the APIO paths find a service, each unique
+// within its customer: a second holder would make a number ring the wrong one.
+struct UniqueServiceField {
+  std::string InstantGroupCall::*member;
+  const char* field;  // APIO's JSON path
+  const char* what;
+};
+constexpr UniqueServiceField unique_service_fields[] = {
+    {&InstantGroupCall::service_user_id, "serviceUserId", "the serviceUserId"},
+    {&InstantGroupCall::phone_number, "serviceInstanceProfile.phoneNumber", "the phone number"},
+};
+
+Error unknown_service(const std::string& service_user_id) {
+  Error error = Error::not_found("instant group call " + service_user_id);
+  error.field = "serviceUserId";
   return error;
 }
 
@@ -270,6 +289,88 @@ Result<RingGroup> Directory::remove_ring_group(const Uuid& customer_id, std::int
   return removed;
 }
 
+const InstantGroupCall* Directory::instant_group_call_where(const Uuid& customer_id,
+                                                            std::string InstantGroupCall::*field,
+                                                            std::string_view value) const {
+  if (value.empty()) return nullptr;  // an empty phone number is nobody's
+  for (auto& [id, service] : instant_group_calls_) {
+    if (service.customer_id == customer_id && service.*field == value) return &service;
+  }
+  return nullptr;
+}
+
+Status Directory::check_unique(const InstantGroupCall& service) const {
+  for (const auto& unique : unique_service_fields) {
+    const auto* holder =
+        instant_group_call_where(service.customer_id, unique.member, service.*unique.member);
+    if (holder && holder->id != service.id) {
+      return taken(unique.field, service.*unique.member,
+                   std::string(unique.what) + " of instant group call " + holder->service_user_id);
+    }
+  }
+  return {};
+}
+
+Result<InstantGroupCall> Directory::put_instant_group_call(InstantGroupCall service,
+                                                           Timestamp now) {
+  // The dialect ran these rules already; embedding code may not have.
+  if (auto status = validate_instant_group_call(service); !status) return status.error();
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  const InstantGroupCall* existing = nullptr;
+  if (!service.id.is_zero()) {
+    auto i = instant_group_calls_.find(service.id);
+    if (i == instant_group_calls_.end() || i->second.customer_id != service.customer_id) {
+      return Error::not_found("instant group call");
+    }
+    existing = &i->second;
+  }
+  if (auto status = check_unique(service); !status) return status.error();
+  if (!existing) service.id = Uuid::generate();
+  stamp(service, existing, now);
+  instant_group_calls_[service.id] = service;
+  return service;
+}
+
+Result<InstantGroupCall> Directory::remove_instant_group_call(const Uuid& customer_id,
+                                                              const Uuid& id, Timestamp now) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto i = instant_group_calls_.find(id);
+  if (i == instant_group_calls_.end() || i->second.customer_id != customer_id) {
+    return Error::not_found("instant group call");
+  }
+  InstantGroupCall removed = std::move(i->second);
+  instant_group_calls_.erase(i);
+  removed.tm_delete = now;
+  return removed;
+}
+
+Result<std::vector<InstantGroupCall>> Directory::set_instant_group_calls_active(
+    const Uuid& customer_id, const std::string& tenant_id, const std::string& group_id,
+    const std::vector<std::pair<std::string, bool>>& changes, Timestamp now) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  // Every one found before any is touched: a refusal changes nothing.
+  std::vector<InstantGroupCall*> targets;
+  targets.reserve(changes.size());
+  for (const auto& change : changes) {
+    auto i = std::find_if(
+        instant_group_calls_.begin(), instant_group_calls_.end(), [&](const auto& entry) {
+          const InstantGroupCall& service = entry.second;
+          return service.customer_id == customer_id && service.service_user_id == change.first &&
+                 service.tenant_id == tenant_id && service.group_id == group_id;
+        });
+    if (i == instant_group_calls_.end()) return unknown_service(change.first);
+    targets.push_back(&i->second);
+  }
+  std::vector<InstantGroupCall> changed;
+  changed.reserve(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    targets[i]->active = changes[i].second;
+    targets[i]->tm_update = now;
+    changed.push_back(*targets[i]);
+  }
+  return changed;
+}
+
 void Directory::restore(Agent agent) {
   std::unique_lock<std::shared_mutex> guard(mutex_);
   auto id = agent.id;
@@ -295,6 +396,12 @@ void Directory::restore(RingGroup group) {
   ring_groups_[id] = std::move(group);
 }
 
+void Directory::restore(InstantGroupCall service) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  auto id = service.id;
+  instant_group_calls_[id] = std::move(service);
+}
+
 void Directory::reserve_ring_group_ids(std::int32_t highest) {
   std::unique_lock<std::shared_mutex> guard(mutex_);
   highest_ring_group_id_ = std::max(highest_ring_group_id_, highest);
@@ -308,6 +415,11 @@ void Directory::erase(const ExtensionGroup& group) {
 void Directory::erase(const RingGroup& group) {
   std::unique_lock<std::shared_mutex> guard(mutex_);
   ring_groups_.erase(group.id);
+}
+
+void Directory::erase(const InstantGroupCall& service) {
+  std::unique_lock<std::shared_mutex> guard(mutex_);
+  instant_group_calls_.erase(service.id);
 }
 
 void Directory::erase(const Agent& agent) {
@@ -426,6 +538,54 @@ std::vector<RingGroup> Directory::ring_groups(const Uuid& customer_id) const {
   for (auto& [id, group] : ring_groups_) {
     if (group.customer_id == customer_id) result.push_back(group);
   }
+  return result;
+}
+
+std::optional<InstantGroupCall> Directory::find_instant_group_call(
+    const Uuid& customer_id, std::string_view service_user_id_or_number) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  for (const auto& unique : unique_service_fields) {
+    if (auto* service =
+            instant_group_call_where(customer_id, unique.member, service_user_id_or_number)) {
+      return *service;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<InstantGroupCall> Directory::find_instant_group_call_by_id(const Uuid& customer_id,
+                                                                         const Uuid& id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  auto i = instant_group_calls_.find(id);
+  if (i == instant_group_calls_.end() || i->second.customer_id != customer_id) return std::nullopt;
+  return i->second;
+}
+
+std::optional<InstantGroupCall> Directory::instant_group_call(
+    const Uuid& customer_id, const std::string& tenant_id, const std::string& group_id,
+    std::string_view service_user_id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  auto* service =
+      instant_group_call_where(customer_id, &InstantGroupCall::service_user_id, service_user_id);
+  if (!service || service->tenant_id != tenant_id || service->group_id != group_id) {
+    return std::nullopt;
+  }
+  return *service;
+}
+
+std::vector<InstantGroupCall> Directory::instant_group_calls(const Uuid& customer_id,
+                                                             const std::string& tenant_id,
+                                                             const std::string& group_id) const {
+  std::shared_lock<std::shared_mutex> guard(mutex_);
+  std::vector<InstantGroupCall> result;
+  for (auto& [id, service] : instant_group_calls_) {
+    if (service.customer_id == customer_id && service.tenant_id == tenant_id &&
+        service.group_id == group_id) {
+      result.push_back(service);
+    }
+  }
+  std::sort(result.begin(), result.end(),
+            [](const auto& a, const auto& b) { return a.service_user_id < b.service_user_id; });
   return result;
 }
 

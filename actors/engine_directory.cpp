@@ -1,11 +1,14 @@
-// The engine's directory API: agents, extensions, extension groups and ring
-// groups, written through the store one at a time, and missed calls read back.
+// The engine's directory API: agents, extensions, extension groups, ring groups
+// and instant group calls, written through the store one at a time (a bulk
+// change of instant group calls as one write), and missed calls read back.
 
 #include <cstdint>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "actors/engine.hpp"
 #include "actors/engine_core.hpp"
@@ -30,6 +33,11 @@ std::optional<ExtensionGroup> existing(const Directory& directory, const Uuid& c
 std::optional<RingGroup> existing(const Directory& directory, const Uuid& customer_id,
                                   std::int32_t id, const RingGroup*) {
   return directory.find_ring_group_by_id(customer_id, id);
+}
+
+std::optional<InstantGroupCall> existing(const Directory& directory, const Uuid& customer_id,
+                                         const Uuid& id, const InstantGroupCall*) {
+  return directory.find_instant_group_call_by_id(customer_id, id);
 }
 
 // A zero id creates.
@@ -157,6 +165,68 @@ std::optional<RingGroup> Engine::ring_group(const Uuid& customer_id, std::int32_
 
 std::vector<RingGroup> Engine::ring_groups(const Uuid& customer_id) const {
   return core_->context().directory.ring_groups(customer_id);
+}
+
+Result<InstantGroupCall> Engine::put_instant_group_call(InstantGroupCall service) {
+  auto customer_id = service.customer_id;
+  auto id = service.id;
+  return write_directory<InstantGroupCall>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.put_instant_group_call(std::move(service), engine.clock.now());
+  });
+}
+
+Result<InstantGroupCall> Engine::remove_instant_group_call(const Uuid& customer_id,
+                                                           const Uuid& id) {
+  return write_directory<InstantGroupCall>(customer_id, id, [&](EngineContext& engine) {
+    return engine.directory.remove_instant_group_call(customer_id, id, engine.clock.now());
+  });
+}
+
+std::optional<InstantGroupCall> Engine::instant_group_call(
+    const Uuid& customer_id, const std::string& tenant_id, const std::string& group_id,
+    const std::string& service_user_id) const {
+  return core_->context().directory.instant_group_call(customer_id, tenant_id, group_id,
+                                                       service_user_id);
+}
+
+std::vector<InstantGroupCall> Engine::instant_group_calls(const Uuid& customer_id,
+                                                          const std::string& tenant_id,
+                                                          const std::string& group_id) const {
+  return core_->context().directory.instant_group_calls(customer_id, tenant_id, group_id);
+}
+
+// write_directory for several rows: the directory changes them under one lock, the
+// store commits them in one transaction, and a failed commit puts every one back.
+Result<std::vector<InstantGroupCall>> Engine::set_instant_group_calls_active(
+    const Uuid& customer_id, const std::string& tenant_id, const std::string& group_id,
+    const std::vector<std::pair<std::string, bool>>& changes) {
+  auto& engine = core_->context();
+  if (auto status = core_->accepting_writes(); !status) return status.error();
+  std::lock_guard<std::mutex> guard(core_->directory_writes());
+  // Taken under the write lock, so nothing changes them before they are applied.
+  std::vector<InstantGroupCall> before;
+  before.reserve(changes.size());
+  for (const auto& change : changes) {
+    auto found =
+        engine.directory.instant_group_call(customer_id, tenant_id, group_id, change.first);
+    if (found) before.push_back(std::move(*found));
+  }
+  auto result = engine.directory.set_instant_group_calls_active(customer_id, tenant_id, group_id,
+                                                                changes, engine.clock.now());
+  if (!result || result->empty() || !engine.writer) return result;
+  std::vector<StoreRow> rows;
+  rows.reserve(result->size());
+  for (const auto& service : *result) {
+    rows.emplace_back(std::make_shared<const InstantGroupCall>(service));
+  }
+  auto committed = std::make_shared<std::promise<Status>>();
+  auto outcome = committed->get_future();
+  engine.writer->write_all_or_withdraw(
+      std::move(rows), [committed](const Status& status) { committed->set_value(status); });
+  auto status = outcome.get();
+  if (status) return result;
+  for (auto& service : before) engine.directory.restore(std::move(service));
+  return status.error();
 }
 
 // From the store when there is one (every missed call is a row there), else from

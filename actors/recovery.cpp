@@ -50,6 +50,7 @@ Result<Recovery> recover(EngineContext& engine, std::chrono::milliseconds timeou
   for (auto& group : stored->extension_groups) engine.directory.restore(std::move(group));
   for (auto& group : stored->ring_groups) engine.directory.restore(std::move(group));
   engine.directory.reserve_ring_group_ids(stored->highest_ring_group_id);
+  for (auto& service : stored->instant_group_calls) engine.directory.restore(std::move(service));
   recovery.agents = stored->agents.size();
   recovery.extensions = stored->extensions.size();
   auto now = engine.clock.now();

@@ -21,6 +21,7 @@
 #include "model/directory_entry.hpp"
 #include "model/extension_group.hpp"
 #include "model/groupcall.hpp"
+#include "model/instant_group_call.hpp"
 #include "model/missed_call.hpp"
 #include "model/result.hpp"
 #include "model/ring_group.hpp"
@@ -36,7 +37,7 @@ using StoreRow =
                  std::shared_ptr<const Agent>, std::shared_ptr<const Extension>,
                  std::shared_ptr<const Conference>, std::shared_ptr<const Conferencecall>,
                  std::shared_ptr<const ExtensionGroup>, std::shared_ptr<const RingGroup>,
-                 std::shared_ptr<const MissedCall>>;
+                 std::shared_ptr<const MissedCall>, std::shared_ptr<const InstantGroupCall>>;
 
 // The key a row is stored and coalesced under: its id, or for a ring group (whose
 // id is an integer) storage_key().
@@ -67,6 +68,9 @@ inline Uuid row_key(const RingGroup& r) {
 inline Uuid row_key(const MissedCall& r) {
   return r.id;
 }
+inline Uuid row_key(const InstantGroupCall& r) {
+  return r.id;
+}
 
 // What a restart finds: the directory, and what was live when the process died.
 struct StoredState {
@@ -77,10 +81,11 @@ struct StoredState {
   // The highest ring group id ever stored, deleted groups included: ids are never
   // handed out twice.
   std::int32_t highest_ring_group_id = 0;
-  std::vector<Groupcall> live_groupcalls;            // status not hangup
-  std::vector<Call> live_calls;                      // status not hangup
-  std::vector<Conference> live_conferences;          // status not terminated
-  std::vector<Conferencecall> live_conferencecalls;  // status not leaved
+  std::vector<InstantGroupCall> instant_group_calls;  // tm_delete unset
+  std::vector<Groupcall> live_groupcalls;             // status not hangup
+  std::vector<Call> live_calls;                       // status not hangup
+  std::vector<Conference> live_conferences;           // status not terminated
+  std::vector<Conferencecall> live_conferencecalls;   // status not leaved
 };
 
 class Store {

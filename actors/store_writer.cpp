@@ -62,6 +62,21 @@ void StoreWriter::push(Change change) {
   if (change.ack) change.ack(Error::unavailable("store: stopped"));
 }
 
+void StoreWriter::push_all(std::vector<Change> changes) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (!finished_) {
+      const bool woken = !queue_.empty();
+      for (auto& change : changes) queue_.push_back(std::move(change));
+      if (!woken && !queue_.empty()) wake_.notify_one();
+      return;
+    }
+  }
+  for (auto& change : changes) {
+    if (change.ack) change.ack(Error::unavailable("store: stopped"));
+  }
+}
+
 void StoreWriter::write(StoreRow row, EventPtr event) {
   changes_.fetch_add(1, std::memory_order_relaxed);
   push(Change{std::move(row), std::move(event), nullptr, nullptr, {}});
@@ -81,6 +96,20 @@ void StoreWriter::acknowledge(Ack ack) {
 
 void StoreWriter::acknowledge_or_withdraw(std::vector<Uuid> ids, Ack ack) {
   push(Change{std::nullopt, nullptr, nullptr, std::move(ack), std::move(ids)});
+}
+
+void StoreWriter::write_all_or_withdraw(std::vector<StoreRow> rows, Ack ack) {
+  changes_.fetch_add(rows.size(), std::memory_order_relaxed);
+  std::vector<Change> changes;
+  std::vector<Uuid> ids;
+  changes.reserve(rows.size() + 1);
+  ids.reserve(rows.size());
+  for (auto& row : rows) {
+    ids.push_back(id_of(row));
+    changes.push_back(Change{std::move(row), nullptr, nullptr, nullptr, {}});
+  }
+  changes.push_back(Change{std::nullopt, nullptr, nullptr, std::move(ack), std::move(ids)});
+  push_all(std::move(changes));
 }
 
 bool StoreWriter::flush(std::chrono::milliseconds timeout) {

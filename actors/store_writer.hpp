@@ -72,6 +72,9 @@ class StoreWriter {
   // The same, for a write that a refusal must undo: when the commit fails, the
   // rows queued for `ids` are withdrawn (never retried) as `ack` hears the fault.
   void acknowledge_or_withdraw(std::vector<Uuid> ids, Ack ack);
+  // Several rows and acknowledge_or_withdraw of them all, queued at once so that
+  // they reach one commit: written together or, refused, withdrawn together.
+  void write_all_or_withdraw(std::vector<StoreRow> rows, Ack ack);
 
   // Blocks until everything queued so far is committed and its events published,
   // or `timeout` passes. False on timeout.
@@ -95,6 +98,7 @@ class StoreWriter {
   };
 
   void push(Change change);
+  void push_all(std::vector<Change> changes);
   void run();
   bool commit(std::vector<Change>& batch);
   void deliver(std::vector<Change>& batch);

@@ -1,5 +1,5 @@
 #pragma once
-// The SQL the store runs on chorus.db at schema version 4, in one place so a test
+// The SQL the store runs on chorus.db at schema version 5, in one place so a test
 // can ask SQLite how it plans each one (EXPLAIN QUERY PLAN) on the real text.
 
 namespace chorus::sqlite_queries {
@@ -43,6 +43,10 @@ inline constexpr const char* upsert_extension_group =
 // Ring groups: ?1 the integer id, ?2 customer_id, ?3 tm_delete, ?4 body.
 inline constexpr const char* upsert_ring_group =
     "INSERT INTO ring_groups(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
+    " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
+    " tm_delete = excluded.tm_delete, body = excluded.body";
+inline constexpr const char* upsert_instant_group_call =
+    "INSERT INTO instant_group_calls(id, customer_id, tm_delete, body) VALUES(?1, ?2, ?3, ?4)"
     " ON CONFLICT(id) DO UPDATE SET customer_id = excluded.customer_id,"
     " tm_delete = excluded.tm_delete, body = excluded.body";
 // Missed calls, written once: ?1 id, ?2 customer_id, ?3 extension_id, ?4 tm_create, ?5 body.
@@ -102,6 +106,8 @@ inline constexpr const char* load_extension_groups =
     "SELECT body FROM extension_groups WHERE tm_delete IS NULL";
 inline constexpr const char* load_ring_groups =
     "SELECT body FROM ring_groups WHERE tm_delete IS NULL ORDER BY id";
+inline constexpr const char* load_instant_group_calls =
+    "SELECT body FROM instant_group_calls WHERE tm_delete IS NULL";
 inline constexpr const char* highest_ring_group_id = "SELECT coalesce(max(id), 0) FROM ring_groups";
 inline constexpr const char* load_groupcalls = "SELECT body FROM groupcalls WHERE live = 1";
 inline constexpr const char* load_calls = "SELECT body FROM calls WHERE live = 1";

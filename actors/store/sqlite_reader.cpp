@@ -36,6 +36,8 @@ constexpr Kind<ExtensionGroup> extension_group_kind{"extension_groups",
                                                     &stored_bodies::extension_group};
 constexpr Kind<RingGroup> ring_group_kind{"ring_groups", &stored_bodies::ring_group};
 constexpr Kind<MissedCall> missed_call_kind{"missed_calls", &stored_bodies::missed_call};
+constexpr Kind<InstantGroupCall> instant_group_call_kind{"instant_group_calls",
+                                                         &stored_bodies::instant_group_call};
 
 // Steps `statement` (bound by the caller) to its end, decoding each row's body.
 template <class T>
@@ -120,6 +122,7 @@ Status SqliteReader::prepare_all() {
       {&list_missed_calls_, sqlite_queries::list_missed_calls},
       {&load_extension_groups_, sqlite_queries::load_extension_groups},
       {&load_ring_groups_, sqlite_queries::load_ring_groups},
+      {&load_instant_group_calls_, sqlite_queries::load_instant_group_calls},
       {&highest_ring_group_id_, sqlite_queries::highest_ring_group_id},
       {&load_groupcalls_, sqlite_queries::load_groupcalls},
       {&load_calls_, sqlite_queries::load_calls},
@@ -213,6 +216,10 @@ Result<StoredState> SqliteReader::load() {
   }
   if (status) status = load_all(db, load_ring_groups_, ring_group_kind, state.ring_groups);
   if (status) status = load_highest_ring_group_id(state.highest_ring_group_id);
+  if (status) {
+    status =
+        load_all(db, load_instant_group_calls_, instant_group_call_kind, state.instant_group_calls);
+  }
   if (status) status = load_all(db, load_groupcalls_, groupcall_kind, state.live_groupcalls);
   if (status) status = load_all(db, load_calls_, call_kind, state.live_calls);
   if (status) {

@@ -60,6 +60,7 @@ class SqliteReader {
   Statement list_missed_calls_;
   Statement load_extension_groups_;
   Statement load_ring_groups_;
+  Statement load_instant_group_calls_;
   Statement highest_ring_group_id_;
   Statement load_groupcalls_;
   Statement load_calls_;

@@ -121,16 +121,27 @@ Status add_groups(sqlite3* db) {
                  "creating the group and missed call tables");
 }
 
+// Created whole: nothing older holds instant group calls. Keyed by Chorus's id,
+// as the directory is; the serviceUserId may change and lives in the body.
+Status add_instant_group_calls(sqlite3* db) {
+  return execute(db,
+                 "CREATE TABLE instant_group_calls("
+                 "  id BLOB PRIMARY KEY, customer_id BLOB NOT NULL, tm_delete INTEGER,"
+                 "  body TEXT NOT NULL);",
+                 "creating the instant group call table");
+}
+
 struct Migration {
   int version;  // user_version once the step is done
   Status (*apply)(sqlite3*);
 };
 
 constexpr Migration migrations[] = {
-    {1, &create_tables},
-    {2, &add_tm_update},
-    {3, &add_conferences},
-    {4, &add_groups},
+    {1, &create_tables},            // groupcalls, calls, agents, extensions
+    {2, &add_tm_update},            // retention by tm_update
+    {3, &add_conferences},          // conferences, conferencecalls
+    {4, &add_groups},               // extension groups, ring groups, missed calls
+    {5, &add_instant_group_calls},  // instant group calls (APIO)
 };
 
 static_assert(migrations[std::size(migrations) - 1].version == SqliteStore::schema_version,

@@ -23,7 +23,7 @@ class SqliteReaderPool;
 
 class SqliteStore final : public Store {
  public:
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
   static constexpr std::size_t max_readers = 4;
 
   // Creates options.data_dir if missing, opens <data_dir>/chorus.db in WAL mode with

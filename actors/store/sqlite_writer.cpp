@@ -98,6 +98,16 @@ int upsert_ring_group(Statement& statement, const RingGroup& group) {
   return scope->step();
 }
 
+int upsert_instant_group_call(Statement& statement, const InstantGroupCall& service) {
+  const std::string body = stored_bodies::encode(service);
+  StatementScope scope(statement);
+  scope->bind(1, service.id);
+  scope->bind(2, service.customer_id);
+  scope->bind_or_null(3, service.tm_delete);
+  scope->bind_text(4, body);
+  return scope->step();
+}
+
 int upsert_missed_call(Statement& statement, const MissedCall& call) {
   const std::string body = stored_bodies::encode(call);
   StatementScope scope(statement);
@@ -143,6 +153,7 @@ Status SqliteWriter::prepare_all() {
       {&upsert_extension_group_, sqlite_queries::upsert_extension_group},
       {&upsert_ring_group_, sqlite_queries::upsert_ring_group},
       {&upsert_missed_call_, sqlite_queries::upsert_missed_call},
+      {&upsert_instant_group_call_, sqlite_queries::upsert_instant_group_call},
       {&purge_calls_, sqlite_queries::purge_calls},
       {&purge_groupcalls_, sqlite_queries::purge_groupcalls},
       {&purge_conferencecalls_, sqlite_queries::purge_conferencecalls},
@@ -193,6 +204,8 @@ int SqliteWriter::upsert(const StoreRow& row) {
           return upsert_ring_group(upsert_ring_group_, *resource);
         } else if constexpr (std::is_same_v<Resource, MissedCall>) {
           return upsert_missed_call(upsert_missed_call_, *resource);
+        } else if constexpr (std::is_same_v<Resource, InstantGroupCall>) {
+          return upsert_instant_group_call(upsert_instant_group_call_, *resource);
         } else {
           static_assert(std::is_same_v<Resource, Extension>, "a StoreRow kind with no table");
           return upsert_directory(upsert_extension_, *resource);

@@ -53,6 +53,7 @@ class SqliteWriter {
   Statement upsert_extension_group_;
   Statement upsert_ring_group_;
   Statement upsert_missed_call_;
+  Statement upsert_instant_group_call_;
   Statement purge_calls_;
   Statement purge_groupcalls_;
   Statement purge_conferencecalls_;

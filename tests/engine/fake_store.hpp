@@ -85,6 +85,9 @@ class FakeStore final : public Store {
     for (auto& [id, a] : agents_) {
       if (!a.tm_delete.is_set()) state.agents.push_back(a);
     }
+    for (auto& [id, s] : instant_group_calls_) {
+      if (!s.tm_delete.is_set()) state.instant_group_calls.push_back(s);
+    }
     for (auto& [id, e] : extensions_) {
       if (!e.tm_delete.is_set()) state.extensions.push_back(e);
     }
@@ -163,6 +166,7 @@ class FakeStore final : public Store {
   void keep(const std::shared_ptr<const ExtensionGroup>& r) { keep_in(extension_groups_, r); }
   void keep(const std::shared_ptr<const RingGroup>& r) { ring_groups_[r->id] = *r; }
   void keep(const std::shared_ptr<const MissedCall>& r) { keep_in(missed_calls_, r); }
+  void keep(const std::shared_ptr<const InstantGroupCall>& r) { keep_in(instant_group_calls_, r); }
 
   template <class Resource>
   Result<std::optional<Resource>> find(const std::map<Uuid, Resource>& table,
@@ -204,6 +208,7 @@ class FakeStore final : public Store {
   std::map<Uuid, ExtensionGroup> extension_groups_;
   std::map<std::int32_t, RingGroup> ring_groups_;
   std::map<Uuid, MissedCall> missed_calls_;
+  std::map<Uuid, InstantGroupCall> instant_group_calls_;
 };
 
 }  // namespace chorus::test
