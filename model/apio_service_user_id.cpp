@@ -81,6 +81,16 @@ std::optional<ServiceUserIdRule::Piece> placeholder_piece(std::string_view name)
   return ServiceUserIdRule::Piece{Part::random, {}, digits};
 }
 
+// A placeholder's name as an error may repeat it: only a short plain name, since the
+// rule is text from the config file that may not even be UTF-8.
+std::string quotable(std::string_view name) {
+  const bool plain = name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '_';
+                     });
+  return plain ? "{{" + std::string(name) + "}}" : std::string("{{...}}");
+}
+
 const Error& missing_phone() {
   static const Error error = Error::invalid("serviceInstanceProfile.phoneNumber",
                                             "is required: the serviceUserId rule uses it");
@@ -145,8 +155,8 @@ Result<ServiceUserIdRule> ServiceUserIdRule::parse(std::string_view rule, std::s
     auto piece = placeholder_piece(name);
     if (!piece) {
       return Error::invalid(std::string(field),
-                            "has an unknown placeholder {{" + std::string(name.substr(0, 64)) +
-                                "}}; known: {{group_id}}, {{tenant_id}}, {{domain}}, {{RND_n}} "
+                            "has an unknown placeholder " + quotable(name) +
+                                "; known: {{group_id}}, {{tenant_id}}, {{domain}}, {{RND_n}} "
                                 "(n 1 to 16), {{phone_number_e164}}, {{country_code}}, "
                                 "{{national_no_0}}");
     }
