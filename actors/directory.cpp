@@ -348,18 +348,22 @@ Result<std::vector<InstantGroupCall>> Directory::set_instant_group_calls_active(
     const Uuid& customer_id, const std::string& tenant_id, const std::string& group_id,
     const std::vector<std::pair<std::string, bool>>& changes, Timestamp now) {
   std::unique_lock<std::shared_mutex> guard(mutex_);
+  // The group's services by serviceUserId, once: a long list of changes costs one
+  // pass over the directory, not one per change.
+  std::unordered_map<std::string_view, InstantGroupCall*> in_group;
+  for (auto& [id, service] : instant_group_calls_) {
+    if (service.customer_id == customer_id && service.tenant_id == tenant_id &&
+        service.group_id == group_id) {
+      in_group.emplace(service.service_user_id, &service);
+    }
+  }
   // Every one found before any is touched: a refusal changes nothing.
   std::vector<InstantGroupCall*> targets;
   targets.reserve(changes.size());
   for (const auto& change : changes) {
-    auto i = std::find_if(
-        instant_group_calls_.begin(), instant_group_calls_.end(), [&](const auto& entry) {
-          const InstantGroupCall& service = entry.second;
-          return service.customer_id == customer_id && service.service_user_id == change.first &&
-                 service.tenant_id == tenant_id && service.group_id == group_id;
-        });
-    if (i == instant_group_calls_.end()) return unknown_service(change.first);
-    targets.push_back(&i->second);
+    auto i = in_group.find(change.first);
+    if (i == in_group.end()) return unknown_service(change.first);
+    targets.push_back(i->second);
   }
   std::vector<InstantGroupCall> changed;
   changed.reserve(changes.size());

@@ -203,14 +203,9 @@ Result<std::vector<InstantGroupCall>> Engine::set_instant_group_calls_active(
   auto& engine = core_->context();
   if (auto status = core_->accepting_writes(); !status) return status.error();
   std::lock_guard<std::mutex> guard(core_->directory_writes());
-  // Taken under the write lock, so nothing changes them before they are applied.
-  std::vector<InstantGroupCall> before;
-  before.reserve(changes.size());
-  for (const auto& change : changes) {
-    auto found =
-        engine.directory.instant_group_call(customer_id, tenant_id, group_id, change.first);
-    if (found) before.push_back(std::move(*found));
-  }
+  // The group as it stands, to put back if the commit is refused: taken under the
+  // write lock, so only this change comes between.
+  auto before = engine.directory.instant_group_calls(customer_id, tenant_id, group_id);
   auto result = engine.directory.set_instant_group_calls_active(customer_id, tenant_id, group_id,
                                                                 changes, engine.clock.now());
   if (!result || result->empty() || !engine.writer) return result;
