@@ -59,6 +59,18 @@ TEST(ApioServiceUserId, UnknownPlaceholdersAreRefusedWhenParsed) {
   }
 }
 
+// A placeholder that is not a plain name is not repeated: the rule may not be UTF-8
+// (fuzz_apio_json's regression rule_placeholder_not_utf8).
+TEST(ApioServiceUserId, AnUnknownPlaceholderIsNamedOnlyWhenPlain) {
+  auto plain = ServiceUserIdRule::parse("{{groupid}}@x", "rule");
+  ASSERT_FALSE(plain);
+  EXPECT_NE(plain.error().message.find("{{groupid}}"), std::string::npos) << plain.error().message;
+  auto raw = ServiceUserIdRule::parse("{{grou\xff\xffp_id}}", "rule");
+  ASSERT_FALSE(raw);
+  EXPECT_EQ(raw.error().message.find('\xff'), std::string::npos);
+  EXPECT_NE(raw.error().message.find("{{...}}"), std::string::npos) << raw.error().message;
+}
+
 TEST(ApioServiceUserId, PhonePlaceholdersNeedAUsableNumber) {
   ServiceUserIdContext none = context;
   none.phone_number.clear();
