@@ -23,6 +23,20 @@ Address race_agent(const Uuid& id) {
   return Address{AddressType::agent, id.to_string(), "", "", ""};
 }
 
+Address race_ring_group(const std::string& number) {
+  return Address{AddressType::ring_group, number, "", "", ""};
+}
+
+RingGroupMember race_member(const std::string& number, std::int32_t delay_time = 0,
+                            std::int32_t timeout = 0) {
+  RingGroupMember m;
+  m.value = number;
+  m.type = RingGroupMemberType::extension;
+  m.delay_time = delay_time;
+  m.timeout = timeout;
+  return m;
+}
+
 std::string name_of(const Uuid& id) {
   return id.to_string();
 }
@@ -99,8 +113,53 @@ RaceArena::RaceArena()
   put({race_endpoint("a1"), race_endpoint("a2")}, RingMethod::ring_all);
   put({race_endpoint("b1"), race_endpoint("b2")}, RingMethod::linear);
   put({race_endpoint("c1"), race_agent(agents_.front())}, RingMethod::ring_all);
+  put_ring_groups();
+  put({race_endpoint("d1"), race_ring_group(ring_groups_.front())}, RingMethod::ring_all);
   probe_->run();
   idle_actors_ = probe_->call_actors();
+}
+
+// Three extensions (one with two contacts) and a ring group of each Yeastar
+// strategy over them: custom with small delays and timeouts and a sub_option
+// group, so that its members ring late and stop early within a run's seconds.
+void RaceArena::put_ring_groups() {
+  const std::vector<std::pair<std::string, std::vector<Address>>> extensions = {
+      {"4001", {race_endpoint("e1")}},
+      {"4002", {race_endpoint("e2a"), race_endpoint("e2b")}},
+      {"4003", {race_endpoint("e3")}},
+  };
+  for (auto& [number, contacts] : extensions) {
+    Extension ext;
+    ext.customer_id = customer_;
+    ext.name = "race extension " + number;
+    ext.extension = number;
+    ext.contacts = contacts;
+    auto stored = engine_->put_extension(ext);
+    if (!stored) throw std::runtime_error(stored.error().message);
+  }
+  RingGroupMember together;
+  together.type = RingGroupMemberType::group;
+  together.delay_time = 1;
+  together.timeout = 2;
+  together.sub_option = std::vector<RingGroupMember>{race_member("4002"), race_member("4003")};
+  const std::pair<RingStrategy, std::vector<RingGroupMember>> groups[] = {
+      {RingStrategy::ring_all, {race_member("4001"), race_member("4002"), race_member("4003")}},
+      {RingStrategy::sequentially, {race_member("4001"), race_member("4002"), race_member("4003")}},
+      {RingStrategy::memory_hunt, {race_member("4003"), race_member("4001"), race_member("4002")}},
+      {RingStrategy::custom, {race_member("4001", 0, 1), race_member("4003", 2, 2), together}},
+  };
+  for (auto& [strategy, members] : groups) {
+    RingGroup group;
+    group.customer_id = customer_;
+    group.number = std::to_string(6400 + ring_groups_.size());
+    group.name = "race " + std::string(to_string(strategy));
+    group.ring_strategy = strategy;
+    group.ring_timeout = 1 + static_cast<std::int32_t>(ring_groups_.size() % 2);
+    group.member_list = members;
+    auto stored = engine_->put_ring_group(group);
+    if (!stored) throw std::runtime_error("put_ring_group: " + stored.error().message);
+    ring_groups_.push_back(stored->number);
+  }
 }
 
 RaceArena::~RaceArena() {
@@ -110,20 +169,47 @@ RaceArena::~RaceArena() {
 }
 
 GroupcallRequest RaceArena::draw_request(std::mt19937_64& rng) const {
+  static const RingMethod methods[] = {RingMethod::ring_all, RingMethod::ring_all,
+                                       RingMethod::linear, RingMethod::memory_hunt};
   GroupcallRequest r;
   r.customer_id = customer_;
   r.source = Address{AddressType::tel, "+15550001000", "", "", ""};
   auto legs = std::uniform_int_distribution<int>(1, 5)(rng);
-  for (int i = 0; i < legs; ++i) r.destinations.push_back(race_endpoint("leg" + std::to_string(i)));
-  if (rng() % 3 == 0) {
+  for (int i = 0; i < legs; ++i) {
+    auto leg = race_endpoint("leg" + std::to_string(i));
+    if (rng() % 4 == 0) {  // its own schedule: rings late, or stops early
+      leg.delay = static_cast<std::int32_t>(rng() % 3);
+      leg.timeout = static_cast<std::int32_t>(rng() % 4);
+    }
+    r.destinations.push_back(leg);
+  }
+  auto insert = [&](Address nested) {
     auto at = std::uniform_int_distribution<std::size_t>(0, r.destinations.size())(rng);
     r.destinations.insert(r.destinations.begin() + static_cast<std::ptrdiff_t>(at),
-                          race_agent(pick(rng, agents_)));
-  }
-  r.ring_method = rng() % 5 == 0 ? RingMethod::linear : RingMethod::ring_all;
+                          std::move(nested));
+  };
+  if (rng() % 3 == 0) insert(race_agent(pick(rng, agents_)));
+  if (rng() % 3 == 0) insert(race_ring_group(pick(rng, ring_groups_)));
+  r.ring_method = methods[rng() % 4];
   r.ring_timeout = 1 + static_cast<std::int32_t>(rng() % 3);
   r.answer_timeout = rng() % 2 ? 1 + static_cast<std::int32_t>(rng() % 3) : 0;
+  r.repeats = rng() % 5 == 0 ? 1 + static_cast<std::int32_t>(rng() % 2) : 0;
+  r.fail_on_single_reject = rng() % 5 == 0;
   return r;
+}
+
+// A groupcall drawn from the seed, or (one run in eight) a call routed straight
+// to a ring group, as a softswitch does.
+Result<Groupcall> RaceArena::start(std::mt19937_64& rng) {
+  if (rng() % 8 == 0) {
+    RingGroupCallRequest r;
+    r.customer_id = customer_;
+    r.number = pick(rng, ring_groups_);
+    r.source = Address{AddressType::tel, "+15550001000", "", "", ""};
+    r.master_call_id = Uuid::generate();
+    return engine_->ring_group_call(r);
+  }
+  return engine_->create_groupcall(draw_request(rng));
 }
 
 void RaceArena::run_random_job(std::mt19937_64& rng) {
@@ -195,8 +281,8 @@ std::optional<std::string> RaceArena::run(std::uint64_t seed) {
     std::lock_guard<std::mutex> guard(events_->mutex);
     events_->records.clear();
   }
-  auto created = engine_->create_groupcall(draw_request(rng));
-  if (!created) return "create_groupcall: " + created.error().message;
+  auto created = start(rng);
+  if (!created) return "create: " + created.error().message;
   auto top = created->id;
   std::vector<Uuid> answered;
   auto& jobs = probe_->scheduler().jobs;

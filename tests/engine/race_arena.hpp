@@ -2,12 +2,16 @@
 // Races of answers against hangups, answer timeouts and deletes, generated from a
 // seed and checked for the records they leave. One engine runs under CAF's
 // deterministic scheduler; each run creates one groupcall (1..5 legs, sometimes an
-// agent's nested groupcall, one or two levels deep; ring_all or linear; sometimes
-// an answer_timeout), then interleaves, in an order drawn from the seed, the far
+// agent's nested groupcall, one or two levels deep, sometimes a ring group's, with
+// its extensions' groupcalls below it; ring_all, linear or memory_hunt; sometimes
+// a leg's own delay and timeout, repeats, fail_on_single_reject or an
+// answer_timeout), or rings a ring group of one of the four Yeastar strategies
+// directly, then interleaves, in an order drawn from the seed, the far
 // ends' reports (ringing, answers, busy, no answer, failures, hangups after an
 // answer), API hangups of the groupcall, of a nested groupcall and of single legs,
 // deletes of the groupcall and of single legs, and timer expiries with the
-// engine's own messages, run one at a time in a random order. Whatever is still
+// engine's own messages, run one at a time in a random order; the far ends report
+// only on legs already dialled (a delayed leg rings once time has passed). Whatever is still
 // live is then hung up, and every groupcall and leg of the tree must satisfy:
 //   - at most one winner per groupcall, and it is one of its own branches;
 //   - a leg ends `normal` only if it is its groupcall's answer_call_id and every
@@ -53,6 +57,8 @@ class RaceArena {
 
  private:
   GroupcallRequest draw_request(std::mt19937_64& rng) const;
+  Result<Groupcall> start(std::mt19937_64& rng);
+  void put_ring_groups();
   void act(std::mt19937_64& rng, const Uuid& top, std::vector<Uuid>& answered);
   void report_on_a_leg(std::mt19937_64& rng, std::vector<Uuid>& answered);
   void run_random_job(std::mt19937_64& rng);
@@ -67,7 +73,9 @@ class RaceArena {
   std::unique_ptr<EngineProbe> probe_;
   Uuid customer_ = Uuid::generate();
   Subscription subscription_;
-  std::vector<Uuid> agents_;  // a ring_all pair, a linear pair, and one nesting the first
+  std::vector<Uuid> agents_;              // a ring_all pair, a linear pair, one nesting the first,
+                                          // one beside a ring group
+  std::vector<std::string> ring_groups_;  // a number per Yeastar strategy
   std::size_t idle_actors_ = 0;
 };
 
