@@ -263,8 +263,9 @@ TEST_F(ApioInstantGroupCalls, EveryPlaceholderOfTheRule) {
   EXPECT_EQ(created_id(body_with("", "+12125550100")), "+12125550100@d.example");
   EXPECT_EQ(ok(a->get(collection + "%2B12125550100@d.example")).HasMember("answerTimeoutMinutes"),
             true);
-  // The same number again: its id is taken (409), and so is the number.
-  expect_error(a->post(collection, body_with("", "+12125550100")), 409, "CONFLICT");
+  // A generated id that is taken, by a rule without random digits to draw again: 409.
+  expect_field_error(a->post(collection, body_with("", "+12125550100")), 409, "CONFLICT",
+                     "serviceUserId");
 }
 
 TEST_F(ApioInstantGroupCalls, APhoneNumberChangeRenamesTheServiceWhenSoConfigured) {
@@ -419,6 +420,13 @@ TEST_F(ApioInstantGroupCalls, ADuplicateServiceUserIdOrPhoneNumberIsAConflict) {
       409, "CONFLICT", "serviceInstanceProfile.phoneNumber");
   expect_field_error(a->put(collection + "other@x", R"({"serviceUserId":")" + example_id + "\"}"),
                      409, "CONFLICT", "serviceUserId");
+  // Unique within the customer, not only the group.
+  const std::string elsewhere = "/api/v1/tenants/bar/groups/bargroup/services/instant_group_calls/";
+  expect_field_error(a->post(elsewhere, body_with(example_id, "+3271000005")), 409, "CONFLICT",
+                     "serviceUserId");
+  expect_field_error(a->post(elsewhere, body_with("third@x", "+3271112233")), 409, "CONFLICT",
+                     "serviceInstanceProfile.phoneNumber");
+  expect_error(a->get(elsewhere), 404, "GROUP_NOT_FOUND");
   EXPECT_EQ(ok(a->get(collection))["instantGroupCalls"].Size(), 2u);
   EXPECT_EQ(str(ok(a->get(collection + "other@x"))["serviceInstanceProfile"], "phoneNumber"),
             "+3271000001");

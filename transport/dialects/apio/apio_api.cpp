@@ -342,25 +342,6 @@ std::optional<InstantGroupCall> ApioApi::stored(Exchange& x) {
   return service;
 }
 
-std::optional<Error> ApioApi::taken_in_group(const InstantGroupCall& service) const {
-  for (const InstantGroupCall& other :
-       engine_.instant_group_calls(service.customer_id, service.tenant_id, service.group_id)) {
-    if (other.id == service.id) continue;
-    if (other.service_user_id == service.service_user_id) {
-      Error e = Error::conflict("serviceUserId: is the id of another instant group call");
-      e.field = "serviceUserId";
-      return e;
-    }
-    if (!service.phone_number.empty() && other.phone_number == service.phone_number) {
-      Error e = Error::conflict(
-          "serviceInstanceProfile.phoneNumber: is the number of another instant group call");
-      e.field = "serviceInstanceProfile.phoneNumber";
-      return e;
-    }
-  }
-  return std::nullopt;
-}
-
 Result<std::string> ApioApi::generated_id(const InstantGroupCall& service) const {
   return settings_.suid_instant_group_call_rule.render(context_of(service), random_digit_);
 }
@@ -411,13 +392,12 @@ void ApioApi::create(Exchange& x) {
       service.service_user_id = std::move(id).value();
     }
     if (auto valid = validate_instant_group_call(service); !valid) return x.fail(valid.error());
-    auto taken = taken_in_group(service);
-    if (taken && generate && taken->field == "serviceUserId" && attempt < attempts) continue;
-    if (taken) return x.fail(*taken);
+    // The engine keeps serviceUserId and phoneNumber unique within the customer and
+    // names the field a conflict is about.
     auto created = engine_.put_instant_group_call(service);
-    if (!created && generate && created.error().code == ErrorCode::conflict && attempt < attempts) {
-      continue;
-    }
+    const bool id_taken = !created && created.error().code == ErrorCode::conflict &&
+                          created.error().field == "serviceUserId";
+    if (id_taken && generate && attempt < attempts) continue;
     if (!created) return x.fail(created.error());
     return x.send(http::status::ok,
                   to_apio_json(*created, {true, settings_.service_users_return_active_status}));
@@ -436,7 +416,6 @@ void ApioApi::update(Exchange& x) {
     if (auto renamed = renamed_id(*before, service)) service.service_user_id = std::move(*renamed);
   }
   if (auto valid = validate_instant_group_call(service); !valid) return x.fail(valid.error());
-  if (auto taken = taken_in_group(service)) return x.fail(*taken);
   auto updated = engine_.put_instant_group_call(service);
   if (!updated && updated.error().code == ErrorCode::not_found) return x.missing_service();
   if (!updated) return x.fail(updated.error());

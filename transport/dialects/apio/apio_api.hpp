@@ -63,8 +63,6 @@ class ApioApi final : public HttpHandler {
   // The id a PUT renames the service to under SERVICE_USERS_UPDATE_ID_PHONE_NUMBER.
   std::optional<std::string> renamed_id(const InstantGroupCall& before,
                                         const InstantGroupCall& after) const;
-  // A serviceUserId or phoneNumber of `service` another service of its group holds.
-  std::optional<Error> taken_in_group(const InstantGroupCall& service) const;
   ServiceUserIdContext context_of(const InstantGroupCall& service) const;
 
   Engine& engine_;
