@@ -181,10 +181,13 @@ void advance(GroupcallSelf self, time_point now, bool rescan) {
     }
     if (r.waiting.empty() && !st.any_live()) return exhausted(self, now);
     if (time_up && !r.draining) {
+      // What still waits for its delay never rings; what rings is ended. With
+      // nothing ringing, the schedule is over now: look again.
       r.draining = true;
       r.waiting.clear();
       stop_expired(self, now, true);
       rescan = true;
+      continue;
     }
     break;
   }
