@@ -128,6 +128,14 @@ RandomDigit system_random_digit() {
 
 // One request on its way through the dialect; every answer leaves through send().
 struct ApioApi::Exchange {
+  Exchange(const HttpRequest& request, HttpResponder respond, std::string request_id,
+           HttpMetrics& metrics)
+      : request(request),
+        respond(std::move(respond)),
+        started(std::chrono::steady_clock::now()),
+        request_id(std::move(request_id)),
+        metrics(metrics) {}
+
   const HttpRequest& request;
   HttpResponder respond;
   std::chrono::steady_clock::time_point started;
@@ -248,15 +256,15 @@ HttpResponse ApioApi::refuse(http::status status, const std::string& message,
                              std::string_view sent_request_id) {
   HttpResponse refusal;
   HttpRequest none;
-  Exchange x{none, [&refusal](HttpResponse r) { refusal = std::move(r); },
-             std::chrono::steady_clock::now(), request_id_for(sent_request_id, keys_), metrics_};
+  Exchange x(
+      none, [&refusal](HttpResponse r) { refusal = std::move(r); },
+      request_id_for(sent_request_id, keys_), metrics_);
   x.fail(status, status_name(status), message);
   return refusal;
 }
 
 void ApioApi::handle(HttpRequest request, HttpResponder respond) {
-  Exchange x{request, std::move(respond), std::chrono::steady_clock::now(),
-             request_id_for(request, keys_), metrics_};
+  Exchange x(request, std::move(respond), request_id_for(request, keys_), metrics_);
   try {
     dispatch(x);
   } catch (const std::exception& e) {
