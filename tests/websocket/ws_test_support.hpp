@@ -405,7 +405,9 @@ inline void expect_resource_order(const std::vector<Frame>& frames, bool complet
       }
       if (e.type == kind + "_deleted") {
         EXPECT_EQ(i, events.size() - 1) << "after deleted: " << e.raw;
-        if (i > 0) EXPECT_EQ(events[i - 1]->type, kind + "_hangup") << "deleted live: " << e.raw;
+        if (i > 0) {
+          EXPECT_EQ(events[i - 1]->type, kind + "_hangup") << "deleted live: " << e.raw;
+        }
       }
       if (i == 0) continue;
       auto& before = *events[i - 1];
