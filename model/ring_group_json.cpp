@@ -179,6 +179,11 @@ void write_value(JsonWriter& w, const RingGroupMember& m) {
 
 void write_value(JsonWriter& w, const RingGroup& g) {
   w.StartObject();
+  write_members(w, g);
+  w.EndObject();
+}
+
+void write_members(JsonWriter& w, const RingGroup& g) {
   write_key(w, "id");
   w.Int(g.id);
   write_key(w, "number");
@@ -219,7 +224,6 @@ void write_value(JsonWriter& w, const RingGroup& g) {
   write_string(w, g.no_agent_online_value);
   write_key(w, "enb_miss_call");
   w.Int(g.enb_miss_call);
-  w.EndObject();
 }
 
 Status read_value(const Value& value, const Path& path, RingGroup& out) {

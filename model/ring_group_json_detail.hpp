@@ -10,6 +10,9 @@ namespace chorus::json_detail {
 
 void write_value(JsonWriter& w, const RingGroup& group);
 void write_value(JsonWriter& w, const RingGroupMember& member);
+// The group's members without the braces, for a document that adds its own beside
+// them (the SQLite store's customer_id and tm_* stamps).
+void write_members(JsonWriter& w, const RingGroup& group);
 
 // Reads over `out`: absent fields keep its values.
 Status read_value(const rapidjson::Value& value, const Path& path, RingGroup& out);

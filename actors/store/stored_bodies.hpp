@@ -1,9 +1,12 @@
 #pragma once
-// Private to the SQLite store: the JSON bodies of the rows whose model types have
-// no codec in model/json.hpp (extension groups, ring groups, missed calls, instant
-// group calls: APIO's codec writes answers, not every field). Every field is
-// kept, so a row reads back equal to what was written; field names are the
-// model's (Yeastar's for ring groups).
+// Private to the SQLite store: the JSON bodies of extension groups, ring groups,
+// missed calls and instant group calls. Every field is kept, so a row reads back
+// equal to what was written. Extension groups and missed calls are the model's
+// codec (model/json.hpp) as it is; a ring group is Yeastar's Ring_Group_Detail
+// (model/ring_group_json.hpp) with customer_id and the tm_* stamps beside its
+// fields in the same object. Instant group calls have their own codec here:
+// APIO's answer (model/apio_json.hpp) leaves out extension and templateName and
+// writes a missing fullPathName as departmentName, so it cannot round-trip a row.
 
 #include <string>
 #include <string_view>
