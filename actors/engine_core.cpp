@@ -84,6 +84,10 @@ Status validate_dial(const Uuid& customer_id, std::string_view field, std::strin
   return check_address_text(source, "source");
 }
 
+DialPlanLimits limits_of(const EngineContext& engine) {
+  return DialPlanLimits{engine.options.max_nesting_depth, engine.options.max_destinations};
+}
+
 Status validate(const RingGroupCallRequest& request) {
   return validate_dial(request.customer_id, "number", request.number, request.source);
 }
@@ -138,18 +142,24 @@ Status EngineCore::accepting_writes() const {
 Status EngineCore::admissible(const GroupcallRequest& request) const {
   if (auto status = validate(request); !status) return status;
   auto& engine = *context_;
-  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
   auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
-                                engine.directory, limits);
+                                engine.directory, limits_of(engine));
   if (!plan) return plan.error();
   return {};
 }
 
+// Whether a new call is taken now: the engine runs, the request is valid and the
+// store can be written.
+template <class Request>
+Status EngineCore::admits(const Request& request) const {
+  if (stopping()) return Error::unavailable("the engine is stopping");
+  if (auto status = validate(request); !status) return status;
+  return accepting_writes();
+}
+
 void EngineCore::create_groupcall(const GroupcallRequest& request,
                                   std::function<void(Result<Groupcall>)> done) {
-  if (stopping()) return done(Error::unavailable("the engine is stopping"));
-  if (auto status = validate(request); !status) return done(status.error());
-  if (auto status = accepting_writes(); !status) return done(status.error());
+  if (auto status = admits(request); !status) return done(status.error());
   auto& engine = *context_;
   if (!request.conference_id.is_zero()) {
     auto conference = engine.registry.conferences.find(request.conference_id);
@@ -159,9 +169,8 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
           Error::invalid("conference_id", "must be the id of one of your live conferences"));
     }
   }
-  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
   auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
-                                engine.directory, limits);
+                                engine.directory, limits_of(engine));
   if (!plan) return done(plan.error());
   Groupcall base;
   base.id = Uuid::generate();
@@ -182,47 +191,42 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
 
 void EngineCore::ring_group_call(const RingGroupCallRequest& request,
                                  std::function<void(Result<Groupcall>)> done) {
-  if (stopping()) return done(Error::unavailable("the engine is stopping"));
-  if (auto status = validate(request); !status) return done(status.error());
-  if (auto status = accepting_writes(); !status) return done(status.error());
+  if (auto status = admits(request); !status) return done(status.error());
   auto& engine = *context_;
-  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
-  auto plan = resolve_ring_group(request.customer_id, request.number, engine.directory, limits);
-  if (!plan) return done(plan.error());
-  Groupcall base;
-  base.id = Uuid::generate();
-  base.customer_id = request.customer_id;
-  base.owner_type = plan->owner_type;
-  base.owner_id = plan->owner_id;
-  base.source = request.source;
-  base.master_call_id = request.master_call_id;
-  base.ring_method = plan->ring_method;
-  base.ring_timeout = std::max(plan->ring_timeout, 0);
-  auto alert_info = plan->alert_info;
-  launch(std::move(base), std::move(plan).value(), alert_info, std::move(done));
+  ring_service(
+      request.customer_id, request.source, request.master_call_id,
+      resolve_ring_group(request.customer_id, request.number, engine.directory, limits_of(engine)),
+      std::move(done));
 }
 
 void EngineCore::instant_group_call_dial(const InstantGroupCallDial& request,
                                          std::function<void(Result<Groupcall>)> done) {
-  if (stopping()) return done(Error::unavailable("the engine is stopping"));
-  if (auto status = validate(request); !status) return done(status.error());
-  if (auto status = accepting_writes(); !status) return done(status.error());
+  if (auto status = admits(request); !status) return done(status.error());
   auto& engine = *context_;
-  DialPlanLimits limits{engine.options.max_nesting_depth, engine.options.max_destinations};
-  auto plan =
-      resolve_instant_group_call(request.customer_id, request.target, engine.directory, limits);
+  ring_service(request.customer_id, request.source, request.master_call_id,
+               resolve_instant_group_call(request.customer_id, request.target, engine.directory,
+                                          limits_of(engine)),
+               std::move(done));
+}
+
+// A call to a configured service (a ring group, an instant group call): its plan
+// says how it rings, as whom and for how long.
+void EngineCore::ring_service(const Uuid& customer_id, const Address& source,
+                              const Uuid& master_call_id, Result<DialPlan> plan,
+                              std::function<void(Result<Groupcall>)> done) {
   if (!plan) return done(plan.error());
   Groupcall base;
   base.id = Uuid::generate();
-  base.customer_id = request.customer_id;
+  base.customer_id = customer_id;
   base.owner_type = plan->owner_type;
   base.owner_id = plan->owner_id;
-  base.source = request.source;
-  base.master_call_id = request.master_call_id;
+  base.source = source;
+  base.master_call_id = master_call_id;
   base.ring_method = plan->ring_method;
   base.ring_timeout = std::max(plan->ring_timeout, 0);
   base.answer_timeout = plan->answer_timeout;
-  launch(std::move(base), std::move(plan).value(), "", std::move(done));
+  auto alert_info = plan->alert_info;
+  launch(std::move(base), std::move(plan).value(), alert_info, std::move(done));
 }
 
 // Registers a resolved groupcall and, once its creation is committed, rings it.

@@ -67,6 +67,10 @@ class EngineCore {
   void run_pending();
 
  private:
+  template <class Request>
+  Status admits(const Request& request) const;
+  void ring_service(const Uuid& customer_id, const Address& source, const Uuid& master_call_id,
+                    Result<DialPlan> plan, std::function<void(Result<Groupcall>)> done);
   void launch(Groupcall base, DialPlan plan, const std::string& alert_info,
               std::function<void(Result<Groupcall>)> done);
   bool wait_until_idle(std::chrono::milliseconds timeout);

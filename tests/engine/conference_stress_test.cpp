@@ -353,9 +353,13 @@ TEST_F(ConferenceStress, TenThousandCallsJoinAndLeaveAHundredConferencesConcurre
     refused_kicks += refusals.size();
     EXPECT_LE(taken, 1);
     bool deleted = deleted_conference(m.conference);
-    if (m.exit == Exit::kick && !deleted) EXPECT_EQ(taken, 1);
-    if (m.exit == Exit::two_kicks && !deleted) EXPECT_EQ(taken + refusals.size(), 2u);
-    if (m.exit == Exit::two_kicks && !deleted) EXPECT_EQ(taken, 1);
+    if (m.exit == Exit::kick && !deleted) {
+      EXPECT_EQ(taken, 1);
+    }
+    if (m.exit == Exit::two_kicks && !deleted) {
+      EXPECT_EQ(taken + refusals.size(), 2u);
+      EXPECT_EQ(taken, 1);
+    }
     if (m.exit == Exit::kick_racing_hangup) raced_kicks_refused += refusals.size();
     auto call = engine->call(customer, m.call_id);
     ASSERT_TRUE(call);

@@ -239,6 +239,18 @@ class Harness {
     return create(request({agent_destination(put->id), endpoint("p")}));
   }
 
+  // An extension of the test's customer at `contacts`; throws on refusal.
+  Extension add_extension(std::string number, std::vector<Address> contacts) {
+    Extension ext;
+    ext.customer_id = customer;
+    ext.name = "ext " + number;
+    ext.extension = std::move(number);
+    ext.contacts = std::move(contacts);
+    auto put = engine.put_extension(ext);
+    if (!put) throw std::runtime_error(put.error().message);
+    return *put;
+  }
+
   Groupcall groupcall(const Uuid& id) const {
     auto g = engine.groupcall(customer, id);
     if (!g) throw std::runtime_error("groupcall " + id.to_string() + ": " + g.error().message);

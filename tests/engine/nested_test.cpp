@@ -26,16 +26,6 @@ class Nested : public ScriptedEngineTest {
     if (!put) throw std::runtime_error(put.error().message);
     return *put;
   }
-  Extension add_extension(std::string number, std::vector<Address> contacts) {
-    Extension ext;
-    ext.customer_id = customer;
-    ext.name = "ext " + number;
-    ext.extension = std::move(number);
-    ext.contacts = std::move(contacts);
-    auto put = engine.put_extension(ext);
-    if (!put) throw std::runtime_error(put.error().message);
-    return *put;
-  }
   std::vector<std::string> sorted_targets() const {
     auto targets = driver->dialled_targets();
     std::sort(targets.begin(), targets.end());

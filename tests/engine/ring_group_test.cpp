@@ -22,16 +22,6 @@ RingGroupMember member(const std::string& value,
 
 class RingGroups : public ScriptedEngineTest {
  protected:
-  Extension add_extension(std::string number, std::vector<Address> contacts) {
-    Extension ext;
-    ext.customer_id = customer;
-    ext.name = "ext " + number;
-    ext.extension = std::move(number);
-    ext.contacts = std::move(contacts);
-    auto put = engine.put_extension(ext);
-    if (!put) throw std::runtime_error(put.error().message);
-    return *put;
-  }
   RingGroup add_group(std::string number, RingStrategy strategy, std::int32_t ring_timeout,
                       std::vector<RingGroupMember> members) {
     RingGroup g;

@@ -20,16 +20,6 @@ Address timed(std::string target, std::int32_t delay, std::int32_t timeout) {
 
 class RingSchedule : public ScriptedEngineTest {
  protected:
-  Extension add_extension(std::string number, std::vector<Address> contacts) {
-    Extension ext;
-    ext.customer_id = customer;
-    ext.name = "ext " + number;
-    ext.extension = std::move(number);
-    ext.contacts = std::move(contacts);
-    auto put = engine.put_extension(ext);
-    if (!put) throw std::runtime_error(put.error().message);
-    return *put;
-  }
   Address extension_destination(const Extension& ext) {
     return Address{AddressType::extension, ext.id.to_string(), "", "", ""};
   }

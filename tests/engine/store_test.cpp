@@ -87,8 +87,8 @@ TEST_F(StoredEngine, EveryEventCarriesAStateTheStoreAlreadyHolds) {
     ++seen;
     if (e.call()) {
       auto row = store->stored_call(e.resource_id());
-      if (!row || !call_transition_allowed(e.call()->status, row->status) &&
-                      row->status != e.call()->status) {
+      if (!row || (!call_transition_allowed(e.call()->status, row->status) &&
+                   row->status != e.call()->status)) {
         ++unseen;
       }
     } else if (e.groupcall()) {
