@@ -32,10 +32,9 @@ constexpr Kind<Agent> agent_kind{"agents", &agent_from_json};
 constexpr Kind<Extension> extension_kind{"extensions", &extension_from_json};
 constexpr Kind<Conference> conference_kind{"conferences", &conference_from_json};
 constexpr Kind<Conferencecall> conferencecall_kind{"conferencecalls", &conferencecall_from_json};
-constexpr Kind<ExtensionGroup> extension_group_kind{"extension_groups",
-                                                    &stored_bodies::extension_group};
+constexpr Kind<ExtensionGroup> extension_group_kind{"extension_groups", &extension_group_from_json};
 constexpr Kind<RingGroup> ring_group_kind{"ring_groups", &stored_bodies::ring_group};
-constexpr Kind<MissedCall> missed_call_kind{"missed_calls", &stored_bodies::missed_call};
+constexpr Kind<MissedCall> missed_call_kind{"missed_calls", &missed_call_from_json};
 constexpr Kind<InstantGroupCall> instant_group_call_kind{"instant_group_calls",
                                                          &stored_bodies::instant_group_call};
 

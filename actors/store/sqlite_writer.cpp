@@ -79,7 +79,7 @@ int upsert_directory(Statement& statement, const Entry& entry) {
 }
 
 int upsert_extension_group(Statement& statement, const ExtensionGroup& group) {
-  const std::string body = stored_bodies::encode(group);
+  const std::string body = to_json(group);
   StatementScope scope(statement);
   scope->bind(1, group.id);
   scope->bind(2, group.customer_id);
@@ -109,7 +109,7 @@ int upsert_instant_group_call(Statement& statement, const InstantGroupCall& serv
 }
 
 int upsert_missed_call(Statement& statement, const MissedCall& call) {
-  const std::string body = stored_bodies::encode(call);
+  const std::string body = to_json(call);
   StatementScope scope(statement);
   scope->bind(1, call.id);
   scope->bind(2, call.customer_id);

@@ -1,11 +1,9 @@
 #include "actors/store/stored_bodies.hpp"
 
 #include <array>
-#include <cstdint>
 #include <optional>
 #include <utility>
 
-#include "model/json.hpp"
 #include "model/json_detail.hpp"
 #include "model/ring_group_json_detail.hpp"
 
@@ -159,22 +157,13 @@ Status read_instant_group_call(const Value& value, const Path& path, InstantGrou
 
 }  // namespace
 
-std::string encode(const ExtensionGroup& group) {
-  return to_json(group);
-}
 std::string encode(const RingGroup& group) {
   return encode_document(group, &write_ring_group);
-}
-std::string encode(const MissedCall& call) {
-  return to_json(call);
 }
 std::string encode(const InstantGroupCall& service) {
   return encode_document(service, &write_instant_group_call);
 }
 
-Result<ExtensionGroup> extension_group(std::string_view body) {
-  return extension_group_from_json(body);
-}
 Result<RingGroup> ring_group(std::string_view body) {
   Result<rapidjson::Document> document = parse_document(body);
   if (!document) return document.error();
@@ -184,9 +173,6 @@ Result<RingGroup> ring_group(std::string_view body) {
     return status.error();
   }
   return Result<RingGroup>(std::move(group));
-}
-Result<MissedCall> missed_call(std::string_view body) {
-  return missed_call_from_json(body);
 }
 Result<InstantGroupCall> instant_group_call(std::string_view body) {
   return decode_document(body, &read_instant_group_call);
