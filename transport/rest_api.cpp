@@ -1,7 +1,6 @@
 #include "transport/rest_api.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -13,7 +12,9 @@
 #include "model/json.hpp"
 #include "model/uuid.hpp"
 #include "transport/dashboard_page.hpp"
+#include "transport/error_meanings.hpp"
 #include "transport/error_names.hpp"
+#include "transport/json_media_type.hpp"
 #include "transport/request_id.hpp"
 #include "transport/rest_exchange.hpp"
 #include "transport/rest_json.hpp"
@@ -25,29 +26,6 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr std::size_t max_page_size = 100;
-
-// What each engine error answers: its HTTP status and its reason in the envelope.
-struct ErrorMeaning {
-  ErrorCode code;
-  http::status status;
-  std::string_view reason;
-};
-constexpr ErrorMeaning error_meanings[] = {
-    {ErrorCode::invalid_argument, http::status::bad_request, "INVALID_ARGUMENT"},
-    {ErrorCode::not_found, http::status::not_found, "NOT_FOUND"},
-    {ErrorCode::conflict, http::status::conflict, "CONFLICT"},
-    {ErrorCode::limit_exceeded, http::status::bad_request, "LIMIT_EXCEEDED"},
-    {ErrorCode::unavailable, http::status::service_unavailable, "UNAVAILABLE"},
-};
-constexpr ErrorMeaning internal_error{ErrorCode::unavailable, http::status::internal_server_error,
-                                      "INTERNAL_ERROR"};
-
-const ErrorMeaning& meaning_of(ErrorCode code) {
-  for (auto& m : error_meanings) {
-    if (m.code == code) return m;
-  }
-  return internal_error;
-}
 
 // The resource a not_found error names: Error::not_found writes "<resource> not found".
 std::optional<std::string_view> missing_resource(std::string_view message) {
@@ -89,14 +67,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
     path.remove_prefix(slash);
   }
   return parts;
-}
-
-bool is_json(std::string_view content_type) {
-  auto semicolon = content_type.find(';');
-  auto media = content_type.substr(0, semicolon);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return media.size() == 16 && std::equal(media.begin(), media.end(), "application/json",
-                                          [](char a, char b) { return std::tolower(a) == b; });
 }
 
 // The reason of an answer to a request that could not be read, or was not.

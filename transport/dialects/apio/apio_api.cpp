@@ -1,7 +1,6 @@
 #include "transport/dialects/apio/apio_api.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <random>
@@ -14,7 +13,9 @@
 
 #include "model/apio_json.hpp"
 #include "model/instant_group_call_rules.hpp"
+#include "transport/error_meanings.hpp"
 #include "transport/error_names.hpp"
+#include "transport/json_media_type.hpp"
 #include "transport/request_id.hpp"
 #include "transport/rest_json.hpp"
 
@@ -25,27 +26,6 @@ namespace http = boost::beast::http;
 namespace {
 
 namespace limits = instant_group_call_limits;
-
-// What each engine error answers: its HTTP status and the envelope's reason.
-struct ErrorMeaning {
-  ErrorCode code;
-  http::status status;
-  std::string_view reason;
-};
-constexpr ErrorMeaning error_meanings[] = {
-    {ErrorCode::invalid_argument, http::status::bad_request, "INVALID_ARGUMENT"},
-    {ErrorCode::not_found, http::status::not_found, "NOT_FOUND"},
-    {ErrorCode::conflict, http::status::conflict, "CONFLICT"},
-    {ErrorCode::limit_exceeded, http::status::bad_request, "LIMIT_EXCEEDED"},
-    {ErrorCode::unavailable, http::status::service_unavailable, "UNAVAILABLE"},
-};
-
-const ErrorMeaning& meaning_of(ErrorCode code) {
-  for (const ErrorMeaning& m : error_meanings) {
-    if (m.code == code) return m;
-  }
-  return error_meanings[4];
-}
 
 // Generated ids that collide with an existing one are drawn again, this often.
 constexpr int generation_attempts = 8;
@@ -95,16 +75,6 @@ std::optional<std::vector<std::string_view>> segments_of(std::string_view path) 
     path.remove_prefix(slash + 1);
   }
   return parts;
-}
-
-bool is_json(std::string_view content_type) {
-  auto media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view json = "application/json";
-  return media.size() == json.size() &&
-         std::equal(media.begin(), media.end(), json.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
 }
 
 std::string method_name(const HttpRequest& request) {

@@ -14,6 +14,7 @@
 #include "transport/dialects/yeastar/yeastar_envelope.hpp"
 #include "transport/dialects/yeastar/yeastar_errors.hpp"
 #include "transport/dialects/yeastar/yeastar_params.hpp"
+#include "transport/json_media_type.hpp"
 #include "transport/request_id.hpp"
 
 namespace chorus::yeastar {
@@ -73,16 +74,6 @@ const YeastarApi::Endpoint YeastarApi::endpoints[] = {
 namespace {
 
 constexpr std::string_view ringgroup_path = "/openapi/v1.0/ringgroup/";
-
-bool is_json(std::string_view content_type) {
-  auto media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view json = "application/json";
-  return media.size() == json.size() &&
-         std::equal(media.begin(), media.end(), json.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
-}
 
 Failure missing_group(std::int32_t id) {
   return {Errcode::not_found, "ring group " + std::to_string(id) + " does not exist"};
