@@ -8,6 +8,7 @@ namespace {
 
 // Token layout: shard in the top 8 bits, the wheel's handle below.
 constexpr int shard_shift = 56;
+static_assert(shard_shift >= TimerWheel::handle_bits, "a shard tag must not cut a wheel handle");
 constexpr std::uint64_t handle_mask = (std::uint64_t{1} << shard_shift) - 1;
 
 }  // namespace

@@ -7,10 +7,12 @@ namespace chorus {
 
 namespace {
 
-constexpr int generation_bits = 32;
+constexpr int index_bits = 32;
+constexpr std::uint32_t generation_mask =
+    (std::uint32_t{1} << (TimerWheel::handle_bits - index_bits)) - 1;
 
 std::uint64_t make_handle(std::uint32_t index, std::uint32_t generation) {
-  return (static_cast<std::uint64_t>(generation) << generation_bits) | index;
+  return (static_cast<std::uint64_t>(generation) << index_bits) | index;
 }
 
 }  // namespace
@@ -42,7 +44,9 @@ void TimerWheel::release(std::uint32_t index) {
   auto& e = entries_[index];
   e.callback = nullptr;
   e.pending = false;
-  ++e.generation;  // stale handles stop matching
+  // Stale handles stop matching. The generation wraps within its bits: were it
+  // to outgrow them, a handle's tag bits would cut it and cancel would miss.
+  e.generation = (e.generation + 1) & generation_mask;
   if (e.generation == 0) e.generation = 1;
   e.prev = none;
   e.next = free_head_;
@@ -83,7 +87,7 @@ std::uint64_t TimerWheel::schedule(Clock::time_point deadline, Callback callback
 
 bool TimerWheel::cancel(std::uint64_t handle) {
   auto index = static_cast<std::uint32_t>(handle & 0xffffffffu);
-  auto generation = static_cast<std::uint32_t>(handle >> generation_bits);
+  auto generation = static_cast<std::uint32_t>(handle >> index_bits);
   if (index >= entries_.size()) return false;
   auto& e = entries_[index];
   if (!e.pending || e.generation != generation) return false;

@@ -25,7 +25,14 @@ class TimerWheel {
                       std::chrono::microseconds tick = std::chrono::milliseconds(1),
                       std::size_t slot_count = 4096);
 
-  // Returns a non-zero handle that stays unique for this wheel's lifetime.
+  // A handle fits in this many low bits (a 32-bit slab index and a 24-bit
+  // generation), so that a TimerService may keep its own tag above it.
+  static constexpr int handle_bits = 56;
+
+  // Returns a non-zero handle, below 2^handle_bits. A handle names its timer until
+  // that timer fires or is cancelled; its slab entry's generation (24 bits,
+  // wrapping) keeps a stale handle from cancelling a later timer there, unless
+  // the entry was reused exactly 2^24 times in between.
   std::uint64_t schedule(Clock::time_point deadline, Callback callback);
   // False when the handle names no pending timer.
   bool cancel(std::uint64_t handle);

@@ -220,5 +220,31 @@ TEST(TimerWheel, ManyTimersEachFireOnceOnTimeUnlessCancelled) {
   }
 }
 
+// One slab entry reused past 2^24 times: its handles must stay within
+// handle_bits, where SupervisedTimers keeps its shard tag above them, or a cancel
+// through the tagged token would silently miss (the engine relies on cancel).
+TEST(TimerWheel, HandlesStayBelowTheTagBitsAfterAnEntryIsReusedPast2To24Times) {
+  TimerWheel wheel(origin);
+  constexpr std::uint64_t limit = std::uint64_t{1} << TimerWheel::handle_bits;
+  constexpr std::uint32_t reuses = (1u << 24) + 8;
+  std::uint32_t out_of_bits = 0, missed = 0;
+  std::uint64_t first = 0, last = 0;
+  for (std::uint32_t i = 0; i < reuses; ++i) {
+    auto handle = wheel.schedule(at_ms(5), TimerWheel::Callback{});
+    if (i == 0) first = handle;
+    last = handle;
+    out_of_bits += handle >= limit;
+    missed += !wheel.cancel(handle & (limit - 1));  // as a tagged token passes it
+  }
+  EXPECT_EQ(out_of_bits, 0u);
+  EXPECT_EQ(missed, 0u);
+  EXPECT_TRUE(wheel.empty());
+  // A handle from long before names nothing now.
+  auto pending = wheel.schedule(at_ms(5), TimerWheel::Callback{});
+  EXPECT_NE(pending, first);
+  EXPECT_FALSE(wheel.cancel(last));
+  EXPECT_TRUE(wheel.cancel(pending));
+}
+
 }  // namespace
 }  // namespace chorus
