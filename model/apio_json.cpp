@@ -6,6 +6,7 @@
 
 #include "model/field_limits.hpp"
 #include "model/json_detail.hpp"
+#include "model/strict_fields.hpp"
 
 namespace chorus {
 
@@ -31,48 +32,6 @@ constexpr std::array<std::string_view, 4> department_fields{"tenantId", "groupId
                                                             "fullPathName"};
 constexpr std::array<std::string_view, 1> bulk_fields{"services"};
 constexpr std::array<std::string_view, 2> change_fields{"serviceUserId", "active"};
-
-// A field name is repeated in an error only when it is short and plainly a name:
-// anything else is the client's raw bytes, which may not even be UTF-8.
-bool quotable_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool plain =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!plain) return false;
-  }
-  return true;
-}
-
-std::string where(const jd::Path& path) {
-  std::string text = path.to_string();
-  return text.empty() ? std::string("body") : text;
-}
-
-// Refuses a member `known` does not list, or one given twice. Stops at the first, so
-// an object of a million members costs no more than one of eight.
-template <std::size_t N>
-Status check_fields(const Value& object, const jd::Path& path,
-                    const std::array<std::string_view, N>& known, std::string_view what) {
-  if (!object.IsObject()) return Error::invalid(where(path), "must be an object");
-  std::bitset<N> seen;
-  for (const auto& member : object.GetObject()) {
-    const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-    std::size_t i = 0;
-    while (i < N && known[i] != name) ++i;
-    if (i == N) {
-      if (!quotable_name(name)) {
-        return Error::invalid(where(path),
-                              "holds a field that is not one of " + std::string(what) + "'s");
-      }
-      return Error::invalid(path.member(name).to_string(),
-                            "is not a field of " + std::string(what));
-    }
-    if (seen[i]) return Error::invalid(path.member(name).to_string(), "appears twice");
-    seen.set(i);
-  }
-  return {};
-}
 
 // null is no department; an object is read over the current one.
 Status read_department(const Value* value, const jd::Path& path,

@@ -9,6 +9,7 @@
 #include "model/conference_json_detail.hpp"
 #include "model/field_limits.hpp"
 #include "model/ring_group_json_detail.hpp"
+#include "model/strict_fields.hpp"
 
 namespace chorus {
 namespace json_detail {
@@ -53,50 +54,6 @@ std::array<std::string_view, N> names_of() {
 const auto strategy_names = names_of<RingStrategy, 4>();
 const auto failover_names = names_of<FailoverDest, 10>();
 const auto member_type_names = names_of<RingGroupMemberType, 3>();
-
-// A field name is repeated in an error only when it is short and plainly a name:
-// anything else is the client's raw bytes, which may not even be UTF-8.
-bool quotable_name(std::string_view name) {
-  constexpr std::size_t longest = 64;
-  if (name.empty() || name.size() > longest) return false;
-  for (char c : name) {
-    const bool plain =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!plain) return false;
-  }
-  return true;
-}
-
-std::string where(const Path& path) {
-  std::string text = path.to_string();
-  return text.empty() ? std::string("body") : text;
-}
-
-// Refuses an object holding a field `known` does not list, or one field twice (RapidJSON
-// would read the first, a client may mean the last). Stops at the first such member, so
-// an object of a million members costs no more than one of twenty.
-template <std::size_t N>
-Status check_fields(const Value& object, const Path& path,
-                    const std::array<std::string_view, N>& known, std::string_view what) {
-  if (!object.IsObject()) return Error::invalid(where(path), "must be an object");
-  std::bitset<N> seen;
-  for (const auto& member : object.GetObject()) {
-    const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-    std::size_t i = 0;
-    while (i < N && known[i] != name) ++i;
-    if (i == N) {
-      if (!quotable_name(name)) {
-        return Error::invalid(where(path),
-                              "holds a field that is not one of " + std::string(what) + "'s");
-      }
-      return Error::invalid(path.member(name).to_string(),
-                            "is not a field of " + std::string(what));
-    }
-    if (seen[i]) return Error::invalid(path.member(name).to_string(), "appears twice");
-    seen.set(i);
-  }
-  return {};
-}
 
 Status read_member(const Value& value, const Path& path, RingGroupMember& out, bool in_sub_option);
 
