@@ -1,6 +1,7 @@
 #include "transport/http_server.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
@@ -18,6 +19,25 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// A connection's place in the HTTP count: taken on accept, given back when the session
+// ends or the connection leaves HTTP for the WebSocket gateway, whichever comes first.
+class HttpSlot {
+ public:
+  explicit HttpSlot(std::shared_ptr<std::atomic<std::size_t>> count) : count_(std::move(count)) {
+    ++*count_;
+  }
+  HttpSlot(const HttpSlot&) = delete;
+  HttpSlot& operator=(const HttpSlot&) = delete;
+  ~HttpSlot() { release(); }
+
+  void release() {
+    if (count_) --*std::exchange(count_, nullptr);
+  }
+
+ private:
+  std::shared_ptr<std::atomic<std::size_t>> count_;
+};
+
 // One connection: read a request, hand it over, write the answer, repeat.
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -28,11 +48,8 @@ class Session : public std::enable_shared_from_this<Session> {
         handler_(handler),
         upgrades_(upgrades),
         limits_(limits),
-        sessions_(std::move(sessions)),
-        stopping_(std::move(stopping)) {
-    ++*sessions_;
-  }
-  ~Session() { --*sessions_; }
+        slot_(std::move(sessions)),
+        stopping_(std::move(stopping)) {}
 
   void start() {
     // Everything a session does runs on its strand.
@@ -118,6 +135,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void upgrade(HttpRequest request) {
     if (auto refusal = upgrades_->check(request)) return write(std::move(*refusal), false);
     stream_.expires_never();
+    // The connection stops counting as HTTP before the gateway may answer 101: a client
+    // that has read its 101 finds the HTTP slot already free.
+    slot_.release();
     auto rest = buffer_.cdata();  // what the client sent after the request, if anything
     upgrades_->adopt(std::move(stream_), std::move(request),
                      std::string_view(static_cast<const char*>(rest.data()), rest.size()));
@@ -153,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpHandler& handler_;
   UpgradeHandler* upgrades_;
   HttpLimits limits_;
-  std::shared_ptr<std::atomic<std::size_t>> sessions_;
+  HttpSlot slot_;
   std::shared_ptr<std::atomic<bool>> stopping_;
 };
 
