@@ -57,19 +57,19 @@ std::shared_ptr<const Call> prepare_leg(EngineContext& engine, const Groupcall& 
 }
 
 // A ring group sends its own alert_info with every leg it rings.
-std::shared_ptr<const std::string> alert_info_of(const DialPlan& nested,
-                                                 const std::shared_ptr<const std::string>& owners) {
+DialContextPtr dial_context_of(const DialPlan& nested, const DialContextPtr& owners) {
   if (nested.alert_info.empty()) return owners;
-  return std::make_shared<const std::string>(nested.alert_info);
+  return std::make_shared<const DialContext>(
+      DialContext{nested.alert_info, owners ? owners->sdp_offer : std::string()});
 }
 
 PreparedBranch prepare_target(EngineContext& engine, const Groupcall& owner,
                               const DialTarget& target, const RingSlot& slot,
-                              const std::shared_ptr<const std::string>& alert_info) {
+                              const DialContextPtr& dial_context) {
   PreparedBranch branch;
   if (target.nested) {
     branch.nested = prepare_groupcall(engine, nested_base(owner, *target.nested, slot),
-                                      target.nested, alert_info_of(*target.nested, alert_info));
+                                      target.nested, dial_context_of(*target.nested, dial_context));
   } else {
     branch.call = prepare_leg(engine, owner, target.address);
   }
@@ -80,19 +80,18 @@ PreparedBranch prepare_target(EngineContext& engine, const Groupcall& owner,
 
 PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner, const DialPlan& plan,
                               const RingSchedule& schedule, std::size_t index,
-                              const std::shared_ptr<const std::string>& alert_info) {
+                              const DialContextPtr& dial_context) {
   PreparedBranch branch =
-      prepare_target(engine, owner, plan.targets[index], schedule.slots[index], alert_info);
+      prepare_target(engine, owner, plan.targets[index], schedule.slots[index], dial_context);
   branch.destination_index = index;
   return branch;
 }
 
 PreparedBranch prepare_failover(EngineContext& engine, const Groupcall& owner,
-                                const DialTarget& target,
-                                const std::shared_ptr<const std::string>& alert_info) {
+                                const DialTarget& target, const DialContextPtr& dial_context) {
   RingSlot slot;
   slot.timeout = owner.ring_timeout > 0 ? owner.ring_timeout : Groupcall::default_ring_timeout;
-  PreparedBranch branch = prepare_target(engine, owner, target, slot, alert_info);
+  PreparedBranch branch = prepare_target(engine, owner, target, slot, dial_context);
   branch.destination_index = owner.destinations.size();  // after every destination
   return branch;
 }
@@ -111,9 +110,9 @@ RingSchedule schedule_of(const Groupcall& base, const DialPlan& plan) {
 
 }  // namespace
 
-std::shared_ptr<PreparedGroupcall> prepare_groupcall(
-    EngineContext& engine, Groupcall base, std::shared_ptr<const DialPlan> plan,
-    std::shared_ptr<const std::string> alert_info) {
+std::shared_ptr<PreparedGroupcall> prepare_groupcall(EngineContext& engine, Groupcall base,
+                                                     std::shared_ptr<const DialPlan> plan,
+                                                     DialContextPtr dial_context) {
   auto prepared = std::make_shared<PreparedGroupcall>();
   base.status = GroupcallStatus::progressing;
   base.destinations = plan->destinations;
@@ -124,7 +123,7 @@ std::shared_ptr<PreparedGroupcall> prepare_groupcall(
     auto& slot = prepared->schedule.slots[i];
     if (slot.step > 0) break;  // steps are in destination order
     if (slot.delay > 0) continue;
-    auto branch = prepare_branch(engine, base, *plan, prepared->schedule, i, alert_info);
+    auto branch = prepare_branch(engine, base, *plan, prepared->schedule, i, dial_context);
     if (branch.call) {
       base.call_ids.push_back(branch.call->id);
     } else {
@@ -138,7 +137,7 @@ std::shared_ptr<PreparedGroupcall> prepare_groupcall(
   insert(engine, groupcall);
   prepared->groupcall = std::move(groupcall);
   prepared->plan = std::move(plan);
-  prepared->alert_info = std::move(alert_info);
+  prepared->dial_context = std::move(dial_context);
   return prepared;
 }
 

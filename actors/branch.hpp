@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/dial_context.hpp"
 #include "model/call.hpp"
 #include "model/dial_plan.hpp"
 #include "model/groupcall.hpp"
@@ -39,25 +40,24 @@ struct PreparedGroupcall {
   RingSchedule schedule;
   // Dialled at once: the first step's destinations that have no delay.
   std::vector<PreparedBranch> initial;
-  std::shared_ptr<const std::string> alert_info;
+  DialContextPtr dial_context;
 };
 
 // Prepares destination `index` of `owner` (whose plan is `plan`, scheduled by
 // `schedule`).
 PreparedBranch prepare_branch(EngineContext& engine, const Groupcall& owner, const DialPlan& plan,
                               const RingSchedule& schedule, std::size_t index,
-                              const std::shared_ptr<const std::string>& alert_info);
+                              const DialContextPtr& dial_context);
 
 // Prepares the failover target of `owner`'s plan, rung as one more branch.
 PreparedBranch prepare_failover(EngineContext& engine, const Groupcall& owner,
-                                const DialTarget& target,
-                                const std::shared_ptr<const std::string>& alert_info);
+                                const DialTarget& target, const DialContextPtr& dial_context);
 
 // Prepares a groupcall from `base` (id, customer, source, methods, timeouts set):
 // fills destinations and the ids of the branches dialled first, and registers
 // the whole tree.
 std::shared_ptr<PreparedGroupcall> prepare_groupcall(EngineContext& engine, Groupcall base,
                                                      std::shared_ptr<const DialPlan> plan,
-                                                     std::shared_ptr<const std::string> alert_info);
+                                                     DialContextPtr dial_context);
 
 }  // namespace chorus

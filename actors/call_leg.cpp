@@ -11,6 +11,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/engine_context.hpp"
+#include "actors/line_access.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
@@ -131,7 +132,7 @@ void on_won(LegSelf self) {
   if (st.pending_end) conclude(self, *st.pending_end);
 }
 
-void on_report(LegSelf self, LegReport report) {
+void on_report(LegSelf self, LegReport report, std::string sdp = {}) {
   auto& st = self->state;
   auto status = st.call->status;
   bool before_answer = status == CallStatus::dialing || status == CallStatus::ringing;
@@ -141,7 +142,9 @@ void on_report(LegSelf self, LegReport report) {
       if (status == CallStatus::dialing) move_to(self, CallStatus::ringing);
       return;
     case LegReport::answered:
-      if (before_answer && move_to(self, CallStatus::progressing)) {
+      if (before_answer && move_to(self, CallStatus::progressing, [&](Call& c) {
+            if (!sdp.empty()) c.sdp_answer = std::make_shared<const std::string>(std::move(sdp));
+          })) {
         st.answer = BranchAnswer::pending;
         self->send(st.groupcall, answered_atom::value, ResourceKind::call, st.call->id);
       }
@@ -213,7 +216,7 @@ void on_left_conference(LegSelf self, const Uuid& conferencecall_id) {
 
 call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
                                        std::shared_ptr<const Call> call, groupcall_actor groupcall,
-                                       std::shared_ptr<const std::string> alert_info) {
+                                       DialContextPtr dial_context) {
   auto& st = self->state;
   st.engine = engine;
   st.call = std::move(call);
@@ -222,11 +225,14 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
   announce(*engine, EventType::call_created, st.call);
   WorkerScope scope(self->context());
   engine->legs_dialled.fetch_add(1, std::memory_order_relaxed);
-  engine->driver->dial(DialRequest{*st.call, alert_info ? *alert_info : std::string_view{},
-                                   LegLine(caf::actor_cast<caf::actor_control_block*>(self))});
+  engine->driver->dial(DialRequest{*st.call,
+                                   dial_context ? dial_context->alert_info : std::string_view{},
+                                   dial_context ? dial_context->sdp_offer : std::string_view{},
+                                   detail::LineAccess::to<LegLine>(self)});
   announce(*engine, EventType::call_dialing, st.call);
   return {
       [=](LegReport report) { on_report(self, report); },
+      [=](LegReport report, std::string& sdp) { on_report(self, report, std::move(sdp)); },
       [=](hangup_atom, LegCause cause) { on_hangup(self, cause); },
       [=](won_atom) { on_won(self); },
       [=](hangup_atom, const CallReply& reply) {
@@ -265,9 +271,9 @@ HangupReason hangup_reason_for(LegCause cause, BranchAnswer answer) {
 
 call_leg_actor spawn_call_leg(EngineContext& engine, caf::local_actor* parent,
                               std::shared_ptr<const Call> call, groupcall_actor groupcall,
-                              std::shared_ptr<const std::string> alert_info) {
+                              DialContextPtr dial_context) {
   return parent->spawn(call_leg, &engine, std::move(call), std::move(groupcall),
-                       std::move(alert_info));
+                       std::move(dial_context));
 }
 
 }  // namespace chorus

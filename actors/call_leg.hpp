@@ -23,7 +23,7 @@ struct EngineContext;
 // Spawned by its groupcall (`parent`), so the launch stays on the parent's worker.
 call_leg_actor spawn_call_leg(EngineContext& engine, caf::local_actor* parent,
                               std::shared_ptr<const Call> call, groupcall_actor groupcall,
-                              std::shared_ptr<const std::string> alert_info);
+                              DialContextPtr dial_context);
 
 // The hangup reason a leg ends with when it is ended for `cause` while its answer
 // stands at `answer`.

@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/engine_context.hpp"
+#include "actors/line_access.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
@@ -42,7 +43,7 @@ bool move_to(ParticipantSelf self, ConferencecallStatus to) {
 BridgeRequest bridge_request(ParticipantSelf self) {
   auto& p = *self->state.participant;
   return BridgeRequest{p.conference_id, p.id, p.reference_id,
-                       BridgeLine(caf::actor_cast<caf::actor_control_block*>(self))};
+                       detail::LineAccess::to<BridgeLine>(self)};
 }
 
 // Leaves the bridge: leaving now, leaved once the driver confirms.

@@ -63,8 +63,16 @@ Subscription::~Subscription() {
 }
 
 void Subscription::cancel() {
-  if (link_) link_->close();
+  if (link_) link_->close(false);
   link_.reset();
+}
+
+void Subscription::add_topics(const std::vector<Topic>& topics) {
+  if (link_) link_->add_topics(topics);
+}
+
+void Subscription::remove_topics(const std::vector<Topic>& topics) {
+  if (link_) link_->remove_topics(topics);
 }
 
 Engine::Engine(std::shared_ptr<LegDriver> driver, EngineOptions options,
@@ -230,6 +238,10 @@ Subscription Engine::subscribe_all(EventCallback callback) {
   return Subscription(core_->open_subscription({}, std::move(callback), true));
 }
 
+Subscription Engine::open_subscription(std::shared_ptr<EventSink> sink) {
+  return Subscription(core_->open_subscription(std::move(sink)));
+}
+
 void Engine::close_intake() {
   core_->close_intake();
 }
@@ -274,10 +286,6 @@ EngineStats Engine::stats() const {
 
 TimerService& Engine::timers() {
   return core_->context().timers;
-}
-
-EventBus& Engine::event_bus() {
-  return core_->context().bus;
 }
 
 }  // namespace chorus

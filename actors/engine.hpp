@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "actors/event_sink.hpp"
+#include "actors/leg_driver.hpp"
 #include "actors/store.hpp"
 #include "actors/timer_service.hpp"
 #include "config/engine_options.hpp"
@@ -41,12 +43,11 @@
 #include "model/missed_call.hpp"
 #include "model/result.hpp"
 #include "model/ring_group.hpp"
-#include "transport/leg_driver.hpp"
+#include "model/topic.hpp"
 
 namespace chorus {
 
 class EngineCore;
-class EventBus;
 class SubscriptionLink;
 
 // What a caller asks for; the engine fills ids, status, timestamps.
@@ -62,6 +63,10 @@ struct GroupcallRequest {
   std::string owner_type;
   Uuid owner_id;
   std::string alert_info;  // handed to the driver with every dial
+  // The caller's SDP offer, handed to the driver with every dial (a SIP driver
+  // sends it in the INVITE); the winner's answer comes back in Call::sdp_answer.
+  // Embedding API only: chorusd carries no media.
+  std::string sdp_offer;
   // Extension: a live conference of the same customer that the winning leg joins
   // as soon as it answers.
   Uuid conference_id;
@@ -107,7 +112,8 @@ struct CallsCreated {
 
 using EventCallback = std::function<void(const Event&)>;
 
-// A live subscription; destroying it (or cancel()) stops delivery.
+// A live subscription; destroying it (or cancel()) stops delivery. Topics may
+// change while it lives. Engine::stop() ends every subscription.
 class Subscription {
  public:
   Subscription() = default;
@@ -116,6 +122,9 @@ class Subscription {
   Subscription& operator=(Subscription&& other) noexcept;
   ~Subscription();
   void cancel();
+  // Adds or drops topics; a topic held twice is held once. No effect once ended.
+  void add_topics(const std::vector<Topic>& topics);
+  void remove_topics(const std::vector<Topic>& topics);
 
  private:
   std::shared_ptr<SubscriptionLink> link_;
@@ -290,6 +299,11 @@ class Engine {
   Result<Subscription> subscribe(const std::vector<std::string>& topics, EventCallback callback);
   // Every customer's events (billing, logging): not for customer-facing use.
   Subscription subscribe_all(EventCallback callback);
+  // For a gateway that fans events out itself (the WebSocket gateway): events of
+  // the topics the subscription holds go straight to `sink` on the publishing
+  // thread, with no actor between; it starts with no topics. stop() calls
+  // sink->ended().
+  Subscription open_subscription(std::shared_ptr<EventSink> sink);
 
   // With a store: loads the directory and ends what the previous process left
   // live (calls hangup with hangup_reason failed, hangup_by local; groupcalls
@@ -309,8 +323,6 @@ class Engine {
 
   EngineStats stats() const;
   TimerService& timers();
-  // For gateways that manage subscriptions themselves (the WebSocket gateway).
-  EventBus& event_bus();
 
  private:
   std::shared_ptr<const Groupcall> find_groupcall(const Uuid& id) const;

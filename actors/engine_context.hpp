@@ -21,7 +21,7 @@
 #include "actors/supervised_timers.hpp"
 #include "config/engine_options.hpp"
 #include "model/timestamp.hpp"
-#include "transport/leg_driver.hpp"
+#include "actors/leg_driver.hpp"
 
 namespace chorus {
 

@@ -11,6 +11,7 @@
 #include <caf/send.hpp>
 
 #include "actors/branch.hpp"
+#include "actors/dialable.hpp"
 #include "actors/groupcall_actor.hpp"
 #include "actors/state_change.hpp"
 #include "actors/subscriber.hpp"
@@ -71,6 +72,9 @@ Status validate(const GroupcallRequest& request) {
   if (request.repeats < 0 || request.repeats > Groupcall::max_repeats) {
     return Error::invalid("repeats", "must be from 0 to " + std::to_string(Groupcall::max_repeats));
   }
+  if (request.sdp_offer.size() > field_limits::sdp) {
+    return Error::limit("sdp_offer", "at most " + std::to_string(field_limits::sdp) + " bytes");
+  }
   return {};
 }
 
@@ -98,13 +102,30 @@ Status validate(const InstantGroupCallDial& request) {
 
 }  // namespace
 
-void SubscriptionLink::close() {
-  std::function<void()> close;
+void SubscriptionLink::add_topics(const std::vector<Topic>& topics) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (bus_) bus_->add_topics(id_, topics);
+}
+
+void SubscriptionLink::remove_topics(const std::vector<Topic>& topics) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (bus_) bus_->remove_topics(id_, topics);
+}
+
+void SubscriptionLink::close(bool by_engine) {
+  EventBus* bus = nullptr;
+  std::shared_ptr<EventSink> sink;
+  std::function<void()> after_close;
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    close.swap(close_);
+    std::swap(bus, bus_);
+    sink.swap(sink_);
+    after_close.swap(after_close_);
   }
-  if (close) close();
+  if (!bus) return;
+  bus->close(id_);
+  if (after_close) after_close();
+  if (by_engine) sink->ended();
 }
 
 EngineCore::EngineCore(std::shared_ptr<LegDriver> driver, const EngineOptions& options,
@@ -145,7 +166,7 @@ Status EngineCore::admissible(const GroupcallRequest& request) const {
   auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
                                 engine.directory, limits_of(engine));
   if (!plan) return plan.error();
-  return {};
+  return can_dial(*engine.driver, *plan);
 }
 
 // Whether a new call is taken now: the engine runs, the request is valid and the
@@ -186,7 +207,8 @@ void EngineCore::create_groupcall(const GroupcallRequest& request,
   base.conference_id = request.conference_id;
   base.repeats = request.repeats;
   base.fail_on_single_reject = request.fail_on_single_reject;
-  launch(std::move(base), std::move(plan).value(), request.alert_info, std::move(done));
+  launch(std::move(base), std::move(plan).value(),
+         DialContext{request.alert_info, request.sdp_offer}, std::move(done));
 }
 
 void EngineCore::ring_group_call(const RingGroupCallRequest& request,
@@ -225,17 +247,21 @@ void EngineCore::ring_service(const Uuid& customer_id, const Address& source,
   base.ring_method = plan->ring_method;
   base.ring_timeout = std::max(plan->ring_timeout, 0);
   base.answer_timeout = plan->answer_timeout;
-  auto alert_info = plan->alert_info;
-  launch(std::move(base), std::move(plan).value(), alert_info, std::move(done));
+  DialContext context{plan->alert_info, {}};
+  launch(std::move(base), std::move(plan).value(), std::move(context), std::move(done));
 }
 
 // Registers a resolved groupcall and, once its creation is committed, rings it.
-void EngineCore::launch(Groupcall base, DialPlan plan, const std::string& alert_info,
+void EngineCore::launch(Groupcall base, DialPlan plan, DialContext dial_context,
                         std::function<void(Result<Groupcall>)> done) {
   auto& engine = *context_;
-  auto alert = alert_info.empty() ? nullptr : std::make_shared<const std::string>(alert_info);
-  auto prepared = prepare_groupcall(
-      engine, std::move(base), std::make_shared<const DialPlan>(std::move(plan)), std::move(alert));
+  if (auto dialable = can_dial(*engine.driver, plan); !dialable) return done(dialable.error());
+  auto context = dial_context.alert_info.empty() && dial_context.sdp_offer.empty()
+                     ? nullptr
+                     : std::make_shared<const DialContext>(std::move(dial_context));
+  auto prepared =
+      prepare_groupcall(engine, std::move(base), std::make_shared<const DialPlan>(std::move(plan)),
+                        std::move(context));
   Result<Groupcall> created = *prepared->groupcall;
   if (!engine.writer) {
     spawn_groupcall(engine, std::move(prepared));
@@ -263,24 +289,43 @@ std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::vector<Topi
                                                                 bool every) {
   auto actor = spawn_subscriber(*system_, std::move(callback));
   auto& bus = context_->bus;
-  auto id = bus.open(std::make_shared<SubscriberSink>(actor), every);
+  auto sink = std::make_shared<SubscriberSink>(actor);
+  auto id = bus.open(sink, every);
   if (!topics.empty()) bus.add_topics(id, topics);
-  auto link = std::make_shared<SubscriptionLink>([&bus, id, actor] {
-    bus.close(id);
+  auto link = std::make_shared<SubscriptionLink>(bus, id, std::move(sink), [actor] {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   });
-  std::lock_guard<std::mutex> guard(subscriptions_mutex_);
-  subscriptions_.push_back(link);
+  keep(link);
   return link;
 }
 
+std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::shared_ptr<EventSink> sink) {
+  auto& bus = context_->bus;
+  auto link = std::make_shared<SubscriptionLink>(bus, bus.open(sink), sink);
+  keep(link);
+  return link;
+}
+
+void EngineCore::keep(const std::shared_ptr<SubscriptionLink>& link) {
+  std::lock_guard<std::mutex> guard(subscriptions_mutex_);
+  subscriptions_.push_back(link);
+  // Amortised: a sweep when the list has doubled since the last one.
+  if (subscriptions_.size() < 2 * std::max<std::size_t>(subscriptions_swept_, 64)) return;
+  subscriptions_.erase(std::remove_if(subscriptions_.begin(), subscriptions_.end(),
+                                      [](const auto& weak) { return weak.expired(); }),
+                       subscriptions_.end());
+  subscriptions_swept_ = subscriptions_.size();
+}
+
 void EngineCore::close_subscriptions() {
-  std::vector<std::shared_ptr<SubscriptionLink>> links;
+  std::vector<std::weak_ptr<SubscriptionLink>> links;
   {
     std::lock_guard<std::mutex> guard(subscriptions_mutex_);
     links.swap(subscriptions_);
   }
-  for (auto& link : links) link->close();
+  for (auto& weak : links) {
+    if (auto link = weak.lock()) link->close(true);
+  }
 }
 
 bool EngineCore::wait_until_idle(std::chrono::milliseconds timeout) {

@@ -11,6 +11,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
+#include "actors/dial_context.hpp"
 #include "actors/engine.hpp"
 #include "actors/engine_context.hpp"
 
@@ -20,15 +21,24 @@ class test_coordinator;
 
 namespace chorus {
 
-// Ties a Subscription handle to the engine without letting it outlive it.
+// Ties a Subscription handle to the engine's bus without letting it outlive it:
+// once closed (by its holder, or by the engine's stop), it touches nothing.
 class SubscriptionLink {
  public:
-  explicit SubscriptionLink(std::function<void()> close) : close_(std::move(close)) {}
-  void close();
+  SubscriptionLink(EventBus& bus, EventBus::SubscriptionId id, std::shared_ptr<EventSink> sink,
+                   std::function<void()> after_close = {})
+      : bus_(&bus), id_(id), sink_(std::move(sink)), after_close_(std::move(after_close)) {}
+  void add_topics(const std::vector<Topic>& topics);
+  void remove_topics(const std::vector<Topic>& topics);
+  // `by_engine`: the engine ends it, and tells the sink.
+  void close(bool by_engine);
 
  private:
   std::mutex mutex_;
-  std::function<void()> close_;
+  EventBus* bus_;  // null once closed
+  EventBus::SubscriptionId id_;
+  std::shared_ptr<EventSink> sink_;
+  std::function<void()> after_close_;  // a callback subscription's actor stops
 };
 
 class EngineCore {
@@ -59,6 +69,8 @@ class EngineCore {
   std::mutex& conference_creations() { return conference_creations_; }
   std::shared_ptr<SubscriptionLink> open_subscription(std::vector<Topic> topics,
                                                       EventCallback callback, bool every);
+  std::shared_ptr<SubscriptionLink> open_subscription(std::shared_ptr<EventSink> sink);
+  void keep(const std::shared_ptr<SubscriptionLink>& link);
   void stop();
 
   // Deterministic mode only (null otherwise).
@@ -71,7 +83,7 @@ class EngineCore {
   Status admits(const Request& request) const;
   void ring_service(const Uuid& customer_id, const Address& source, const Uuid& master_call_id,
                     Result<DialPlan> plan, std::function<void(Result<Groupcall>)> done);
-  void launch(Groupcall base, DialPlan plan, const std::string& alert_info,
+  void launch(Groupcall base, DialPlan plan, DialContext dial_context,
               std::function<void(Result<Groupcall>)> done);
   bool wait_until_idle(std::chrono::milliseconds timeout);
   void close_subscriptions();
@@ -85,7 +97,10 @@ class EngineCore {
   std::mutex directory_writes_;
   std::mutex conference_creations_;
   std::mutex subscriptions_mutex_;
-  std::vector<std::shared_ptr<SubscriptionLink>> subscriptions_;
+  // Every open subscription, for stop() to end; a link its holder dropped expires
+  // and is swept out as the list grows (a WebSocket connection is one each).
+  std::vector<std::weak_ptr<SubscriptionLink>> subscriptions_;
+  std::size_t subscriptions_swept_ = 0;  // the list's size after the last sweep
 };
 
 }  // namespace chorus

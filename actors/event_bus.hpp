@@ -12,17 +12,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/event_sink.hpp"
 #include "model/event.hpp"
 #include "model/topic.hpp"
 
 namespace chorus {
-
-class EventSink {
- public:
-  virtual ~EventSink() = default;
-  // Called from engine threads; events of one resource arrive in order.
-  virtual void deliver(const EventPtr& event) = 0;
-};
 
 class EventBus {
  public:

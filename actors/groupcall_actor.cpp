@@ -239,7 +239,7 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
   st.engine = engine;
   st.groupcall = prepared->groupcall;
   st.plan = prepared->plan;
-  st.alert_info = prepared->alert_info;
+  st.dial_context = prepared->dial_context;
   st.parent = std::move(parent);
   supervise(*engine, self, ResourceKind::groupcall, st.groupcall->id);
   announce(*engine, EventType::groupcall_created, st.groupcall);
@@ -284,7 +284,7 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
 // Branches are spawned by their groupcall, so their launch stays on its worker.
 branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared) {
   auto& st = self->state;
-  if (prepared.call) return spawn_call_leg(*st.engine, self, prepared.call, self, st.alert_info);
+  if (prepared.call) return spawn_call_leg(*st.engine, self, prepared.call, self, st.dial_context);
   return self->spawn(groupcall, st.engine, prepared.nested, groupcall_actor(self));
 }
 

@@ -11,6 +11,7 @@
 
 #include "actors/engine_context.hpp"
 #include "actors/groupcall_state.hpp"
+#include "actors/line_access.hpp"
 #include "actors/state_change.hpp"
 
 namespace chorus::groupcall_detail {
@@ -57,7 +58,7 @@ void dial_slots(GroupcallSelf self, const std::vector<std::uint32_t>& slots, tim
   prepared.reserve(slots.size());
   for (auto index : slots) {
     prepared.push_back(prepare_branch(*st.engine, *st.groupcall, *st.plan, st.ringing.schedule,
-                                      index, st.alert_info));
+                                      index, st.dial_context));
   }
   for (auto& branch : prepared) {
     dial(self, branch, after(now, slot_of(self, branch.destination_index).timeout));
@@ -198,9 +199,9 @@ void route(GroupcallSelf self, const DialFailover& failover) {
   auto& st = self->state;
   st.ringing.phase = Ringing::Phase::routing;
   auto& g = *st.groupcall;
-  st.engine->driver->route(RouteRequest{
-      g.id, g.master_call_id, g.source, failover.taken.dest, failover.prefix, failover.taken.value,
-      RouteLine(caf::actor_cast<caf::actor_control_block*>(self))});
+  st.engine->driver->route(RouteRequest{g.id, g.master_call_id, g.source, failover.taken.dest,
+                                        failover.prefix, failover.taken.value,
+                                        detail::LineAccess::to<RouteLine>(self)});
 }
 
 // Unanswered after the whole schedule (or nobody available): the ring group's
@@ -218,7 +219,7 @@ void take_failover(GroupcallSelf self) {
   }
   if (failover.routed) return route(self, failover);
   if (!failover.target) return finish(self);  // end_call
-  auto prepared = prepare_failover(*st.engine, *st.groupcall, *failover.target, st.alert_info);
+  auto prepared = prepare_failover(*st.engine, *st.groupcall, *failover.target, st.dial_context);
   auto now = self->clock().now();
   auto stop = prepared.call
                   ? after(now, st.groupcall->ring_timeout > 0 ? st.groupcall->ring_timeout

@@ -64,7 +64,7 @@ struct GroupcallState {
   EngineContext* engine = nullptr;
   std::shared_ptr<const Groupcall> groupcall;
   std::shared_ptr<const DialPlan> plan;
-  std::shared_ptr<const std::string> alert_info;
+  DialContextPtr dial_context;
   groupcall_actor parent;
   std::vector<Branch> branches;
   std::size_t live = 0;  // branches not yet ended

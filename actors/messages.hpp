@@ -14,6 +14,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/leg_driver.hpp"
 #include "model/call.hpp"
 #include "model/conference.hpp"
 #include "model/conference_request.hpp"
@@ -21,7 +22,6 @@
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
-#include "transport/leg_driver.hpp"
 
 namespace caf {
 class actor_system_config;
@@ -104,6 +104,8 @@ using branch_actor =
 using call_leg_actor = branch_actor::extend<
     // What the far end did, through the leg's LegLine.
     caf::reacts_to<LegReport>,
+    // An answer with the far end's SDP.
+    caf::reacts_to<LegReport, std::string>,
     // An API hangup: ends the leg and replies with its snapshot.
     caf::reacts_to<hangup_atom, CallReply>,
     // A conference asks for the call as its participant `conferencecall_id`.

@@ -33,7 +33,7 @@
 
 #include "actors/engine.hpp"
 #include "benchmarks/raw_conference_baseline.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace {
 

@@ -37,7 +37,7 @@
 #include "benchmarks/null_store.hpp"
 #include "benchmarks/raw_caf_baseline.hpp"
 #include "tests/scratch_dir.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace {
 

@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "actors/engine.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "transport/leg_driver.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "actors/leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace chorus::bench {
 

@@ -11,7 +11,7 @@
 #include <mutex>
 
 #include "actors/engine.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 int main(int argc, char** argv) {
   chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>());

@@ -37,7 +37,9 @@ bool Call::operator==(const Call& o) const {
          status == o.status && hangup_by == o.hangup_by && hangup_reason == o.hangup_reason &&
          tm_create == o.tm_create && tm_update == o.tm_update &&
          tm_progressing == o.tm_progressing && tm_ringing == o.tm_ringing &&
-         tm_hangup == o.tm_hangup && tm_delete == o.tm_delete;
+         tm_hangup == o.tm_hangup && tm_delete == o.tm_delete &&
+         (sdp_answer == o.sdp_answer ||
+          (sdp_answer && o.sdp_answer && *sdp_answer == *o.sdp_answer));
 }
 
 }  // namespace chorus

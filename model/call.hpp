@@ -1,7 +1,9 @@
 #pragma once
 // A call: one leg of a groupcall (VoIPbin's Call struct).
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "model/address.hpp"
@@ -44,6 +46,10 @@ struct Call {
   Timestamp tm_ringing;
   Timestamp tm_hangup;
   Timestamp tm_delete;
+  // Extension, embedding API only (never in JSON, events on the wire or the
+  // store): the SDP the destination answered with, when its driver reported one,
+  // for an embedding softswitch to bridge media. Null otherwise.
+  std::shared_ptr<const std::string> sdp_answer;
 
   bool operator==(const Call& other) const;
   bool operator!=(const Call& other) const { return !(*this == other); }

@@ -38,6 +38,9 @@ inline constexpr std::size_t failover_dest = 64;
 inline constexpr std::size_t failover_value = 256;
 // An extension group's members (extension ids or numbers).
 inline constexpr std::size_t extension_group_members = 100;
+// An SDP body, the caller's offer or a destination's answer (a SIP driver drops a
+// larger answer and reports the leg failed).
+inline constexpr std::size_t sdp = 64 * 1024;
 
 }  // namespace chorus::field_limits
 

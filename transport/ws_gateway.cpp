@@ -73,9 +73,9 @@ std::optional<Uuid> customer_of(const ApiKeys& keys, const HttpRequest& request)
 
 }  // namespace
 
-WsGateway::WsGateway(EventBus& bus, const ApiKeys& keys, boost::asio::io_context& io,
+WsGateway::WsGateway(Engine& engine, const ApiKeys& keys, boost::asio::io_context& io,
                      std::size_t io_threads, WsLimits limits)
-    : bus_(bus),
+    : engine_(engine),
       keys_(keys),
       limits_(limits),
       metrics_(std::make_shared<WsMetrics>()),
@@ -135,8 +135,8 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
     return;
   }
   // The session holds the slot check() took, and frees it when it ends.
-  auto session = std::make_shared<WsSession>(stream.release_socket(), already_read, bus_, *customer,
-                                             limits_, metrics_, wakeups_);
+  auto session = std::make_shared<WsSession>(stream.release_socket(), already_read, engine_,
+                                             *customer, limits_, metrics_, wakeups_);
   session->start(request, request_id_for(request, keys_));
   {
     std::lock_guard<std::mutex> guard(sessions_mutex_);

@@ -16,7 +16,7 @@
 
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include "actors/event_bus.hpp"
+#include "actors/engine.hpp"
 #include "config/websocket_options.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/http_server.hpp"
@@ -30,8 +30,8 @@ class WsSession;
 class WsGateway final : public UpgradeHandler {
  public:
   // `io` runs the sessions on `io_threads` threads.
-  WsGateway(EventBus& bus, const ApiKeys& keys, boost::asio::io_context& io, std::size_t io_threads,
-            WsLimits limits = {});
+  WsGateway(Engine& engine, const ApiKeys& keys, boost::asio::io_context& io,
+            std::size_t io_threads, WsLimits limits = {});
   // After the I/O threads have stopped: breaks what ties sessions to a round that
   // will never run, so that they and the wakeups are freed.
   ~WsGateway() override;
@@ -56,7 +56,7 @@ class WsGateway final : public UpgradeHandler {
   const WsMetrics& metrics() const noexcept { return *metrics_; }
 
  private:
-  EventBus& bus_;
+  Engine& engine_;
   const ApiKeys& keys_;
   WsLimits limits_;
   std::shared_ptr<WsMetrics> metrics_;

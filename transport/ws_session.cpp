@@ -47,14 +47,14 @@ class WsSession::Sink final : public EventSink {
   std::weak_ptr<WsSession> session_;
 };
 
-WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read, EventBus& bus,
+WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read, Engine& engine,
                      const Uuid& customer_id, const WsLimits& limits,
                      std::shared_ptr<WsMetrics> metrics, std::shared_ptr<WsWakeups> wakeups)
     : socket_(std::move(socket)),
       keepalive_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
       shutdown_timer_(socket_.get_executor()),
-      bus_(bus),
+      engine_(engine),
       customer_id_(customer_id),
       limits_(limits),
       metrics_(std::move(metrics)),
@@ -67,12 +67,11 @@ WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read,
 }
 
 WsSession::~WsSession() {
-  // The last owner may be an engine thread inside EventBus::publish (its Sink had
-  // just locked this session), which holds the bus's lock: closing the
-  // subscription right here would deadlock. The I/O executor closes it instead.
-  if (subscription_) {
-    net::post(socket_.get_executor(), [bus = &bus_, id = subscription_] { bus->close(id); });
-  }
+  // The last owner may be an engine thread publishing an event (its Sink had just
+  // locked this session), which holds the bus's lock: cancelling the subscription
+  // right here would deadlock. The I/O executor cancels it instead.
+  net::post(socket_.get_executor(), [subscription = std::make_shared<Subscription>(
+                                         std::move(subscription_))] { subscription->cancel(); });
   --metrics_->connections;
 }
 
@@ -80,7 +79,7 @@ void WsSession::start(const HttpRequest& request, std::string_view request_id) {
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
   sink_ = std::make_shared<Sink>(weak_from_this());
-  subscription_ = bus_.open(sink_);
+  subscription_ = engine_.open_subscription(sink_);
   pending_ = ws::switching_protocols_response(request, request_id);
   flush();
   keepalive();
@@ -168,13 +167,13 @@ void WsSession::on_message(std::string_view text) {
           "topics: at most " + std::to_string(limits_.max_topics) + " topics per connection"));
     }
     topics_.insert(topics_.end(), added.begin(), added.end());
-    bus_.add_topics(subscription_, request->topics);
+    subscription_.add_topics(request->topics);
   } else {
     // Only topics actually held free room; others never counted.
     for (auto& t : request->topics) {
       topics_.erase(std::remove(topics_.begin(), topics_.end(), t), topics_.end());
     }
-    bus_.remove_topics(subscription_, request->topics);
+    subscription_.remove_topics(request->topics);
   }
   reply(ws_ack(*request));
 }

@@ -25,7 +25,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
-#include "actors/event_bus.hpp"
+#include "actors/engine.hpp"
 #include "config/websocket_options.hpp"
 #include "transport/http_server.hpp"
 #include "transport/websocket_frame.hpp"
@@ -37,7 +37,7 @@ namespace chorus {
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   // `already_read`: bytes the HTTP session read past the upgrade request.
-  WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read, EventBus& bus,
+  WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read, Engine& engine,
             const Uuid& customer_id, const WsLimits& limits, std::shared_ptr<WsMetrics> metrics,
             std::shared_ptr<WsWakeups> wakeups);
   ~WsSession();
@@ -100,14 +100,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer shutdown_timer_;
-  EventBus& bus_;
+  Engine& engine_;
   Uuid customer_id_;
   WsLimits limits_;
   std::shared_ptr<WsMetrics> metrics_;  // holds this connection's slot
   std::shared_ptr<WsWakeups> wakeups_;
   std::size_t wakeup_list_;
   std::shared_ptr<Sink> sink_;
-  EventBus::SubscriptionId subscription_ = 0;
+  Subscription subscription_;
 
   // The inbox, shared with deliver() under mutex_.
   std::mutex mutex_;

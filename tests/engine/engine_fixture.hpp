@@ -18,7 +18,7 @@
 #include "model/transitions.hpp"
 #include "printers.hpp"
 #include "scripted_driver.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace chorus::test {
 

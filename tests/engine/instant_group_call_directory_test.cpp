@@ -17,7 +17,7 @@
 #include "actors/store/sqlite_store.hpp"
 #include "engine_probe.hpp"
 #include "fake_store.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace chorus::test {
 namespace {

@@ -8,7 +8,7 @@
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
 #include "model/uuid.hpp"
-#include "transport/leg_driver.hpp"
+#include "actors/leg_driver.hpp"
 
 namespace chorus {
 

@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "transport/leg_driver.hpp"
+#include "actors/leg_driver.hpp"
 
 namespace chorus::test {
 

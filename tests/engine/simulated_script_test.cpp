@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "printers.hpp"
-#include "transport/simulated_script.hpp"
+#include "transport/simulated/simulated_script.hpp"
 
 namespace chorus {
 namespace {

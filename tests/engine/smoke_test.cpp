@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_probe.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace chorus {
 namespace {

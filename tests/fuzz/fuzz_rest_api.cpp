@@ -29,7 +29,7 @@
 #include "request_text.hpp"
 #include "tests/engine/engine_probe.hpp"
 #include "transport/rest_api.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace {
 

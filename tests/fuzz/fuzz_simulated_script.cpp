@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "property.hpp"
-#include "transport/simulated_script.hpp"
+#include "transport/simulated/simulated_script.hpp"
 
 namespace {
 

@@ -27,7 +27,7 @@
 #include "transport/http_server.hpp"
 #include "transport/prefix_router.hpp"
 #include "transport/rest_api.hpp"
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 #include "transport/ws_gateway.hpp"
 
 namespace {
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
   // Netaxis APIO's instant group calls under /api/v1/.
   chorus::apio::ApioApi apio(engine, keys, metrics, options.apio);
   router.add("/api/v1/", apio);
-  chorus::WsGateway gateway(engine.event_bus(), keys, io, threads, options.websocket);
+  chorus::WsGateway gateway(engine, keys, io, threads, options.websocket);
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
   try {

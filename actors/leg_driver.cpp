@@ -1,9 +1,10 @@
-#include "transport/leg_driver.hpp"
+#include "actors/leg_driver.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_control_block.hpp>
 #include <caf/send.hpp>
 
+#include "actors/line_access.hpp"
 #include "actors/messages.hpp"
 #include "actors/worker_send.hpp"
 
@@ -51,8 +52,8 @@ std::string_view to_string(BridgeReport report) {
 
 namespace detail {
 
-ActorLine::ActorLine(caf::actor_control_block* actor) noexcept : actor_(actor) {
-  if (actor_) caf::intrusive_ptr_add_weak_ref(actor_);
+ActorLine::ActorLine(EngineActor* actor) noexcept : actor_(actor) {
+  if (actor_) caf::intrusive_ptr_add_weak_ref(LineAccess::block(actor_));
 }
 
 ActorLine::ActorLine(const ActorLine& other) noexcept : ActorLine(other.actor_) {}
@@ -67,38 +68,49 @@ ActorLine& ActorLine::operator=(ActorLine other) noexcept {
 }
 
 ActorLine::~ActorLine() {
-  if (actor_) caf::intrusive_ptr_release_weak(actor_);
+  if (actor_) caf::intrusive_ptr_release_weak(LineAccess::block(actor_));
 }
 
-caf::actor_control_block* ActorLine::lock() const noexcept {
-  if (!actor_ || !caf::intrusive_ptr_upgrade_weak(actor_)) return nullptr;
+EngineActor* ActorLine::lock() const noexcept {
+  if (!actor_ || !caf::intrusive_ptr_upgrade_weak(LineAccess::block(actor_))) return nullptr;
   return actor_;
 }
+
+namespace {
+
+// Sends to the line's actor, when it still runs.
+template <class Handle, class... Ts>
+bool send_on(EngineActor* locked, Ts&&... xs) {
+  if (!locked) return false;
+  caf::strong_actor_ptr strong{LineAccess::block(locked), false};  // adopts lock()'s reference
+  worker_send(caf::actor_cast<Handle>(strong), std::forward<Ts>(xs)...);
+  return true;
+}
+
+}  // namespace
 
 }  // namespace detail
 
 bool LegLine::report(LegReport report) const {
-  auto* leg = lock();
-  if (!leg) return false;
-  caf::strong_actor_ptr strong{leg, false};  // adopts lock()'s strong reference
-  worker_send(caf::actor_cast<call_leg_actor>(strong), report);
-  return true;
+  return detail::send_on<call_leg_actor>(lock(), report);
+}
+
+bool LegLine::answered(std::string sdp) const {
+  if (sdp.empty()) return report(LegReport::answered);
+  return detail::send_on<call_leg_actor>(lock(), LegReport::answered, std::move(sdp));
 }
 
 bool BridgeLine::confirm(BridgeReport report) const {
-  auto* participant = lock();
-  if (!participant) return false;
-  caf::strong_actor_ptr strong{participant, false};  // adopts lock()'s strong reference
-  worker_send(caf::actor_cast<conferencecall_actor>(strong), report);
-  return true;
+  return detail::send_on<conferencecall_actor>(lock(), report);
 }
 
 bool RouteLine::complete() const {
-  auto* groupcall = lock();
-  if (!groupcall) return false;
-  caf::strong_actor_ptr strong{groupcall, false};  // adopts lock()'s strong reference
-  worker_send(caf::actor_cast<groupcall_actor>(strong), routed_atom::value);
-  return true;
+  return detail::send_on<groupcall_actor>(lock(), routed_atom::value);
+}
+
+Status LegDriver::can_dial(const Address& destination, std::string_view field) const {
+  (void)destination, (void)field;
+  return {};
 }
 
 void LegDriver::route(const RouteRequest& request) {

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "model/result.hpp"
-#include "transport/leg_driver.hpp"
+#include "actors/leg_driver.hpp"
 
 namespace chorus {
 

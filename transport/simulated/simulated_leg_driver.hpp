@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "actors/timer_service.hpp"
-#include "transport/leg_driver.hpp"
-#include "transport/simulated_script.hpp"
+#include "actors/leg_driver.hpp"
+#include "transport/simulated/simulated_script.hpp"
 
 namespace chorus {
 

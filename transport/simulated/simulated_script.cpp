@@ -1,4 +1,4 @@
-#include "transport/simulated_script.hpp"
+#include "transport/simulated/simulated_script.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "transport/simulated_leg_driver.hpp"
+#include "transport/simulated/simulated_leg_driver.hpp"
 
 #include <optional>
 

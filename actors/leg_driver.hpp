@@ -1,6 +1,7 @@
 #pragma once
-// The leg driver: the seam between the call engine and whatever carries the
-// signalling (the simulated driver here, a SIP stack or a softswitch later).
+// The leg driver: the engine's port to whatever carries the signalling (the
+// simulated driver and the SIP driver in transport/, or an embedding softswitch).
+// Drivers implement it from outside the engine; nothing here names a CAF type.
 //
 // The engine asks a driver to dial, cancel and hang up legs; the driver reports
 // what the far end did through the leg's LegLine. Threading contract:
@@ -8,6 +9,7 @@
 //    different legs, never concurrently for the same leg, and must not block;
 //  - LegLine::report may be called from any thread at any time, even after the
 //    engine stopped caring about the leg (the report is then dropped).
+// Lines are made by the engine only; a driver copies, keeps and reports on them.
 
 #include <cstdint>
 #include <string>
@@ -15,11 +17,8 @@
 
 #include "model/address.hpp"
 #include "model/call.hpp"
+#include "model/result.hpp"
 #include "model/uuid.hpp"
-
-namespace caf {
-class actor_control_block;
-}
 
 namespace chorus {
 
@@ -59,12 +58,14 @@ std::string_view to_string(BridgeReport report);
 
 namespace detail {
 
+struct EngineActor;  // an engine actor, opaque outside the engine
+struct LineAccess;   // how the engine makes lines (actors/line_access.hpp)
+
 // A weak reference to an engine actor: cheap to copy, safe from any thread, and
 // never keeps an ended actor alive.
 class ActorLine {
  public:
   ActorLine() noexcept = default;
-  explicit ActorLine(caf::actor_control_block* actor) noexcept;  // engine use only
   ActorLine(const ActorLine& other) noexcept;
   ActorLine(ActorLine&& other) noexcept;
   ActorLine& operator=(ActorLine other) noexcept;
@@ -72,11 +73,12 @@ class ActorLine {
   explicit operator bool() const noexcept { return actor_ != nullptr; }
 
  protected:
+  explicit ActorLine(EngineActor* actor) noexcept;
   // A strong reference for the caller to adopt, or null when the actor has ended.
-  caf::actor_control_block* lock() const noexcept;
+  EngineActor* lock() const noexcept;
 
  private:
-  caf::actor_control_block* actor_ = nullptr;  // weak reference
+  EngineActor* actor_ = nullptr;  // weak reference
 };
 
 }  // namespace detail
@@ -84,31 +86,47 @@ class ActorLine {
 // The driver's line back to one leg.
 class LegLine : public detail::ActorLine {
  public:
-  using ActorLine::ActorLine;
+  LegLine() noexcept = default;
   // Delivers a report to the leg; false when the leg has already ended.
   bool report(LegReport report) const;
+  // Reports an answer that carries the far end's SDP (an embedding softswitch
+  // bridges media with it; the engine only hands it on, in Call::sdp_answer).
+  bool answered(std::string sdp) const;
+
+ private:
+  friend struct detail::LineAccess;
+  using ActorLine::ActorLine;
 };
 
 // The driver's line back to one participant of a conference.
 class BridgeLine : public detail::ActorLine {
  public:
-  using ActorLine::ActorLine;
+  BridgeLine() noexcept = default;
   // Confirms a join or a leave; false when the participant has already ended.
   bool confirm(BridgeReport report) const;
+
+ private:
+  friend struct detail::LineAccess;
+  using ActorLine::ActorLine;
 };
 
 // The driver's line back to a groupcall that handed it a routing instruction.
 class RouteLine : public detail::ActorLine {
  public:
-  using ActorLine::ActorLine;
+  RouteLine() noexcept = default;
   // Says the instruction was carried out (or could not be); false when the
   // groupcall has already ended.
   bool complete() const;
+
+ private:
+  friend struct detail::LineAccess;
+  using ActorLine::ActorLine;
 };
 
 struct DialRequest {
   const Call& call;             // the leg: id, source, destination, groupcall
   std::string_view alert_info;  // e.g. an Alert-Info header value; may be empty
+  std::string_view sdp_offer;   // the caller's SDP offer, when the embedder gave one
   LegLine line;                 // where to report what happens
 };
 
@@ -141,6 +159,11 @@ class LegDriver {
   virtual void start(TimerService& timers) { (void)timers; }
   // Called once after the last leg ended; no call follows.
   virtual void stop() {}
+
+  // Whether this driver can dial `destination` (a leaf: tel, sip, endpoint, or a
+  // contact); the engine asks before it creates anything, and refuses the request
+  // with the reason (400, naming `field`) when the driver cannot.
+  virtual Status can_dial(const Address& destination, std::string_view field) const;
 
   virtual void dial(const DialRequest& request) = 0;
   // Ends a leg that has not been answered.
