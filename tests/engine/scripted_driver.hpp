@@ -27,6 +27,7 @@ class ScriptedDriver final : public LegDriver {
     Uuid groupcall_id;
     std::string target;
     std::string alert_info;
+    std::string sdp_offer;
     LegLine line;
   };
   struct Released {
@@ -46,15 +47,29 @@ class ScriptedDriver final : public LegDriver {
   void dial(const DialRequest& request) override {
     {
       std::lock_guard<std::mutex> guard(mutex_);
-      dials_.push_back(Dialled{request.call.id, request.call.groupcall_id,
-                               request.call.destination.target.str(),
-                               std::string(request.alert_info), request.line});
+      dials_.push_back(
+          Dialled{request.call.id, request.call.groupcall_id, request.call.destination.target.str(),
+                  std::string(request.alert_info), std::string(request.sdp_offer), request.line});
       lines_[request.call.id] = request.line;
     }
     if (request.call.destination.target.view().find("throw") != std::string_view::npos) {
       throw std::runtime_error("scripted driver: dial of " + request.call.destination.target.str() +
                                " throws");
     }
+  }
+
+  // Destinations whose target contains `text` cannot be dialled (can_dial refuses).
+  void refuse_targets_with(std::string text) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    refused_ = std::move(text);
+  }
+  Status can_dial(const Address& destination, std::string_view field) const override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (refused_.empty() || destination.target.view().find(refused_) == std::string_view::npos) {
+      return {};
+    }
+    return Error::invalid(std::string(field),
+                          "the scripted driver cannot reach " + destination.target.str());
   }
 
   void cancel(const Uuid& call_id, LegCause cause) override {
@@ -124,6 +139,17 @@ class ScriptedDriver final : public LegDriver {
       line = i->second;
     }
     return line.report(report);
+  }
+  // An answer carrying the far end's SDP.
+  bool answer_with_sdp(const Uuid& call_id, std::string sdp) {
+    LegLine line;
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      auto i = lines_.find(call_id);
+      if (i == lines_.end()) return false;
+      line = i->second;
+    }
+    return line.answered(std::move(sdp));
   }
 
   std::vector<Dialled> dials() const {
@@ -198,6 +224,7 @@ class ScriptedDriver final : public LegDriver {
     return result;
   }
 
+  std::string refused_;
   mutable std::mutex mutex_;
   std::vector<Dialled> dials_;
   std::unordered_map<Uuid, LegLine> lines_;
