@@ -8,6 +8,7 @@
 #include <rapidjson/error/en.h>
 
 #include "config/apio_options_json.hpp"
+#include "config/sip_flags.hpp"
 
 namespace chorus {
 
@@ -185,6 +186,7 @@ Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions&
     return set_count(value, flag, 600000, false, o.shutdown_timeout_ms);
   }
   if (flag == "--bridge-delay-ms") return set_count(value, flag, 60000, true, o.bridge_delay_ms);
+  if (is_sip_flag(flag)) return apply_sip_flag(flag, value, o.sip);
   return Error::invalid(std::string(flag), "unknown flag (see --help)");
 }
 
@@ -299,7 +301,8 @@ std::string chorusd_version() {
 std::string chorusd_usage() {
   return R"(Usage: chorusd [flags]
 
-Chorus call engine daemon: the REST API v1.0 over the engine, with simulated legs.
+Chorus call engine daemon: the REST API v1.0 over the engine; legs are simulated,
+or SIP with --sip-listen (targets on the host "sim" stay simulated).
 
   --config FILE               JSON settings (same names as the flags, with _ for -;
                               "api_keys": {"KEY": "CUSTOMER_UUID"}; "apio_settings": the
@@ -334,6 +337,15 @@ Chorus call engine daemon: the REST API v1.0 over the engine, with simulated leg
   --shutdown-timeout-ms N     how long shutdown waits (default 10000)
   --bridge-delay-ms N         simulated legs: how long a conference bridge takes to
                               confirm a join or a leave (default 5; 0: at once)
+  --sip-listen HOST:PORT      ring SIP user agents: the SIP driver's address, UDP and
+                              TCP (port 0 = any free); without it every leg is simulated
+  --sip-outbound-proxy URI    where tel and endpoint targets (and contacts that are not
+                              SIP URIs) go, e.g. sip:proxy.example.com;lr; without it
+                              they are refused
+  --sip-user-agent TEXT       the User-Agent header (default Chorus)
+  --sip-t1-ms N               RFC 3261 T1, the retransmission base (default 500)
+  --sip-timer-b-ms N          an unanswered INVITE fails after this (default 32000)
+  --sip-timer-c-ms N          a leg whose ringing goes silent fails after this (180000)
   --help, --version
 
 With no --api-key on a loopback address, chorusd creates a development key and

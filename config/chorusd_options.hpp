@@ -10,6 +10,7 @@
 #include "config/apio_options.hpp"
 #include "config/engine_options.hpp"
 #include "config/http_options.hpp"
+#include "config/sip_options.hpp"
 #include "config/websocket_options.hpp"
 #include "model/result.hpp"
 #include "model/uuid.hpp"
@@ -32,10 +33,11 @@ struct ChorusdOptions {
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
   std::size_t bridge_delay_ms = 5;  // the simulated driver's bridge confirmations
-  EngineOptions engine;  // engine.store: --data-dir, --sync, --retention-days
+  EngineOptions engine;             // engine.store: --data-dir, --sync, --retention-days
   HttpLimits http;
   WsLimits websocket;
   ApioSettings apio;  // "apio_settings": the APIO dialect's (config file only)
+  SipOptions sip;     // --sip-*: the SIP leg driver's (off without --sip-listen)
 
   // --store sqlite (the default, under engine.store.data_dir) or memory.
   bool memory_only = false;
