@@ -50,6 +50,10 @@ constexpr long startup_step_ms = 100;
 // The largest SIP message nta accepts: an SDP body at its limit and the headers.
 constexpr unsigned max_message_size = field_limits::sdp + 16 * 1024;
 
+// What we answer: requests of our own dialogs, and OPTIONS. nua refuses any other
+// method with 405 naming these.
+constexpr const char* allowed_methods = "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK";
+
 constexpr const char* decline_warning = "399 chorus \"Chorus places calls; it takes none\"";
 
 // The nua events that carry a request from the far end.
@@ -169,7 +173,8 @@ std::string SipStack::Loop::start(const SipOptions& options) {
   nua_ = nua_create(root_, &Loop::on_event, this, NUTAG_URL(url.c_str()),
                     NUTAG_MEDIA_ENABLE(0),  // the SDP is ours, or nobody's
                     NUTAG_AUTOACK(0),       // we ACK, so an offer in a 200 gets its answer
-                    NUTAG_AUTOANSWER(0), SIPTAG_USER_AGENT_STR(agent.c_str()),
+                    NUTAG_AUTOANSWER(0), SIPTAG_ALLOW_STR(allowed_methods),
+                    SIPTAG_USER_AGENT_STR(agent.c_str()),
                     NTATAG_SIP_T1(static_cast<unsigned>(options.t1.count())),
                     NTATAG_SIP_T1X64(static_cast<unsigned>(options.timer_b.count())),
                     NTATAG_TIMER_C(static_cast<unsigned>(options.timer_c.count())),
@@ -454,6 +459,7 @@ void SipStack::Loop::on_inbound_invite(nua_handle_t* nh, void* hmagic) {
     return;
   }
   nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, SIPTAG_WARNING_STR(decline_warning), TAG_END());
+  stack_.metrics_.count_response(Direction::sent, 100);  // nta's Trying, sent on arrival
   stack_.metrics_.count_response(Direction::sent, 480);
   nua_handle_destroy(nh);
 }
