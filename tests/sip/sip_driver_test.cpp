@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -94,6 +95,24 @@ std::uint16_t free_udp_port() {
   return ntohs(address.sin_port);
 }
 
+// True once something (sipp) has bound the UDP port: an INVITE sent before that
+// would meet an ICMP port unreachable, which the driver rightly reports failed.
+bool wait_until_bound(std::uint16_t port) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    bool taken = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 &&
+                 errno == EADDRINUSE;
+    ::close(fd);
+    if (taken) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 // sipp -sn uas for one call; it exits 0 when the call followed the scenario.
 pid_t start_sipp_uas(std::uint16_t port) {
   pid_t pid = ::fork();
@@ -138,6 +157,7 @@ TEST(SipDriver, RingsAnswersAndHangsUpASippUas) {
   auto port = free_udp_port();
   pid_t sipp = start_sipp_uas(port);
   ASSERT_GT(sipp, 0);
+  ASSERT_TRUE(wait_until_bound(port));
 
   auto driver = std::make_shared<SipLegDriver>(loopback());
   Engine engine(driver);

@@ -150,6 +150,7 @@ class SipStack::Loop {
   void ack(Leg& leg, sip_t const* sip);
   void send_cancel(Leg& leg, LegCause cause);
   void send_bye(Leg& leg, LegCause cause);
+  void close_leg(std::uint64_t serial);
   void end_leg(std::uint64_t serial);
   Leg* leg_of(void* hmagic, std::uint64_t& serial);
 
@@ -470,10 +471,29 @@ void SipStack::Loop::on_state(nua_handle_t* nh, void* hmagic, tagi_t tags[]) {
   if (state != nua_callstate_terminated) return;
   std::uint64_t serial = 0;
   if (leg_of(hmagic, serial)) {
-    end_leg(serial);
+    close_leg(serial);
   } else if (!hmagic && nh) {
     nua_handle_destroy(nh);
   }
+}
+
+// The dialog ended without our BYE or CANCEL and without a final report (a session
+// timer, a failed in-dialog request): the leg still ends once.
+void SipStack::Loop::close_leg(std::uint64_t serial) {
+  auto& leg = legs_.at(serial);
+  switch (leg.phase) {
+    case Phase::calling:
+    case Phase::ringing:
+      leg.line.report(LegReport::failed);
+      break;
+    case Phase::answered:
+      leg.line.report(LegReport::remote_hangup);
+      break;
+    case Phase::cancelling:
+    case Phase::closing:
+      break;  // ours to end, and ended
+  }
+  end_leg(serial);
 }
 
 void SipStack::Loop::ack(Leg& leg, sip_t const* sip) {
