@@ -2,6 +2,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -20,6 +22,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/su_log.h>
 #include <sofia-sip/su_string.h>
 #include <sofia-sip/su_tag_class.h>
 #include <sofia-sip/su_wait.h>
@@ -67,6 +70,25 @@ bool is_request_event(nua_event_t event) {
     if (e == event) return true;
   }
   return false;
+}
+
+// sofia's own diagnostics ("nta: INVITE: Connection refused") go to our log at
+// debug level instead of stderr: a far end can make them as often as it likes.
+void log_sofia(void*, char const* format, va_list arguments) {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  std::array<char, 512> line{};
+  std::vsnprintf(line.data(), line.size(), format, arguments);
+  std::string_view text(line.data());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (!text.empty()) spdlog::debug("sofia: {}", text);
+}
+
+void redirect_sofia_logs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    su_log_redirect(su_log_default, &log_sofia, nullptr);
+    su_log_redirect(su_log_global, &log_sofia, nullptr);
+  });
 }
 
 bool is_internal(sip_t const* sip) {
@@ -166,6 +188,7 @@ class SipStack::Loop {
 };
 
 std::string SipStack::Loop::start(const SipOptions& options) {
+  redirect_sofia_logs();
   root_ = su_root_create(this);
   if (root_ == nullptr) return "cannot create the SIP event loop";
   su_root_threading(root_, 0);  // nua runs on this thread too: one thread, no hand-offs
