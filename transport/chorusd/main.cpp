@@ -1,6 +1,7 @@
 // chorusd: the Chorus call engine as a service. Thin by design: parse the options,
-// open the store, start the engine with the simulated leg driver, recover what the
-// last run left, serve the REST API, and shut down gracefully on SIGTERM/SIGINT.
+// open the store, start the engine with its leg driver (simulated, or SIP beside the
+// simulated host "sim"), recover what the last run left, serve the REST API, and
+// shut down gracefully on SIGTERM/SIGINT.
 
 #include <sys/resource.h>
 
@@ -27,7 +28,9 @@
 #include "transport/http_server.hpp"
 #include "transport/prefix_router.hpp"
 #include "transport/rest_api.hpp"
+#include "transport/simulated/sim_host_split.hpp"
 #include "transport/simulated/simulated_leg_driver.hpp"
+#include "transport/sip/sip_leg_driver.hpp"
 #include "transport/ws_gateway.hpp"
 
 namespace {
@@ -93,6 +96,26 @@ int backup(const chorus::ChorusdOptions& options) {
   return 0;
 }
 
+// The simulated driver, or with --sip-listen the SIP driver beside it (legs on the
+// host sim stay simulated). Null with a message printed when SIP cannot bind.
+std::shared_ptr<chorus::LegDriver> open_driver(const chorus::ChorusdOptions& options,
+                                               std::shared_ptr<chorus::SipLegDriver>& sip) {
+  auto simulated = std::make_shared<chorus::SimulatedLegDriver>(
+      std::chrono::milliseconds(options.bridge_delay_ms));
+  if (!options.sip.enabled()) return simulated;
+  try {
+    sip = std::make_shared<chorus::SipLegDriver>(options.sip);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chorusd: cannot start SIP on %s: %s\n", options.sip.listen.c_str(),
+                 e.what());
+    return nullptr;
+  }
+  std::printf("chorusd SIP on %s (UDP and TCP)%s%s\n", sip->listen_address().c_str(),
+              options.sip.outbound_proxy.empty() ? "" : ", outbound proxy ",
+              options.sip.outbound_proxy.c_str());
+  return std::make_shared<chorus::SimHostSplit>(std::move(simulated), sip);
+}
+
 void drain_or_hang_up(chorus::Engine& engine, const chorus::ChorusdOptions& options) {
   engine.close_intake();  // a client still connected cannot prolong the drain
   if (options.shutdown == chorus::ShutdownMode::drain) {
@@ -126,8 +149,9 @@ int main(int argc, char** argv) {
   options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
   std::shared_ptr<chorus::Store> store;
   if (!open_store(options, store)) return 2;
-  auto driver = std::make_shared<chorus::SimulatedLegDriver>(
-      std::chrono::milliseconds(options.bridge_delay_ms));
+  std::shared_ptr<chorus::SipLegDriver> sip;
+  auto driver = open_driver(options, sip);
+  if (!driver) return 2;
   chorus::Engine engine(std::move(driver), options.engine, store);
   if (auto recovered = engine.recover(); !recovered) {
     std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
@@ -150,6 +174,7 @@ int main(int argc, char** argv) {
   router.add("/api/v1/", apio);
   chorus::WsGateway gateway(engine, keys, io, threads, options.websocket);
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
+  if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
   try {
     server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), router,
