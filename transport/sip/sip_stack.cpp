@@ -1,4 +1,6 @@
 #include "transport/sip/sip_stack.hpp"
+// Before sofia's headers, which define sip_from() as a macro.
+#include "transport/sip/sip_target.hpp"
 
 #include <array>
 #include <chrono>
@@ -28,6 +30,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "model/field_limits.hpp"
+#include "transport/sip/sip_bind_probe.hpp"
 #include "transport/sip/sip_inactive_answer.hpp"
 #include "transport/sip/sip_reason.hpp"
 #include "transport/sip/sip_response.hpp"
@@ -189,6 +192,10 @@ class SipStack::Loop {
 
 std::string SipStack::Loop::start(const SipOptions& options) {
   redirect_sofia_logs();
+  if (auto listen = parse_sip_listen(options.listen); listen) {
+    auto refused = sip_bind_probe(listen->host, listen->port);
+    if (!refused.empty()) return "cannot listen for SIP on " + options.listen + ": " + refused;
+  }
   root_ = su_root_create(this);
   if (root_ == nullptr) return "cannot create the SIP event loop";
   su_root_threading(root_, 0);  // nua runs on this thread too: one thread, no hand-offs
