@@ -137,6 +137,26 @@ TEST_F(SippDriverTest, AnExtensionsSipContactsRingAsANestedGroupcall) {
   expect_sipp_ok(*desk);
 }
 
+// The first groupcall not answered, with each of its calls' state, to say why.
+std::string unanswered(const SipEvents::Seen& seen, const std::vector<Groupcall>& made) {
+  std::size_t missing = 0;
+  std::ostringstream text;
+  for (auto& gc : made) {
+    auto g = seen.groupcalls.find(gc.id);
+    if (g != seen.groupcalls.end() && !g->second.answer_call_id.is_zero()) continue;
+    if (missing++ > 0) continue;
+    text << "groupcall " << gc.id.to_string() << " was not answered; its calls:";
+    for (auto& id : gc.call_ids) {
+      auto c = seen.calls.find(id);
+      if (c == seen.calls.end()) continue;
+      text << "\n  " << c->second.destination.target.str() << ": " << to_string(c->second.status)
+           << " " << to_string(c->second.hangup_reason) << " " << to_string(c->second.hangup_by);
+    }
+  }
+  text << "\n" << missing << " of " << made.size() << " groupcalls unanswered";
+  return text.str();
+}
+
 // 100 groupcalls at once, each ringing the same ten sipp UAs (one process per
 // destination slot, each taking 100 calls): slot 0 answers after a pause, the nine
 // others ring until their CANCEL, whose Reason each of them asserts.
@@ -169,7 +189,7 @@ TEST_F(SippDriverTest, AHundredConcurrentGroupcallsOfTenSipLegs) {
     }
     return true;
   };
-  ASSERT_TRUE(events_.wait_for(all_answered, 30s)) << "not every groupcall was answered";
+  ASSERT_TRUE(events_.wait_for(all_answered, 30s)) << unanswered(events_.seen(), made);
   for (auto& gc : made) ASSERT_TRUE(hang_up(gc.id).ok());
 
   auto all_ended = [&](const SipEvents::Seen& seen) {
