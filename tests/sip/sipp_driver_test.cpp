@@ -10,8 +10,8 @@ namespace chorus::test {
 namespace {
 
 TEST_F(SippDriverTest, AnswerAfterARingIsProgressingUntilTheApiHangsUp) {
-  auto sipp = SippProcess::uas("uas_answer.xml", 1, 300ms);
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_answer.xml", 1, 300ms);
+  auto gc = ring(request_to({sip_destination(sipp)}));
   ASSERT_EQ(gc.call_ids.size(), 1u);
   auto id = gc.call_ids[0];
 
@@ -29,36 +29,36 @@ TEST_F(SippDriverTest, AnswerAfterARingIsProgressingUntilTheApiHangsUp) {
   EXPECT_EQ(ended.hangup_reason, HangupReason::normal);
   EXPECT_EQ(ended.hangup_by, HangupBy::local);
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*sipp);  // it got our ACK and our BYE
+  expect_sipp_ok(sipp);  // it got our ACK and our BYE
   EXPECT_EQ(events_.seen().call_hangups[id], 1);
 }
 
 TEST_F(SippDriverTest, BusyHereEndsTheLegBusy) {
-  auto sipp = SippProcess::uas("uas_busy.xml");
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_busy.xml");
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto ended = events_.await_call_hangup(gc.call_ids.at(0));
   EXPECT_EQ(ended.status, CallStatus::hangup);
   EXPECT_EQ(ended.hangup_reason, HangupReason::busy);
   EXPECT_EQ(ended.hangup_by, HangupBy::remote);
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*sipp);  // it got the ACK of its 486
+  expect_sipp_ok(sipp);  // it got the ACK of its 486
 }
 
 TEST_F(SippDriverTest, DeclineEndsTheLegNotAnswered) {
-  auto sipp = SippProcess::uas("uas_decline.xml");
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_decline.xml");
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   auto ended = events_.await_call_hangup(id);
   EXPECT_EQ(ended.hangup_reason, HangupReason::noanswer) << "603 is a decline, not busy";
   EXPECT_EQ(ended.hangup_by, HangupBy::remote);
   EXPECT_EQ(events_.seen().call_statuses[id].at(2), CallStatus::ringing) << "its 180 first";
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*sipp);
+  expect_sipp_ok(sipp);
 }
 
 TEST_F(SippDriverTest, ApiHangupCancelsARingingLegWithQ850NormalClearing) {
-  auto sipp = SippProcess::uas("uas_cancel_normal.xml");
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_cancel_normal.xml");
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   ASSERT_EQ(events_.await_call(id, CallStatus::ringing).status, CallStatus::ringing);
 
@@ -68,12 +68,12 @@ TEST_F(SippDriverTest, ApiHangupCancelsARingingLegWithQ850NormalClearing) {
   EXPECT_EQ(ended.hangup_by, HangupBy::local);
   events_.await_groupcall_hangup(gc.id);
   // Reason: Q.850;cause=16 asserted by the scenario, then 200, 487 and its ACK.
-  expect_sipp_ok(*sipp);
+  expect_sipp_ok(sipp);
 }
 
 TEST_F(SippDriverTest, RingTimeoutCancelsWithSip480) {
-  auto sipp = SippProcess::uas("uas_cancel_timeout.xml");
-  auto request = request_to({sip_destination(*sipp)});
+  auto& sipp = uas("uas_cancel_timeout.xml");
+  auto request = request_to({sip_destination(sipp)});
   request.ring_timeout = 1;
   auto gc = ring(request);
   auto id = gc.call_ids.at(0);
@@ -82,25 +82,25 @@ TEST_F(SippDriverTest, RingTimeoutCancelsWithSip480) {
   EXPECT_EQ(ended.hangup_by, HangupBy::local);
   EXPECT_EQ(events_.seen().call_statuses[id].at(2), CallStatus::ringing);
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*sipp);  // Reason: SIP;cause=480
+  expect_sipp_ok(sipp);  // Reason: SIP;cause=480
 }
 
 TEST_F(SippDriverTest, FarEndByeAfterAnswerIsARemoteNormalHangup) {
-  auto sipp = SippProcess::uas("uas_answer_then_bye.xml", 1, 200ms);
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_answer_then_bye.xml", 1, 200ms);
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   auto ended = events_.await_call_hangup(id);
   EXPECT_EQ(ended.hangup_reason, HangupReason::normal);
   EXPECT_EQ(ended.hangup_by, HangupBy::remote);
   EXPECT_TRUE(ended.tm_progressing.is_set()) << "it was answered first";
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*sipp);  // our 200 to its BYE arrived
+  expect_sipp_ok(sipp);  // our 200 to its BYE arrived
   EXPECT_EQ(events_.seen().call_hangups[id], 1);
 }
 
 TEST_F(SippDriverTest, A200CrossingTheCancelIsAckedThenByedAndTheLegEndsOnce) {
-  auto sipp = SippProcess::uas("uas_crossing_200.xml");
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_crossing_200.xml");
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   ASSERT_EQ(events_.await_call(id, CallStatus::ringing).status, CallStatus::ringing);
 
@@ -111,7 +111,7 @@ TEST_F(SippDriverTest, A200CrossingTheCancelIsAckedThenByedAndTheLegEndsOnce) {
   events_.await_groupcall_hangup(gc.id);
   // sipp answered 200 only once the CANCEL was in, and exits 0 only after our ACK
   // and our BYE for that dialog.
-  expect_sipp_ok(*sipp);
+  expect_sipp_ok(sipp);
   auto seen = events_.seen();
   EXPECT_EQ(seen.call_hangups[id], 1);
   EXPECT_EQ(seen.calls[id].status, CallStatus::hangup);
@@ -125,8 +125,8 @@ TEST_F(SippDriverTest, NoResponseAtAllFailsTheLegAtTimerB) {
   options.timer_b = 640ms;
   start_engine(options);
   // Silent for 2 s, well past Timer B: only INVITE retransmissions may reach it.
-  auto sipp = SippProcess::uas("uas_silent.xml", 1, 2000ms);
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_silent.xml", 1, 2000ms);
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   auto started = std::chrono::steady_clock::now();
   auto ended = events_.await_call_hangup(id, 10s);
@@ -135,7 +135,7 @@ TEST_F(SippDriverTest, NoResponseAtAllFailsTheLegAtTimerB) {
   EXPECT_EQ(ended.hangup_by, HangupBy::remote);
   EXPECT_LT(took, 1900ms) << "Timer B is 640 ms here, well before sipp's pause ends";
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*sipp);
+  expect_sipp_ok(sipp);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "sipp_engine.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace chorus::test {
 
@@ -62,6 +63,28 @@ SipOptions SippDriverTest::sip_options() {
   options.listen = "127.0.0.1:0";
   options.user_agent = "Chorus-sipp-test";
   return options;
+}
+
+void SippDriverTest::TearDown() {
+  if (HasFailure()) {
+    for (auto& sipp : sipps_) {
+      auto& outcome = sipp->wait(std::chrono::milliseconds(0));  // kills it if still running
+      std::printf("[ sipp     ] %s on port %u: %s\n", sipp->options().scenario.c_str(),
+                  static_cast<unsigned>(sipp->port()), outcome.describe().c_str());
+    }
+  }
+  sipps_.clear();
+  stop_engine();
+}
+
+SippProcess& SippDriverTest::uas(std::string scenario, int calls, std::chrono::milliseconds pause) {
+  sipps_.push_back(SippProcess::uas(std::move(scenario), calls, pause));
+  return *sipps_.back();
+}
+
+SippProcess& SippDriverTest::uac(std::string scenario, std::string remote) {
+  sipps_.push_back(SippProcess::uac(std::move(scenario), std::move(remote)));
+  return *sipps_.back();
 }
 
 void SippDriverTest::start_engine(SipOptions options) {

@@ -83,12 +83,19 @@ class SipEvents {
 class SippDriverTest : public ::testing::Test {
  protected:
   void SetUp() override { start_engine(sip_options()); }
-  void TearDown() override { stop_engine(); }
+  // After a failure, says what each sipp of the test reported (an assertion may
+  // have cut the test short before it waited for them).
+  void TearDown() override;
 
   static SipOptions sip_options();
   // Replaces the engine (and its driver) with one built on `options`.
   void start_engine(SipOptions options);
   void stop_engine();
+
+  // A sipp of this test, killed at its end: a UAS listening on a free port, or a UAC
+  // calling `remote`.
+  SippProcess& uas(std::string scenario, int calls = 1, std::chrono::milliseconds pause = {});
+  SippProcess& uac(std::string scenario, std::string remote);
 
   static Address sip_destination(const SippProcess& sipp, std::string_view user = "sipp");
   GroupcallRequest request_to(std::vector<Address> destinations) const;
@@ -104,6 +111,7 @@ class SippDriverTest : public ::testing::Test {
   std::shared_ptr<SipLegDriver> driver_;
   std::unique_ptr<Engine> engine_;
   Subscription subscription_;
+  std::vector<std::unique_ptr<SippProcess>> sipps_;
 };
 
 }  // namespace chorus::test

@@ -35,11 +35,11 @@ unsigned long udp_drops(std::uint16_t port) {
 }
 
 TEST_F(SippDriverTest, RingAllOneAnswersTheOtherTwoAreCancelledAsCompletedElsewhere) {
-  auto winner = SippProcess::uas("uas_answer.xml", 1, 300ms);
-  auto loser_a = SippProcess::uas("uas_cancel_elsewhere.xml");
-  auto loser_b = SippProcess::uas("uas_cancel_elsewhere.xml");
+  auto& winner = uas("uas_answer.xml", 1, 300ms);
+  auto& loser_a = uas("uas_cancel_elsewhere.xml");
+  auto& loser_b = uas("uas_cancel_elsewhere.xml");
   auto request =
-      request_to({sip_destination(*loser_a), sip_destination(*winner), sip_destination(*loser_b)});
+      request_to({sip_destination(loser_a), sip_destination(winner), sip_destination(loser_b)});
   request.ring_method = RingMethod::ring_all;
   auto gc = ring(request);
   ASSERT_EQ(gc.call_ids.size(), 3u);
@@ -51,8 +51,8 @@ TEST_F(SippDriverTest, RingAllOneAnswersTheOtherTwoAreCancelledAsCompletedElsewh
     EXPECT_EQ(lost.hangup_reason, HangupReason::cancel);
     EXPECT_EQ(lost.hangup_by, HangupBy::local);
   }
-  expect_sipp_ok(*loser_a);
-  expect_sipp_ok(*loser_b);
+  expect_sipp_ok(loser_a);
+  expect_sipp_ok(loser_b);
   EXPECT_EQ(events_.seen().groupcalls[gc.id].answer_call_id, winner_id);
 
   ASSERT_TRUE(hang_up(gc.id).ok());
@@ -60,15 +60,15 @@ TEST_F(SippDriverTest, RingAllOneAnswersTheOtherTwoAreCancelledAsCompletedElsewh
   EXPECT_EQ(won.hangup_reason, HangupReason::normal);
   EXPECT_EQ(won.hangup_by, HangupBy::local);
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*winner);
+  expect_sipp_ok(winner);
   auto seen = events_.seen();
   for (auto id : gc.call_ids) EXPECT_EQ(seen.call_hangups[id], 1) << id.to_string();
 }
 
 TEST_F(SippDriverTest, LinearMovesOnAfterABusyToTheNextDestination) {
-  auto busy = SippProcess::uas("uas_busy.xml");
-  auto answer = SippProcess::uas("uas_answer.xml", 1, 100ms);
-  auto request = request_to({sip_destination(*busy), sip_destination(*answer)});
+  auto& busy = uas("uas_busy.xml");
+  auto& answer = uas("uas_answer.xml", 1, 100ms);
+  auto request = request_to({sip_destination(busy), sip_destination(answer)});
   request.ring_method = RingMethod::linear;
   auto gc = ring(request);
   ASSERT_EQ(gc.call_ids.size(), 1u) << "linear dials one destination at a time";
@@ -76,7 +76,7 @@ TEST_F(SippDriverTest, LinearMovesOnAfterABusyToTheNextDestination) {
   auto first = events_.await_call_hangup(gc.call_ids[0]);
   EXPECT_EQ(first.hangup_reason, HangupReason::busy);
   EXPECT_EQ(first.hangup_by, HangupBy::remote);
-  expect_sipp_ok(*busy);
+  expect_sipp_ok(busy);
 
   ASSERT_TRUE(events_.wait_for([&](const SipEvents::Seen& seen) {
     auto g = seen.groupcalls.find(gc.id);
@@ -84,25 +84,24 @@ TEST_F(SippDriverTest, LinearMovesOnAfterABusyToTheNextDestination) {
   })) << "the second destination never answered";
   auto calls = events_.calls_of(gc.id);
   ASSERT_EQ(calls.size(), 2u);
-  EXPECT_EQ(calls[1].destination.target.str(), answer->target());
+  EXPECT_EQ(calls[1].destination.target.str(), answer.target());
   EXPECT_EQ(events_.seen().groupcalls[gc.id].answer_call_id, calls[1].id);
 
   ASSERT_TRUE(hang_up(gc.id).ok());
   auto second = events_.await_call_hangup(calls[1].id);
   EXPECT_EQ(second.hangup_reason, HangupReason::normal);
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*answer);
+  expect_sipp_ok(answer);
 }
 
 TEST_F(SippDriverTest, AnExtensionsSipContactsRingAsANestedGroupcall) {
-  auto desk = SippProcess::uas("uas_answer.xml", 1, 300ms);
-  auto mobile = SippProcess::uas("uas_cancel_elsewhere.xml");
+  auto& desk = uas("uas_answer.xml", 1, 300ms);
+  auto& mobile = uas("uas_cancel_elsewhere.xml");
   Extension extension;
   extension.customer_id = customer_;
   extension.name = "Front desk";
   extension.extension = "2001";
-  extension.contacts = {sip_destination(*mobile, "2001-mobile"),
-                        sip_destination(*desk, "2001-desk")};
+  extension.contacts = {sip_destination(mobile, "2001-mobile"), sip_destination(desk, "2001-desk")};
   ASSERT_TRUE(engine_->put_extension(extension).ok());
 
   auto gc = ring(request_to({Address{AddressType::extension, "", "2001", "", ""}}));
@@ -116,7 +115,7 @@ TEST_F(SippDriverTest, AnExtensionsSipContactsRingAsANestedGroupcall) {
   auto calls = events_.calls_of(nested);
   ASSERT_EQ(calls.size(), 2u);
   auto desk_call = std::find_if(calls.begin(), calls.end(), [&](const Call& c) {
-    return c.destination.target.str() == desk->target("2001-desk");
+    return c.destination.target.str() == desk.target("2001-desk");
   });
   ASSERT_NE(desk_call, calls.end());
   EXPECT_EQ(events_.seen().groupcalls[nested].answer_call_id, desk_call->id);
@@ -129,12 +128,12 @@ TEST_F(SippDriverTest, AnExtensionsSipContactsRingAsANestedGroupcall) {
     auto lost = events_.await_call_hangup(c.id);
     EXPECT_EQ(lost.hangup_reason, HangupReason::cancel);
   }
-  expect_sipp_ok(*mobile);  // Reason: "Call completed elsewhere"
+  expect_sipp_ok(mobile);  // Reason: "Call completed elsewhere"
 
   ASSERT_TRUE(hang_up(gc.id).ok());
   EXPECT_EQ(events_.await_call_hangup(desk_call->id).hangup_reason, HangupReason::normal);
   events_.await_groupcall_hangup(gc.id);
-  expect_sipp_ok(*desk);
+  expect_sipp_ok(desk);
 }
 
 // The first groupcall not answered, with each of its calls' state, to say why.
@@ -164,11 +163,9 @@ TEST_F(SippDriverTest, AHundredConcurrentGroupcallsOfTenSipLegs) {
   constexpr int groupcalls = 100;
   constexpr int slots = 10;
   auto started = std::chrono::steady_clock::now();
-  std::vector<std::unique_ptr<SippProcess>> uas;
-  uas.push_back(SippProcess::uas("uas_answer.xml", groupcalls, 1000ms));
-  for (int s = 1; s < slots; ++s) {
-    uas.push_back(SippProcess::uas("uas_cancel_elsewhere.xml", groupcalls));
-  }
+  std::vector<SippProcess*> slot;
+  slot.push_back(&uas("uas_answer.xml", groupcalls, 1000ms));
+  for (int s = 1; s < slots; ++s) slot.push_back(&uas("uas_cancel_elsewhere.xml", groupcalls));
 
   auto drops_before = udp_drops(driver_->port());
   std::vector<Groupcall> made;
@@ -176,7 +173,7 @@ TEST_F(SippDriverTest, AHundredConcurrentGroupcallsOfTenSipLegs) {
     std::vector<Address> destinations;
     for (int s = 0; s < slots; ++s) {
       auto user = "g" + std::to_string(g) + "s" + std::to_string(s);
-      destinations.push_back(sip_destination(*uas[s], user));
+      destinations.push_back(sip_destination(*slot[s], user));
     }
     made.push_back(ring(request_to(std::move(destinations))));
     ASSERT_EQ(made.back().call_ids.size(), static_cast<std::size_t>(slots));
@@ -202,7 +199,7 @@ TEST_F(SippDriverTest, AHundredConcurrentGroupcallsOfTenSipLegs) {
       "[ sipp     ] %d groupcalls x %d SIP legs; datagrams the driver's socket dropped: %lu\n",
       groupcalls, slots, drops);
   RecordProperty("driver_socket_drops", std::to_string(drops).c_str());
-  for (auto& sipp : uas) expect_sipp_ok(*sipp);
+  for (auto* sipp : slot) expect_sipp_ok(*sipp);
   {
     auto seen = events_.seen();
     ASSERT_TRUE(ended) << seen.groupcall_hangups.size() << " groupcalls and "

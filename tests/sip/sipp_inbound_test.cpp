@@ -10,13 +10,13 @@ namespace chorus::test {
 namespace {
 
 TEST_F(SippDriverTest, AnInboundOptionsIsAnswered200) {
-  auto sipp = SippProcess::uac("uac_options.xml", driver_->listen_address());
-  expect_sipp_ok(*sipp, 20s);
+  auto& sipp = uac("uac_options.xml", driver_->listen_address());
+  expect_sipp_ok(sipp, 20s);
 }
 
 TEST_F(SippDriverTest, AnInboundInviteGetsAFinalRefusal) {
-  auto sipp = SippProcess::uac("uac_invite.xml", driver_->listen_address());
-  expect_sipp_ok(*sipp, 20s);
+  auto& sipp = uac("uac_invite.xml", driver_->listen_address());
+  expect_sipp_ok(sipp, 20s);
   EXPECT_EQ(engine_->stats().legs_dialled, 0u) << "an inbound INVITE places nothing";
 }
 

@@ -19,18 +19,18 @@ constexpr char caller_offer[] =
     "a=rtpmap:0 PCMU/8000\r\n";
 
 TEST_F(SippDriverTest, TheInviteCarriesTheCallersFromAndTheAlertInfo) {
-  auto sipp = SippProcess::uas("uas_headers.xml");
-  auto request = request_to({sip_destination(*sipp)});
+  auto& sipp = uas("uas_headers.xml");
+  auto request = request_to({sip_destination(sipp)});
   request.alert_info = "<http://127.0.0.1/ring.wav>;info=alert-group";
   auto gc = ring(request);
   EXPECT_EQ(events_.await_call_hangup(gc.call_ids.at(0)).hangup_reason, HangupReason::busy)
       << "the scenario answers 486 once its checks pass";
-  expect_sipp_ok(*sipp);  // From: "Alice Example" <sip:+15550001000@...>, Alert-Info
+  expect_sipp_ok(sipp);  // From: "Alice Example" <sip:+15550001000@...>, Alert-Info
 }
 
 TEST_F(SippDriverTest, TheCallersOfferGoesOutAndTheAnswerReachesTheEmbedder) {
-  auto sipp = SippProcess::uas("uas_sdp_answer.xml");
-  auto request = request_to({sip_destination(*sipp)});
+  auto& sipp = uas("uas_sdp_answer.xml");
+  auto request = request_to({sip_destination(sipp)});
   request.sdp_offer = caller_offer;
   auto gc = ring(request);
   auto id = gc.call_ids.at(0);
@@ -46,17 +46,17 @@ TEST_F(SippDriverTest, TheCallersOfferGoesOutAndTheAnswerReachesTheEmbedder) {
 
   ASSERT_TRUE(hang_up(gc.id).ok());
   EXPECT_EQ(events_.await_call_hangup(id).hangup_reason, HangupReason::normal);
-  expect_sipp_ok(*sipp);  // it saw our offer, and no second offer in the ACK
+  expect_sipp_ok(sipp);  // it saw our offer, and no second offer in the ACK
 }
 
 TEST_F(SippDriverTest, WithoutAnOfferTheInviteHasNoBodyAndTheAckAnswersInactive) {
-  auto sipp = SippProcess::uas("uas_no_sdp.xml");
-  auto gc = ring(request_to({sip_destination(*sipp)}));
+  auto& sipp = uas("uas_no_sdp.xml");
+  auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   ASSERT_EQ(events_.await_call(id, CallStatus::progressing).status, CallStatus::progressing);
   ASSERT_TRUE(hang_up(gc.id).ok());
   EXPECT_EQ(events_.await_call_hangup(id).hangup_reason, HangupReason::normal);
-  expect_sipp_ok(*sipp);  // Content-Length: 0, then a=inactive in our ACK
+  expect_sipp_ok(sipp);  // Content-Length: 0, then a=inactive in our ACK
 }
 
 }  // namespace
