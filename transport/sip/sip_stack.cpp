@@ -28,6 +28,7 @@
 #include <sofia-sip/su_string.h>
 #include <sofia-sip/su_tag_class.h>
 #include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "model/field_limits.hpp"
 #include "transport/sip/sip_bind_probe.hpp"
@@ -52,6 +53,9 @@ constexpr std::chrono::milliseconds shutdown_limit{2000};
 // How long start-up waits for nua to tell where it listens.
 constexpr int startup_steps = 50;
 constexpr long startup_step_ms = 100;
+
+// The UDP socket's receive and send buffers.
+constexpr unsigned udp_buffer_bytes = 4U << 20;
 
 // The largest SIP message nta accepts: an SDP body at its limit and the headers.
 constexpr unsigned max_message_size = field_limits::sdp + 16 * 1024;
@@ -209,7 +213,11 @@ std::string SipStack::Loop::start(const SipOptions& options) {
                     NTATAG_SIP_T1(static_cast<unsigned>(options.t1.count())),
                     NTATAG_SIP_T1X64(static_cast<unsigned>(options.timer_b.count())),
                     NTATAG_TIMER_C(static_cast<unsigned>(options.timer_c.count())),
-                    NTATAG_MAXSIZE(max_message_size), TAG_END());
+                    NTATAG_MAXSIZE(max_message_size),
+                    // A burst of answers (100 groupcalls' 180s, 200s and 487s) overflows
+                    // the kernel's default 208 KiB, and each lost datagram costs a
+                    // retransmission T1 later. The kernel caps this at net.core.rmem_max.
+                    TPTAG_UDP_RMEM(udp_buffer_bytes), TPTAG_UDP_WMEM(udp_buffer_bytes), TAG_END());
   if (nua_ == nullptr) return "cannot listen for SIP on " + options.listen;
   nua_get_params(nua_, TAG_ANY(), TAG_END());
   for (int i = 0; i < startup_steps && !have_params_; ++i) su_root_step(root_, startup_step_ms);
