@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "api_fixture.hpp"
+#include "tests/sip/sipp_process.hpp"
 
 namespace chorus::test {
 namespace {
@@ -134,6 +135,39 @@ TEST_F(ChorusdSip, AnInboundOptionsIsAnsweredAndCountedInMetrics) {
   auto metrics = parse_metrics(a->get("/metrics").body);
   EXPECT_EQ(metrics[R"(chorus_sip_requests_total{direction="received",method="OPTIONS"})"], 1);
   EXPECT_EQ(metrics[R"(chorus_sip_responses_total{direction="sent",code="200"})"], 1);
+}
+
+// The whole path: REST in, SIP out to sipp phones, the outcome back over REST and
+// /metrics. One phone answers after 200 ms, the other rings until it is cancelled
+// with "Call completed elsewhere" (its scenario asserts the Reason header); the
+// API then hangs up, and the winner's phone sees our BYE.
+TEST_F(ChorusdSip, ARestGroupcallRingsSipPhonesAndCancelsTheLoserAsCompletedElsewhere) {
+  auto answering = SippProcess::uas("uas_answer.xml", 1, std::chrono::milliseconds(200));
+  auto losing = SippProcess::uas("uas_cancel_elsewhere.xml");
+  auto gc =
+      create_groupcall(*a, groupcall_body({address("sip", answering->target("alice"), "Alice"),
+                                           address("sip", "sip:" + losing->target("bob"), "Bob")},
+                                          "ring_all"));
+  auto ids = strings(gc, "call_ids");
+  ASSERT_EQ(ids.size(), 2u);
+  auto answered = await_groupcall(
+      *a, str(gc, "id"), [](const Json& g) { return str(g, "answer_call_id") != zero_id; });
+  EXPECT_EQ(str(answered, "answer_call_id"), ids[0]);
+  auto loser = await_call(*a, ids[1], has_status("hangup"));
+  EXPECT_EQ(str(loser, "hangup_reason"), "cancel");
+  EXPECT_TRUE(losing->wait().ok()) << losing->wait().describe();
+
+  ASSERT_EQ(a->post("/v1.0/groupcalls/" + str(gc, "id") + "/hangup").status, 200u);
+  auto winner = await_call(*a, ids[0], has_status("hangup"));
+  EXPECT_EQ(str(winner, "hangup_reason"), "normal");
+  EXPECT_EQ(str(winner, "hangup_by"), "local");
+  EXPECT_TRUE(answering->wait().ok()) << answering->wait().describe();
+
+  auto metrics = parse_metrics(a->get("/metrics").body);
+  EXPECT_EQ(metrics[R"(chorus_sip_requests_total{direction="sent",method="INVITE"})"], 2);
+  EXPECT_EQ(metrics[R"(chorus_sip_requests_total{direction="sent",method="CANCEL"})"], 1);
+  EXPECT_EQ(metrics[R"(chorus_sip_requests_total{direction="sent",method="BYE"})"], 1);
+  EXPECT_GE(metrics[R"(chorus_sip_responses_total{direction="received",code="200"})"], 3);
 }
 
 }  // namespace
