@@ -57,8 +57,8 @@ Status SipLegDriver::can_dial(const Address& destination, std::string_view field
 }
 
 void SipLegDriver::start(TimerService& timers) {
-  (void)timers;
-}  // sofia keeps SIP's timers
+  (void)timers;  // sofia runs SIP's own timers (T1, B, C) on its thread
+}
 
 void SipLegDriver::stop() {
   stack_->stop();
