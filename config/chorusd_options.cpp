@@ -1,6 +1,8 @@
 #include "config/chorusd_options.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -103,91 +105,172 @@ Status read_file(const std::string& path, std::string& out) {
   return {};
 }
 
-// One flag and its value; returns how many argv entries it used.
-Status apply_flag(std::string_view flag, std::string_view value, ChorusdOptions& o) {
-  if (flag == "--listen") return parse_listen(value, o.listen_host, o.listen_port);
-  if (flag == "--api-key") {
-    ApiKey key;
-    if (auto s = parse_api_key(value, flag, key); !s) return s;
-    o.api_keys.push_back(std::move(key));
-    return {};
+// A duration flag in whole units of `Unit`, within [min, max].
+template <class Unit>
+Status set_duration(std::string_view text, std::string_view field, std::size_t min, std::size_t max,
+                    Unit& out) {
+  std::size_t value = 0;
+  if (auto s = set_count(text, field, max, min == 0, value); !s) return s;
+  out = Unit(value);
+  return {};
+}
+
+// Every flag: its name, what its value looks like, its help, and how it applies.
+// --help is written from this table, and a config file's keys are its names
+// ("io_threads" is --io-threads), so the three cannot drift apart.
+struct Flag {
+  std::string_view name;
+  std::string_view value;
+  std::string_view help;  // lines after the first are indented under it
+  Status (*apply)(std::string_view flag, std::string_view value, ChorusdOptions& o);
+};
+
+using V = std::string_view;
+using O = ChorusdOptions;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const Flag flags[] = {
+    {"--listen", "HOST:PORT", "where to listen (default 127.0.0.1:8080; port 0 = any free)",
+     [](V, V v, O& o) { return parse_listen(v, o.listen_host, o.listen_port); }},
+    {"--api-key", "KEY=CUSTOMER_UUID", "an API key and the customer it acts for (repeatable)",
+     [](V f, V v, O& o) {
+       ApiKey key;
+       if (auto s = parse_api_key(v, f, key); !s) return s;
+       o.api_keys.push_back(std::move(key));
+       return Status{};
+     }},
+    {"--log-level", "LEVEL", "trace, debug, info, warn, error, off (default info)",
+     [](V f, V v, O& o) { return set_log_level(v, f, o); }},
+    {"--io-threads", "N", "HTTP I/O threads (default: one per core)",
+     [](V f, V v, O& o) { return set_count(v, f, 256, true, o.io_threads); }},
+    {"--worker-threads", "N", "engine (CAF) threads (default: one per core)",
+     [](V f, V v, O& o) { return set_count(v, f, 256, true, o.engine.worker_threads); }},
+    {"--max-destinations", "N", "destinations per groupcall (default 1000)",
+     [](V f, V v, O& o) { return set_count(v, f, 100000, false, o.engine.max_destinations); }},
+    {"--max-nesting-depth", "N", "nested groupcall levels (default 4)",
+     [](V f, V v, O& o) {
+       std::size_t depth = 0;
+       if (auto s = set_count(v, f, 32, true, depth); !s) return s;
+       o.engine.max_nesting_depth = static_cast<int>(depth);
+       return Status{};
+     }},
+    {"--store", "sqlite|memory", "where state lives (default sqlite; memory: lost on restart)",
+     [](V f, V v, O& o) { return set_store(v, f, o); }},
+    {"--data-dir", "DIR", "the SQLite database's directory (default ./chorus-data)",
+     [](V f, V v, O& o) { return set_path(v, f, o.engine.store.data_dir); }},
+    {"--sync", "full|normal",
+     "full: each commit survives power loss (default); normal:\n"
+     "survives a killed process, may lose the last commits on\n"
+     "power loss, commits faster",
+     [](V f, V v, O& o) { return set_sync(v, f, o.engine.store); }},
+    {"--retention-days", "N", "purge ended records older than N days (default 0: keep)",
+     [](V f, V v, O& o) {
+       std::size_t days = 0;
+       if (auto s = set_count(v, f, 36500, true, days); !s) return s;
+       o.engine.store.retention_days = static_cast<std::uint32_t>(days);
+       return Status{};
+     }},
+    {"--retention-interval-ms", "N", "how often the purge looks for old records (60000)",
+     [](V f, V v, O& o) {
+       std::size_t ms = 0;
+       if (auto s = set_count(v, f, 86400000, false, ms); !s) return s;
+       o.engine.store.purge_interval_ms = static_cast<std::uint32_t>(ms);
+       return Status{};
+     }},
+    {"--backup", "FILE",
+     "copy the database in --data-dir into FILE (online, while\n"
+     "chorusd runs there) and exit",
+     [](V f, V v, O& o) { return set_path(v, f, o.backup_file); }},
+    {"--retained-groupcalls", "N", "with --store memory: ended groupcalls kept (default 20000)",
+     [](V f, V v, O& o) { return set_count(v, f, 100000000, true, o.engine.retained_groupcalls); }},
+    {"--retained-calls", "N", "with --store memory: their calls kept (default 200000)",
+     [](V f, V v, O& o) { return set_count(v, f, 100000000, true, o.engine.retained_calls); }},
+    {"--max-connections", "N", "HTTP connections at once; beyond, 503 (default 10000)",
+     [](V f, V v, O& o) { return set_count(v, f, 1000000, false, o.http.max_connections); }},
+    {"--ws-max-connections", "N", "WebSocket connections at once (default 10000)",
+     [](V f, V v, O& o) { return set_count(v, f, 1000000, false, o.websocket.max_connections); }},
+    {"--ws-queue-events", "N", "events queued per connection before the oldest drop (10000)",
+     [](V f, V v, O& o) { return set_count(v, f, 10000000, false, o.websocket.queue_events); }},
+    {"--ws-full-timeout-ms", "N", "a connection full this long is closed with 1008 (10000)",
+     [](V f, V v, O& o) {
+       return set_duration<milliseconds>(v, f, 1, 3600000, o.websocket.full_timeout);
+     }},
+    {"--ws-ping-interval-s", "N", "ping period; a peer silent for two is closed (30)",
+     [](V f, V v, O& o) {
+       return set_duration<seconds>(v, f, 1, 3600, o.websocket.ping_interval);
+     }},
+    {"--ws-max-topics", "N", "topics per connection (100)",
+     [](V f, V v, O& o) { return set_count(v, f, 100000, false, o.websocket.max_topics); }},
+    {"--ws-batch-window-us", "N",
+     "gather events this long before waking writers (2000; 0: at once)",
+     [](V f, V v, O& o) {
+       return set_duration<microseconds>(v, f, 0, 100000, o.websocket.batch_window);
+     }},
+    {"--ws-shutdown-flush-ms", "N", "at shutdown, time to send each subscriber its queue (2000)",
+     [](V f, V v, O& o) {
+       return set_duration<milliseconds>(v, f, 0, 600000, o.websocket.shutdown_flush);
+     }},
+    {"--shutdown", "hangup|drain", "on SIGTERM/SIGINT: hang up live calls, or wait for them",
+     [](V f, V v, O& o) { return set_shutdown(v, f, o); }},
+    {"--shutdown-timeout-ms", "N", "how long shutdown waits (default 10000)",
+     [](V f, V v, O& o) { return set_count(v, f, 600000, false, o.shutdown_timeout_ms); }},
+    {"--bridge-delay-ms", "N",
+     "simulated legs: how long a conference bridge takes to\n"
+     "confirm a join or a leave (default 5; 0: at once)",
+     [](V f, V v, O& o) { return set_count(v, f, 60000, true, o.bridge_delay_ms); }},
+    {"--sip-listen", "HOST:PORT",
+     "ring SIP user agents: the SIP driver's address, UDP and\n"
+     "TCP (port 0 = any free); without it every leg is simulated",
+     [](V f, V v, O& o) { return set_sip_listen(f, v, o.sip); }},
+    {"--sip-outbound-proxy", "URI",
+     "where tel and endpoint targets (and contacts that are not\n"
+     "SIP URIs) go, e.g. sip:proxy.example.com;lr; without it\n"
+     "they are refused",
+     [](V f, V v, O& o) { return set_sip_outbound_proxy(f, v, o.sip); }},
+    {"--sip-user-agent", "TEXT", "the User-Agent header (default Chorus)",
+     [](V f, V v, O& o) { return set_sip_user_agent(f, v, o.sip); }},
+    {"--sip-t1-ms", "N", "RFC 3261 T1, the retransmission base (default 500)",
+     [](V f, V v, O& o) { return set_sip_t1(f, v, o.sip); }},
+    {"--sip-timer-b-ms", "N", "an unanswered INVITE fails after this (default 32000)",
+     [](V f, V v, O& o) { return set_sip_timer_b(f, v, o.sip); }},
+    {"--sip-timer-c-ms", "N", "a leg whose ringing goes silent fails after this (180000)",
+     [](V f, V v, O& o) { return set_sip_timer_c(f, v, o.sip); }},
+};
+
+const Flag* find_flag(std::string_view name) {
+  for (const auto& flag : flags) {
+    if (flag.name == name) return &flag;
   }
-  if (flag == "--log-level") return set_log_level(value, flag, o);
-  if (flag == "--io-threads") return set_count(value, flag, 256, true, o.io_threads);
-  if (flag == "--worker-threads") return set_count(value, flag, 256, true, o.engine.worker_threads);
-  if (flag == "--max-destinations") {
-    return set_count(value, flag, 100000, false, o.engine.max_destinations);
+  return nullptr;
+}
+
+Status apply_flag(std::string_view name, std::string_view value, ChorusdOptions& o) {
+  auto* flag = find_flag(name);
+  if (!flag) return Error::invalid(std::string(name), "unknown flag (see --help)");
+  return flag->apply(name, value, o);
+}
+
+// "  --name VALUE", the help from column 30 on, its later lines under it; a head
+// too long for the column puts the help on the next line.
+void write_help(std::string& out, const Flag& flag) {
+  constexpr std::size_t column = 30;
+  std::string head = "  " + std::string(flag.name);
+  if (!flag.value.empty()) head += " " + std::string(flag.value);
+  if (head.size() + 1 > column) {
+    out += head + "\n";
+    head.clear();
   }
-  if (flag == "--max-nesting-depth") {
-    std::size_t depth = 0;
-    if (auto s = set_count(value, flag, 32, true, depth); !s) return s;
-    o.engine.max_nesting_depth = static_cast<int>(depth);
-    return {};
+  head.resize(column, ' ');
+  std::string_view help = flag.help;
+  for (;;) {
+    auto end = help.find('\n');
+    out += head + std::string(help.substr(0, end)) + "\n";
+    if (end == std::string_view::npos) break;
+    help.remove_prefix(end + 1);
+    head.assign(column, ' ');
   }
-  if (flag == "--retained-groupcalls") {
-    return set_count(value, flag, 100000000, true, o.engine.retained_groupcalls);
-  }
-  if (flag == "--retained-calls") {
-    return set_count(value, flag, 100000000, true, o.engine.retained_calls);
-  }
-  if (flag == "--shutdown") return set_shutdown(value, flag, o);
-  if (flag == "--store") return set_store(value, flag, o);
-  if (flag == "--data-dir") return set_path(value, flag, o.engine.store.data_dir);
-  if (flag == "--sync") return set_sync(value, flag, o.engine.store);
-  if (flag == "--backup") return set_path(value, flag, o.backup_file);
-  if (flag == "--retention-days") {
-    std::size_t days = 0;
-    if (auto s = set_count(value, flag, 36500, true, days); !s) return s;
-    o.engine.store.retention_days = static_cast<std::uint32_t>(days);
-    return {};
-  }
-  if (flag == "--retention-interval-ms") {
-    std::size_t ms = 0;
-    if (auto s = set_count(value, flag, 86400000, false, ms); !s) return s;
-    o.engine.store.purge_interval_ms = static_cast<std::uint32_t>(ms);
-    return {};
-  }
-  if (flag == "--max-connections") {
-    return set_count(value, flag, 1000000, false, o.http.max_connections);
-  }
-  if (flag == "--ws-max-connections") {
-    return set_count(value, flag, 1000000, false, o.websocket.max_connections);
-  }
-  if (flag == "--ws-queue-events") {
-    return set_count(value, flag, 10000000, false, o.websocket.queue_events);
-  }
-  if (flag == "--ws-max-topics")
-    return set_count(value, flag, 100000, false, o.websocket.max_topics);
-  if (flag == "--ws-full-timeout-ms") {
-    std::size_t ms = 0;
-    if (auto s = set_count(value, flag, 3600000, false, ms); !s) return s;
-    o.websocket.full_timeout = std::chrono::milliseconds(ms);
-    return {};
-  }
-  if (flag == "--ws-ping-interval-s") {
-    std::size_t s = 0;
-    if (auto status = set_count(value, flag, 3600, false, s); !status) return status;
-    o.websocket.ping_interval = std::chrono::seconds(s);
-    return {};
-  }
-  if (flag == "--ws-batch-window-us") {
-    std::size_t us = 0;
-    if (auto s = set_count(value, flag, 100000, true, us); !s) return s;
-    o.websocket.batch_window = std::chrono::microseconds(us);
-    return {};
-  }
-  if (flag == "--ws-shutdown-flush-ms") {
-    std::size_t ms = 0;
-    if (auto s = set_count(value, flag, 600000, true, ms); !s) return s;
-    o.websocket.shutdown_flush = std::chrono::milliseconds(ms);
-    return {};
-  }
-  if (flag == "--shutdown-timeout-ms") {
-    return set_count(value, flag, 600000, false, o.shutdown_timeout_ms);
-  }
-  if (flag == "--bridge-delay-ms") return set_count(value, flag, 60000, true, o.bridge_delay_ms);
-  if (is_sip_flag(flag)) return apply_sip_flag(flag, value, o.sip);
-  return Error::invalid(std::string(flag), "unknown flag (see --help)");
 }
 
 }  // namespace
@@ -299,7 +382,7 @@ std::string chorusd_version() {
 }
 
 std::string chorusd_usage() {
-  return R"(Usage: chorusd [flags]
+  std::string out = R"(Usage: chorusd [flags]
 
 Chorus call engine daemon: the REST API v1.0 over the engine; legs are simulated,
 or SIP with --sip-listen (targets on the host "sim" stay simulated).
@@ -307,50 +390,14 @@ or SIP with --sip-listen (targets on the host "sim" stay simulated).
   --config FILE               JSON settings (same names as the flags, with _ for -;
                               "api_keys": {"KEY": "CUSTOMER_UUID"}; "apio_settings": the
                               APIO dialect's, see README.md); flags override it
-  --listen HOST:PORT          where to listen (default 127.0.0.1:8080; port 0 = any free)
-  --api-key KEY=CUSTOMER_UUID an API key and the customer it acts for (repeatable)
-  --log-level LEVEL           trace, debug, info, warn, error, off (default info)
-  --io-threads N              HTTP I/O threads (default: one per core)
-  --worker-threads N          engine (CAF) threads (default: one per core)
-  --max-destinations N        destinations per groupcall (default 1000)
-  --max-nesting-depth N       nested groupcall levels (default 4)
-  --store sqlite|memory       where state lives (default sqlite; memory: lost on restart)
-  --data-dir DIR              the SQLite database's directory (default ./chorus-data)
-  --sync full|normal          full: each commit survives power loss (default); normal:
-                              survives a killed process, may lose the last commits on
-                              power loss, commits faster
-  --retention-days N          purge ended records older than N days (default 0: keep)
-  --retention-interval-ms N   how often the purge looks for old records (60000)
-  --backup FILE               copy the database in --data-dir into FILE (online, while
-                              chorusd runs there) and exit
-  --retained-groupcalls N     with --store memory: ended groupcalls kept (default 20000)
-  --retained-calls N          with --store memory: their calls kept (default 200000)
-  --max-connections N         HTTP connections at once; beyond, 503 (default 10000)
-  --ws-max-connections N      WebSocket connections at once (default 10000)
-  --ws-queue-events N         events queued per connection before the oldest drop (10000)
-  --ws-full-timeout-ms N      a connection full this long is closed with 1008 (10000)
-  --ws-ping-interval-s N      ping period; a peer silent for two is closed (30)
-  --ws-max-topics N           topics per connection (100)
-  --ws-batch-window-us N      gather events this long before waking writers (2000; 0: at once)
-  --ws-shutdown-flush-ms N    at shutdown, time to send each subscriber its queue (2000)
-  --shutdown hangup|drain     on SIGTERM/SIGINT: hang up live calls, or wait for them
-  --shutdown-timeout-ms N     how long shutdown waits (default 10000)
-  --bridge-delay-ms N         simulated legs: how long a conference bridge takes to
-                              confirm a join or a leave (default 5; 0: at once)
-  --sip-listen HOST:PORT      ring SIP user agents: the SIP driver's address, UDP and
-                              TCP (port 0 = any free); without it every leg is simulated
-  --sip-outbound-proxy URI    where tel and endpoint targets (and contacts that are not
-                              SIP URIs) go, e.g. sip:proxy.example.com;lr; without it
-                              they are refused
-  --sip-user-agent TEXT       the User-Agent header (default Chorus)
-  --sip-t1-ms N               RFC 3261 T1, the retransmission base (default 500)
-  --sip-timer-b-ms N          an unanswered INVITE fails after this (default 32000)
-  --sip-timer-c-ms N          a leg whose ringing goes silent fails after this (180000)
-  --help, --version
+)";
+  for (const auto& flag : flags) write_help(out, flag);
+  out += R"(  --help, --version
 
 With no --api-key on a loopback address, chorusd creates a development key and
 prints it; on any other address it refuses to start without keys.
 )";
+  return out;
 }
 
 }  // namespace chorus

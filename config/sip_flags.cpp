@@ -20,7 +20,24 @@ bool printable(std::string_view text, bool spaces) {
   return true;
 }
 
-Status set_listen(std::string_view flag, std::string_view value, SipOptions& sip) {
+// A duration in whole milliseconds, within [min, max].
+Status set_ms(std::string_view flag, std::string_view value, std::chrono::milliseconds min,
+              std::chrono::milliseconds max, std::chrono::milliseconds& out) {
+  long long number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (ec != std::errc() || end != value.data() + value.size() || number < min.count() ||
+      number > max.count()) {
+    return Error::invalid(std::string(flag), "must be a whole number from " +
+                                                 std::to_string(min.count()) + " to " +
+                                                 std::to_string(max.count()));
+  }
+  out = std::chrono::milliseconds(number);
+  return {};
+}
+
+}  // namespace
+
+Status set_sip_listen(std::string_view flag, std::string_view value, SipOptions& sip) {
   // HOST:PORT or [v6]:PORT, the port 0..65535.
   auto colon = value.rfind(':');
   bool bracketed = !value.empty() && value.front() == '[';
@@ -38,7 +55,7 @@ Status set_listen(std::string_view flag, std::string_view value, SipOptions& sip
   return {};
 }
 
-Status set_proxy(std::string_view flag, std::string_view value, SipOptions& sip) {
+Status set_sip_outbound_proxy(std::string_view flag, std::string_view value, SipOptions& sip) {
   bool sip_uri = value.rfind("sip:", 0) == 0 || value.rfind("sips:", 0) == 0;
   if (!sip_uri || value.size() > max_uri || !printable(value, false) ||
       value.find('@') == value.size() - 1) {
@@ -50,7 +67,7 @@ Status set_proxy(std::string_view flag, std::string_view value, SipOptions& sip)
   return {};
 }
 
-Status set_user_agent(std::string_view flag, std::string_view value, SipOptions& sip) {
+Status set_sip_user_agent(std::string_view flag, std::string_view value, SipOptions& sip) {
   if (value.empty() || value.size() > max_user_agent || !printable(value, true)) {
     return Error::invalid(std::string(flag), "must be 1 to " + std::to_string(max_user_agent) +
                                                  " printable ASCII characters");
@@ -59,62 +76,19 @@ Status set_user_agent(std::string_view flag, std::string_view value, SipOptions&
   return {};
 }
 
-// A duration in whole milliseconds, within [min, max].
-Status set_ms(std::string_view flag, std::string_view value, std::chrono::milliseconds min,
-              std::chrono::milliseconds max, std::chrono::milliseconds& out) {
-  long long number = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (ec != std::errc() || end != value.data() + value.size() || number < min.count() ||
-      number > max.count()) {
-    return Error::invalid(std::string(flag), "must be a whole number from " +
-                                                 std::to_string(min.count()) + " to " +
-                                                 std::to_string(max.count()));
-  }
-  out = std::chrono::milliseconds(number);
-  return {};
+Status set_sip_t1(std::string_view flag, std::string_view value, SipOptions& sip) {
+  return set_ms(flag, value, std::chrono::milliseconds(1), std::chrono::milliseconds(10000),
+                sip.t1);
 }
 
-using std::chrono::milliseconds;
-
-struct SipFlag {
-  std::string_view name;
-  Status (*apply)(std::string_view flag, std::string_view value, SipOptions& sip);
-};
-
-// RFC 3261's timers: T1 defaults to 500 ms, Timer B to 64*T1, Timer C to more
-// than 3 minutes; the bounds keep them sane, not standard.
-constexpr SipFlag sip_flags[] = {
-    {"--sip-listen", set_listen},
-    {"--sip-outbound-proxy", set_proxy},
-    {"--sip-user-agent", set_user_agent},
-    {"--sip-t1-ms",
-     [](std::string_view f, std::string_view v, SipOptions& s) {
-       return set_ms(f, v, milliseconds(1), milliseconds(10000), s.t1);
-     }},
-    {"--sip-timer-b-ms",
-     [](std::string_view f, std::string_view v, SipOptions& s) {
-       return set_ms(f, v, milliseconds(1), milliseconds(600000), s.timer_b);
-     }},
-    {"--sip-timer-c-ms",
-     [](std::string_view f, std::string_view v, SipOptions& s) {
-       return set_ms(f, v, milliseconds(1000), milliseconds(3600000), s.timer_c);
-     }},
-};
-
-}  // namespace
-
-bool is_sip_flag(std::string_view flag) {
-  for (auto& f : sip_flags) {
-    if (f.name == flag) return true;
-  }
-  return false;
+Status set_sip_timer_b(std::string_view flag, std::string_view value, SipOptions& sip) {
+  return set_ms(flag, value, std::chrono::milliseconds(1), std::chrono::milliseconds(600000),
+                sip.timer_b);
 }
 
-Status apply_sip_flag(std::string_view flag, std::string_view value, SipOptions& sip) {
-  for (auto& f : sip_flags) {
-    if (f.name == flag) return f.apply(flag, value, sip);
-  }
-  return Error::invalid(std::string(flag), "unknown flag (see --help)");
+Status set_sip_timer_c(std::string_view flag, std::string_view value, SipOptions& sip) {
+  return set_ms(flag, value, std::chrono::milliseconds(1000), std::chrono::milliseconds(3600000),
+                sip.timer_c);
 }
 
 }  // namespace chorus
