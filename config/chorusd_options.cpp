@@ -58,16 +58,17 @@ Status set_shutdown(std::string_view mode, std::string_view field, ChorusdOption
   return {};
 }
 
-// A positive count, within `max`.
+// A whole number within [0 or 1, max], into any integer `out` that holds `max`.
+template <class Int>
 Status set_count(std::string_view text, std::string_view field, std::size_t max, bool allow_zero,
-                 std::size_t& out) {
+                 Int& out) {
   std::size_t value = 0;
   if (!parse_number(text, value) || value > max || (!allow_zero && value == 0)) {
     return Error::invalid(std::string(field), std::string("must be a whole number from ") +
                                                   (allow_zero ? "0" : "1") + " to " +
                                                   std::to_string(max));
   }
-  out = value;
+  out = static_cast<Int>(value);
   return {};
 }
 
@@ -150,12 +151,7 @@ const Flag flags[] = {
     {"--max-destinations", "N", "destinations per groupcall (default 1000)",
      [](V f, V v, O& o) { return set_count(v, f, 100000, false, o.engine.max_destinations); }},
     {"--max-nesting-depth", "N", "nested groupcall levels (default 4)",
-     [](V f, V v, O& o) {
-       std::size_t depth = 0;
-       if (auto s = set_count(v, f, 32, true, depth); !s) return s;
-       o.engine.max_nesting_depth = static_cast<int>(depth);
-       return Status{};
-     }},
+     [](V f, V v, O& o) { return set_count(v, f, 32, true, o.engine.max_nesting_depth); }},
     {"--store", "sqlite|memory", "where state lives (default sqlite; memory: lost on restart)",
      [](V f, V v, O& o) { return set_store(v, f, o); }},
     {"--data-dir", "DIR", "the SQLite database's directory (default ./chorus-data)",
@@ -166,18 +162,10 @@ const Flag flags[] = {
      "power loss, commits faster",
      [](V f, V v, O& o) { return set_sync(v, f, o.engine.store); }},
     {"--retention-days", "N", "purge ended records older than N days (default 0: keep)",
-     [](V f, V v, O& o) {
-       std::size_t days = 0;
-       if (auto s = set_count(v, f, 36500, true, days); !s) return s;
-       o.engine.store.retention_days = static_cast<std::uint32_t>(days);
-       return Status{};
-     }},
+     [](V f, V v, O& o) { return set_count(v, f, 36500, true, o.engine.store.retention_days); }},
     {"--retention-interval-ms", "N", "how often the purge looks for old records (60000)",
      [](V f, V v, O& o) {
-       std::size_t ms = 0;
-       if (auto s = set_count(v, f, 86400000, false, ms); !s) return s;
-       o.engine.store.purge_interval_ms = static_cast<std::uint32_t>(ms);
-       return Status{};
+       return set_count(v, f, 86400000, false, o.engine.store.purge_interval_ms);
      }},
     {"--backup", "FILE",
      "copy the database in --data-dir into FILE (online, while\n"
