@@ -12,6 +12,7 @@
 
 #include "actors/branch.hpp"
 #include "actors/dialable.hpp"
+#include "actors/engine_scheduler.hpp"
 #include "actors/groupcall_actor.hpp"
 #include "actors/state_change.hpp"
 #include "actors/subscriber.hpp"
@@ -31,8 +32,9 @@ std::unique_ptr<caf::actor_system_config> make_config(const EngineOptions& optio
   config->set("logger.console-verbosity", caf::atom("quiet"));
   if (options.deterministic) {
     config->set("scheduler.policy", caf::atom("testing"));
-  } else if (options.worker_threads > 0) {
-    config->set("scheduler.max-threads", options.worker_threads);
+  } else {
+    use_engine_scheduler(*config);
+    if (options.worker_threads > 0) config->set("scheduler.max-threads", options.worker_threads);
   }
   return config;
 }

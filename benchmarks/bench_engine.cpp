@@ -19,6 +19,7 @@
 // of the store-off legs/s.
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdint>
@@ -59,6 +60,22 @@ chorus::GroupcallRequest lifecycle_request(const chorus::Uuid& customer, std::si
   return request;
 }
 
+// CPU time of the whole process (every thread: workers, clock, caller), in
+// microseconds. On a shared machine wall-clock rates move with the neighbours'
+// load; CPU per leg moves much less, so it is the figure to compare changes by.
+double process_cpu_us() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto us = [](const timeval& t) { return t.tv_sec * 1e6 + static_cast<double>(t.tv_usec); };
+  return us(usage.ru_utime) + us(usage.ru_stime);
+}
+
+// Reports the process CPU spent per leg since `start_us`.
+void report_cpu_per_leg(benchmark::State& state, double start_us, std::uint64_t legs) {
+  if (legs == 0) return;
+  state.counters["cpu_us/leg"] = (process_cpu_us() - start_us) / static_cast<double>(legs);
+}
+
 // With a store, a resource stops being live only once its final state is
 // committed, so an idle engine has nothing left queued for the disk either.
 void wait_until_idle(chorus::Engine& engine) {
@@ -75,6 +92,7 @@ void BM_GroupcallLifecycle(benchmark::State& state) {
   chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options);
   auto request = lifecycle_request(chorus::Uuid::generate(), legs);
   auto batch = groupcalls_per_batch / legs * 10;
+  auto cpu_start = process_cpu_us();
   for (auto _ : state) {
     for (std::size_t i = 0; i < batch; ++i) {
       auto created = engine.create_groupcall(request);
@@ -82,7 +100,9 @@ void BM_GroupcallLifecycle(benchmark::State& state) {
     }
     wait_until_idle(engine);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch * legs));
+  auto legs_run = static_cast<std::uint64_t>(state.iterations() * batch * legs);
+  report_cpu_per_leg(state, cpu_start, legs_run);
+  state.SetItemsProcessed(static_cast<std::int64_t>(legs_run));
   engine.stop();
 }
 
@@ -112,6 +132,7 @@ void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
   auto request = lifecycle_request(chorus::Uuid::generate(), legs);
   auto batch = groupcalls_per_batch / legs * 10;  // the store-off variant's legs per iteration
   chorus::bench::InFlightWindow window(in_flight_limit);
+  auto cpu_start = process_cpu_us();
   auto answered = [&window](chorus::Result<chorus::Groupcall> created) {
     window.leave(created ? nullptr : &created.error().message);
   };
@@ -124,6 +145,7 @@ void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
     wait_until_idle(engine);
   }
   auto legs_run = static_cast<std::uint64_t>(state.iterations() * batch * legs);
+  report_cpu_per_leg(state, cpu_start, legs_run);
   auto stats = engine.stats();
   if (auto failure = window.first_failure()) state.SkipWithError(failure->c_str());
   // Every creation answered yes: every leg must have been dialled, or legs/s lies.
@@ -161,8 +183,11 @@ void BM_RawCafBaseline(benchmark::State& state) {
   config.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system system(config);
   auto batch = groupcalls_per_batch / legs * 10;
+  auto cpu_start = process_cpu_us();
   for (auto _ : state) chorus::bench::run_raw_groupcalls(system, batch, legs);
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch * legs));
+  auto legs_run = static_cast<std::uint64_t>(state.iterations() * batch * legs);
+  report_cpu_per_leg(state, cpu_start, legs_run);
+  state.SetItemsProcessed(static_cast<std::int64_t>(legs_run));
 }
 
 }  // namespace

@@ -1,0 +1,116 @@
+#include "actors/engine_scheduler.hpp"
+
+#include <pthread.h>
+
+#include <array>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/detail/thread_safe_actor_clock.hpp>
+#include <caf/policy/work_stealing.hpp>
+#include <caf/scheduler/coordinator.hpp>
+
+namespace chorus {
+
+namespace {
+
+// CAF's thread-safe clock, minus the cancellation push for actors that never set
+// a timeout. Timeouts are set and cancelled by their own actor (a behaviour's
+// `after`, a request's deadline), so an actor's mark is always written before its
+// own cleanup reads it.
+class EngineClock final : public caf::detail::thread_safe_actor_clock {
+ public:
+  using super = caf::detail::thread_safe_actor_clock;
+
+  void set_ordinary_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
+                            std::uint64_t id) override {
+    remember(self->id());
+    super::set_ordinary_timeout(t, self, type, id);
+  }
+
+  void set_request_timeout(time_point t, caf::abstract_actor* self, caf::message_id id) override {
+    remember(self->id());
+    super::set_request_timeout(t, self, id);
+  }
+
+  void set_multi_timeout(time_point t, caf::abstract_actor* self, caf::atom_value type,
+                         std::uint64_t id) override {
+    remember(self->id());
+    super::set_multi_timeout(t, self, type, id);
+  }
+
+  void cancel_timeouts(caf::abstract_actor* self) override {
+    if (forget(self->id())) super::cancel_timeouts(self);
+  }
+
+ private:
+  // Sharded so that actors quitting on different workers rarely meet on a lock.
+  struct Marks {
+    std::mutex mutex;
+    std::unordered_set<caf::actor_id> ids;
+  };
+  static constexpr std::size_t shard_count = 16;
+
+  Marks& marks_for(caf::actor_id id) { return marks_[id % shard_count]; }
+
+  void remember(caf::actor_id id) {
+    auto& marks = marks_for(id);
+    std::lock_guard<std::mutex> guard(marks.mutex);
+    marks.ids.insert(id);
+  }
+
+  bool forget(caf::actor_id id) {
+    auto& marks = marks_for(id);
+    std::lock_guard<std::mutex> guard(marks.mutex);
+    return marks.ids.erase(id) != 0;
+  }
+
+  std::array<Marks, shard_count> marks_;
+};
+
+// CAF's work-stealing coordinator, answering clock() with the EngineClock and
+// running its dispatch loop. The base class still starts its own clock thread;
+// nothing ever reaches that clock, so the thread sleeps until shutdown.
+class EngineCoordinator final : public caf::scheduler::coordinator<caf::policy::work_stealing> {
+ public:
+  using super = caf::scheduler::coordinator<caf::policy::work_stealing>;
+
+  explicit EngineCoordinator(caf::actor_system& system) : super(system) {}
+
+  caf::detail::thread_safe_actor_clock& clock() noexcept override { return clock_; }
+
+ protected:
+  void start() override {
+    dispatch_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "chorus.clock");
+      system().thread_started();
+      clock_.run_dispatch_loop();
+      system().thread_terminates();
+    });
+    super::start();
+  }
+
+  // Workers stop first: nothing schedules on the clock once they are gone.
+  void stop() override {
+    super::stop();
+    clock_.cancel_dispatch_loop();
+    dispatch_.join();
+  }
+
+ private:
+  EngineClock clock_;
+  std::thread dispatch_;
+};
+
+}  // namespace
+
+void use_engine_scheduler(caf::actor_system_config& config) {
+  config.module_factories.push_back([](caf::actor_system& system) -> caf::actor_system::module* {
+    return new EngineCoordinator(system);
+  });
+}
+
+}  // namespace chorus
