@@ -1,7 +1,10 @@
 #pragma once
-// A benchmark flag's whole-number value, within [min, max].
+// A benchmark's flags: `--flag value` pairs, and values that must be numbers within
+// [min, max].
 
+#include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 namespace chorus::bench {
 
@@ -10,6 +13,31 @@ inline bool parse_number(const char* text, long min, long max, long& out) {
   long value = std::strtol(text, &end, 10);
   if (end == text || *end != '\0' || value < min || value > max) return false;
   out = value;
+  return true;
+}
+
+inline bool parse_real(const char* text, double min, double max, double& out) {
+  char* end = nullptr;
+  double value = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !(value >= min && value <= max)) return false;
+  out = value;
+  return true;
+}
+
+// Hands every `--flag value` pair after argv[0] to `take(flag, value)`; false (and
+// the pair named on stderr) at the first it refuses, or when a value is missing.
+template <typename Take>
+bool for_each_flag(int argc, char** argv, Take&& take) {
+  if (argc % 2 == 0) {
+    std::fprintf(stderr, "%s without its value\n", argv[argc - 1]);
+    return false;
+  }
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!take(std::string_view(argv[i]), argv[i + 1])) {
+      std::fprintf(stderr, "bad flag or value: %s %s\n", argv[i], argv[i + 1]);
+      return false;
+    }
+  }
   return true;
 }
 

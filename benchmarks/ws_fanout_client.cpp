@@ -33,9 +33,6 @@
 // last line is "RESULT key=value ..." for scripts. Exit status 0 when every subscriber was ready
 // and events arrived.
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -56,19 +53,24 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
 
+#include "flag_number.hpp"
+#include "load/groupcall_request.hpp"
+#include "load/http_load_connection.hpp"
+#include "load/io_threads.hpp"
+#include "load/latency_log.hpp"
+#include "load/loopback_url.hpp"
+#include "load/process_cpu.hpp"
 #include "model/timestamp.hpp"
 
 namespace {
 
+using namespace chorus::bench;
 namespace beast = boost::beast;
-namespace http = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
 
 constexpr auto connect_timeout = std::chrono::seconds(20);
 constexpr auto io_timeout = std::chrono::seconds(10);
@@ -78,9 +80,7 @@ enum class Mode { chorusd, reference };
 
 struct Options {
   Mode mode = Mode::chorusd;
-  std::string host;
-  unsigned short port = 0;
-  std::string path;  // WebSocket target: path and query
+  LoopbackUrl url;  // its target: the WebSocket path and query
   std::string key;
   std::string customer;
   std::size_t subscribers = 100;
@@ -99,12 +99,12 @@ enum Phase : int { setup, warmup, measure, done };
 
 // What one subscriber saw; only its own handlers touch it, merged at the end.
 struct Tally {
-  std::uint64_t events = 0;               // in the measured window
-  std::vector<std::uint32_t> latency_us;  // of those events
-  std::uint64_t dropped = 0;              // events_dropped counts, whole run
-  std::uint64_t seq_gaps = 0;             // events missing from seq, whole run
-  std::uint64_t unparsed = 0;             // frames without a usable time
-  std::uint64_t errors = 0;               // "error" frames
+  std::uint64_t events = 0;    // in the measured window
+  LatencyLog latencies;        // of those events
+  std::uint64_t dropped = 0;   // events_dropped counts, whole run
+  std::uint64_t seq_gaps = 0;  // events missing from seq, whole run
+  std::uint64_t unparsed = 0;  // frames without a usable time
+  std::uint64_t errors = 0;    // "error" frames
 };
 
 // Shared by subscribers, posters and main.
@@ -204,7 +204,8 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
     if (ec) return fail("connect", ec);
     socket_.set_option(tcp::no_delay(true), ec);
     // Any 16 bytes in base64 will do for the key; the server's answer is checked.
-    out_ = "GET " + o().path + " HTTP/1.1\r\nHost: " + o().host + ":" + std::to_string(o().port) +
+    out_ = "GET " + o().url.target + " HTTP/1.1\r\nHost: " + o().url.host + ":" +
+           std::to_string(o().url.port) +
            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     writing_ = true;
@@ -329,6 +330,7 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
   void on_message(std::string_view frame, std::int64_t received_us) {
     bool measuring = bench_.phase.load(std::memory_order_relaxed) == measure;
     if (o().mode == Mode::reference) {
+      note_seq(frame);
       auto ts = number(field(frame, R"("ts":)"));
       if (!ts) return void(++tally_.unparsed);
       return count(measuring, received_us - *ts);
@@ -344,11 +346,7 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
       if (!settled_once_) settle(false);
       return;
     }
-    if (auto parsed = number(field(frame, R"("seq":)"))) {
-      auto seq = static_cast<std::uint64_t>(*parsed);
-      if (last_seq_ != 0 && seq > last_seq_ + 1) tally_.seq_gaps += seq - last_seq_ - 1;
-      last_seq_ = seq;
-    }
+    note_seq(frame);
     if (type == "events_dropped") {
       tally_.dropped += number(field(frame, R"("count":)")).value_or(0);
       return;
@@ -360,10 +358,20 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
     count(measuring, received_us - *changed_us);
   }
 
+  // Both chorusd and the references number a connection's events 1, 2, 3...: a
+  // jump is events this subscriber never got.
+  void note_seq(std::string_view frame) {
+    auto parsed = number(field(frame, R"("seq":)"));
+    if (!parsed) return;
+    auto seq = static_cast<std::uint64_t>(*parsed);
+    if (last_seq_ != 0 && seq > last_seq_ + 1) tally_.seq_gaps += seq - last_seq_ - 1;
+    last_seq_ = seq;
+  }
+
   void count(bool measuring, std::int64_t latency_us) {
     if (!measuring) return;
     ++tally_.events;
-    tally_.latency_us.push_back(static_cast<std::uint32_t>(std::max<std::int64_t>(latency_us, 0)));
+    tally_.latencies.add_us(latency_us);
   }
 
   void record(std::string_view frame) {
@@ -405,187 +413,73 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
   std::uint64_t last_seq_ = 0;
 };
 
-// The load: may one more groupcall be posted now? Claimed atomically by the posters.
-bool claim(Bench& bench, Clock::time_point now) {
-  auto& o = bench.options;
-  auto subscribers = std::max<std::size_t>(1, bench.ready.load());
-  auto posted = bench.posted.load();
-  for (;;) {
-    if (o.rate > 0) {
-      auto elapsed = std::chrono::duration<double>(now - bench.load_start).count();
-      if (static_cast<double>(posted) >= o.rate * elapsed) return false;
-    }
-    // Groupcalls whose groupcall_hangup has not reached every subscriber yet. In
-    // rate mode the bound is a safety net (one second of load), counted when hit.
-    double delivered = static_cast<double>(bench.hangups.load()) / static_cast<double>(subscribers);
-    double limit = o.rate > 0 ? std::max<double>(o.max_in_flight, o.rate) : o.max_in_flight;
-    if (static_cast<double>(posted) - delivered >= limit) {
-      if (o.rate > 0) ++bench.held_back;
-      return false;
-    }
-    if (bench.posted.compare_exchange_weak(posted, posted + 1)) return true;
-  }
-}
-
-// When the next groupcall is due at --rate; now with --rate 0.
-Clock::time_point next_due(const Bench& bench) {
-  if (bench.options.rate <= 0) return Clock::now();
-  auto seconds = static_cast<double>(bench.posted.load() + 1) / bench.options.rate;
-  return bench.load_start + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(std::min(seconds, 3600.0)));
-}
-
-std::string groupcall_body() {
-  return R"({"source":{"type":"tel","target":"+15550100"},"destinations":[)"
-         R"({"type":"endpoint","target":"w@sim;answer=1;hangup=1"},)"
-         R"({"type":"endpoint","target":"l@sim"}],"ring_method":"ring_all"})";
-}
-
-// One keep-alive HTTP connection POSTing groupcalls one at a time while the load runs.
-class Poster : public std::enable_shared_from_this<Poster> {
+// The load: groupcalls POSTed over a few keep-alive connections, at --rate or as
+// fast as chorusd delivers them. One plan for every poster, its claims atomic.
+class Posting : public LoadPlan {
  public:
-  Poster(net::io_context& io, Bench& bench, const http::request<http::string_body>& request)
-      : stream_(net::make_strand(io)),
-        timer_(stream_.get_executor()),
-        bench_(bench),
-        request_(request) {}
+  explicit Posting(Bench& bench) : bench_(bench) {}
 
-  void start(const tcp::endpoint& endpoint) {
-    stream_.expires_after(io_timeout);
-    stream_.async_connect(endpoint,
-                          beast::bind_front_handler(&Poster::on_connect, shared_from_this()));
+  Turn next(Clock::time_point now) override {
+    if (bench_.phase.load() >= done) return {Turn::stop};
+    if (claim(now)) return {Turn::send};
+    // Not yet due, or enough in flight: look again when the next one is due, or
+    // in a millisecond (few wake-ups: the client shares the machine with chorusd).
+    return {Turn::wait, std::max(next_due(), now + std::chrono::milliseconds(1))};
+  }
+
+  void answered(const HttpResponse& response, Clock::duration) override {
+    ++bench_.answered;
+    if (response.result_int() != 200 && bench_.non_200++ == 0) {
+      std::fprintf(stderr, "POST /v1.0/groupcalls answered %u: %s\n", response.result_int(),
+                   response.body().c_str());
+    }
+  }
+
+  void broken() override {
+    if (bench_.phase.load() < done) ++bench_.post_errors;
   }
 
  private:
-  void on_connect(beast::error_code ec) {
-    if (ec) return give_up();
-    stream_.socket().set_option(tcp::no_delay(true), ec);
-    next();
-  }
-
-  void next() {
-    if (bench_.phase.load() >= done) return close();
-    if (!claim(bench_, Clock::now())) {
-      // Not yet due, or enough in flight: look again when the next one is due, or
-      // in a millisecond (few wake-ups: the client shares the machine with chorusd).
-      timer_.expires_at(std::max(next_due(bench_), Clock::now() + std::chrono::milliseconds(1)));
-      return timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (!ec) self->next();
-      });
+  // May one more groupcall be posted now?
+  bool claim(Clock::time_point now) {
+    auto& o = bench_.options;
+    auto subscribers = std::max<std::size_t>(1, bench_.ready.load());
+    auto posted = bench_.posted.load();
+    for (;;) {
+      if (o.rate > 0) {
+        auto elapsed = std::chrono::duration<double>(now - bench_.load_start).count();
+        if (static_cast<double>(posted) >= o.rate * elapsed) return false;
+      }
+      // Groupcalls whose groupcall_hangup has not reached every subscriber yet. In
+      // rate mode the bound is a safety net (one second of load), counted when hit.
+      double delivered =
+          static_cast<double>(bench_.hangups.load()) / static_cast<double>(subscribers);
+      double limit = o.rate > 0 ? std::max<double>(o.max_in_flight, o.rate) : o.max_in_flight;
+      if (static_cast<double>(posted) - delivered >= limit) {
+        if (o.rate > 0) ++bench_.held_back;
+        return false;
+      }
+      if (bench_.posted.compare_exchange_weak(posted, posted + 1)) return true;
     }
-    stream_.expires_after(io_timeout);
-    http::async_write(stream_, request_,
-                      beast::bind_front_handler(&Poster::on_write, shared_from_this()));
   }
 
-  void on_write(beast::error_code ec, std::size_t) {
-    if (ec) return give_up();
-    response_ = {};
-    http::async_read(stream_, buffer_, response_,
-                     beast::bind_front_handler(&Poster::on_read, shared_from_this()));
+  // When the next groupcall is due at --rate; now with --rate 0.
+  Clock::time_point next_due() const {
+    if (bench_.options.rate <= 0) return Clock::now();
+    auto seconds = static_cast<double>(bench_.posted.load() + 1) / bench_.options.rate;
+    return bench_.load_start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(std::min(seconds, 3600.0)));
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec) return give_up();
-    ++bench_.answered;
-    if (response_.result() != http::status::ok && bench_.non_200++ == 0) {
-      std::fprintf(stderr, "POST /v1.0/groupcalls answered %u: %s\n", response_.result_int(),
-                   response_.body().c_str());
-    }
-    if (!response_.keep_alive()) return give_up();
-    next();
-  }
-
-  void give_up() {
-    if (bench_.phase.load() < done) ++bench_.post_errors;
-    close();
-  }
-
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
-  }
-
-  beast::tcp_stream stream_;
-  net::steady_timer timer_;
   Bench& bench_;
-  const http::request<http::string_body>& request_;
-  beast::flat_buffer buffer_;
-  http::response<http::string_body> response_;
 };
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// User plus system CPU seconds of another process, from /proc/<pid>/stat; -1 if unknown.
-double cpu_seconds_of(long pid) {
-  if (pid <= 0) return -1;
-  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-  if (!f) return -1;
-  char text[1024] = {};
-  auto size = std::fread(text, 1, sizeof text - 1, f);
-  std::fclose(f);
-  // The command name is in parentheses and may hold spaces; after it come the
-  // state (field 3) and eventually utime and stime (fields 14 and 15).
-  auto* rest = std::strrchr(text, ')');
-  if (!rest || rest + 2 >= text + size) return -1;
-  unsigned long long utime = 0, stime = 0;
-  if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
-                  &stime) != 2) {
-    return -1;
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double percentile_ms(const std::vector<std::uint32_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(index, sorted.size() - 1)] / 1000.0;
-}
-
-bool parse_count(const char* text, long min, long max, long& out) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || value < min || value > max) return false;
-  out = value;
-  return true;
-}
-
-bool parse_real(const char* text, double min, double max, double& out) {
-  char* end = nullptr;
-  double value = std::strtod(text, &end);
-  if (end == text || *end != '\0' || !(value >= min && value <= max)) return false;
-  out = value;
-  return true;
-}
-
-// Accepts ws:// or http:// 127.0.0.1:PORT with an optional target; nothing off loopback.
-bool parse_url(std::string_view url, Options& o) {
-  for (std::string_view scheme : {"ws://127.0.0.1:", "http://127.0.0.1:"}) {
-    if (url.substr(0, scheme.size()) != scheme) continue;
-    auto rest = url.substr(scheme.size());
-    auto slash = rest.find('/');
-    std::string port(rest.substr(0, slash));
-    long value = 0;
-    if (!parse_count(port.c_str(), 1, 65535, value)) return false;
-    o.host = "127.0.0.1";
-    o.port = static_cast<unsigned short>(value);
-    if (slash != std::string_view::npos && slash + 1 < rest.size()) {
-      o.path = std::string(rest.substr(slash));
-    }
-    return true;
-  }
-  return false;
-}
 
 bool parse_flag(std::string_view flag, const char* text, Options& o) {
   long v = 0;
-  if (flag == "--url") return parse_url(text, o);
+  if (flag == "--url") {
+    auto url = parse_loopback_url(text, {"ws", "http"});
+    return url && (o.url = *url, true);
+  }
   if (flag == "--mode") {
     if (std::string_view(text) == "chorusd") return o.mode = Mode::chorusd, true;
     if (std::string_view(text) == "reference") return o.mode = Mode::reference, true;
@@ -593,72 +487,168 @@ bool parse_flag(std::string_view flag, const char* text, Options& o) {
   }
   if (flag == "--key") return o.key = text, !o.key.empty();
   if (flag == "--customer") return o.customer = text, o.customer.size() == 36;
-  if (flag == "--subscribers" && parse_count(text, 1, 20000, v)) return o.subscribers = v, true;
+  if (flag == "--subscribers" && parse_number(text, 1, 20000, v)) return o.subscribers = v, true;
   if (flag == "--seconds") return parse_real(text, 0.1, 600, o.seconds);
   if (flag == "--warmup-s") return parse_real(text, 0, 60, o.warmup_s);
   if (flag == "--rate") return parse_real(text, 0, 1e6, o.rate);
-  if (flag == "--max-in-flight" && parse_count(text, 1, 1000000, v)) {
+  if (flag == "--max-in-flight" && parse_number(text, 1, 1000000, v)) {
     return o.max_in_flight = v, true;
   }
-  if (flag == "--threads" && parse_count(text, 1, 64, v)) return o.threads = v, true;
-  if (flag == "--post-connections" && parse_count(text, 1, 64, v)) {
+  if (flag == "--threads" && parse_number(text, 1, 64, v)) return o.threads = v, true;
+  if (flag == "--post-connections" && parse_number(text, 1, 64, v)) {
     return o.post_connections = v, true;
   }
   if (flag == "--record") return o.record = text, !o.record.empty();
-  if (flag == "--record-frames" && parse_count(text, 1, 1000000, v)) {
+  if (flag == "--record-frames" && parse_number(text, 1, 1000000, v)) {
     return o.record_frames = v, true;
   }
-  if (flag == "--server-pid" && parse_count(text, 1, 1L << 30, v)) return o.server_pid = v, true;
+  if (flag == "--server-pid" && parse_number(text, 1, 1L << 30, v)) return o.server_pid = v, true;
   return false;
 }
 
 std::optional<Options> parse_options(int argc, char** argv) {
   Options o;
-  if (argc % 2 == 0) return std::nullopt;  // a flag without its value
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!parse_flag(argv[i], argv[i + 1], o)) {
-      std::fprintf(stderr, "bad flag or value: %s %s\n", argv[i], argv[i + 1]);
-      return std::nullopt;
-    }
-  }
-  if (o.port == 0) return std::nullopt;
+  auto take = [&](std::string_view flag, const char* value) { return parse_flag(flag, value, o); };
+  if (!for_each_flag(argc, argv, take) || o.url.port == 0) return std::nullopt;
   if (o.mode == Mode::chorusd) {
     if (o.key.empty() || o.customer.empty()) return std::nullopt;
-    if (o.path.empty()) o.path = "/v1.0/ws?token=" + o.key;
-  } else if (o.path.empty()) {
-    o.path = "/";
+    if (o.url.target.empty()) o.url.target = "/v1.0/ws?token=" + o.key;
+  } else if (o.url.target.empty()) {
+    o.url.target = "/";
   }
   return o;
 }
 
-struct Summary {
-  Tally all;
-  double window_s = 0;
-  double cpu_s = 0;
-  double server_cpu_s = -1;
-  std::uint64_t posted_in_window = 0;
-};
-
-Summary merge(std::vector<Tally>& tallies) {
-  Summary s;
-  std::size_t total = 0;
-  for (auto& t : tallies) total += t.latency_us.size();
-  s.all.latency_us.reserve(total);
-  for (auto& t : tallies) {
-    s.all.events += t.events;
-    s.all.latency_us.insert(s.all.latency_us.end(), t.latency_us.begin(), t.latency_us.end());
-    s.all.dropped += t.dropped;
-    s.all.seq_gaps += t.seq_gaps;
-    s.all.unparsed += t.unparsed;
-    s.all.errors += t.errors;
-    std::vector<std::uint32_t>().swap(t.latency_us);
-  }
-  std::sort(s.all.latency_us.begin(), s.all.latency_us.end());
-  return s;
-}
-
 void sleep_s(double seconds) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+}
+
+// Opens the subscribers, at most connecting_at_once handshakes at a time, each
+// settled one starting the next. Lives until the io_context has stopped: every
+// subscriber holds its `launch`.
+struct Launcher {
+  Launcher(net::io_context& io, Bench& bench, std::vector<Tally>& tallies,
+           const tcp::endpoint& endpoint)
+      : launch([&io, &bench, &tallies, endpoint, this] {
+          auto i = next++;
+          if (i >= tallies.size()) return;
+          std::make_shared<Subscriber>(io, bench, tallies[i], i == 0, launch)->start(endpoint);
+        }) {
+    for (std::size_t i = 0; i < std::min(tallies.size(), connecting_at_once); ++i) launch();
+  }
+  std::atomic<std::size_t> next{0};
+  std::function<void()> launch;
+};
+
+// The measured window: what the load posted in it, and the CPU both sides used.
+struct Window {
+  double seconds = 0;
+  double cpu_s = 0;
+  double server_cpu_s = -1;
+  std::uint64_t posted = 0;
+};
+
+// Starts the load (chorusd mode: the posters), warms up, then measures.
+Window run_window(Bench& bench, net::io_context& io, const tcp::endpoint& endpoint,
+                  const HttpRequest& request, Posting& posting) {
+  const auto& o = bench.options;
+  bench.load_start = Clock::now();
+  bench.phase = warmup;
+  if (o.mode == Mode::chorusd) {
+    for (std::size_t i = 0; i < o.post_connections; ++i) {
+      start_load_connection(io, endpoint, request, posting);
+    }
+  }
+  sleep_s(o.warmup_s);
+  Window window;
+  auto posted_before = bench.posted.load();
+  auto cpu_before = cpu_seconds_self();
+  auto server_cpu_before = cpu_seconds_of(o.server_pid);
+  auto start = Clock::now();
+  bench.phase = measure;
+  sleep_s(o.seconds);
+  bench.phase = done;
+  window.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  window.cpu_s = cpu_seconds_self() - cpu_before;
+  auto server_cpu_after = cpu_seconds_of(o.server_pid);
+  if (server_cpu_before >= 0 && server_cpu_after >= 0) {
+    window.server_cpu_s = server_cpu_after - server_cpu_before;
+  }
+  window.posted = bench.posted.load() - posted_before;
+  return window;
+}
+
+// Every subscriber's tally in one; their latencies merged and sorted.
+struct Totals {
+  std::uint64_t events = 0, dropped = 0, seq_gaps = 0, unparsed = 0;
+  LatencyLog latencies;
+};
+
+Totals total(std::vector<Tally>& tallies) {
+  Totals all;
+  std::vector<LatencyLog> logs;
+  logs.reserve(tallies.size());
+  for (auto& t : tallies) {
+    all.events += t.events;
+    all.dropped += t.dropped;
+    all.seq_gaps += t.seq_gaps;
+    all.unparsed += t.unparsed;
+    logs.push_back(std::move(t.latencies));
+  }
+  all.latencies = LatencyLog::merged(logs);
+  return all;
+}
+
+using ull = unsigned long long;
+
+// The human report, then the RESULT line.
+void report(const Bench& bench, std::size_t ready, const Window& w, const Totals& all) {
+  const auto& o = bench.options;
+  auto events_per_s = w.seconds > 0 ? static_cast<double>(all.events) / w.seconds : 0;
+  auto p50 = all.latencies.percentile_ms(0.50), p99 = all.latencies.percentile_ms(0.99);
+  auto max = all.latencies.max_ms();
+  std::printf("  window        %.2f s after %.2f s warm-up\n", w.seconds, o.warmup_s);
+  std::printf("  events        %llu received, %.0f events/s (%.0f per subscriber/s)\n",
+              ull(all.events), events_per_s, ready ? events_per_s / static_cast<double>(ready) : 0);
+  std::printf("  latency       p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", p50, p99, max);
+  std::printf("  lost          %llu dropped (events_dropped), %llu seq gaps, %llu unparsed\n",
+              ull(all.dropped), ull(all.seq_gaps), ull(all.unparsed));
+  std::printf("  client cpu    %.0f%% of one core (%zu threads)\n",
+              w.seconds > 0 ? 100 * w.cpu_s / w.seconds : 0, o.threads);
+  auto server_cores = w.server_cpu_s >= 0 && w.seconds > 0 ? w.server_cpu_s / w.seconds : -1;
+  auto server_us_per_event =
+      w.server_cpu_s >= 0 && all.events > 0 ? 1e6 * w.server_cpu_s / double(all.events) : -1;
+  if (server_cores >= 0) {
+    std::printf("  server cpu    %.0f%% of one core, %.2f us per event delivered (pid %ld)\n",
+                100 * server_cores, server_us_per_event, o.server_pid);
+  }
+  double groupcalls_per_s = 0;
+  if (o.mode == Mode::chorusd) {
+    char pacing[64];
+    if (o.rate > 0) {
+      std::snprintf(pacing, sizeof pacing, "target %.2f/s", o.rate);
+    } else {
+      std::snprintf(pacing, sizeof pacing, "closed loop, %zu in flight", o.max_in_flight);
+    }
+    groupcalls_per_s = w.seconds > 0 ? static_cast<double>(w.posted) / w.seconds : 0;
+    std::printf(
+        "  groupcalls    %.0f/s posted (%s), %llu answered, %llu non-200, %llu broken "
+        "connections, held back %llu times (a second behind)\n",
+        groupcalls_per_s, pacing, ull(bench.answered.load()), ull(bench.non_200.load()),
+        ull(bench.post_errors.load()), ull(bench.held_back.load()));
+  }
+  if (!o.record.empty()) {
+    std::printf("  recorded      %llu frames to %s\n", ull(bench.recorded.load()),
+                o.record.c_str());
+  }
+  std::printf(
+      "RESULT mode=%s subscribers=%zu ready=%zu seconds=%.3f events=%llu events_per_s=%.0f "
+      "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f dropped=%llu seq_gaps=%llu groupcalls_per_s=%.1f "
+      "client_cpu=%.2f server_cpu=%.2f server_us_per_event=%.2f\n",
+      o.mode == Mode::chorusd ? "chorusd" : "reference", o.subscribers, ready, w.seconds,
+      ull(all.events), events_per_s, p50, p99, max, ull(all.dropped), ull(all.seq_gaps),
+      groupcalls_per_s, w.seconds > 0 ? w.cpu_s / w.seconds : 0, server_cores, server_us_per_event);
+  std::fflush(stdout);
 }
 
 }  // namespace
@@ -680,125 +670,30 @@ int main(int argc, char** argv) {
     if (!bench.record) return std::fprintf(stderr, "cannot write %s\n", o.record.c_str()), 2;
   }
   std::vector<Tally> tallies(o.subscribers);
+  Posting posting(bench);
+  auto request = groupcall_request(o.url.host, o.url.port, o.key, 2);
+  std::size_t ready = 0;
+  Window window;
   {
-    http::request<http::string_body> request{http::verb::post, "/v1.0/groupcalls", 11};
-    request.set(http::field::host, o.host + ":" + std::to_string(o.port));
-    request.set(http::field::content_type, "application/json");
-    request.set(http::field::authorization, "Bearer " + o.key);
-    request.keep_alive(true);
-    request.body() = groupcall_body();
-    request.prepare_payload();
-
     // Declared after what the connections refer to, so that they are destroyed
     // (with the io_context) before it.
     net::io_context io(static_cast<int>(o.threads));
     auto work = net::make_work_guard(io);
-    tcp::endpoint endpoint(net::ip::make_address(o.host), o.port);
-
-    // At most connecting_at_once handshakes at a time; each settled one starts the next.
-    std::atomic<std::size_t> next{0};
-    std::function<void()> launch = [&] {
-      auto i = next++;
-      if (i >= o.subscribers) return;
-      std::make_shared<Subscriber>(io, bench, tallies[i], i == 0, launch)->start(endpoint);
-    };
-    for (std::size_t i = 0; i < std::min(o.subscribers, connecting_at_once); ++i) launch();
-    std::vector<std::thread> pool;
-    for (std::size_t i = 0; i < o.threads; ++i) pool.emplace_back([&io] { io.run(); });
+    tcp::endpoint endpoint(net::ip::make_address(o.url.host), o.url.port);
+    Launcher launcher(io, bench, tallies, endpoint);
+    IoThreads threads(io, o.threads);
 
     auto deadline = Clock::now() + connect_timeout;
     while (bench.ready + bench.failed < o.subscribers && Clock::now() < deadline) sleep_s(0.01);
-    auto ready = bench.ready.load();
+    ready = bench.ready.load();
     std::printf("bench_ws_fanout (%s): %zu of %zu subscribers ready\n",
                 o.mode == Mode::chorusd ? "chorusd" : "reference", ready, o.subscribers);
-
-    Summary summary;
-    if (ready > 0) {
-      bench.load_start = Clock::now();
-      bench.phase = warmup;
-      if (o.mode == Mode::chorusd) {
-        for (std::size_t i = 0; i < o.post_connections; ++i) {
-          std::make_shared<Poster>(io, bench, request)->start(endpoint);
-        }
-      }
-      sleep_s(o.warmup_s);
-      auto posted_before = bench.posted.load();
-      auto cpu_before = cpu_seconds();
-      auto server_cpu_before = cpu_seconds_of(o.server_pid);
-      auto window_start = Clock::now();
-      bench.phase = measure;
-      sleep_s(o.seconds);
-      bench.phase = done;
-      auto window_end = Clock::now();
-      summary.cpu_s = cpu_seconds() - cpu_before;
-      auto server_cpu_after = cpu_seconds_of(o.server_pid);
-      if (server_cpu_before >= 0 && server_cpu_after >= 0) {
-        summary.server_cpu_s = server_cpu_after - server_cpu_before;
-      }
-      summary.posted_in_window = bench.posted.load() - posted_before;
-      summary.window_s = std::chrono::duration<double>(window_end - window_start).count();
-    }
+    if (ready > 0) window = run_window(bench, io, endpoint, request, posting);
     work.reset();
-    io.stop();
-    for (auto& t : pool) t.join();
-    if (bench.record) std::fclose(bench.record);
-
-    auto window = summary.window_s;
-    auto merged = merge(tallies);
-    auto& all = merged.all;
-    auto events_per_s = window > 0 ? static_cast<double>(all.events) / window : 0;
-    auto p50 = percentile_ms(all.latency_us, 0.50), p99 = percentile_ms(all.latency_us, 0.99);
-    auto max = all.latency_us.empty() ? 0 : all.latency_us.back() / 1000.0;
-    std::printf("  window        %.2f s after %.2f s warm-up\n", window, o.warmup_s);
-    std::printf("  events        %llu received, %.0f events/s (%.0f per subscriber/s)\n",
-                static_cast<unsigned long long>(all.events), events_per_s,
-                ready ? events_per_s / static_cast<double>(ready) : 0);
-    std::printf("  latency       p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", p50, p99, max);
-    std::printf("  lost          %llu dropped (events_dropped), %llu seq gaps, %llu unparsed\n",
-                static_cast<unsigned long long>(all.dropped),
-                static_cast<unsigned long long>(all.seq_gaps),
-                static_cast<unsigned long long>(all.unparsed));
-    std::printf("  client cpu    %.0f%% of one core (%zu threads)\n",
-                window > 0 ? 100 * summary.cpu_s / window : 0, o.threads);
-    auto server_cores =
-        summary.server_cpu_s >= 0 && window > 0 ? summary.server_cpu_s / window : -1;
-    auto server_us_per_event = summary.server_cpu_s >= 0 && all.events > 0
-                                   ? 1e6 * summary.server_cpu_s / static_cast<double>(all.events)
-                                   : -1;
-    if (server_cores >= 0) {
-      std::printf("  server cpu    %.0f%% of one core, %.2f us per event delivered (pid %ld)\n",
-                  100 * server_cores, server_us_per_event, o.server_pid);
-    }
-    double groupcalls_per_s = 0;
-    if (o.mode == Mode::chorusd) {
-      char pacing_text[64];
-      std::snprintf(pacing_text, sizeof pacing_text, "target %.2f/s", o.rate);
-      std::string pacing = o.rate > 0
-                               ? std::string(pacing_text)
-                               : "closed loop, " + std::to_string(o.max_in_flight) + " in flight";
-      groupcalls_per_s = window > 0 ? static_cast<double>(summary.posted_in_window) / window : 0;
-      std::printf(
-          "  groupcalls    %.0f/s posted (%s), %llu answered, %llu non-200, %llu broken "
-          "connections, held back %llu times (a second behind)\n",
-          groupcalls_per_s, pacing.c_str(), static_cast<unsigned long long>(bench.answered.load()),
-          static_cast<unsigned long long>(bench.non_200.load()),
-          static_cast<unsigned long long>(bench.post_errors.load()),
-          static_cast<unsigned long long>(bench.held_back.load()));
-    }
-    if (!o.record.empty()) {
-      std::printf("  recorded      %llu frames to %s\n",
-                  static_cast<unsigned long long>(bench.recorded.load()), o.record.c_str());
-    }
-    std::printf(
-        "RESULT mode=%s subscribers=%zu ready=%zu seconds=%.3f events=%llu events_per_s=%.0f "
-        "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f dropped=%llu seq_gaps=%llu groupcalls_per_s=%.1f "
-        "client_cpu=%.2f server_cpu=%.2f server_us_per_event=%.2f\n",
-        o.mode == Mode::chorusd ? "chorusd" : "reference", o.subscribers, ready, window,
-        static_cast<unsigned long long>(all.events), events_per_s, p50, p99, max,
-        static_cast<unsigned long long>(all.dropped), static_cast<unsigned long long>(all.seq_gaps),
-        groupcalls_per_s, window > 0 ? summary.cpu_s / window : 0, server_cores,
-        server_us_per_event);
-    std::fflush(stdout);
-    return ready == o.subscribers && all.events > 0 ? 0 : 1;
+    threads.stop();
   }
+  if (bench.record) std::fclose(bench.record);
+  auto all = total(tallies);
+  report(bench, ready, window, all);
+  return ready == o.subscribers && all.events > 0 ? 0 : 1;
 }
