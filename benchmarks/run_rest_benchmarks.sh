@@ -1,36 +1,39 @@
 #!/usr/bin/env bash
-# The REST benchmarks, in about a minute, all on 127.0.0.1:
-#   1. wrk GET /v1.0/groupcalls/{id} on chorusd (its default store, SQLite with
-#      --sync full), then the same load on bench_minimal_http (Beast alone, same
-#      threads, a body of the same size): requests/s of each and chorusd's share of
-#      that ceiling;
-#   2. bench_rest_create: 20,000 groupcall creations (10 simulated destinations each)
-#      over 32 keep-alive connections, on a fresh chorusd for each store: SQLite with
-#      --sync full, SQLite with --sync normal, and --store memory, each SQLite one on
-#      a new --data-dir under the run's temp directory: requests/s, p50/p99, non-200
-#      answers, and a closing table of creations/s per store.
+# The REST benchmarks, in about a minute and a half, all on 127.0.0.1:
+#   1. the ceiling: wrk GET on bench_minimal_http (Beast alone, chorusd's I/O
+#      threads, a body of the groupcall's size);
+#   2. for each store, a fresh chorusd: --store memory (the store off), SQLite with
+#      --sync full (on, every commit durable: chorusd's default) and SQLite with
+#      --sync normal, each SQLite one on a new --data-dir under the run's temp
+#      directory:
+#        - wrk GET /v1.0/groupcalls/{id} (memory and full): requests/s and its
+#          share of the ceiling;
+#        - bench_rest_create: 20,000 groupcall creations (10 simulated
+#          destinations each) over 32 keep-alive connections: creations/s, p50/p99,
+#          non-200 answers, and the store's own counters from /metrics.
+# Then a table by store, and what the store costs: --sync full against memory.
 #
 #   benchmarks/run_rest_benchmarks.sh [BUILD_DIR]     (default ./build)
 #
 # Builds nothing: build chorusd, bench_minimal_http and bench_rest_create first
 # (a Release build: the numbers mean nothing otherwise). The temp directory is
 # under $TMPDIR (default /tmp): put it on the disk whose fsync you mean to measure.
-# Installs wrk with apt-get when it is missing.
+# Installs wrk with apt-get when it is missing. Environment: REST_BENCH_WRK_SECONDS
+# (each GET run, default 10), REST_BENCH_CREATIONS (default 20000).
 set -euo pipefail
 
 build=${1:-./build}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/bench_servers.sh"
 chorusd=$build/transport/chorusd
 minimal=$build/benchmarks/bench_minimal_http
 create=$build/benchmarks/bench_rest_create
 io_threads=2  # both servers get the same number of I/O threads
+wrk_seconds=${REST_BENCH_WRK_SECONDS:-10}
+creations=${REST_BENCH_CREATIONS:-20000}
 
-for binary in "$chorusd" "$minimal" "$create"; do
-  if [ ! -x "$binary" ]; then
-    echo "missing $binary: build it first (cmake --build $build --target chorusd" \
-      "bench_minimal_http bench_rest_create)" >&2
-    exit 2
-  fi
-done
+require_binaries "cmake --build $build --target chorusd bench_minimal_http bench_rest_create" \
+  "$chorusd" "$minimal" "$create"
 
 ensure_wrk() {
   command -v wrk >/dev/null && return 0
@@ -41,50 +44,13 @@ ensure_wrk() {
     { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk >/dev/null; }
 }
 
-work=$(mktemp -d)
-pids=()
-# Whatever happens, no server outlives the script.
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Waits (up to 5 s) for "listening on http://127.0.0.1:<port>" in a log; prints the port.
-port_from() {
-  local log=$1
-  for _ in $(seq 50); do
-    local port
-    port=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null | head -1 | cut -d: -f3)
-    [ -n "$port" ] && { echo "$port"; return 0; }
-    sleep 0.1
-  done
-  echo "no 'listening on' line in $log:" >&2
-  cat "$log" >&2
-  return 1
-}
-
-# One HTTP/1.1 exchange with Connection: close over bash's /dev/tcp, so that no
-# HTTP client beyond wrk is needed. Prints the whole response.
-http_exchange() {
-  local port=$1 request=$2
-  exec 3<>"/dev/tcp/127.0.0.1/$port"
-  printf '%s' "$request" >&3
-  timeout 5 cat <&3 || true
-  exec 3<&-
-}
-
-http_get() {
-  http_exchange "$1" $'GET '"$2"$' HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer '"$key"$'\r\nConnection: close\r\n\r\n'
-}
-
-# Creates the groupcall the GET load reads: one destination that answers and hangs up
-# at once, so its snapshot stops changing (936 bytes, like the minimal server's body).
-create_groupcall() {
-  local body='{"source":{"type":"tel","target":"+15550100"},"destinations":[{"type":"endpoint","target":"w@sim;answer=1;hangup=1"}],"ring_method":"ring_all"}'
-  http_exchange "$1" "POST /v1.0/groupcalls HTTP/1.1"$'\r\n'"Host: 127.0.0.1"$'\r\n'"Authorization: Bearer $key"$'\r\n'"Content-Type: application/json"$'\r\n'"Content-Length: ${#body}"$'\r\n'"Connection: close"$'\r\n\r\n'"$body" |
-    grep -o '"id":"[0-9a-f-]*"' | head -1 | cut -d'"' -f4 || true
+# Runs wrk on one URL; its report goes to the terminal, indented, and its
+# requests/s into $work/get-LABEL.rps.
+wrk_get() {
+  local label=$1 url=$2 out=$work/wrk-$1.txt
+  wrk -t2 -c64 -d"${wrk_seconds}s" -H "Authorization: Bearer $key" "$url" >"$out"
+  sed "s/^/  [$label] /" "$out"
+  grep '^Requests/sec:' "$out" | awk '{print $2}' >"$work/get-$label.rps"
 }
 
 # Checks that a GET answers 200 and prints its Content-Length.
@@ -99,97 +65,112 @@ body_size() {
   grep -i '^content-length:' <<<"$response" | tr -dc '0-9'
 }
 
-# Runs wrk on one URL; its report goes to the terminal, its requests/s to stdout.
-wrk_rps() {
-  local label=$1 url=$2 out=$work/wrk-$1.txt
-  wrk -t2 -c64 -d10s -H "Authorization: Bearer $key" "$url" >"$out"
-  sed "s/^/  [$label] /" "$out" >&2
-  grep '^Requests/sec:' "$out" | awk '{print $2}'
+# Creates the groupcall the GET load reads (one destination that answers and hangs
+# up at once) and waits (up to 5 s) until it has ended, so that every GET returns
+# the same snapshot; prints its path.
+ended_groupcall() {
+  local port=$1 id path
+  local body='{"source":{"type":"tel","target":"+15550100"},"destinations":[{"type":"endpoint","target":"w@sim;answer=1;hangup=1"}],"ring_method":"ring_all"}'
+  id=$(http_post "$port" /v1.0/groupcalls "$body" |
+    grep -o '"id":"[0-9a-f-]*"' | head -1 | cut -d'"' -f4 || true)
+  [ -n "$id" ] || { echo "creating the groupcall failed" >&2; return 1; }
+  path=/v1.0/groupcalls/$id
+  for _ in $(seq 50); do
+    http_get "$port" "$path" | grep -q '"status":"hangup"' && break
+    sleep 0.1
+  done
+  echo "$path"
 }
 
-stop_servers() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    local status=0
-    wait "$pid" || status=$?
-    echo "  pid $pid exited with status $status"
-  done
-  pids=()
+# The GET load on chorusd (on port $chorusd_port) with store LABEL.
+get_load() {
+  local label=$1 path bytes
+  path=$(ended_groupcall "$chorusd_port")
+  bytes=$(body_size "$chorusd_port" "$path")
+  echo "wrk -t2 -c64 -d${wrk_seconds}s GET $path ($bytes bytes):"
+  wrk_get "$label" "http://127.0.0.1:$chorusd_port$path"
+}
+
+# The creations on chorusd with store LABEL; the report in $work/create-LABEL.txt.
+create_load() {
+  local label=$1 status=0
+  echo "bench_rest_create, $creations creations over 32 connections:"
+  "$create" --url "http://127.0.0.1:$chorusd_port" --key "$key" --requests "$creations" \
+    --connections 32 --timeout-s 60 >"$work/create-$label.txt" || status=$?
+  grep -v '^RESULT ' "$work/create-$label.txt" | sed "s/^/  [$label] /"
+  # The store's own view of the run (none for memory): commits, rows, commit latency.
+  http_get "$chorusd_port" /metrics | grep '^chorus_store_' | sed "s/^/  [$label] /" || true
+  return "$status"
 }
 
 ensure_wrk
-key=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-customer=$(cat /proc/sys/kernel/random/uuid)
+bench_begin
+echo "$(nproc) cores, $io_threads I/O threads for every server"
 
-# Starts chorusd with the given store flags, logging to $work/chorusd-LABEL.log.
-start_chorusd() {
-  local label=$1
-  shift
-  "$chorusd" --listen 127.0.0.1:0 --api-key "$key=$customer" --io-threads "$io_threads" \
-    --log-level warn "$@" >"$work/chorusd-$label.log" 2>&1 &
-  pids+=($!)
-}
-
-start_chorusd get --store sqlite --sync full --data-dir "$work/data-get"
-"$minimal" --port 0 --threads "$io_threads" --max-seconds 120 >"$work/minimal.log" 2>&1 &
-pids+=($!)
-chorusd_port=$(port_from "$work/chorusd-get.log")
-minimal_port=$(port_from "$work/minimal.log")
-echo "chorusd on 127.0.0.1:$chorusd_port, bench_minimal_http on 127.0.0.1:$minimal_port" \
-  "($io_threads I/O threads each, $(nproc) cores)"
-
-id=$(create_groupcall "$chorusd_port")
-[ -n "$id" ] || { echo "creating the groupcall failed" >&2; exit 1; }
-sleep 0.2  # let it answer and hang up, so every GET returns the same snapshot
-path=/v1.0/groupcalls/$id
-chorusd_bytes=$(body_size "$chorusd_port" "$path")
-minimal_bytes=$(body_size "$minimal_port" "$path")
-echo "GET $path: chorusd body $chorusd_bytes bytes, minimal server body $minimal_bytes bytes"
-
-echo "wrk -t2 -c64 -d10s, chorusd:"
-chorusd_rps=$(wrk_rps chorusd "http://127.0.0.1:$chorusd_port$path")
-echo "wrk -t2 -c64 -d10s, bench_minimal_http:"
-minimal_rps=$(wrk_rps minimal "http://127.0.0.1:$minimal_port$path")
 echo
-echo "GET /v1.0/groupcalls/{id}: chorusd $chorusd_rps req/s, minimal Beast server $minimal_rps req/s," \
-  "ratio $(awk -v a="$chorusd_rps" -v b="$minimal_rps" 'BEGIN { printf "%.1f%%", 100 * a / b }')"
-echo
+echo "== the ceiling: bench_minimal_http"
+start_server minimal "$minimal" --port 0 --threads "$io_threads" --max-seconds 120
+minimal_port=$server_port
+minimal_path=/v1.0/groupcalls/00000000-0000-4000-8000-000000000000
+echo "wrk -t2 -c64 -d${wrk_seconds}s GET ($(body_size "$minimal_port" "$minimal_path") bytes):"
+wrk_get minimal "http://127.0.0.1:$minimal_port$minimal_path"
+stop_server "$server_pid" || true
 
-echo "stopping the servers (SIGTERM)"
-stop_servers
-echo
-
-# Creations, one fresh chorusd per store. Each line of `stores`: a label, then
-# chorusd's store flags (the data directory is added for SQLite).
+# One fresh chorusd per store. Each line: a label, whether the GET load runs, then
+# chorusd's store flags (a data directory is added for SQLite).
 stores=(
-  "sqlite-full --store sqlite --sync full"
-  "sqlite-normal --store sqlite --sync normal"
-  "memory --store memory"
+  "memory get --store memory"
+  "sqlite-full get --store sqlite --sync full"
+  "sqlite-normal - --store sqlite --sync normal"
 )
 create_status=0
-summary=()
 for entry in "${stores[@]}"; do
   read -r -a words <<<"$entry"
   label=${words[0]}
-  flags=("${words[@]:1}")
+  flags=("${words[@]:2}")
   [ "${flags[1]}" = sqlite ] && flags+=(--data-dir "$work/data-$label")
-  start_chorusd "$label" "${flags[@]}"
-  port=$(port_from "$work/chorusd-$label.log")
-  echo "chorusd ${flags[*]} on 127.0.0.1:$port:"
-  status=0
-  "$create" --url "http://127.0.0.1:$port" --key "$key" --requests 20000 --connections 32 \
-    --timeout-s 60 | tee "$work/create-$label.txt" || status=$?
-  [ "$status" -eq 0 ] || create_status=$status
-  rps=$(awk '/requests\/s/ { print $2 }' "$work/create-$label.txt")
-  latency=$(grep -o 'p50 .* p99 [0-9.]* ms' "$work/create-$label.txt" || true)
-  summary+=("$(printf '  %-14s %8s creations/s   %s' "$label" "${rps:-?}" "$latency")")
-  # The store's own view of the run (none for memory): commits, rows, commit latency.
-  http_get "$port" /metrics | grep '^chorus_store_' | sed 's/^/  /' || true
-  echo "stopping chorusd (SIGTERM)"
-  stop_servers
+  start_chorusd "chorusd-$label" --io-threads "$io_threads" "${flags[@]}"
   echo
+  echo "== chorusd ${flags[*]} (on 127.0.0.1:$chorusd_port)"
+  [ "${words[1]}" = get ] && get_load "$label"
+  create_load "$label" || create_status=$?
+  status=0
+  stop_server "$chorusd_pid" || status=$?
+  echo "  chorusd exited with status $status (SIGTERM)"
+  [ "$status" -eq 0 ] || create_status=$status
 done
 
-echo "POST /v1.0/groupcalls (10 destinations), 20,000 over 32 connections, by store:"
-printf '%s\n' "${summary[@]}"
+# One cell of the table: a file's value, or "-".
+cell() {
+  local value=""
+  if [ "$2" = rps ]; then
+    [ -f "$work/get-$1.rps" ] && value=$(cat "$work/get-$1.rps")
+  else
+    [ -f "$work/create-$1.txt" ] && value=$(result_value "$work/create-$1.txt" "$2")
+  fi
+  echo "${value:--}"
+}
+
+# a / b as a percentage, or "-".
+share() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f%%", 100 * a / b; else print "-" }'
+}
+
+minimal_rps=$(cell minimal rps)
+echo
+echo "REST on $(nproc) cores; GET /v1.0/groupcalls/{id} (wrk -t2 -c64), POST /v1.0/groupcalls" \
+  "(10 destinations, $creations over 32 connections), latency in ms:"
+printf "%-16s %10s %9s %12s %8s %8s %8s\n" store "GET req/s" "of ceil" "creations/s" p50 p99 non-200
+printf "%-16s %10s %9s %12s %8s %8s %8s\n" "(minimal http)" "$minimal_rps" 100% - - - -
+for label in memory sqlite-full sqlite-normal; do
+  get=$(cell "$label" rps)
+  printf "%-16s %10s %9s %12s %8s %8s %8s\n" "$label" "$get" "$(share "$get" "$minimal_rps")" \
+    "$(cell "$label" requests_per_s)" "$(cell "$label" p50_ms)" "$(cell "$label" p99_ms)" \
+    "$(cell "$label" non_200)"
+done
+echo
+echo "what the store costs (--sync full against memory):" \
+  "GET $(share "$(cell sqlite-full rps)" "$(cell memory rps)") of memory's req/s," \
+  "creations $(share "$(cell sqlite-full requests_per_s)" "$(cell memory requests_per_s)")" \
+  "of memory's/s, p99 $(cell memory p99_ms) -> $(cell sqlite-full p99_ms) ms"
 exit "$create_status"

@@ -1,41 +1,44 @@
 #!/usr/bin/env bash
-# The WebSocket fan-out benchmarks, in about a minute, all on 127.0.0.1:
-#   1. chorusd: bench_ws_fanout with 1, 100 and 1000 subscribers on /v1.0/ws, each
-#      run POSTing groupcalls (2 simulated legs, ~15 events each) as fast as they are
-#      delivered (a bounded number in flight): events/s delivered summed over the
-#      subscribers, p50/p99 latency from state change (tm_update) to receipt. The
-#      1-subscriber run records 300 real event frames.
-#   2. the reference: benchmarks/ws_reference/server.js (Node's ws) replaying those
-#      frames to the same numbers of subscribers as fast as they take them, latency
-#      from its "ts" stamp.
-#   3. both again at 1000 subscribers at half of their own maximum load, for p99.
-# Then a table: subscribers, chorusd events/s, p50, p99, reference events/s, p50,
-# p99, and the ratio chorusd/reference.
+# The WebSocket fan-out benchmarks, in about two and a half minutes, all on 127.0.0.1,
+# every server measured by the same client (bench_ws_fanout) at 1, 100 and 1000
+# subscribers as fast as it delivers, then at 1000 at half of its own maximum load
+# (for p99):
+#   1. chorusd with the store off (--store memory) and on (SQLite, --sync full, on
+#      a new --data-dir under the run's temp directory): bench_ws_fanout subscribes
+#      on /v1.0/ws and POSTs groupcalls (2 simulated legs, ~15 events each) with a
+#      bounded number in flight; latency from state change (tm_update) to receipt.
+#      The first run records 300 real event frames.
+#   2. the references, replaying those frames as fast as the subscribers take them,
+#      latency from their "ts" stamp: Node's ws (ws_reference/server.js) and
+#      uWebSockets (ws_reference/uws_server.js: the native uWS binaries of
+#      @trufflesuite/uws-js-unofficial, broadcasting with its pub/sub app.publish).
+# Half load: chorusd at half the groupcalls/s of its own 1000-subscriber run, a
+# reference at half its events/s, in bursts as large as a groupcall's events.
+# Then tables: events/s and latency of each server, chorusd/uWS, CPU per event, and
+# what the store costs.
 #
 #   benchmarks/run_ws_benchmarks.sh [BUILD_DIR]     (default ./build)
 #
-# Builds nothing: build chorusd and bench_ws_fanout first. Installs the reference's
-# npm dependencies into benchmarks/ws_reference/node_modules when they are missing.
-# Environment: WS_BENCH_SECONDS (measured seconds per run, default 5);
-# WS_BENCH_PERF=1 records chorusd with perf during its 1000-subscriber run and prints
-# the top symbols.
+# Builds nothing: build chorusd and bench_ws_fanout first (Release). Installs the
+# references' npm dependencies (package-lock.json) into
+# benchmarks/ws_reference/node_modules when they are missing. Environment:
+# WS_BENCH_SECONDS (measured seconds per run, default 5); WS_BENCH_PERF=1 records
+# chorusd (store off) with perf during its 1000-subscriber run and prints the top
+# symbols.
 set -euo pipefail
 
 build=${1:-./build}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/bench_servers.sh"
 reference_dir=$here/ws_reference
 chorusd=$build/transport/chorusd
 client=$build/benchmarks/bench_ws_fanout
 seconds=${WS_BENCH_SECONDS:-5}
 counts=(1 100 1000)
+loads=(1 100 1000 half)
 
-for binary in "$chorusd" "$client"; do
-  if [ ! -x "$binary" ]; then
-    echo "missing $binary: build it first (cmake --build $build --target chorusd bench_ws_fanout)" >&2
-    exit 2
-  fi
-done
-command -v node >/dev/null || { echo "node is required for the reference server" >&2; exit 2; }
+require_binaries "cmake --build $build --target chorusd bench_ws_fanout" "$chorusd" "$client"
+command -v node >/dev/null || { echo "node is required for the reference servers" >&2; exit 2; }
 
 # 1000 subscribers are 1000 sockets in the client and 1000 in each server.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -44,39 +47,14 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
   exit 2
 fi
 
-if [ ! -d "$reference_dir/node_modules/ws" ]; then
-  echo "installing the reference server's npm dependencies"
-  npm install --prefix "$reference_dir" --no-audit --no-fund --loglevel=error >/dev/null
+if [ ! -d "$reference_dir/node_modules/ws" ] ||
+  [ ! -d "$reference_dir/node_modules/@trufflesuite/uws-js-unofficial" ]; then
+  echo "installing the reference servers' npm dependencies"
+  npm ci --prefix "$reference_dir" --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-work=$(mktemp -d)
-pids=()
-# Whatever happens, no server outlives the script.
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Waits (up to 10 s) for "listening on <scheme>://127.0.0.1:<port>" in a log; prints the port.
-port_from() {
-  local log=$1
-  for _ in $(seq 100); do
-    local port
-    port=$(grep -o 'listening on [a-z]*://127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null | head -1 | cut -d: -f3)
-    [ -n "$port" ] && { echo "$port"; return 0; }
-    sleep 0.1
-  done
-  echo "no 'listening on' line in $log:" >&2
-  cat "$log" >&2
-  return 1
-}
-
-# One value from a saved RESULT line: result_value FILE key
-result_value() {
-  { grep '^RESULT ' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; } 2>/dev/null || true
-}
+bench_begin
+echo "$(nproc) cores, $seconds s per run"
 
 # Runs bench_ws_fanout (which also reads the server's CPU use in its window); its
 # report goes to the terminal, indented, and is kept in $work/<label>.txt.
@@ -89,20 +67,38 @@ run_client() {
   [ "$status" -eq 0 ] || echo "  [$label] bench_ws_fanout exited with status $status" >&2
 }
 
-key=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-customer=$(cat /proc/sys/kernel/random/uuid)
-"$chorusd" --listen 127.0.0.1:0 --api-key "$key=$customer" --ws-queue-events 1000000 \
-  --log-level warn >"$work/chorusd.log" 2>&1 &
-chorusd_pid=$!
-pids+=("$chorusd_pid")
-chorusd_port=$(port_from "$work/chorusd.log")
-echo "chorusd on 127.0.0.1:$chorusd_port (pid $chorusd_pid, --ws-queue-events 1000000)," \
-  "$(nproc) cores, $seconds s per run"
-
 # In flight (closed loop): groupcalls whose groupcall_hangup has not reached every
 # subscriber. One subscriber needs many to keep the engine busy; with 100 or more the
 # fan-out is the bottleneck and more would only lengthen every connection's queue.
 in_flight_for() { if [ "$1" -le 1 ]; then echo 64; else echo 2; fi; }
+
+# One chorusd (LABEL, store FLAGS) through every load; the first series recorded
+# the frames the references replay.
+chorusd_series() {
+  local label=$1 n
+  shift
+  start_chorusd "$label" --ws-queue-events 1000000 "$@"
+  echo
+  echo "== $label: chorusd $* on 127.0.0.1:$chorusd_port (pid $chorusd_pid," \
+    "--ws-queue-events 1000000), as fast as delivered"
+  for n in "${counts[@]}"; do
+    local extra=(--max-in-flight "$(in_flight_for "$n")")
+    [ -f "$work/frames.txt" ] || extra+=(--record "$work/frames.txt" --record-frames 300)
+    [ "$n" -eq 1000 ] && [ "$label" = chorusd-memory ] && maybe_perf
+    chorusd_client "$label-$n" "$n" "${extra[@]}"
+  done
+  local half
+  half=$(awk -v g="$(result_value "$work/$label-1000.txt" groupcalls_per_s)" \
+    'BEGIN { printf "%.2f", g / 2 }')
+  echo "  half load at 1000 subscribers: $half groupcalls/s"
+  if awk -v g="$half" 'BEGIN { exit !(g > 0) }'; then
+    chorusd_client "$label-half" 1000 --rate "$half" --max-in-flight 2
+  fi
+  local status=0
+  stop_server "$chorusd_pid" || status=$?
+  echo "  chorusd exited with status $status (SIGTERM)"
+  [ "$status" -eq 0 ] || exit_status=$status
+}
 
 chorusd_client() {
   local label=$1 subscribers=$2
@@ -111,127 +107,149 @@ chorusd_client() {
     --key "$key" --customer "$customer" --subscribers "$subscribers" "$@"
 }
 
-echo
-echo "== chorusd, as fast as delivered"
-for n in "${counts[@]}"; do
-  extra=(--max-in-flight "$(in_flight_for "$n")")
-  [ "$n" -eq "${counts[0]}" ] && extra+=(--record "$work/frames.txt" --record-frames 300)
-  if [ "$n" -eq 1000 ] && [ "${WS_BENCH_PERF:-0}" = 1 ] && command -v perf >/dev/null; then
-    (sleep 3 && perf record -g -p "$chorusd_pid" -o "$work/perf.data" -- sleep 3 \
-      >/dev/null 2>&1) &
-    perf_pid=$!
-  fi
-  chorusd_client "chorusd-$n" "$n" "${extra[@]}"
-done
-frames=$(wc -l <"$work/frames.txt" 2>/dev/null || echo 0)
-[ "$frames" -gt 0 ] || { echo "no event frames were recorded for the reference" >&2; exit 1; }
-echo "  recorded $frames chorusd event frames for the reference"
-
-# The reference server, restarted for each run so that it starts sending only once
-# that run's subscribers are all connected.
-reference_client() {
-  local label=$1 subscribers=$2
-  shift 2
-  node "$reference_dir/server.js" --frames "$work/frames.txt" --clients "$subscribers" "$@" \
-    --max-seconds 60 >"$work/$label-server.log" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  local port
-  port=$(port_from "$work/$label-server.log")
-  run_client "$label" "$pid" --mode reference --url "ws://127.0.0.1:$port" \
-    --subscribers "$subscribers"
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+maybe_perf() {
+  [ "${WS_BENCH_PERF:-0}" = 1 ] && command -v perf >/dev/null || return 0
+  (sleep 3 && perf record -g -p "$chorusd_pid" -o "$work/perf.data" -- sleep 3 \
+    >/dev/null 2>&1) &
+  perf_pid=$!
 }
 
-echo
-echo "== reference (node $(node --version), ws $(node -p "require('$reference_dir/node_modules/ws/package.json').version")), as fast as taken"
-for n in "${counts[@]}"; do reference_client "reference-$n" "$n" --rate 0; done
+# A reference server (SCRIPT in ws_reference/), restarted for each run so that it
+# starts sending only once that run's subscribers are all connected.
+reference_client() {
+  local label=$1 script=$2 subscribers=$3
+  shift 3
+  start_server "$label-server" node "$reference_dir/$script" --frames "$work/frames.txt" \
+    --clients "$subscribers" --max-seconds 60 "$@"
+  local pid=$server_pid
+  run_client "$label" "$pid" --mode reference --url "ws://127.0.0.1:$server_port" \
+    --subscribers "$subscribers"
+  stop_server "$pid" || true
+}
 
-# Half of each server's own maximum at 1000 subscribers: chorusd at half the
-# groupcalls/s of its closed-loop run, the reference at half its events/s, sent in
-# bursts as large as a groupcall's events (measured in the 1-subscriber run), since
-# chorusd's come that way.
-max_groupcalls=$(result_value "$work/chorusd-1000.txt" groupcalls_per_s)
-max_reference=$(result_value "$work/reference-1000.txt" events_per_s)
-half_groupcalls=$(awk -v g="$max_groupcalls" 'BEGIN { printf "%.2f", g / 2 }')
-half_reference=$(awk -v e="$max_reference" 'BEGIN { printf "%.0f", e / 1000 / 2 }')
-burst=$(awk -v e="$(result_value "$work/chorusd-1.txt" events_per_s)" \
-  -v g="$(result_value "$work/chorusd-1.txt" groupcalls_per_s)" \
+# One reference (LABEL, SCRIPT) through every load.
+reference_series() {
+  local label=$1 script=$2 description=$3 n
+  echo
+  echo "== $label: $description, as fast as taken"
+  for n in "${counts[@]}"; do reference_client "$label-$n" "$script" "$n" --rate 0; done
+  local half
+  half=$(awk -v e="$(result_value "$work/$label-1000.txt" events_per_s)" \
+    'BEGIN { printf "%.0f", e / 1000 / 2 }')
+  echo "  half load at 1000 subscribers: $half events/s to each, in bursts of $burst"
+  if [ "${half:-0}" -gt 0 ]; then
+    reference_client "$label-half" "$script" 1000 --rate "$half" --burst "$burst"
+  fi
+}
+
+exit_status=0
+chorusd_series chorusd-memory --store memory
+frames=$(wc -l <"$work/frames.txt" 2>/dev/null || echo 0)
+[ "$frames" -gt 0 ] || { echo "no event frames were recorded for the references" >&2; exit 1; }
+echo "  recorded $frames chorusd event frames for the references"
+chorusd_series chorusd-full --store sqlite --sync full --data-dir "$work/data"
+
+# A groupcall's events, from the 1-subscriber run: the references' burst size.
+burst=$(awk -v e="$(result_value "$work/chorusd-memory-1.txt" events_per_s)" \
+  -v g="$(result_value "$work/chorusd-memory-1.txt" groupcalls_per_s)" \
   'BEGIN { b = g > 0 ? e / g : 1; printf "%.0f", b < 1 ? 1 : b }')
-echo
-echo "== half load at 1000 subscribers: chorusd $half_groupcalls groupcalls/s," \
-  "reference $half_reference events/s to each subscriber in bursts of $burst"
-if awk -v g="$half_groupcalls" 'BEGIN { exit !(g > 0) }'; then
-  chorusd_client "chorusd-half" 1000 --rate "$half_groupcalls" --max-in-flight 2
-fi
-if [ "${half_reference:-0}" -gt 0 ]; then
-  reference_client "reference-half" 1000 --rate "$half_reference" --burst "$burst"
-fi
-
-echo
-echo "stopping chorusd (SIGTERM)"
-kill -TERM "$chorusd_pid"
-status=0
-wait "$chorusd_pid" || status=$?
-echo "  chorusd exited with status $status"
+ws_version=$(node -p "require('$reference_dir/node_modules/ws/package.json').version")
+uws_version=$(node -p \
+  "require('$reference_dir/node_modules/@trufflesuite/uws-js-unofficial/package.json').version")
+reference_series node-ws server.js "Node $(node --version), ws $ws_version"
+reference_series uws uws_server.js "uWS (@trufflesuite/uws-js-unofficial $uws_version), app.publish"
 
 if [ -n "${perf_pid:-}" ]; then
   wait "$perf_pid" 2>/dev/null || true
   echo
-  echo "== perf: chorusd during its 1000-subscriber run (top symbols, self time)"
+  echo "== perf: chorusd (store off) during its 1000-subscriber run (top symbols, self time)"
   perf report -i "$work/perf.data" --no-children --sort sym --stdio 2>/dev/null |
     grep -E '^ +[0-9]' | head -25 | cut -c1-160
 fi
 
-# One table row from two saved runs.
-row() {
-  local label=$1 chorusd_file=$2 reference_file=$3
-  local c_eps="-" c_p50="-" c_p99="-" r_eps="-" r_p50="-" r_p99="-" ratio="-" lost="-"
-  if [ -f "$chorusd_file" ] && grep -q '^RESULT ' "$chorusd_file"; then
-    c_eps=$(result_value "$chorusd_file" events_per_s)
-    c_p50=$(result_value "$chorusd_file" p50_ms)
-    c_p99=$(result_value "$chorusd_file" p99_ms)
-    lost=$(($(result_value "$chorusd_file" dropped) + $(result_value "$chorusd_file" seq_gaps)))
-  fi
-  if [ -f "$reference_file" ] && grep -q '^RESULT ' "$reference_file"; then
-    r_eps=$(result_value "$reference_file" events_per_s)
-    r_p50=$(result_value "$reference_file" p50_ms)
-    r_p99=$(result_value "$reference_file" p99_ms)
-  fi
-  if [ "$c_eps" != "-" ] && [ "$r_eps" != "-" ] && [ "$r_eps" != 0 ]; then
-    ratio=$(awk -v a="$c_eps" -v b="$r_eps" 'BEGIN { printf "%.2fx", a / b }')
-  fi
-  printf "%-12s %12s %10s %10s %12s %10s %10s %7s %7s\n" "$label" "$c_eps" "$c_p50" "$c_p99" \
-    "$r_eps" "$r_p50" "$r_p99" "$ratio" "$lost"
+servers=(chorusd-memory chorusd-full node-ws uws)
+
+# A value from run LABEL-LOAD, or "-".
+value() {
+  local v=""
+  [ -f "$work/$1-$2.txt" ] && v=$(result_value "$work/$1-$2.txt" "$3")
+  echo "${v:--}"
 }
 
-echo
-echo "WebSocket fan-out, events/s delivered (sum over subscribers), latency in ms:"
-printf "%-12s %12s %10s %10s %12s %10s %10s %7s %7s\n" subscribers "chorusd ev/s" "p50" "p99" \
-  "ref ev/s" "p50" "p99" ratio dropped
-for n in "${counts[@]}"; do row "$n" "$work/chorusd-$n.txt" "$work/reference-$n.txt"; done
-row "1000 @ half" "$work/chorusd-half.txt" "$work/reference-half.txt"
-echo "(dropped: chorusd events_dropped counts plus seq gaps; ratio: chorusd / reference)"
+# a / b to two places, or "-".
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
+}
 
-# CPU in the measured window: the server's cores used and its CPU time per event
-# delivered (steadier than events/s when other work shares the machine), and the
-# client's cores.
-cpu_row() {
-  local label=$1 c=$2 r=$3 v
-  local fields=()
-  for file in "$c" "$r"; do
-    for key in server_cpu server_us_per_event client_cpu; do
-      v=$(result_value "$file" "$key")
-      fields+=("${v:--}")
+load_name() { if [ "$1" = half ]; then echo "1000 @ half"; else echo "$1"; fi; }
+
+# One table: for every load a row, for every server the given RESULT keys.
+table() {
+  local load server key
+  for load in "${loads[@]}"; do
+    printf "%-12s" "$(load_name "$load")"
+    for server in "${servers[@]}"; do
+      for key in "$@"; do printf " %9s" "$(value "$server" "$load" "$key")"; done
+      printf " |"
     done
+    [ "$1" = events_per_s ] && printf " %6s %6s" \
+      "$(ratio "$(value chorusd-memory "$load" events_per_s)" "$(value uws "$load" events_per_s)")" \
+      "$(ratio "$(value chorusd-full "$load" events_per_s)" "$(value uws "$load" events_per_s)")"
+    echo
   done
-  printf "%-12s %10s %10s %10s %10s %10s %10s\n" "$label" "${fields[@]}"
 }
+
+header() {
+  local width=$1 server
+  printf "%-12s" ""
+  for server in "${servers[@]}"; do printf " %-*s|" "$width" "$server"; done
+  echo
+}
+
+# Lost events of a run: events_dropped counts plus seq gaps.
+lost() {
+  local d g
+  d=$(value "$1" "$2" dropped) g=$(value "$1" "$2" seq_gaps)
+  [ "$d" = - ] || [ "$g" = - ] && { echo -; return; }
+  echo $((d + g))
+}
+
 echo
-echo "CPU in the window (cores; server µs per event delivered):"
-printf "%-12s %10s %10s %10s %10s %10s %10s\n" subscribers "chorusd" "us/event" "client" \
-  "reference" "us/event" "client"
-for n in "${counts[@]}"; do cpu_row "$n" "$work/chorusd-$n.txt" "$work/reference-$n.txt"; done
-cpu_row "1000 @ half" "$work/chorusd-half.txt" "$work/reference-half.txt"
-exit "$status"
+echo "WebSocket fan-out on $(nproc) cores, the same client for every server; events/s" \
+  "delivered (sum over subscribers), latency in ms; chorusd-memory is the store off," \
+  "chorusd-full the store on (--sync full):"
+header 29
+printf "%-12s" subscribers
+for _ in "${servers[@]}"; do printf " %9s %9s %9s |" "ev/s" p50 p99; done
+printf " %6s %6s\n" mem/uWS full/uWS
+table events_per_s p50_ms p99_ms
+
+echo
+echo "lost events (events_dropped + seq gaps) and CPU in the window (server cores; server µs per event):"
+header 29
+printf "%-12s" subscribers
+for _ in "${servers[@]}"; do printf " %9s %9s %9s |" lost cores "us/event"; done
+echo
+for load in "${loads[@]}"; do
+  printf "%-12s" "$(load_name "$load")"
+  for server in "${servers[@]}"; do
+    printf " %9s %9s %9s |" "$(lost "$server" "$load")" "$(value "$server" "$load" server_cpu)" \
+      "$(value "$server" "$load" server_us_per_event)"
+  done
+  echo
+done
+
+echo
+echo "at 1000 subscribers: chorusd $(value chorusd-memory 1000 events_per_s) events/s" \
+  "(store off), $(value chorusd-full 1000 events_per_s) (store on); uWS" \
+  "$(value uws 1000 events_per_s), Node ws $(value node-ws 1000 events_per_s):" \
+  "chorusd/uWS $(ratio "$(value chorusd-memory 1000 events_per_s)" "$(value uws 1000 events_per_s)")" \
+  "(off), $(ratio "$(value chorusd-full 1000 events_per_s)" "$(value uws 1000 events_per_s)") (on)"
+echo "p99 at half load: chorusd $(value chorusd-memory half p99_ms) ms (store off)," \
+  "$(value chorusd-full half p99_ms) ms (store on); uWS $(value uws half p99_ms) ms," \
+  "Node ws $(value node-ws half p99_ms) ms"
+echo "what the store costs at 1000 subscribers: events/s" \
+  "$(ratio "$(value chorusd-full 1000 events_per_s)" "$(value chorusd-memory 1000 events_per_s)")" \
+  "of the store off's; server µs per event $(value chorusd-memory 1000 server_us_per_event) ->" \
+  "$(value chorusd-full 1000 server_us_per_event)"
+exit "$exit_status"

@@ -1,0 +1,114 @@
+# Sourced (never run) by run_rest_benchmarks.sh and run_ws_benchmarks.sh: what both
+# need to run servers for a benchmark on 127.0.0.1 and to read their reports.
+#
+#   bench_begin                 makes $work (a temp directory) and traps EXIT so
+#                               that no server outlives the script and $work goes
+#   require_binaries HINT FILE...   exits 2 naming what to build when one is missing
+#   start_server LABEL CMD...   runs CMD in the background, its output in
+#                               $work/LABEL.log; sets server_pid and, once the log
+#                               says "listening on <scheme>://127.0.0.1:<port>",
+#                               server_port (exits 1 if it never does, or dies)
+#   start_chorusd LABEL FLAGS...  chorusd on an ephemeral loopback port with the
+#                               run's API key ($key for customer $customer), log
+#                               level warn, and FLAGS; sets chorusd_pid, chorusd_port
+#   stop_server PID             SIGTERM and wait; returns its exit status
+#   result_value FILE KEY       one value of the "RESULT key=value ..." line in FILE
+#   http_get PORT PATH          one GET with the run's key over bash's /dev/tcp
+#   http_post PORT PATH BODY    one POST of a JSON body, likewise
+#
+# Expects $chorusd (the binary) before start_chorusd is called.
+
+key=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+customer=$(cat /proc/sys/kernel/random/uuid)
+server_pids=()
+
+bench_begin() {
+  work=$(mktemp -d)
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  local pid
+  for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+
+require_binaries() {
+  local hint=$1 binary
+  shift
+  for binary in "$@"; do
+    if [ ! -x "$binary" ]; then
+      echo "missing $binary: build it first ($hint)" >&2
+      exit 2
+    fi
+  done
+}
+
+# Waits (up to 20 s) for the "listening on" line of the server PID logging to LOG.
+await_listening() {
+  local log=$1 pid=$2 port
+  for _ in $(seq 200); do
+    port=$(grep -o 'listening on [a-z]*://127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null |
+      head -1 | cut -d: -f3 || true)
+    if [ -n "$port" ]; then
+      server_port=$port
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "no 'listening on' line from pid $pid in $log:" >&2
+  cat "$log" >&2
+  exit 1
+}
+
+start_server() {
+  local label=$1
+  shift
+  "$@" >"$work/$label.log" 2>&1 &
+  server_pid=$!
+  server_pids+=("$server_pid")
+  await_listening "$work/$label.log" "$server_pid"
+}
+
+start_chorusd() {
+  local label=$1
+  shift
+  start_server "$label" "$chorusd" --listen 127.0.0.1:0 --api-key "$key=$customer" \
+    --log-level warn "$@"
+  chorusd_pid=$server_pid
+  chorusd_port=$server_port
+}
+
+stop_server() {
+  local pid=$1 status=0 kept=() other
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || status=$?
+  for other in "${server_pids[@]}"; do [ "$other" = "$pid" ] || kept+=("$other"); done
+  server_pids=("${kept[@]}")
+  return "$status"
+}
+
+result_value() {
+  { grep '^RESULT ' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; } 2>/dev/null || true
+}
+
+# One HTTP/1.1 exchange with Connection: close, so that no HTTP client beyond the
+# benchmark's own is needed. Prints the whole response.
+http_exchange() {
+  local port=$1 request=$2
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf '%s' "$request" >&3
+  timeout 5 cat <&3 || true
+  exec 3<&-
+}
+
+http_get() {
+  http_exchange "$1" "GET $2 HTTP/1.1"$'\r\n'"Host: 127.0.0.1"$'\r\n'"Authorization: Bearer $key"$'\r\n'"Connection: close"$'\r\n\r\n'
+}
+
+http_post() {
+  local body=$3
+  http_exchange "$1" "POST $2 HTTP/1.1"$'\r\n'"Host: 127.0.0.1"$'\r\n'"Authorization: Bearer $key"$'\r\n'"Content-Type: application/json"$'\r\n'"Content-Length: ${#body}"$'\r\n'"Connection: close"$'\r\n\r\n'"$body"
+}
