@@ -63,10 +63,6 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
   return Uuid(bytes);
 }
 
-bool Uuid::is_zero() const noexcept {
-  return *this == Uuid();
-}
-
 std::string Uuid::to_string() const {
   std::string text(text_size, '\0');
   write(text.data());
@@ -80,14 +76,6 @@ void Uuid::write(char* out) const noexcept {
     out[pos++] = hex_digits[bytes_[byte] >> 4];
     out[pos++] = hex_digits[bytes_[byte] & 0x0f];
   }
-}
-
-std::size_t Uuid::hash() const noexcept {
-  std::uint64_t halves[2];
-  std::memcpy(halves, bytes_.data(), sizeof halves);
-  // Generated ids are uniformly random, so folding the halves is enough; the rotation
-  // keeps ids whose halves are equal from all hashing to zero.
-  return static_cast<std::size_t>(halves[0] ^ (halves[1] << 29 | halves[1] >> 35));
 }
 
 }  // namespace chorus

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -110,6 +111,26 @@ TEST(Uuid, OrdersByBytes) {
   EXPECT_LT(low, high);
   EXPECT_FALSE(high < low);
   EXPECT_NE(low, high);
+}
+
+// The word-wise compares must agree with the bytes' lexicographic order and
+// equality in every byte position, both halves included.
+TEST(Uuid, WordCompareAgreesWithByteOrderEverywhere) {
+  for (std::size_t position = 0; position < 16; ++position) {
+    std::array<std::uint8_t, 16> a{}, b{};
+    a[position] = 0x01;
+    b[position] = 0x80;
+    if (position + 1 < 16) a[position + 1] = 0xff;  // a later byte must not win
+    EXPECT_LT(Uuid(a), Uuid(b)) << position;
+    EXPECT_FALSE(Uuid(b) < Uuid(a)) << position;
+    EXPECT_NE(Uuid(a), Uuid(b)) << position;
+    EXPECT_FALSE(Uuid(a).is_zero()) << position;
+  }
+  for (int i = 0; i < 1000; ++i) {
+    auto x = Uuid::generate(), y = Uuid::generate();
+    auto bytes_less = std::memcmp(x.bytes().data(), y.bytes().data(), 16) < 0;
+    EXPECT_EQ(x < y, bytes_less);
+  }
 }
 
 }  // namespace
