@@ -7,6 +7,10 @@
 //
 //   bench_rest_create --url http://127.0.0.1:PORT --key KEY
 //                     [--requests N] [--connections C] [--threads T] [--timeout-s S]
+//                     [--server-pid PID]
+//
+// --server-pid also reports that process's CPU over the run, per request answered
+// (read from /proc): steadier than requests/s when other work shares the machine.
 //
 // Bounded by design: a loopback URL only, N requests in all, a 10 s limit on every
 // read or write, and a deadline (--timeout-s, default 60) after which it stops and
@@ -32,6 +36,7 @@
 #include "load/io_threads.hpp"
 #include "load/latency_log.hpp"
 #include "load/loopback_url.hpp"
+#include "load/process_cpu.hpp"
 
 namespace {
 
@@ -48,6 +53,7 @@ struct Options {
   std::size_t connections = 32;
   std::size_t threads = 1;
   long timeout_s = 60;
+  long server_pid = 0;
 };
 
 // One connection's fixed share of the requests, one after another, and what it
@@ -83,6 +89,7 @@ class Share : public LoadPlan {
 struct Outcome {
   Clock::duration elapsed{};
   bool timed_out = false;
+  double server_cpu_s = -1;  // unknown without --server-pid
 };
 
 // Opens the connections, runs them on T threads, and returns when the last one has
@@ -99,12 +106,17 @@ Outcome run_load(const Options& o, std::vector<Share>& shares) {
   net::io_context io(static_cast<int>(o.threads));
   tcp::endpoint endpoint(net::ip::make_address(o.url.host), o.url.port);
   Outcome outcome;
+  auto server_cpu_before = cpu_seconds_of(o.server_pid);
   auto started = Clock::now();
   for (auto& share : shares) start_load_connection(io, endpoint, request, share, closed);
   IoThreads threads(io, o.threads);
   outcome.timed_out = all_done.get_future().wait_for(std::chrono::seconds(o.timeout_s)) ==
                       std::future_status::timeout;
   outcome.elapsed = Clock::now() - started;
+  auto server_cpu_after = cpu_seconds_of(o.server_pid);
+  if (server_cpu_before >= 0 && server_cpu_after >= 0) {
+    outcome.server_cpu_s = server_cpu_after - server_cpu_before;
+  }
   threads.stop();
   return outcome;
 }
@@ -132,10 +144,19 @@ void report(const Options& o, std::vector<Share>& shares, const Outcome& outcome
   std::printf("  latency       p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", p50, p99, all.max_ms());
   std::printf("  non-200       %zu\n", non_200);
   std::printf("  broken conns  %zu (requests not sent: %zu)\n", broken, not_sent);
+  auto server_cores = outcome.server_cpu_s >= 0 ? outcome.server_cpu_s / seconds : -1;
+  auto server_us = outcome.server_cpu_s >= 0 && all.size() > 0
+                       ? 1e6 * outcome.server_cpu_s / static_cast<double>(all.size())
+                       : -1;
+  if (server_cores >= 0) {
+    std::printf("  server cpu    %.0f%% of one core, %.1f us per request answered (pid %ld)\n",
+                100 * server_cores, server_us, o.server_pid);
+  }
   std::printf(
       "RESULT requests=%zu answered=%zu requests_per_s=%.0f p50_ms=%.3f p99_ms=%.3f "
-      "max_ms=%.3f non_200=%zu broken=%zu\n",
-      o.requests, all.size(), per_s, p50, p99, all.max_ms(), non_200, broken);
+      "max_ms=%.3f non_200=%zu broken=%zu server_cpu=%.2f server_us_per_request=%.1f\n",
+      o.requests, all.size(), per_s, p50, p99, all.max_ms(), non_200, broken, server_cores,
+      server_us);
 }
 
 bool parse_flag(std::string_view flag, const char* text, Options& o) {
@@ -149,6 +170,7 @@ bool parse_flag(std::string_view flag, const char* text, Options& o) {
   if (flag == "--connections" && parse_number(text, 1, 1000, v)) return o.connections = v, true;
   if (flag == "--threads" && parse_number(text, 1, 64, v)) return o.threads = v, true;
   if (flag == "--timeout-s" && parse_number(text, 1, 3600, v)) return o.timeout_s = v, true;
+  if (flag == "--server-pid" && parse_number(text, 1, 1L << 30, v)) return o.server_pid = v, true;
   return false;
 }
 
@@ -167,7 +189,7 @@ int main(int argc, char** argv) {
   if (!options) {
     std::fprintf(stderr,
                  "usage: bench_rest_create --url http://127.0.0.1:PORT --key KEY [--requests N] "
-                 "[--connections C] [--threads T] [--timeout-s S]\n");
+                 "[--connections C] [--threads T] [--timeout-s S] [--server-pid PID]\n");
     return 2;
   }
   const auto& o = *options;

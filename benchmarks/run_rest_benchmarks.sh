@@ -10,7 +10,9 @@
 #          share of the ceiling;
 #        - bench_rest_create: 20,000 groupcall creations (10 simulated
 #          destinations each) over 32 keep-alive connections: creations/s, p50/p99,
-#          non-200 answers, and the store's own counters from /metrics.
+#          non-200 answers, chorusd's CPU per creation (steadier than creations/s
+#          when other work shares the machine), and the store's own counters from
+#          /metrics.
 # Then a table by store, and what the store costs: --sync full against memory.
 #
 #   benchmarks/run_rest_benchmarks.sh [BUILD_DIR]     (default ./build)
@@ -96,7 +98,8 @@ create_load() {
   local label=$1 status=0
   echo "bench_rest_create, $creations creations over 32 connections:"
   "$create" --url "http://127.0.0.1:$chorusd_port" --key "$key" --requests "$creations" \
-    --connections 32 --timeout-s 60 >"$work/create-$label.txt" || status=$?
+    --connections 32 --timeout-s 60 --server-pid "$chorusd_pid" >"$work/create-$label.txt" ||
+    status=$?
   grep -v '^RESULT ' "$work/create-$label.txt" | sed "s/^/  [$label] /"
   # The store's own view of the run (none for memory): commits, rows, commit latency.
   http_get "$chorusd_port" /metrics | grep '^chorus_store_' | sed "s/^/  [$label] /" || true
@@ -160,17 +163,20 @@ minimal_rps=$(cell minimal rps)
 echo
 echo "REST on $(nproc) cores; GET /v1.0/groupcalls/{id} (wrk -t2 -c64), POST /v1.0/groupcalls" \
   "(10 destinations, $creations over 32 connections), latency in ms:"
-printf "%-16s %10s %9s %12s %8s %8s %8s\n" store "GET req/s" "of ceil" "creations/s" p50 p99 non-200
-printf "%-16s %10s %9s %12s %8s %8s %8s\n" "(minimal http)" "$minimal_rps" 100% - - - -
+row() { printf "%-16s %10s %9s %12s %8s %8s %8s %12s\n" "$@"; }
+row store "GET req/s" "of ceil" "creations/s" p50 p99 non-200 "us/creation"
+row "(minimal http)" "$minimal_rps" 100% - - - - -
 for label in memory sqlite-full sqlite-normal; do
   get=$(cell "$label" rps)
-  printf "%-16s %10s %9s %12s %8s %8s %8s\n" "$label" "$get" "$(share "$get" "$minimal_rps")" \
-    "$(cell "$label" requests_per_s)" "$(cell "$label" p50_ms)" "$(cell "$label" p99_ms)" \
-    "$(cell "$label" non_200)"
+  row "$label" "$get" "$(share "$get" "$minimal_rps")" "$(cell "$label" requests_per_s)" \
+    "$(cell "$label" p50_ms)" "$(cell "$label" p99_ms)" "$(cell "$label" non_200)" \
+    "$(cell "$label" server_us_per_request)"
 done
+echo "(us/creation: chorusd's CPU, user and system, per creation answered)"
 echo
 echo "what the store costs (--sync full against memory):" \
   "GET $(share "$(cell sqlite-full rps)" "$(cell memory rps)") of memory's req/s," \
   "creations $(share "$(cell sqlite-full requests_per_s)" "$(cell memory requests_per_s)")" \
-  "of memory's/s, p99 $(cell memory p99_ms) -> $(cell sqlite-full p99_ms) ms"
+  "of memory's/s, p99 $(cell memory p99_ms) -> $(cell sqlite-full p99_ms) ms, CPU per" \
+  "creation $(cell memory server_us_per_request) -> $(cell sqlite-full server_us_per_request) us"
 exit "$create_status"

@@ -245,6 +245,12 @@ echo "at 1000 subscribers: chorusd $(value chorusd-memory 1000 events_per_s) eve
   "$(value uws 1000 events_per_s), Node ws $(value node-ws 1000 events_per_s):" \
   "chorusd/uWS $(ratio "$(value chorusd-memory 1000 events_per_s)" "$(value uws 1000 events_per_s)")" \
   "(off), $(ratio "$(value chorusd-full 1000 events_per_s)" "$(value uws 1000 events_per_s)") (on)"
+echo "server CPU per event at 1000 subscribers (steadier than events/s on a shared machine):" \
+  "chorusd $(value chorusd-memory 1000 server_us_per_event) us (store off)," \
+  "$(value chorusd-full 1000 server_us_per_event) us (store on); uWS" \
+  "$(value uws 1000 server_us_per_event) us, Node ws $(value node-ws 1000 server_us_per_event) us:" \
+  "uWS/chorusd $(ratio "$(value uws 1000 server_us_per_event)" \
+    "$(value chorusd-memory 1000 server_us_per_event)") (off)"
 echo "p99 at half load: chorusd $(value chorusd-memory half p99_ms) ms (store off)," \
   "$(value chorusd-full half p99_ms) ms (store on); uWS $(value uws half p99_ms) ms," \
   "Node ws $(value node-ws half p99_ms) ms"
