@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -43,7 +44,13 @@ class EngineClock final : public caf::detail::thread_safe_actor_clock {
   }
 
   void cancel_timeouts(caf::abstract_actor* self) override {
-    if (forget(self->id())) super::cancel_timeouts(self);
+    if (!forget(self->id())) return;
+    cancellations_sent_.fetch_add(1, std::memory_order_relaxed);
+    super::cancel_timeouts(self);
+  }
+
+  std::uint64_t cancellations_sent() const noexcept {
+    return cancellations_sent_.load(std::memory_order_relaxed);
   }
 
  private:
@@ -69,6 +76,7 @@ class EngineClock final : public caf::detail::thread_safe_actor_clock {
   }
 
   std::array<Marks, shard_count> marks_;
+  std::atomic<std::uint64_t> cancellations_sent_{0};
 };
 
 // CAF's work-stealing coordinator, answering clock() with the EngineClock and
@@ -80,7 +88,7 @@ class EngineCoordinator final : public caf::scheduler::coordinator<caf::policy::
 
   explicit EngineCoordinator(caf::actor_system& system) : super(system) {}
 
-  caf::detail::thread_safe_actor_clock& clock() noexcept override { return clock_; }
+  EngineClock& clock() noexcept override { return clock_; }
 
  protected:
   void start() override {
@@ -106,6 +114,11 @@ class EngineCoordinator final : public caf::scheduler::coordinator<caf::policy::
 };
 
 }  // namespace
+
+std::uint64_t timeout_cancellations_sent(caf::actor_system& system) {
+  auto* coordinator = dynamic_cast<EngineCoordinator*>(&system.scheduler());
+  return coordinator ? coordinator->clock().cancellations_sent() : 0;
+}
 
 void use_engine_scheduler(caf::actor_system_config& config) {
   config.module_factories.push_back([](caf::actor_system& system) -> caf::actor_system::module* {

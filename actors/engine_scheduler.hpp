@@ -10,14 +10,21 @@
 // all CPU in bench_engine/1. The clock here remembers which actors set one and
 // cancels only theirs. Internal: engine_core.cpp installs it.
 
+#include <cstdint>
+
 namespace caf {
+class actor_system;
 class actor_system_config;
-}
+}  // namespace caf
 
 namespace chorus {
 
 // Makes `config` build the engine's scheduler (not for the deterministic
 // test coordinator, which has its own clock).
 void use_engine_scheduler(caf::actor_system_config& config);
+
+// How many terminating actors' timeout cancellations the engine scheduler's clock
+// passed on to CAF (those that had set a timeout); 0 under another scheduler.
+std::uint64_t timeout_cancellations_sent(caf::actor_system& system);
 
 }  // namespace chorus

@@ -27,6 +27,11 @@ class ResourceTable {
  public:
   using Snapshot = std::shared_ptr<const Resource>;
 
+  // Room for `count` resources without rehashing, spread over the shards.
+  void reserve(std::size_t count) {
+    for (auto& shard : shards_) shard.entries.reserve(count / shard_count + 1);
+  }
+
   // A new resource, owned by `actor` (which may attach later) until it is final.
   void insert(Snapshot snapshot, caf::strong_actor_ptr actor) {
     auto id = snapshot->id;
