@@ -11,7 +11,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,18 +20,22 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "chorusd_process.hpp"
-#include "http_client.hpp"
+#include "tests/support/chorusd_process.hpp"
+#include "tests/support/customers.hpp"
+#include "tests/support/error_envelope.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/json_text.hpp"
+#include "tests/support/metrics.hpp"
+#include "tests/support/raw_connection.hpp"
 
 namespace chorus::test {
 
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 using Json = rapidjson::Document;
 using JsonValue = rapidjson::Value;
 
-inline const std::string customer_a = "a1a1a1a1-0000-4000-8000-00000000000a";
-inline const std::string customer_b = "b2b2b2b2-0000-4000-8000-00000000000b";
-inline const std::string key_a = "key-of-a";
-inline const std::string key_b = "key-of-b";
 inline const std::string zero_id = "00000000-0000-0000-0000-000000000000";
 inline const std::string not_yet = "9999-01-01 00:00:00.000000";
 // A well-formed id nobody has.
@@ -86,13 +89,6 @@ inline std::vector<std::string> ids_of(const JsonValue& list) {
   return out;
 }
 
-inline std::string quoted(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buffer.GetString();
-}
-
 inline std::string address(const std::string& type, const std::string& target,
                            const std::string& target_name = "") {
   std::string json = "{\"type\":" + quoted(type) + ",\"target\":" + quoted(target);
@@ -139,51 +135,6 @@ inline std::string extension_body(const std::string& name, const std::string& nu
          join(contacts) + "]}";
 }
 
-// Polls `condition` every 10 ms until it holds or `timeout` passes.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-  auto deadline = Clock::now() + timeout;
-  for (;;) {
-    if (condition()) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
-
-// Prometheus text: "name{labels}" (as written) -> value.
-inline std::map<std::string, double> parse_metrics(const std::string& text) {
-  std::map<std::string, double> out;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto space = line.rfind(' ');
-    if (space == std::string::npos) continue;
-    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return out;
-}
-
-// The canonical name of each HTTP status chorusd answers with, as an error envelope's
-// "status" holds it.
-inline std::string status_name(unsigned status) {
-  static const std::map<unsigned, std::string> names = {
-      {400, "BAD_REQUEST"},
-      {401, "UNAUTHORIZED"},
-      {404, "NOT_FOUND"},
-      {405, "METHOD_NOT_ALLOWED"},
-      {409, "CONFLICT"},
-      {413, "PAYLOAD_TOO_LARGE"},
-      {414, "URI_TOO_LONG"},
-      {415, "UNSUPPORTED_MEDIA_TYPE"},
-      {431, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
-      {500, "INTERNAL_SERVER_ERROR"},
-      {503, "SERVICE_UNAVAILABLE"},
-  };
-  auto i = names.find(status);
-  return i == names.end() ? "<no name for " + std::to_string(status) + ">" : i->second;
-}
-
 // An error answer's "error" object; an empty object, and a test failure, when it has none.
 inline Json error_of(const HttpResponse& r) {
   auto doc = parse_json(r.body);
@@ -208,46 +159,10 @@ inline std::string error_without_request_id(const HttpResponse& r) {
   return buffer.GetString();
 }
 
-// Checks an error answer: the status and VoIPbin's envelope
-// {"error":{"status","reason","message","request_id"}}: the status's name, `reason`, a
-// message that mentions `mentions`, the X-Request-Id header's id; and when it names a
-// field (Chorus's "field"), a message that names it too.
-inline void expect_error(const HttpResponse& r, unsigned status, const std::string& reason,
-                         const std::string& mentions = "") {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("Content-Type"), "application/json") << r.body;
-  auto error = error_of(r);
-  for (auto* member : {"status", "reason", "message", "request_id"}) {
-    ASSERT_TRUE(error.HasMember(member) && error[member].IsString())
-        << "no string member " << member << ": " << r.body;
-  }
-  EXPECT_EQ(str(error, "status"), status_name(status)) << r.body;
-  EXPECT_EQ(str(error, "reason"), reason) << r.body;
-  auto message = str(error, "message");
-  EXPECT_FALSE(message.empty()) << r.body;
-  if (!mentions.empty()) {
-    EXPECT_NE(message.find(mentions), std::string::npos)
-        << "message does not mention \"" << mentions << "\": " << r.body;
-  }
-  EXPECT_FALSE(str(error, "request_id").empty()) << r.body;
-  EXPECT_EQ(str(error, "request_id"), r.header("X-Request-Id")) << r.body;
-  if (error.HasMember("field")) {
-    ASSERT_TRUE(error["field"].IsString()) << r.body;
-    EXPECT_NE(message.find(error["field"].GetString()), std::string::npos) << r.body;
-  }
-}
-
 // An error answer about one field: as expect_error, with "field" naming `field`.
 inline void expect_field_error(const HttpResponse& r, unsigned status, const std::string& reason,
                                const std::string& field) {
-  expect_error(r, status, reason, field);
-  auto error = error_of(r);
-  ASSERT_TRUE(error.HasMember("field") && error["field"].IsString()) << "no field: " << r.body;
-  EXPECT_EQ(std::string(error["field"].GetString()), field) << r.body;
-}
-
-inline std::vector<std::string> api_key_flags() {
-  return {"--api-key", key_a + "=" + customer_a, "--api-key", key_b + "=" + customer_b};
+  expect_error(r, status, reason, field, field);
 }
 
 class ApiTest : public ::testing::Test {
@@ -272,7 +187,7 @@ class ApiTest : public ::testing::Test {
 
   std::unique_ptr<HttpClient> client_for(const std::string& key) {
     auto client = std::make_unique<HttpClient>(daemon->port());
-    if (!key.empty()) client->default_headers = {{"Authorization", "Bearer " + key}};
+    if (!key.empty()) client->default_headers = bearer(key);
     return client;
   }
   std::uint16_t port() const { return daemon->port(); }
@@ -304,27 +219,25 @@ class ApiTest : public ::testing::Test {
   Json await_groupcall(HttpClient& c, const std::string& id,
                        const std::function<bool(const Json&)>& done,
                        std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    Json last;
-    bool held = eventually(
-        [&] {
-          last = groupcall(c, id);
-          return done(last);
-        },
-        timeout);
-    EXPECT_TRUE(held) << "groupcall " << id << " never reached the expected state";
-    return last;
+    return await_resource(c, "groupcall", id, done, timeout);
   }
   Json await_call(HttpClient& c, const std::string& id,
                   const std::function<bool(const Json&)>& done,
                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    return await_resource(c, "call", id, done, timeout);
+  }
+  // GET /v1.0/{kind}s/{id} until `done` holds (bounded); the last answer.
+  Json await_resource(HttpClient& c, const std::string& kind, const std::string& id,
+                      const std::function<bool(const Json&)>& done,
+                      std::chrono::milliseconds timeout) {
     Json last;
     bool held = eventually(
         [&] {
-          last = call(c, id);
+          last = ok(c.get("/v1.0/" + kind + "s/" + id));
           return done(last);
         },
         timeout);
-    EXPECT_TRUE(held) << "call " << id << " never reached the expected state";
+    EXPECT_TRUE(held) << kind << " " << id << " never reached the expected state";
     return last;
   }
   static std::function<bool(const Json&)> has_status(const std::string& status) {
@@ -341,12 +254,7 @@ class ApiTest : public ::testing::Test {
     return all;
   }
 
-  std::map<std::string, double> metrics() {
-    HttpClient anonymous(port());
-    auto r = anonymous.get("/metrics");
-    EXPECT_EQ(r.status, 200u);
-    return parse_metrics(r.body);
-  }
+  Metrics metrics() { return scrape_metrics(port()); }
 
   std::unique_ptr<ChorusdProcess> daemon;
   std::unique_ptr<HttpClient> a;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "api_fixture.hpp"
 
 namespace chorus::test {

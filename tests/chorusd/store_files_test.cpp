@@ -114,8 +114,7 @@ TEST(StoreFiles, AReadOnlyDataDirectoryIsRefusedAtStartNamingTheCause) {
   ASSERT_EQ(::chmod(data_dir.c_str(), 0555), 0);
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
 
-  const char* under_test = std::getenv("CHORUSD_UNDER_TEST");
-  std::string program = under_test && *under_test ? under_test : CHORUSD_PATH;
+  auto program = chorusd_path();
   std::unique_ptr<ChorusdProcess> daemon;
   {
     AsUser as(nobody);

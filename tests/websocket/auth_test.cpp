@@ -9,13 +9,22 @@
 namespace chorus::wstest {
 namespace {
 
+// An upgrade request: where it goes and with which header fields.
+struct Case {
+  std::string what;
+  std::string target;
+  Headers headers;
+
+  WsClient::Options options() const {
+    WsClient::Options o;
+    o.target = target;
+    o.headers = headers;
+    return o;
+  }
+};
+
 TEST(WsAuth, MissingOrUnknownKeyIsRefusedWith401BeforeTheUpgrade) {
   Chorusd chorusd;
-  struct Case {
-    std::string what;
-    std::string target;
-    Headers headers;
-  };
   std::vector<Case> cases{
       {"no key at all", "/v1.0/ws", {}},
       {"unknown bearer key", "/v1.0/ws", bearer("not-a-key")},
@@ -28,13 +37,10 @@ TEST(WsAuth, MissingOrUnknownKeyIsRefusedWith401BeforeTheUpgrade) {
   };
   for (auto& c : cases) {
     SCOPED_TRACE(c.what);
-    WsClient::Options options;
-    options.target = c.target;
-    options.headers = c.headers;
-    WsClient client(chorusd.port(), options);
+    WsClient client(chorusd.port(), c.options());
     EXPECT_EQ(client.connect(), 401u);
     EXPECT_FALSE(client.is_open());
-    expect_envelope(client.handshake_response(), "UNAUTHORIZED", "UNAUTHORIZED");
+    expect_envelope(client.handshake_response(), 401, "UNAUTHORIZED");
   }
   // By hand too: the answer is a plain 401 and the server then closes the connection.
   RawWsPeer raw(chorusd.port());
@@ -44,11 +50,6 @@ TEST(WsAuth, MissingOrUnknownKeyIsRefusedWith401BeforeTheUpgrade) {
 
 TEST(WsAuth, KeyIsAcceptedFromBearerTokenAndAccesskey) {
   Chorusd chorusd;
-  struct Case {
-    std::string what;
-    std::string target;
-    Headers headers;
-  };
   std::vector<Case> cases{
       {"Authorization: Bearer", "/v1.0/ws", bearer(key_a)},
       {"?token=", "/v1.0/ws?token=" + key_a, {}},
@@ -57,10 +58,7 @@ TEST(WsAuth, KeyIsAcceptedFromBearerTokenAndAccesskey) {
   };
   for (auto& c : cases) {
     SCOPED_TRACE(c.what);
-    WsClient::Options options;
-    options.target = c.target;
-    options.headers = c.headers;
-    WsClient client(chorusd.port(), options);
+    WsClient client(chorusd.port(), c.options());
     ASSERT_EQ(client.connect(), 101u) << client.handshake_response().body();
     // The connection acts for the key's customer: its topics are accepted...
     subscribe(client, {topic(customer_a)});
@@ -97,7 +95,7 @@ TEST(WsAuth, UpgradesElsewhereThanV1WsAreRefusedWith404) {
     options.target = target;
     WsClient client(chorusd.port(), options);
     EXPECT_EQ(client.connect(), 404u);
-    expect_envelope(client.handshake_response(), "NOT_FOUND", "PATH_NOT_FOUND");
+    expect_envelope(client.handshake_response(), 404, "PATH_NOT_FOUND");
   }
 }
 

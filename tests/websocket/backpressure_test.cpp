@@ -43,7 +43,7 @@ TEST(WsBackpressure, AConsumerThatDoesNotReadLosesItsOldestEventsAndIsToldHowMan
   // The reader reads all along, on its own thread; `stalled` is not read at all.
   BackgroundReader reading(*reader, ended(groupcalls, groupcalls * legs));
   for (int i = 0; i < groupcalls; ++i) {
-    auto answer = http_request(port, http::verb::post, "/v1.0/groupcalls", body, bearer(key_a));
+    auto answer = http_request(port, "POST", "/v1.0/groupcalls", body, bearer(key_a));
     ASSERT_EQ(answer.status, 200u) << answer.error << answer.body;
     std::this_thread::sleep_for(10ms);
   }

@@ -12,8 +12,8 @@ namespace {
 
 const std::string zero_id = "00000000-0000-0000-0000-000000000000";
 
-HttpAnswer rest(std::uint16_t port, http::verb method, const std::string& target,
-                const std::string& body = "") {
+HttpResponse rest(std::uint16_t port, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
   auto answer = http_request(port, method, target, body, bearer(key_a));
   EXPECT_EQ(answer.status, 200u) << target << ": " << answer.error << answer.body;
   return answer;
@@ -36,7 +36,7 @@ std::string answered_call(std::uint16_t port) {
   if (created.call_ids.empty()) return zero_id;
   auto id = created.call_ids[0];
   auto deadline = Clock::now() + 5s;
-  while (data_member(rest(port, http::verb::get, "/v1.0/calls/" + id).body, "status", nullptr) !=
+  while (data_member(rest(port, "GET", "/v1.0/calls/" + id).body, "status", nullptr) !=
          "progressing") {
     if (Clock::now() > deadline) {
       ADD_FAILURE() << "call " << id << " never answered";
@@ -71,9 +71,9 @@ TEST(WsConferences, ConferenceAndConferencecallTopicsEachGetTheirOwnEvents) {
   auto participants = open_client(port, key_a, {topic(customer_a, "conferencecall")});
   auto calls = open_client(port, key_a, {topic(customer_a, "call", call_id)});
 
-  auto conference_id = data_member(
-      rest(port, http::verb::post, "/v1.0/conferences", R"({"name":"ws"})").body, "id", nullptr);
-  auto joined = rest(port, http::verb::post, "/v1.0/conferencecalls",
+  auto conference_id =
+      data_member(rest(port, "POST", "/v1.0/conferences", R"({"name":"ws"})").body, "id", nullptr);
+  auto joined = rest(port, "POST", "/v1.0/conferencecalls",
                      R"({"conference_id":")" + conference_id +
                          R"(","reference_type":"call","reference_id":")" + call_id + R"("})");
   auto participant_id = data_member(joined.body, "id", nullptr);
@@ -88,9 +88,9 @@ TEST(WsConferences, ConferenceAndConferencecallTopicsEachGetTheirOwnEvents) {
   EXPECT_EQ(update.status, "progressing");
   EXPECT_EQ(data_member(update.raw, "conference_id"), conference_id) << update.raw;
 
-  rest(port, http::verb::delete_, "/v1.0/conferencecalls/" + participant_id);
+  rest(port, "DELETE", "/v1.0/conferencecalls/" + participant_id);
   auto to_leaved = collect(*participants, has("conferencecall_leaved"), 5s);
-  rest(port, http::verb::delete_, "/v1.0/conferences/" + conference_id);
+  rest(port, "DELETE", "/v1.0/conferences/" + conference_id);
   auto conference_frames = collect(*conferences, has("conference_deleted"), 5s);
   ASSERT_EQ(count_type(conference_frames, "conference_deleted"), 1u);
 

@@ -129,7 +129,7 @@ std::string counter_is(const std::string& id, int value) {
 }
 
 // A REST answer's snapshot, read as an event's data.
-Frame snapshot(const HttpAnswer& answer) {
+Frame snapshot(const HttpResponse& answer) {
   return parse_frame(R"({"type":"snapshot","data":)" + answer.body + "}");
 }
 
@@ -138,7 +138,7 @@ bool rest_status_becomes(std::uint16_t port, const std::string& path, const std:
                          std::chrono::milliseconds timeout = 10s) {
   auto deadline = Clock::now() + timeout;
   for (;;) {
-    auto answer = http_request(port, http::verb::get, path, "", bearer(key_a));
+    auto answer = http_request(port, "GET", path, "", bearer(key_a));
     if (answer.status == 200 && snapshot(answer).status == status) return true;
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(20ms);
@@ -180,12 +180,12 @@ TEST(Dashboard, ShowsLiveGroupcallsAndTheirLegsFromEvents) {
   Chorusd chorusd;
   auto port = chorusd.port();
   // The page itself, over plain HTTP: self-contained HTML (no external resources).
-  auto page = http_request(port, http::verb::get, "/");
+  auto page = http_request(port, "GET", "/");
   ASSERT_EQ(page.status, 200u);
   EXPECT_NE(page.body.find("<title>Chorus"), std::string::npos);
   EXPECT_EQ(page.body.find("src=\"http"), std::string::npos) << "an external script";
   EXPECT_EQ(page.body.find("href=\"http"), std::string::npos) << "an external stylesheet";
-  auto who = http_request(port, http::verb::get, "/v1.0/customer?token=" + key_a);
+  auto who = http_request(port, "GET", "/v1.0/customer?token=" + key_a);
   ASSERT_EQ(who.status, 200u);
   EXPECT_EQ(who.body, R"({"id":")" + customer_a + R"("})");
 
@@ -278,8 +278,8 @@ TEST(Dashboard, ShowsLiveGroupcallsAndTheirLegsFromEvents) {
             dom.find("data-groupcall-id=\"" + ringing.id));
 
   // Hung up over REST: the page follows to the end.
-  auto hangup = http_request(port, http::verb::post, "/v1.0/groupcalls/" + ringing.id + "/hangup",
-                             "", bearer(key_a));
+  auto hangup =
+      http_request(port, "POST", "/v1.0/groupcalls/" + ringing.id + "/hangup", "", bearer(key_a));
   ASSERT_EQ(hangup.status, 200u) << hangup.body;
   ASSERT_TRUE(chromium.wait_for(session,
                                 selector_for(ringing.id) + ".dataset.status === 'hangup' && " +
@@ -341,8 +341,8 @@ TEST(Dashboard, ShowsGroupcallsThatStartedBeforeThePageOpened) {
   EXPECT_NE(dom.find(R"(<b id="events">0</b>)"), std::string::npos) << "no event came yet";
 
   // Events take over from the preloaded snapshot.
-  auto hangup = http_request(port, http::verb::post, "/v1.0/groupcalls/" + ringing.id + "/hangup",
-                             "", bearer(key_a));
+  auto hangup =
+      http_request(port, "POST", "/v1.0/groupcalls/" + ringing.id + "/hangup", "", bearer(key_a));
   ASSERT_EQ(hangup.status, 200u) << hangup.body;
   ASSERT_TRUE(chromium.wait_for(session,
                                 selector_for(ringing.id) + ".dataset.status === 'hangup' && " +
@@ -357,8 +357,8 @@ TEST(Dashboard, ShowsGroupcallsThatStartedBeforeThePageOpened) {
 
 // POST /v1.0/conferences; its snapshot.
 Frame create_conference(std::uint16_t port, const std::string& name, int max_participants) {
-  auto answer = http_request(port, http::verb::post, "/v1.0/conferences",
-                             R"({"name":)" + json_string(name) +
+  auto answer = http_request(port, "POST", "/v1.0/conferences",
+                             R"({"name":)" + test::quoted(name) +
                                  R"(,"type":"conference","max_participants":)" +
                                  std::to_string(max_participants) + "}",
                              bearer(key_a));
@@ -375,7 +375,7 @@ std::pair<std::string, std::string> join_answered_call(std::uint16_t port,
   if (groupcall.call_ids.empty()) return {};
   auto call = groupcall.call_ids[0];
   EXPECT_TRUE(rest_status_becomes(port, "/v1.0/calls/" + call, "progressing"));
-  auto answer = http_request(port, http::verb::post, "/v1.0/conferencecalls",
+  auto answer = http_request(port, "POST", "/v1.0/conferencecalls",
                              R"({"conference_id":")" + conference +
                                  R"(","reference_type":"call","reference_id":")" + call + R"("})",
                              bearer(key_a));
@@ -447,16 +447,14 @@ TEST(Dashboard, ShowsConferencesAndTheirParticipants) {
             dom.find("data-conference-id=\"" + before.id));
 
   // Kicked: the participant's row shows it left, and it no longer counts.
-  auto kicked =
-      http_request(port, http::verb::delete_, "/v1.0/conferencecalls/" + early, "", bearer(key_a));
+  auto kicked = http_request(port, "DELETE", "/v1.0/conferencecalls/" + early, "", bearer(key_a));
   ASSERT_EQ(kicked.status, 200u) << kicked.body;
   ASSERT_TRUE(chromium.wait_for(
       session, participant_status_is(early, "leaved") + " && " + counter_is("participants", 1),
       10s))
       << chromium.dump_dom(session);
   // Deleted: the card goes, and its participant with it.
-  auto deleted =
-      http_request(port, http::verb::delete_, "/v1.0/conferences/" + after.id, "", bearer(key_a));
+  auto deleted = http_request(port, "DELETE", "/v1.0/conferences/" + after.id, "", bearer(key_a));
   ASSERT_EQ(deleted.status, 200u) << deleted.body;
   ASSERT_TRUE(chromium.wait_for(session,
                                 "!" + conference_selector(after.id) + " && " +

@@ -10,9 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -34,9 +32,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "chorusd_daemon.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace chorus::wstest {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 
 inline std::string chromium_path() {
   if (const char* path = std::getenv("CHORUS_CHROMIUM")) return path;
@@ -86,17 +87,9 @@ class HeadlessChromium {
     start(args);
   }
   ~HeadlessChromium() {
-    if (pid_ > 0) {
+    if (process_) {
       send("Browser.close", "{}");
-      auto deadline = Clock::now() + 10s;
-      int status = 0;
-      while (::waitpid(pid_, &status, WNOHANG) == 0 && Clock::now() < deadline) {
-        std::this_thread::sleep_for(20ms);
-      }
-      if (::waitpid(pid_, &status, WNOHANG) == 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-      }
+      if (!process_->wait(10s)) process_->kill();
     }
     stop_ = true;
     if (reader_.joinable()) reader_.join();
@@ -300,24 +293,15 @@ class HeadlessChromium {
     int log = ::open((profile_ + "/chromium.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                      0644);
     if (log < 0) throw std::runtime_error("cannot create chromium's log file");
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    auto parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      // Out of the way of 3 and 4 first, then into place (dup2 clears CLOEXEC).
-      int in = ::fcntl(commands[0], F_DUPFD_CLOEXEC, 10);
-      int out = ::fcntl(answers[1], F_DUPFD_CLOEXEC, 10);
-      ::dup2(in, 3);
-      ::dup2(out, 4);
-      ::dup2(log, STDOUT_FILENO);
-      ::dup2(log, STDERR_FILENO);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
+    // Its DevTools pipe on its descriptors 3 (commands) and 4 (answers).
+    try {
+      process_ = std::make_unique<test::ChildProcess>(test::ChildProcess::Launch{
+          std::move(args),
+          "",
+          {{3, commands[0]}, {4, answers[1]}, {STDOUT_FILENO, log}, {STDERR_FILENO, log}}});
+    } catch (...) {
+      for (int fd : {commands[0], commands[1], answers[0], answers[1], log}) ::close(fd);
+      throw;
     }
     ::close(commands[0]);
     ::close(answers[1]);
@@ -328,7 +312,7 @@ class HeadlessChromium {
   }
 
   std::string profile_;
-  pid_t pid_ = -1;
+  std::unique_ptr<test::ChildProcess> process_;
   int to_browser_ = -1;
   int from_browser_ = -1;
   std::atomic<bool> stop_{false};

@@ -18,7 +18,7 @@ inline std::string heavy_address(const std::string& type, const std::string& tar
   constexpr std::size_t target_limit = 512, name_limit = 256, detail_limit = 1024;
   auto padded = target + ";pad=";
   padded += std::string(target_limit - padded.size(), 'p');
-  return R"({"type":)" + json_string(type) + R"(,"target":)" + json_string(padded) +
+  return R"({"type":)" + test::quoted(type) + R"(,"target":)" + test::quoted(padded) +
          R"(,"target_name":")" + std::string(name_limit, 't') + R"(","name":")" +
          std::string(name_limit, 'n') + R"(","detail":")" + std::string(detail_limit, 'd') +
          R"("})";

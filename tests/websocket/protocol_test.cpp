@@ -54,8 +54,8 @@ TEST(WsProtocol, UnsubscribedTopicsGetNoMoreEventsAndResubscribingResumesThem) {
 
   expect_ack(*client, "unsubscribe", {topic(customer_a, "groupcall")});
   // Its hangup, and a new groupcall's whole life, are no longer sent.
-  EXPECT_EQ(http_request(chorusd.port(), http::verb::post,
-                         "/v1.0/groupcalls/" + first.id + "/hangup", "", bearer(key_a))
+  EXPECT_EQ(http_request(chorusd.port(), "POST", "/v1.0/groupcalls/" + first.id + "/hangup", "",
+                         bearer(key_a))
                 .status,
             200u);
   create_groupcall(chorusd.port(), key_a, {"y@sim;answer=10;hangup=20"});
@@ -333,7 +333,7 @@ TEST(WsProtocol, DeletingACallPublishesCallDeletedAfterItsHangup) {
   ASSERT_EQ(count_type(frames, "call_hangup"), 1u);
   EXPECT_EQ(count_type(frames, "call_deleted"), 0u);
 
-  auto deleted = http_request(port, http::verb::delete_, "/v1.0/calls/" + leg, "", bearer(key_a));
+  auto deleted = http_request(port, "DELETE", "/v1.0/calls/" + leg, "", bearer(key_a));
   ASSERT_EQ(deleted.status, 200u) << deleted.error << deleted.body;
   auto tm_delete = tm_delete_of(deleted.body);
   ASSERT_FALSE(tm_delete.empty()) << deleted.body;
@@ -347,8 +347,7 @@ TEST(WsProtocol, DeletingACallPublishesCallDeletedAfterItsHangup) {
   EXPECT_EQ(tm_delete_of(event.raw, "data"), tm_delete) << event.raw;
 
   // Deleting again changes nothing, so announces nothing; and nothing follows.
-  EXPECT_EQ(http_request(port, http::verb::delete_, "/v1.0/calls/" + leg, "", bearer(key_a)).status,
-            200u);
+  EXPECT_EQ(http_request(port, "DELETE", "/v1.0/calls/" + leg, "", bearer(key_a)).status, 200u);
   auto late = drain(*client);
   frames.insert(frames.end(), after.begin(), after.end());
   frames.insert(frames.end(), late.begin(), late.end());

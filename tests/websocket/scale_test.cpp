@@ -71,7 +71,7 @@ TEST(WsScale, AThousandConcurrentConnectionsEachReceiveTheGroupcallCreated) {
       "set_up_ms",
       static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(set_up).count()));
   // REST still answers promptly with them all open.
-  EXPECT_EQ(http_request(port, http::verb::get, "/health", "", {}, 5s).status, 200u);
+  EXPECT_EQ(http_request(port, "GET", "/health", "", {}, 5s).status, 200u);
 }
 
 TEST(WsScale, ConnectionsDroppedInTheMiddleOfAStreamAreAllReleased) {
@@ -117,7 +117,7 @@ TEST(WsScale, ConnectionsDroppedInTheMiddleOfAStreamAreAllReleased) {
   }
   flood.stop();
   // The server still serves REST and new subscriptions.
-  EXPECT_EQ(http_request(port, http::verb::get, "/health", "", {}, 5s).status, 200u);
+  EXPECT_EQ(http_request(port, "GET", "/health", "", {}, 5s).status, 200u);
   auto client = connect_within(port, key_a, 3s);
   ASSERT_TRUE(client);
   subscribe(*client, {topic(customer_a, "groupcall")});

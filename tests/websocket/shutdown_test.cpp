@@ -40,7 +40,7 @@ std::unique_ptr<RawWsPeer> raw_subscriber(std::uint16_t port) {
 // SIGTERM now, on another thread (the test reads meanwhile); whether chorusd
 // then exited 0 within 15 s.
 std::future<bool> terminate(Chorusd& chorusd) {
-  return std::async(std::launch::async, [&chorusd] { return chorusd.stop(15s); });
+  return std::async(std::launch::async, [&chorusd] { return chorusd.stop(15s).clean(); });
 }
 
 TEST(WsShutdown, ASubscriberGetsTheHangupsOfLiveGroupcallsThenA1001Close) {
@@ -157,7 +157,7 @@ TEST(WsShutdown, APeerThatNeverReadsDelaysTheExitByABoundedTimeOnly) {
   overflow_a_queue(port);
   create_groupcall(port, key_a, {"x@sim;ring=5"});
   auto started = Clock::now();
-  EXPECT_TRUE(chorusd.stop(15s));
+  EXPECT_TRUE(chorusd.stop(15s).clean());
   auto took = Clock::now() - started;
   EXPECT_LT(took, shutdown_flush + close_wait + 2s)
       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";

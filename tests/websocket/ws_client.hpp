@@ -1,7 +1,7 @@
 #pragma once
 // Clients for the WebSocket tests, all synchronous with a timeout on every
-// operation, and only ever connecting to 127.0.0.1:
-// - http_request(): one HTTP/1.1 request on its own connection (REST calls);
+// operation, and only ever connecting to 127.0.0.1 (REST calls go through
+// tests/support's http_request()):
 // - WsClient: a Beast WebSocket client. Its socket is read only while one of its
 //   calls runs, so a client the test leaves alone does not read at all (a stalled
 //   consumer); while it runs, it answers pings as a browser would. Several clients
@@ -9,14 +9,6 @@
 // - RawWsPeer: a plain TCP socket that completes the upgrade by hand and then
 //   does exactly what the test says (nothing at all, for a dead peer).
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -35,6 +27,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "tests/support/http_client.hpp"
+#include "tests/support/raw_connection.hpp"
+
 namespace chorus::wstest {
 
 namespace beast = boost::beast;
@@ -43,17 +38,13 @@ namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using test::Headers;
+using test::http_request;
+using test::HttpResponse;
 
 inline tcp::endpoint loopback(std::uint16_t port) {
   return tcp::endpoint(net::ip::make_address_v4("127.0.0.1"), port);
 }
-
-struct HttpAnswer {
-  unsigned status = 0;  // 0: no answer (connection failed or timed out)
-  std::string body;
-  std::string error;  // why there was no answer
-};
 
 // Runs `io` until `done()` or the deadline; false on timeout.
 inline bool run_until(net::io_context& io, const std::function<bool()>& done,
@@ -65,60 +56,6 @@ inline bool run_until(net::io_context& io, const std::function<bool()>& done,
     if (io.run_one_until(deadline) == 0 && io.stopped()) return done();
   }
   return true;
-}
-
-// One HTTP/1.1 request to 127.0.0.1:port on a fresh connection.
-inline HttpAnswer http_request(std::uint16_t port, http::verb method, const std::string& target,
-                               const std::string& body = "", const Headers& headers = {},
-                               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  net::io_context io;
-  beast::tcp_stream stream(io);
-  HttpAnswer answer;
-  beast::error_code ec;
-  bool done = false;
-  stream.expires_after(timeout);
-  stream.async_connect(loopback(port), [&](beast::error_code e) {
-    ec = e;
-    done = true;
-  });
-  io.run();
-  if (!done || ec) {
-    answer.error = "connect: " + ec.message();
-    return answer;
-  }
-  http::request<http::string_body> request{method, target, 11};
-  request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-  for (auto& [name, value] : headers) request.set(name, value);
-  if (!body.empty() || method == http::verb::post) {
-    if (request[http::field::content_type].empty()) {
-      request.set(http::field::content_type, "application/json");
-    }
-    request.body() = body;
-    request.prepare_payload();
-  }
-  request.keep_alive(false);
-  stream.expires_after(timeout);
-  http::async_write(stream, request, [&](beast::error_code e, std::size_t) { ec = e; });
-  io.restart();
-  io.run();
-  if (ec) {
-    answer.error = "write: " + ec.message();
-    return answer;
-  }
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(16 * 1024 * 1024);
-  stream.expires_after(timeout);
-  http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
-  io.restart();
-  io.run();
-  if (ec) {
-    answer.error = "read: " + ec.message();
-    return answer;
-  }
-  answer.status = parser.get().result_int();
-  answer.body = parser.get().body();
-  return answer;
 }
 
 struct WsOptions {
@@ -365,29 +302,6 @@ class RawWsPeer {
     std::string close_reason() const { return payload.size() > 2 ? payload.substr(2) : ""; }
   };
 
-  // An HTTP answer: the status, the header fields (names in lower case) and the
-  // body when it has a Content-Length.
-  struct Response {
-    unsigned status = 0;  // 0: no (complete) answer within the timeout
-    std::vector<std::pair<std::string, std::string>> fields;
-    std::string body;
-    // The first field of that name (case-insensitive), or "" when absent.
-    std::string field(std::string name) const {
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      for (auto& [n, v] : fields) {
-        if (n == name) return v;
-      }
-      return {};
-    }
-    bool has(std::string name) const {
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      for (auto& f : fields) {
-        if (f.first == name) return true;
-      }
-      return false;
-    }
-  };
-
   // What an upgrade request carries beyond the fixed parts; nullopt leaves a
   // header out.
   struct Upgrade {
@@ -398,28 +312,8 @@ class RawWsPeer {
     std::string trailing;
   };
 
-  explicit RawWsPeer(std::uint16_t port, int receive_buffer = 0) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    if (receive_buffer > 0) {
-      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-      throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
-    }
-    port_ = port;
-  }
-  ~RawWsPeer() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawWsPeer(const RawWsPeer&) = delete;
-  RawWsPeer& operator=(const RawWsPeer&) = delete;
+  explicit RawWsPeer(std::uint16_t port, int receive_buffer = 0)
+      : connection_(port, receive_buffer), port_(port) {}
 
   // Sends the upgrade request and reads the answer's head (and nothing after it);
   // the answer's status, or 0 when none came within the timeout.
@@ -443,46 +337,10 @@ class RawWsPeer {
   }
 
   // Reads an HTTP answer: its head and, when `body` and it has a Content-Length,
-  // its body (nothing after it).
-  Response read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5),
-                         bool body = true) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    Response response;
-    std::string head;
-    while (head.size() < 4 || head.compare(head.size() - 4, 4, "\r\n\r\n") != 0) {
-      char c;
-      if (!read_exact(&c, 1, deadline)) return response;
-      head.push_back(c);
-    }
-    auto line_end = head.find("\r\n");
-    auto space = head.find(' ');
-    if (space == std::string::npos || space > line_end) return response;
-    unsigned status = static_cast<unsigned>(std::stoul(head.substr(space + 1, 3)));
-    for (auto at = line_end + 2; at < head.size() - 2;) {
-      auto end = head.find("\r\n", at);
-      auto line = head.substr(at, end - at);
-      at = end + 2;
-      auto colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      auto name = line.substr(0, colon);
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto value = line.substr(colon + 1);
-      value.erase(0, value.find_first_not_of(" \t"));
-      value.erase(value.find_last_not_of(" \t") + 1);
-      response.fields.emplace_back(std::move(name), std::move(value));
-    }
-    if (body) {
-      auto length = response.field("Content-Length");
-      if (!length.empty()) {
-        response.body.resize(std::stoul(length));
-        if (!response.body.empty() &&
-            !read_exact(response.body.data(), response.body.size(), deadline)) {
-          return response;
-        }
-      }
-    }
-    response.status = status;
-    return response;
+  // its body (nothing after it); status 0 when none came whole in time.
+  HttpResponse read_response(std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                             bool body = true) {
+    return connection_.read_response(timeout, body).value_or(HttpResponse{});
   }
 
   // A client frame (opcode 1: text, 0: continuation, 8: close, 9: ping, 10: pong),
@@ -554,58 +412,20 @@ class RawWsPeer {
 
   // Reads (and discards) until the server closes the TCP connection; whether it
   // did within the timeout.
-  bool wait_eof(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    char chunk[65536];
-    for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-      auto n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return true;
-    }
-  }
+  bool wait_eof(std::chrono::milliseconds timeout) { return connection_.closed_by_peer(timeout); }
 
-  // Bytes the kernel holds for us unread (the server's writes that arrived).
-  int pending_bytes() const {
-    int n = 0;
-    ::ioctl(fd_, FIONREAD, &n);
-    return n;
-  }
+  // Bytes that arrived for us unread (the server's writes).
+  int pending_bytes() const { return connection_.pending_bytes(); }
 
   // Sends bytes as they are.
-  bool send_bytes(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      sent += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
+  bool send_bytes(const std::string& bytes) { return connection_.send(bytes); }
 
  private:
   bool read_exact(char* out, std::size_t size, std::chrono::steady_clock::time_point deadline) {
-    std::size_t got = 0;
-    while (got < size) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-      auto n = ::recv(fd_, out + got, size - got, 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      got += static_cast<std::size_t>(n);
-    }
-    return true;
+    return connection_.read_exact(out, size, deadline);
   }
 
-  int fd_ = -1;
+  test::RawConnection connection_;
   std::uint16_t port_ = 0;
 };
 

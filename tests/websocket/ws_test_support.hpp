@@ -17,23 +17,53 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
-#include "chorusd_daemon.hpp"
 #include "model/call.hpp"
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
 #include "model/transitions.hpp"
+#include "tests/support/chorusd_process.hpp"
+#include "tests/support/customers.hpp"
+#include "tests/support/error_envelope.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/json_text.hpp"
+#include "tests/support/metrics.hpp"
 #include "ws_client.hpp"
 
 namespace chorus::wstest {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using test::bearer;
+using test::customer_a;
+using test::customer_b;
+using test::eventually;
+using test::key_a;
+using test::key_b;
+using test::Metrics;
+using test::scrape_metrics;
+
+// chorusd for the WebSocket tests: on a free loopback port, with keys for
+// customers A and B and only warnings in its log, plus `flags`.
+class Chorusd : public test::ChorusdProcess {
+ public:
+  explicit Chorusd(const std::vector<std::string>& flags = {})
+      : ChorusdProcess(on_free_port(with_keys(flags))) {}
+
+ private:
+  static std::vector<std::string> with_keys(const std::vector<std::string>& flags) {
+    std::vector<std::string> all{"--log-level", "warn"};
+    auto keys = test::api_key_flags();
+    all.insert(all.end(), keys.begin(), keys.end());
+    all.insert(all.end(), flags.begin(), flags.end());
+    return all;
+  }
+};
 
 // One server message, parsed.
 struct Frame {
@@ -97,13 +127,6 @@ inline Frame parse_frame(const std::string& text) {
   return f;
 }
 
-inline std::string json_string(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buffer.GetString();
-}
-
 inline std::string topic(const std::string& customer, const std::string& resource = "",
                          const std::string& id = "") {
   std::string t = "customer_id:" + customer;
@@ -113,13 +136,9 @@ inline std::string topic(const std::string& customer, const std::string& resourc
 }
 
 inline std::string topics_message(const std::string& type, const std::vector<std::string>& topics) {
-  std::string m = R"({"type":)" + json_string(type) + R"(,"topics":[)";
-  for (std::size_t i = 0; i < topics.size(); ++i) m += (i ? "," : "") + json_string(topics[i]);
+  std::string m = R"({"type":)" + test::quoted(type) + R"(,"topics":[)";
+  for (std::size_t i = 0; i < topics.size(); ++i) m += (i ? "," : "") + test::quoted(topics[i]);
   return m + "]}";
-}
-
-inline Headers bearer(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}};
 }
 
 inline WsClient::Options with_token(const std::string& key, WsClient::Options options = {}) {
@@ -127,38 +146,13 @@ inline WsClient::Options with_token(const std::string& key, WsClient::Options op
   return options;
 }
 
-// An upgrade refusal's body: the error envelope every chorusd error answer uses,
-// {"error":{"status","reason","message","request_id"}} plus "field" when the fault
-// is one field's. Checks `status_name` (the HTTP status's name), `reason`, a message,
-// the request id (that of the answer's X-Request-Id, `request_id_header`) and the
-// field: `field` when given (and the message names it too), none otherwise.
-inline void expect_envelope(const std::string& body, const std::string& request_id_header,
-                            const std::string& status_name, const std::string& reason,
-                            const std::string& field = "") {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
-  ASSERT_TRUE(!doc.HasParseError() && doc.IsObject()) << "not a JSON object: " << body;
-  auto error = doc.FindMember("error");
-  ASSERT_TRUE(error != doc.MemberEnd() && error->value.IsObject()) << "no envelope: " << body;
-  auto& e = error->value;
-  EXPECT_EQ(member_string(e, "status"), status_name) << body;
-  EXPECT_EQ(member_string(e, "reason"), reason) << body;
-  auto message = member_string(e, "message");
-  EXPECT_FALSE(message.empty()) << body;
-  EXPECT_FALSE(request_id_header.empty()) << "no X-Request-Id: " << body;
-  EXPECT_EQ(member_string(e, "request_id"), request_id_header) << body;
-  if (field.empty()) {
-    EXPECT_FALSE(e.HasMember("field")) << body;
-  } else {
-    EXPECT_EQ(member_string(e, "field"), field) << body;
-    EXPECT_NE(message.find(field), std::string::npos)
-        << "the message should name " << field << ": " << body;
-  }
-}
-inline void expect_envelope(const websocket::response_type& response,
-                            const std::string& status_name, const std::string& reason) {
+// A refused upgrade's answer: JSON, and chorusd's error envelope with the status's
+// name, `reason`, and no field.
+inline void expect_envelope(const websocket::response_type& response, unsigned status,
+                            const std::string& reason) {
   EXPECT_EQ(response[http::field::content_type], "application/json");
-  expect_envelope(response.body(), std::string(response["X-Request-Id"]), status_name, reason);
+  test::expect_error_envelope(response.body(), std::string(response["X-Request-Id"]), status,
+                              reason, "", "");
 }
 
 // The next frame, or a failure (and an empty frame) when none comes in time.
@@ -230,15 +224,16 @@ inline std::unique_ptr<WsClient> open_client(std::uint16_t port, const std::stri
 inline std::unique_ptr<WsClient> connect_within(std::uint16_t port, const std::string& key,
                                                 std::chrono::milliseconds timeout,
                                                 unsigned* last_status = nullptr) {
-  auto deadline = Clock::now() + timeout;
-  for (;;) {
-    auto client = std::make_unique<WsClient>(port, with_token(key));
-    auto status = client->connect();
-    if (last_status) *last_status = status;
-    if (status == 101) return client;
-    if (Clock::now() >= deadline) return nullptr;
-    std::this_thread::sleep_for(50ms);
-  }
+  std::unique_ptr<WsClient> client;
+  bool upgraded = eventually(
+      [&] {
+        client = std::make_unique<WsClient>(port, with_token(key));
+        auto status = client->connect();
+        if (last_status) *last_status = status;
+        return status == 101;
+      },
+      timeout, 50ms);
+  return upgraded ? std::move(client) : nullptr;
 }
 
 struct Created {
@@ -252,7 +247,7 @@ inline std::string groupcall_body(const std::vector<std::string>& targets, int r
   std::string body = R"({"source":{"type":"tel","target":"+15551230000"},"destinations":[)";
   for (std::size_t i = 0; i < targets.size(); ++i) {
     body += std::string(i ? "," : "") + R"({"type":"endpoint","target":)" +
-            json_string(targets[i]) + "}";
+            test::quoted(targets[i]) + "}";
   }
   body += "]";
   if (ring_timeout > 0) body += R"(,"ring_timeout":)" + std::to_string(ring_timeout);
@@ -262,7 +257,7 @@ inline std::string groupcall_body(const std::vector<std::string>& targets, int r
 // POST /v1.0/groupcalls for `key`; the groupcall's id and legs.
 inline Created create_groupcall(std::uint16_t port, const std::string& key,
                                 const std::vector<std::string>& targets, int ring_timeout = 0) {
-  auto answer = http_request(port, http::verb::post, "/v1.0/groupcalls",
+  auto answer = http_request(port, "POST", "/v1.0/groupcalls",
                              groupcall_body(targets, ring_timeout), bearer(key));
   Created c;
   c.status = answer.status;
@@ -274,22 +269,6 @@ inline Created create_groupcall(std::uint16_t port, const std::string& key,
   return c;
 }
 
-// GET /metrics (with A's key): each sample's value, by its name and labels.
-inline std::map<std::string, double> scrape_metrics(std::uint16_t port) {
-  auto answer = http_request(port, http::verb::get, "/metrics", "", bearer(key_a));
-  EXPECT_EQ(answer.status, 200u) << answer.error << answer.body;
-  std::map<std::string, double> samples;
-  std::istringstream lines(answer.body);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto space = line.rfind(' ');
-    if (space == std::string::npos) continue;
-    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return samples;
-}
-
 // The sample of chorus_ws_closed_total for one cause.
 inline std::string ws_closed(const std::string& cause) {
   return "chorus_ws_closed_total{cause=\"" + cause + "\"}";
@@ -297,15 +276,16 @@ inline std::string ws_closed(const std::string& cause) {
 
 // Scrapes /metrics every 20 ms until `holds(samples)` or the timeout passes; the
 // last scrape.
-inline std::map<std::string, double> metrics_when(
-    std::uint16_t port, const std::function<bool(std::map<std::string, double>&)>& holds,
-    std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  for (;;) {
-    auto samples = scrape_metrics(port);
-    if (holds(samples) || Clock::now() >= deadline) return samples;
-    std::this_thread::sleep_for(20ms);
-  }
+inline Metrics metrics_when(std::uint16_t port, const std::function<bool(Metrics&)>& holds,
+                            std::chrono::milliseconds timeout) {
+  Metrics samples;
+  eventually(
+      [&] {
+        samples = scrape_metrics(port);
+        return holds(samples);
+      },
+      timeout, 20ms);
+  return samples;
 }
 
 // Reads frames until `done(frames)` holds or the timeout passes.
@@ -451,8 +431,7 @@ class Flood {
       : thread_([this, port, key, period, body = std::move(body)] {
           auto next = Clock::now();
           while (!stop_) {
-            auto answer =
-                http_request(port, http::verb::post, "/v1.0/groupcalls", body, bearer(key));
+            auto answer = http_request(port, "POST", "/v1.0/groupcalls", body, bearer(key));
             ++(answer.status == 200 ? created_ : refused_);
             next += period;
             std::this_thread::sleep_until(next);
