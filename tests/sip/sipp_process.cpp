@@ -3,15 +3,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -93,10 +87,7 @@ bool holds_socket(pid_t pid, unsigned long inode) {
 }  // namespace
 
 std::string SippOutcome::describe() const {
-  std::string text = exited   ? "sipp exited with " + std::to_string(code)
-                     : signal ? "sipp killed by signal " + std::to_string(signal)
-                              : "sipp not ended";
-  if (timed_out) text += " (it did not exit in time)";
+  std::string text = "sipp " + status.to_string();
   if (!errors.empty()) text += "\nerror file:\n" + errors;
   if (!stderr_text.empty()) text += "\nstderr:\n" + stderr_text;
   return text;
@@ -165,9 +156,8 @@ bool SippProcess::launch() {
   // Bound when /proc shows its SIP socket; a UAC may even be done by then.
   auto deadline = Clock::now() + listen_deadline;
   while (Clock::now() < deadline) {
-    int wait_status = 0;
-    if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
-      reap(wait_status);
+    if (!process_->running()) {
+      record(*process_->wait(0ms));
       // Only a port taken between our probe and sipp's bind is worth another go.
       return outcome_->stderr_text.find("Unable to bind") == std::string::npos;
     }
@@ -180,90 +170,47 @@ bool SippProcess::launch() {
 }
 
 void SippProcess::spawn(const std::vector<std::string>& args) {
-  // Everything the child needs is made before fork: a threaded parent's child may
-  // only make async-signal-safe calls until exec.
-  std::vector<std::string> owned = args;
-  std::vector<char*> argv;
-  for (auto& a : owned) argv.push_back(a.data());
-  argv.push_back(nullptr);
   auto screen = dir_ / "screen.txt";
   auto errors = dir_ / "stderr.txt";
   int out = ::open(screen.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int err = ::open(errors.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (out < 0 || err < 0 || null < 0) throw std::runtime_error("cannot open sipp's output files");
-  const char* dir = dir_.path().c_str();
-  auto parent = ::getpid();
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test
-    if (::getppid() != parent) ::_exit(127);
-    if (::chdir(dir) != 0) ::_exit(126);
-    ::dup2(null, STDIN_FILENO);
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    ::close_range(3, ~0U, 0);  // the engine's sockets stay with the engine
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
+  if (out >= 0 && err >= 0) {
+    // In its scratch directory: sipp's error file, screen and logs land there.
+    process_ = std::make_unique<ChildProcess>(
+        ChildProcess::Launch{args, dir_.path(), {{STDOUT_FILENO, out}, {STDERR_FILENO, err}}});
   }
-  ::close(out);
-  ::close(err);
-  ::close(null);
+  if (out >= 0) ::close(out);
+  if (err >= 0) ::close(err);
+  if (!process_) throw std::runtime_error("cannot open sipp's output files");
 }
 
 bool SippProcess::listening() const {
   auto inode = udp_socket_inode(port_);
-  return inode && holds_socket(pid_, *inode);
+  return inode && holds_socket(process_->pid(), *inode);
 }
 
-void SippProcess::reap(int wait_status) {
+void SippProcess::record(const ExitStatus& status) {
   SippOutcome outcome;
-  if (WIFEXITED(wait_status)) {
-    outcome.exited = true;
-    outcome.code = WEXITSTATUS(wait_status);
-  } else if (WIFSIGNALED(wait_status)) {
-    outcome.signal = WTERMSIG(wait_status);
-  }
+  outcome.status = status;
   outcome.errors = read_file(dir_ / "errors.log");
   outcome.stderr_text = read_file(dir_ / "stderr.txt");
   outcome_ = std::move(outcome);
-  pid_ = -1;
+  process_.reset();
 }
 
 const SippOutcome& SippProcess::wait(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return *outcome_;
-  // A pidfd turns readable when the process exits: no polling. (Debian 12's
-  // <sys/pidfd.h> lacks extern "C", hence the raw system call.)
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-  if (pidfd >= 0) {
-    pollfd ready{pidfd, POLLIN, 0};
-    auto deadline = Clock::now() + timeout;
-    for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) break;
-      auto r = ::poll(&ready, 1, static_cast<int>(left.count()));
-      if (r > 0 || (r < 0 && errno != EINTR)) break;
-    }
-    ::close(pidfd);
-  }
-  int wait_status = 0;
-  if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
-    reap(wait_status);
+  if (!process_) return *outcome_;
+  if (auto status = process_->wait(timeout)) {
+    record(*status);
   } else {
     kill_now();
-    outcome_->timed_out = true;
+    outcome_->status.timed_out = true;
   }
   return *outcome_;
 }
 
 void SippProcess::kill_now() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int wait_status = 0;
-  while (::waitpid(pid_, &wait_status, 0) < 0 && errno == EINTR) {
-  }
-  reap(wait_status);
+  if (process_) record(process_->kill());
 }
 
 }  // namespace chorus::test

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tests/scratch_dir.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace chorus::test {
 
@@ -37,15 +38,12 @@ struct SippOptions {
 
 // How sipp ended, and what it said about it.
 struct SippOutcome {
-  bool exited = false;  // by exit(); `code` is its status
-  int code = -1;
-  int signal = 0;          // the signal that killed it, when one did
-  bool timed_out = false;  // it did not exit by itself in time and was killed
-  std::string errors;      // its -error_file
+  ExitStatus status;   // timed_out: it did not exit by itself in time and was killed
+  std::string errors;  // its -error_file
   std::string stderr_text;
 
   // Every call followed the scenario.
-  bool ok() const { return exited && code == 0 && !timed_out; }
+  bool ok() const { return status.clean(); }
   std::string describe() const;
 };
 
@@ -75,12 +73,12 @@ class SippProcess {
   bool launch();  // false: sipp exited before it listened (a port was taken)
   void spawn(const std::vector<std::string>& args);
   bool listening() const;
-  void reap(int wait_status);
+  void record(const ExitStatus& status);  // how it ended, and what it wrote
   void kill_now();
 
   SippOptions options_;
   ScratchDir dir_;
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> process_;
   std::uint16_t port_ = 0;
   std::uint16_t control_port_ = 0;
   std::optional<SippOutcome> outcome_;
