@@ -57,18 +57,21 @@ bool SupervisedTimers::cancel(Token token) {
   return shard.wheel.cancel(token.value & handle_mask);
 }
 
-bool SupervisedTimers::fire_due(std::size_t index) {
+SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index) {
   auto& shard = *shards_[index];
   std::vector<TimerWheel::Expired> due;
+  bool caught_up = true;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
-    shard.wheel.advance(now(), due);
+    caught_up = shard.wheel.advance(now(), due, expiry_slice);
   }
   // Outside the lock: a callback may schedule again.
   for (auto& expired : due) expired.callback();
+  if (!caught_up) return Due::now;
   std::lock_guard<std::mutex> guard(shard.mutex);
-  if (shard.wheel.empty()) shard.ticking = false;
-  return shard.ticking;
+  if (!shard.wheel.empty()) return Due::later;
+  shard.ticking = false;
+  return Due::idle;
 }
 
 void SupervisedTimers::clear() {

@@ -2,6 +2,10 @@
 // The TimerService, as one timing wheel per supervisor shard. A wheel ticks only
 // while it holds timers: the first timer scheduled into an idle wheel wakes its
 // supervisor, which then advances the wheel every millisecond until it is empty.
+// A burst of expiries (a million legs rung together time out together) runs in
+// slices of `expiry_slice`: the supervisor runs one slice per turn and yields, so
+// what a slice sent is handled before the next slice floods the workers' queues,
+// and each expiry is dispatched close to its deadline.
 // Time comes from CAF's actor clock, so CAF's deterministic test scheduler drives
 // these timers with virtual time exactly as it drives everything else.
 
@@ -29,9 +33,17 @@ class SupervisedTimers final : public TimerService {
   Token schedule(std::chrono::microseconds delay, Callback callback) override;
   bool cancel(Token token) override;
 
-  // For the supervisor of `shard`: runs every due callback and says whether the
-  // wheel still holds timers (if not, the shard goes idle until the next schedule).
-  bool fire_due(std::size_t shard);
+  // How a shard stands once it ran a slice.
+  enum class Due {
+    idle,   // no timer left: the shard sleeps until the next schedule wakes it
+    later,  // timers pending, none due yet: tick again in a millisecond
+    now,    // more are due already: yield, then run the next slice at once
+  };
+  static constexpr std::size_t expiry_slice = 256;
+
+  // For the supervisor of `shard`: runs at most expiry_slice due callbacks,
+  // earliest deadline first.
+  Due fire_due(std::size_t shard);
 
   // Drops every pending timer without running it (engine shutdown).
   void clear();

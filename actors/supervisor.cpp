@@ -132,8 +132,18 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
         return {
             [=](tick_atom) {
               WorkerScope scope(self->context());
-              if (self->state.engine->timers.fire_due(self->state.shard)) {
-                self->delayed_send(self, tick_interval, tick_atom::value);
+              using Due = SupervisedTimers::Due;
+              switch (self->state.engine->timers.fire_due(self->state.shard)) {
+                case Due::idle:
+                  return;
+                case Due::later:
+                  self->delayed_send(self, tick_interval, tick_atom::value);
+                  return;
+                case Due::now:
+                  // Through the clock, not our own mailbox: the tick comes back
+                  // at the end of a worker's queue, behind what this slice sent.
+                  self->delayed_send(self, std::chrono::microseconds(0), tick_atom::value);
+                  return;
               }
             },
             [=](died_atom, ResourceKind kind, const Uuid& id, const caf::error& reason) {

@@ -97,12 +97,15 @@ bool TimerWheel::cancel(std::uint64_t handle) {
   return true;
 }
 
-void TimerWheel::expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out) {
+// False when `limit` stopped it before every due entry of the slot was moved.
+bool TimerWheel::expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out,
+                             std::size_t limit) {
   auto index = slots_[slot];
   while (index != none) {
     auto next = entries_[index].next;
     auto& e = entries_[index];
     if (e.deadline_tick <= up_to_tick) {
+      if (out.size() >= limit) return false;
       unlink(index);
       out.push_back(Expired{e.deadline, std::move(e.callback)});
       release(index);
@@ -110,24 +113,31 @@ void TimerWheel::expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vec
     }
     index = next;
   }
+  return true;
 }
 
-void TimerWheel::advance(Clock::time_point now, std::vector<Expired>& out) {
+bool TimerWheel::advance(Clock::time_point now, std::vector<Expired>& out, std::size_t limit) {
   // Deadlines round up to a tick and `now` rounds down, so nothing fires early.
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(now - origin_).count();
   auto target = elapsed <= 0 ? 0 : elapsed / tick_.count();
-  if (target <= current_tick_) return;
+  if (target <= current_tick_) return true;
   if (size_ == 0) {
     current_tick_ = target;
-    return;
+    return true;
   }
   // Past one revolution every slot is visited once.
   auto span =
       std::min<std::int64_t>(target - current_tick_, static_cast<std::int64_t>(slots_.size()));
   for (std::int64_t t = current_tick_ + 1; t <= current_tick_ + span; ++t) {
-    expire_slot(static_cast<std::size_t>(t) % slots_.size(), target, out);
+    if (!expire_slot(static_cast<std::size_t>(t) % slots_.size(), target, out, limit)) {
+      // Stopped within tick t: the next advance starts there again. Ticks before
+      // it are done (a timer scheduled meanwhile lands at t or later).
+      current_tick_ = t - 1;
+      return false;
+    }
   }
   current_tick_ = target;
+  return true;
 }
 
 }  // namespace chorus

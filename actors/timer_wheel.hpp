@@ -37,9 +37,13 @@ class TimerWheel {
   // False when the handle names no pending timer.
   bool cancel(std::uint64_t handle);
 
-  // Moves every timer whose deadline is at or before `now` to `out`, in no
-  // particular order, and advances the wheel to `now`.
-  void advance(Clock::time_point now, std::vector<Expired>& out);
+  // Moves the timers whose deadline is at or before `now` to `out`, earliest
+  // tick first (in no particular order within a tick), but at most `limit` of
+  // them, and advances the wheel as far as it got. True when it caught up with
+  // `now`; false when `limit` stopped it with more due: the caller runs what it
+  // got and comes back, so that a burst of expiries is dispatched in slices.
+  bool advance(Clock::time_point now, std::vector<Expired>& out,
+               std::size_t limit = static_cast<std::size_t>(-1));
 
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
@@ -62,7 +66,8 @@ class TimerWheel {
   void unlink(std::uint32_t index);
   std::uint32_t allocate();
   void release(std::uint32_t index);
-  void expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out);
+  bool expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out,
+                   std::size_t limit);
 
   Clock::time_point origin_;
   std::chrono::microseconds tick_;
