@@ -119,6 +119,9 @@ std::shared_ptr<PreparedGroupcall> prepare_groupcall(EngineContext& engine, Grou
   base.dial_index = 0;
   base.tm_create = engine.clock.creation_time();
   prepared->schedule = schedule_of(base, *plan);
+  // Exact sizes: a groupcall's lists live as long as it rings (per-leg memory).
+  base.call_ids.reserve(plan->targets.size());
+  prepared->initial.reserve(plan->targets.size());
   for (std::size_t i = 0; i < plan->targets.size(); ++i) {
     auto& slot = prepared->schedule.slots[i];
     if (slot.step > 0) break;  // steps are in destination order

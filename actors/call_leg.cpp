@@ -143,7 +143,7 @@ void on_report(LegSelf self, LegReport report, std::string sdp = {}) {
       return;
     case LegReport::answered:
       if (before_answer && move_to(self, CallStatus::progressing, [&](Call& c) {
-            if (!sdp.empty()) c.sdp_answer = std::make_shared<const std::string>(std::move(sdp));
+            if (!sdp.empty()) c.sdp_answer = Text(sdp);
           })) {
         st.answer = BranchAnswer::pending;
         self->send(st.groupcall, answered_atom::value, ResourceKind::call, st.call->id);

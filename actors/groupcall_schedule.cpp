@@ -257,6 +257,9 @@ void start_schedule(GroupcallSelf self, PreparedGroupcall& prepared) {
   }
   r.step_started = now;
   r.step_ends = after(now, r.schedule.step_lengths[0]);
+  // One branch per destination unless the schedule repeats or fails over: an exact
+  // size, held while the groupcall rings (per-leg memory).
+  st.branches.reserve(r.schedule.slots.size());
   for (auto& branch : prepared.initial) {
     dial(self, branch, after(now, slot_of(self, branch.destination_index).timeout));
     ++r.step_live;
