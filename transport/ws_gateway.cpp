@@ -1,9 +1,12 @@
 #include "transport/ws_gateway.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <future>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -71,6 +74,21 @@ std::optional<Uuid> customer_of(const ApiKeys& keys, const HttpRequest& request)
                            query_of(request));
 }
 
+// Hands an open connection's descriptor to a socket on another executor.
+bool move_socket(boost::asio::ip::tcp::socket from, boost::asio::ip::tcp::socket& to) {
+  boost::system::error_code ec;
+  auto protocol = from.local_endpoint(ec).protocol();
+  if (ec) return false;
+  auto handle = from.release(ec);
+  if (ec) return false;
+  to.assign(protocol, handle, ec);
+  if (ec) {
+    ::close(handle);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 WsGateway::WsGateway(Engine& engine, const ApiKeys& keys, boost::asio::io_context& io,
@@ -134,10 +152,22 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
     --metrics_->connections;
     return;
   }
+  // The connection moves from its HTTP strand to its wake-up list's, which all of
+  // that list's sessions share (see ws_wakeups.hpp).
+  auto list = wakeups_->assign();
+  boost::asio::ip::tcp::socket socket(wakeups_->executor(list));
+  if (!move_socket(stream.release_socket(), socket)) {
+    --metrics_->connections;  // the peer is gone already
+    return;
+  }
   // The session holds the slot check() took, and frees it when it ends.
-  auto session = std::make_shared<WsSession>(stream.release_socket(), already_read, engine_,
-                                             *customer, limits_, metrics_, wakeups_);
-  session->start(request, request_id_for(request, keys_));
+  auto session = std::make_shared<WsSession>(std::move(socket), already_read, engine_, *customer,
+                                             limits_, metrics_, wakeups_, list);
+  auto request_id = request_id_for(request, keys_);
+  boost::asio::post(wakeups_->executor(list),
+                    [session, request = std::move(request), request_id = std::move(request_id)] {
+                      session->start(request, request_id);
+                    });
   {
     std::lock_guard<std::mutex> guard(sessions_mutex_);
     if (!shutting_down_) {

@@ -49,7 +49,8 @@ class WsSession::Sink final : public EventSink {
 
 WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read, Engine& engine,
                      const Uuid& customer_id, const WsLimits& limits,
-                     std::shared_ptr<WsMetrics> metrics, std::shared_ptr<WsWakeups> wakeups)
+                     std::shared_ptr<WsMetrics> metrics, std::shared_ptr<WsWakeups> wakeups,
+                     std::size_t wakeup_list)
     : socket_(std::move(socket)),
       keepalive_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
@@ -59,7 +60,7 @@ WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read,
       limits_(limits),
       metrics_(std::move(metrics)),
       wakeups_(std::move(wakeups)),
-      wakeup_list_(wakeups_->assign()),
+      wakeup_list_(wakeup_list),
       in_(std::max<std::size_t>(4096, already_read.size() + min_read_room)),
       decoder_(limits.max_message_bytes) {
   std::memcpy(in_.data(), already_read.data(), already_read.size());
@@ -78,6 +79,8 @@ WsSession::~WsSession() {
 void WsSession::start(const HttpRequest& request, std::string_view request_id) {
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
+  // flush() writes at once, and only what the socket does not take waits for it.
+  socket_.non_blocking(true, ignored);
   sink_ = std::make_shared<Sink>(weak_from_this());
   subscription_ = engine_.open_subscription(sink_);
   pending_ = ws::switching_protocols_response(request, request_id);
@@ -227,25 +230,51 @@ void WsSession::deliver(const EventPtr& event) {
   if (wake) wakeups_->wake(wakeup_list_, shared_from_this());
 }
 
-void WsSession::wake() {
-  net::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+void WsSession::on_round() {
+  flush();
 }
 
-// Writes whatever is waiting, in one write: control frames and replies, then, while
-// open, a batch of events, then our close frame if one is due.
+// Writes whatever is waiting, a batch at a time, each in one write. The socket
+// usually takes a whole batch at once: then no handler runs after it (a post and
+// often a wake-up of another thread saved per connection and round); what it does
+// not take goes out asynchronously.
 void WsSession::flush() {
-  if (closing_ == Closing::done) return;
-  if (writing_) {
-    // A write that cannot finish keeps a 1008 close from going out: give it as long
-    // as the queue was given, then drop the connection.
-    bool slow;
-    {
-      std::lock_guard<std::mutex> guard(mutex_);
-      slow = too_slow_;
+  while (closing_ != Closing::done) {
+    if (writing_) {
+      // A write that cannot finish keeps a 1008 close from going out: give it as long
+      // as the queue was given, then drop the connection.
+      bool slow;
+      {
+        std::lock_guard<std::mutex> guard(mutex_);
+        slow = too_slow_;
+      }
+      if (slow) arm_deadline(limits_.full_timeout);
+      return;
     }
-    if (slow) arm_deadline(limits_.full_timeout);
-    return;
+    std::size_t frames = frame_waiting();
+    if (out_.empty()) {
+      if (out_.capacity() > idle_buffer_bytes) std::string().swap(out_);
+      return;
+    }
+    metrics_->writes.fetch_add(1, std::memory_order_relaxed);
+    metrics_->frames_sent.fetch_add(frames, std::memory_order_relaxed);
+    metrics_->bytes_sent.fetch_add(out_.size(), std::memory_order_relaxed);
+    error_code ec;
+    std::size_t sent = socket_.write_some(net::buffer(out_), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) ec = {}, sent = 0;
+    if (!ec && sent < out_.size()) {
+      writing_ = true;
+      net::async_write(socket_, net::buffer(out_.data() + sent, out_.size() - sent),
+                       boost::beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+      return;
+    }
+    if (!written(ec)) return;
   }
+}
+
+// Control frames and replies, then, while open, a batch of events, then our close
+// frame if one is due.
+std::size_t WsSession::frame_waiting() {
   out_.clear();
   out_.swap(pending_);
   std::size_t frames = std::exchange(pending_frames_, 0);
@@ -255,16 +284,7 @@ void WsSession::flush() {
     closing_ = Closing::close_sent;
     ++frames;
   }
-  if (out_.empty()) {
-    if (out_.capacity() > idle_buffer_bytes) std::string().swap(out_);
-    return;
-  }
-  metrics_->writes.fetch_add(1, std::memory_order_relaxed);
-  metrics_->frames_sent.fetch_add(frames, std::memory_order_relaxed);
-  metrics_->bytes_sent.fetch_add(out_.size(), std::memory_order_relaxed);
-  writing_ = true;
-  net::async_write(socket_, net::buffer(out_),
-                   boost::beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+  return frames;
 }
 
 // Moves a batch from the inbox (briefly, under the lock) and frames it (outside).
@@ -305,12 +325,22 @@ std::size_t WsSession::take_events() {
 
 void WsSession::on_write(error_code ec, std::size_t) {
   writing_ = false;
-  if (closing_ == Closing::done) return;
-  if (ec) return shut();
+  if (written(ec)) flush();
+}
+
+bool WsSession::written(error_code ec) {
+  if (closing_ == Closing::done) return false;
+  if (ec) {
+    shut();
+    return false;
+  }
   if (closing_ == Closing::close_sent) {
     // Our close answered theirs: done. Otherwise tell the peer nothing more comes
     // and wait (reading) for its close or the end of the stream, within a bound.
-    if (peer_closed_) return shut();
+    if (peer_closed_) {
+      shut();
+      return false;
+    }
     // Shutting down: the peer's answer is waited for briefly (not the usual 5 s).
     if (going_away_) arm_shutdown_timer(shutdown_close_wait);
     if (decoder_.failed()) {
@@ -318,9 +348,10 @@ void WsSession::on_write(error_code ec, std::size_t) {
       error_code ignored;
       socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
     }
-    return arm_deadline(close_timeout);
+    arm_deadline(close_timeout);
+    return false;
   }
-  flush();
+  return true;
 }
 
 // --- Ending ------------------------------------------------------------------

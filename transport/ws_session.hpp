@@ -36,17 +36,19 @@ namespace chorus {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  // `already_read`: bytes the HTTP session read past the upgrade request.
+  // `socket` runs on `wakeups`'s strand for `wakeup_list`, and so does everything
+  // the session does but deliver(). `already_read`: bytes the HTTP session read past
+  // the upgrade request.
   WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read, Engine& engine,
             const Uuid& customer_id, const WsLimits& limits, std::shared_ptr<WsMetrics> metrics,
-            std::shared_ptr<WsWakeups> wakeups);
+            std::shared_ptr<WsWakeups> wakeups, std::size_t wakeup_list);
   ~WsSession();
 
-  // Answers the upgrade with 101 (carrying `request_id` as its X-Request-Id) and
-  // starts reading and pinging.
+  // On the strand: answers the upgrade with 101 (carrying `request_id` as its
+  // X-Request-Id) and starts reading and pinging.
   void start(const HttpRequest& request, std::string_view request_id);
-  // From an I/O thread (a WsWakeups round): write what has been queued.
-  void wake();
+  // On the strand, in a WsWakeups round: write what has been queued.
+  void on_round();
   // From any thread, at shutdown, once the engine's last events are queued: sends
   // what is queued for up to limits.shutdown_flush, an events_dropped note for
   // what it could not, then a 1001 close, and ends the connection at the latest
@@ -76,9 +78,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Writing: deliver() from any thread, the rest on the strand.
   void deliver(const EventPtr& event);
   void flush();
+  // Frames what is waiting into out_ (control frames and replies, then a batch of
+  // events while open, then our close frame if due); how many frames.
+  std::size_t frame_waiting();
   // Frames a batch of queued events into out_; how many frames it added.
   std::size_t take_events();
   void on_write(error_code ec, std::size_t bytes);
+  // After a whole write: whether to flush again (false once closing or closed).
+  bool written(error_code ec);
 
   // Ending.
   void begin_close(std::uint16_t code, std::string_view reason);

@@ -6,13 +6,19 @@
 
 namespace chorus {
 
+WsWakeups::ReadyList::ReadyList(boost::asio::io_context& io)
+    : strand(boost::asio::make_strand(io)), timer(strand) {}
+
 WsWakeups::WsWakeups(boost::asio::io_context& io, std::size_t lists,
                      std::chrono::microseconds window)
-    : io_(io), window_(window) {
+    : window_(window) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, lists); ++i) {
-    lists_.push_back(std::make_unique<ReadyList>());
-    lists_.back()->timer = std::make_unique<boost::asio::steady_timer>(io);
+    lists_.push_back(std::make_unique<ReadyList>(io));
   }
+}
+
+boost::asio::any_io_executor WsWakeups::executor(std::size_t list) const {
+  return lists_[list]->strand;
 }
 
 std::size_t WsWakeups::assign() noexcept {
@@ -28,7 +34,7 @@ void WsWakeups::wake(std::size_t list, std::shared_ptr<WsSession> session) {
     post = !std::exchange(l.posted, true);
   }
   if (post) {
-    boost::asio::post(io_, [self = shared_from_this(), list] { self->start_round(list); });
+    boost::asio::post(l.strand, [self = shared_from_this(), list] { self->start_round(list); });
   }
 }
 
@@ -40,11 +46,11 @@ void WsWakeups::drop_pending() {
   }
 }
 
-// On an I/O thread: the round runs when the window closes (the timer is touched by
-// one round at a time, as only the round's first session posts).
+// On the list's strand: the round runs when the window closes (the timer is
+// touched by one round at a time, as only the round's first session posts).
 void WsWakeups::start_round(std::size_t list) {
   if (window_.count() == 0) return run(list);
-  auto& timer = *lists_[list]->timer;
+  auto& timer = lists_[list]->timer;
   timer.expires_after(window_);
   timer.async_wait([self = shared_from_this(), list](boost::system::error_code ec) {
     if (!ec) self->run(list);
@@ -59,7 +65,8 @@ void WsWakeups::run(std::size_t list) {
     round.swap(l.ready);
     l.posted = false;
   }
-  for (auto& session : round) session->wake();
+  // On the strand every session of this list runs on.
+  for (auto& session : round) session->on_round();
 }
 
 }  // namespace chorus

@@ -6,11 +6,14 @@
 // cross-thread wake-ups, about 40 µs each on this kind of VM: the engine thread,
 // and every later event, would wait tens of milliseconds. Instead a session with
 // news joins a ready list, and only the first to join a round posts to the I/O
-// threads; that one handler then wakes the whole round from inside the I/O thread,
-// where posting costs no system call. A round starts a batch window after its
-// first session joined, so that a burst of events leaves in one write per
-// connection. Sessions are spread over one list per I/O thread so that a round's
-// writes use every thread.
+// threads. A round starts a batch window after its first session joined, so that
+// a burst of events leaves in one write per connection. Sessions are spread over
+// one list per I/O thread so that a round's writes use every thread.
+//
+// Each list has one strand, and its sessions run on it (their sockets and timers
+// use it as their executor): the round then writes to every ready session in
+// turn, directly, rather than posting to 1,000 strands of their own, each post a
+// lock and often a wake-up of another I/O thread.
 
 #include <atomic>
 #include <chrono>
@@ -19,8 +22,10 @@
 #include <mutex>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 namespace chorus {
 
@@ -32,6 +37,8 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
 
   // A list for a new session (round-robin).
   std::size_t assign() noexcept;
+  // The strand a list's sessions run on.
+  boost::asio::any_io_executor executor(std::size_t list) const;
   // From any thread: `session` has news; it is flushed in the next round.
   void wake(std::size_t list, std::shared_ptr<WsSession> session);
   // Forgets the sessions waiting for a round that will never run (the I/O threads
@@ -40,15 +47,16 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
 
  private:
   struct ReadyList {
+    explicit ReadyList(boost::asio::io_context& io);
+    boost::asio::strand<boost::asio::io_context::executor_type> strand;
     std::mutex mutex;
     std::vector<std::shared_ptr<WsSession>> ready;
     bool posted = false;
-    std::unique_ptr<boost::asio::steady_timer> timer;  // I/O threads only, one round at a time
+    boost::asio::steady_timer timer;  // on the strand, one round at a time
   };
   void start_round(std::size_t list);
   void run(std::size_t list);
 
-  boost::asio::io_context& io_;
   std::chrono::microseconds window_;
   std::vector<std::unique_ptr<ReadyList>> lists_;
   std::atomic<std::size_t> next_{0};  // assign() runs on many connections' strands
