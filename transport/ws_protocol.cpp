@@ -89,16 +89,21 @@ std::string ws_error(std::string_view code, std::string_view message) {
 
 void append_event_frame(std::string& out, std::string_view type, std::uint64_t seq,
                         std::string_view data_json) {
+  append_event_frame_head(out, type, seq, data_json.size());
+  out.append(data_json).append(event_frame_tail);
+}
+
+void append_event_frame_head(std::string& out, std::string_view type, std::uint64_t seq,
+                             std::size_t data_bytes) {
   // {"type":"<type>","seq":<seq>,"data":<data_json>}
   constexpr std::string_view open = R"({"type":")", middle = R"(","seq":)", data = R"(,"data":)";
   char digits[24];
   auto seq_end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
   std::string_view seq_text(digits, static_cast<std::size_t>(seq_end - digits));
   std::size_t size = open.size() + type.size() + middle.size() + seq_text.size() + data.size() +
-                     data_json.size() + 1;
+                     data_bytes + event_frame_tail.size();
   websocket::append_frame_header(out, websocket::Opcode::text, size);
   out.append(open).append(type).append(middle).append(seq_text).append(data);
-  out.append(data_json).push_back('}');
 }
 
 void append_events_dropped_frame(std::string& out, std::uint64_t seq, std::uint64_t count) {

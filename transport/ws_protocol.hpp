@@ -32,6 +32,12 @@ std::string ws_error(std::string_view code, std::string_view message);
 // copied in between this connection's own type/seq prefix and the closing "}".
 void append_event_frame(std::string& out, std::string_view type, std::uint64_t seq,
                         std::string_view data_json);
+// The same frame in three parts, so that the snapshot need not be copied: the head
+// (frame header, type and seq), then the `data_bytes` of snapshot JSON, then
+// event_frame_tail.
+void append_event_frame_head(std::string& out, std::string_view type, std::uint64_t seq,
+                             std::size_t data_bytes);
+inline constexpr std::string_view event_frame_tail = "}";
 void append_events_dropped_frame(std::string& out, std::uint64_t seq, std::uint64_t count);
 
 }  // namespace chorus

@@ -252,22 +252,20 @@ void WsSession::flush() {
       return;
     }
     std::size_t frames = frame_waiting();
-    if (out_.empty()) {
-      if (out_.capacity() > idle_buffer_bytes) std::string().swap(out_);
-      return;
-    }
+    if (out_.empty()) return out_.clear(idle_buffer_bytes);
     metrics_->writes.fetch_add(1, std::memory_order_relaxed);
     metrics_->frames_sent.fetch_add(frames, std::memory_order_relaxed);
     metrics_->bytes_sent.fetch_add(out_.size(), std::memory_order_relaxed);
     error_code ec;
-    std::size_t sent = socket_.write_some(net::buffer(out_), ec);
+    std::size_t sent = out_.write_some(socket_.native_handle(), ec);
     if (ec == net::error::would_block || ec == net::error::try_again) ec = {}, sent = 0;
     if (!ec && sent < out_.size()) {
       writing_ = true;
-      net::async_write(socket_, net::buffer(out_.data() + sent, out_.size() - sent),
+      net::async_write(socket_, out_.rest(sent),
                        boost::beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
       return;
     }
+    out_.clear(idle_buffer_bytes);
     if (!written(ec)) return;
   }
 }
@@ -275,12 +273,11 @@ void WsSession::flush() {
 // Control frames and replies, then, while open, a batch of events, then our close
 // frame if one is due.
 std::size_t WsSession::frame_waiting() {
-  out_.clear();
-  out_.swap(pending_);
+  out_.own().swap(pending_);
   std::size_t frames = std::exchange(pending_frames_, 0);
   if (closing_ == Closing::open) frames += take_events();
   if (closing_ == Closing::close_queued) {
-    ws::append_close_frame(out_, close_code_, close_reason_);
+    ws::append_close_frame(out_.own(), close_code_, close_reason_);
     closing_ = Closing::close_sent;
     ++frames;
   }
@@ -307,9 +304,12 @@ std::size_t WsSession::take_events() {
     emptied = events_.empty();
   }
   // Dropped events were the oldest: the note takes their place, before the rest.
-  if (dropped > 0) append_events_dropped_frame(out_, ++seq_, dropped);
+  if (dropped > 0) append_events_dropped_frame(out_.own(), ++seq_, dropped);
   for (auto& event : batch_) {
-    append_event_frame(out_, to_string(event->type()), ++seq_, event->data_json());
+    auto& data = event->data_json();
+    append_event_frame_head(out_.own(), to_string(event->type()), ++seq_, data.size());
+    out_.share(data, std::move(event));
+    out_.own().append(event_frame_tail);
   }
   std::size_t frames = batch_.size() + (dropped > 0 ? 1 : 0);
   batch_.clear();
@@ -325,6 +325,7 @@ std::size_t WsSession::take_events() {
 
 void WsSession::on_write(error_code ec, std::size_t) {
   writing_ = false;
+  out_.clear(idle_buffer_bytes);
   if (written(ec)) flush();
 }
 

@@ -31,6 +31,7 @@
 #include "transport/websocket_frame.hpp"
 #include "transport/ws_metrics.hpp"
 #include "transport/ws_wakeups.hpp"
+#include "transport/ws_write_batch.hpp"
 
 namespace chorus {
 
@@ -133,8 +134,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   websocket::ClientFrameDecoder decoder_;
   std::string pending_;  // framed control frames and replies, sent first
   std::size_t pending_frames_ = 0;
-  std::string out_;  // the write under way
-  std::vector<EventPtr> batch_;
+  WsWriteBatch out_;             // the write under way
+  std::vector<EventPtr> batch_;  // events taken from the inbox, being framed
   bool writing_ = false;
   Closing closing_ = Closing::open;
   std::uint16_t close_code_ = 0;
