@@ -29,7 +29,7 @@ struct ChorusdOptions {
   std::uint16_t listen_port = 8080;
   std::vector<ApiKey> api_keys;
   std::string log_level = "info";  // trace, debug, info, warn, error, off
-  std::size_t io_threads = 0;      // 0 = one per core
+  std::size_t io_threads = 0;      // 0 = half the cores (config/thread_counts.hpp)
   ShutdownMode shutdown = ShutdownMode::hangup;
   std::size_t shutdown_timeout_ms = 10000;
   std::size_t bridge_delay_ms = 5;  // the simulated driver's bridge confirmations

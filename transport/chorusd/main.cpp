@@ -20,6 +20,7 @@
 #include "actors/engine.hpp"
 #include "actors/store/sqlite_store.hpp"
 #include "config/chorusd_options.hpp"
+#include "config/thread_counts.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/development_key.hpp"
 #include "transport/dialects/apio/apio_api.hpp"
@@ -144,8 +145,10 @@ int main(int argc, char** argv) {
   if (!settle_keys(options)) return 2;
   raise_descriptor_limit();
 
-  auto threads =
-      options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  auto split = chorus::settle_thread_counts(options.io_threads, options.engine.worker_threads,
+                                            std::thread::hardware_concurrency());
+  auto threads = split.io;
+  options.engine.worker_threads = split.workers;
   options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
   std::shared_ptr<chorus::Store> store;
   if (!open_store(options, store)) return 2;
