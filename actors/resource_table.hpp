@@ -5,18 +5,19 @@
 // commits from many actors rarely meet on a lock; never an actor mailbox that all
 // call traffic would queue behind.
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <caf/actor_control_block.hpp>
 
+#include "actors/newest_first_index.hpp"
 #include "model/timestamp.hpp"
 #include "model/uuid.hpp"
 
@@ -124,11 +125,9 @@ class ResourceTable {
       std::lock_guard<std::mutex> guard(shard.mutex);
       auto c = shard.by_customer.find(customer_id);
       if (c == shard.by_customer.end()) return {};
-      auto i =
-          before
-              ? c->second.upper_bound(Key{Timestamp::from_micros(before->micros() - 1), max_uuid()})
-              : c->second.begin();
-      for (; i != c->second.end() && keys.size() < limit; ++i) keys.push_back(*i);
+      keys.reserve(std::min<std::size_t>(limit, 1024));
+      c->second.newest(limit, before ? &*before : nullptr,
+                       [&](const Key& key) { keys.push_back(key); });
     }
     std::vector<Snapshot> result;
     result.reserve(keys.size());
@@ -155,14 +154,7 @@ class ResourceTable {
 
  private:
   static constexpr std::size_t shard_count = 64;
-  // Newest first: descending by creation time, then by id.
-  using Key = std::pair<Timestamp, Uuid>;
-  struct NewestFirst {
-    bool operator()(const Key& a, const Key& b) const {
-      if (a.first != b.first) return b.first < a.first;
-      return b.second < a.second;
-    }
-  };
+  using Key = NewestFirstIndex::Key;
 
   struct Entry {
     Snapshot snapshot;
@@ -175,14 +167,8 @@ class ResourceTable {
   };
   struct IndexShard {
     mutable std::mutex mutex;
-    std::unordered_map<Uuid, std::set<Key, NewestFirst>> by_customer;
+    std::unordered_map<Uuid, NewestFirstIndex> by_customer;
   };
-
-  static Uuid max_uuid() {
-    std::array<std::uint8_t, 16> bytes;
-    bytes.fill(0xff);
-    return Uuid(bytes);
-  }
 
   Shard& shard_for(const Uuid& id) const { return shards_[id.hash() % shard_count]; }
   IndexShard& index_for(const Uuid& customer) const {
@@ -191,7 +177,7 @@ class ResourceTable {
   void index_insert(const Resource& r) {
     auto& shard = index_for(r.customer_id);
     std::lock_guard<std::mutex> guard(shard.mutex);
-    shard.by_customer[r.customer_id].emplace(r.tm_create, r.id);
+    shard.by_customer[r.customer_id].insert(Key{r.tm_create, r.id});
   }
   void index_erase(const Resource& r) {
     auto& shard = index_for(r.customer_id);
