@@ -3,13 +3,14 @@
 // after the handshake (see websocket_frame.hpp for why).
 //
 // The event bus delivers into a bounded queue from engine threads, never waiting
-// on the socket, and wakes the session at most once per batch. On its strand the
-// session then writes everything queued (control frames and replies first, then
-// events, each event's shared snapshot JSON copied once into the batch) in a single
-// write. A consumer that falls behind loses its oldest events and is told how many;
-// one that stays full too long is closed with 1008; one that answers no ping
-// within an interval is closed. At shutdown each is flushed for a bounded time,
-// told what could not be sent, and closed with 1001.
+// on the socket, and wakes the session at most once per batch. On its wake-up
+// list's strand the session then writes everything queued (control frames and
+// replies first, then events, each event's shared snapshot JSON gathered from the
+// event itself, not copied: ws_write_batch.hpp) in a single write. A consumer that
+// falls behind loses its oldest events and is told how many; one that stays full
+// too long is closed with 1008; one that answers no ping within an interval is
+// closed. At shutdown each is flushed for a bounded time, told what could not be
+// sent, and closed with 1001.
 
 #include <atomic>
 #include <chrono>
