@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 namespace chorus::bench {
 
@@ -39,6 +40,20 @@ bool for_each_flag(int argc, char** argv, Take&& take) {
     }
   }
   return true;
+}
+
+// The options `parse(argc, argv)` makes of the command line. With --help alone, the
+// usage on stdout and exit status 0; when `parse` refuses them, the usage on stderr
+// and exit status 2 (the program has nothing to clean up yet).
+template <typename Parse>
+auto options_or_usage(int argc, char** argv, Parse&& parse, const char* usage) {
+  bool help = argc == 2 && std::string_view(argv[1]) == "--help";
+  auto options = help ? decltype(parse(argc, argv))() : parse(argc, argv);
+  if (!options) {
+    std::fprintf(help ? stdout : stderr, "usage: %s\n", usage);
+    std::exit(help ? 0 : 2);
+  }
+  return std::move(*options);
 }
 
 }  // namespace chorus::bench

@@ -26,14 +26,12 @@
 // are kept readable up to --retained-groupcalls (default 200 here): that memory is
 // by design, so the soak keeps it small and every ended groupcall past it must be
 // freed. Exit status 0 only when every verdict holds.
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
+//
+// chorusd starts through the tests' harness (tests/support: ChorusdProcess, and
+// its /metrics parser), so the soak and the suites run it the same way.
 
 #include <dirent.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -43,10 +41,10 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,6 +54,8 @@
 
 #include "flag_number.hpp"
 #include "tests/scratch_dir.hpp"
+#include "tests/support/chorusd_process.hpp"
+#include "tests/support/metrics.hpp"
 #include "ws_client.hpp"
 
 namespace {
@@ -65,13 +65,12 @@ using Clock = std::chrono::steady_clock;
 using chorus::wstest::Headers;
 using chorus::wstest::http_request;
 using chorus::wstest::WsClient;
-namespace http = chorus::wstest::http;
 
 const std::string soak_key = "soak-key";
 const std::string soak_customer = "50a50a50-0000-4000-8000-000000000050";
 
 struct Options {
-  std::string chorusd = CHORUSD_PATH;
+  std::string chorusd;  // empty: the harness's (CHORUSD_UNDER_TEST, else the one built here)
   long seconds = 180;
   long rest_workers = 4;
   long ws_workers = 2;
@@ -83,114 +82,34 @@ struct Options {
 
 // ---- the daemon -----------------------------------------------------------------
 
-// chorusd as a child process; its output is drained by a thread (kept: the tail is
-// printed when something goes wrong).
-class Daemon {
- public:
-  explicit Daemon(const Options& o) {
-    std::vector<std::string> args{o.chorusd, "--listen", "127.0.0.1:0", "--log-level", "warn",
-                                  "--api-key", soak_key + "=" + soak_customer,
-                                  "--retained-groupcalls", std::to_string(o.retained_groupcalls),
-                                  // With --store memory, retention by count is what
-                                  // bounds history; sqlite runs on a database of its own.
-                                  "--store", o.store, "--data-dir", data_.path()};
-    start(args);
-  }
-  ~Daemon() {
-    if (pid_ > 0) stop();
-    if (drain_.joinable()) drain_.join();
-  }
-  Daemon(const Daemon&) = delete;
-  Daemon& operator=(const Daemon&) = delete;
+// chorusd's flags for the soak: its key, its history bound and its store. With
+// --store memory, retention by count is what bounds history; sqlite runs on a
+// database of its own in `data_dir`.
+std::vector<std::string> chorusd_flags(const Options& o, const std::string& data_dir) {
+  return chorus::test::ChorusdProcess::on_free_port(
+      {"--log-level", "warn", "--api-key", soak_key + "=" + soak_customer, "--retained-groupcalls",
+       std::to_string(o.retained_groupcalls), "--store", o.store, "--data-dir", data_dir});
+}
 
-  // Reads output until the "listening" line; the port, or 0 if it never came.
-  std::uint16_t await_port() {
-    static const std::string marker = "chorusd listening on http://127.0.0.1:";
-    char buffer[4096];
-    while (output_.find(marker) == std::string::npos ||
-           output_.find('\n', output_.find(marker)) == std::string::npos) {
-      auto n = ::read(fd_, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return 0;
-      output_.append(buffer, static_cast<std::size_t>(n));
-    }
-    auto port = std::stoul(output_.substr(output_.find(marker) + marker.size()));
-    drain_ = std::thread([this] { drain(); });
-    return static_cast<std::uint16_t>(port);
-  }
+// The last `most` characters of `text`.
+std::string tail(const std::string& text, std::size_t most = 4000) {
+  return text.size() > most ? text.substr(text.size() - most) : text;
+}
 
-  pid_t pid() const { return pid_; }
-  std::string output_tail() {
-    std::lock_guard<std::mutex> guard(mutex_);
-    return output_.size() > 4000 ? output_.substr(output_.size() - 4000) : output_;
+// chorusd listening, or null (and why on stderr) when it did not start.
+std::unique_ptr<chorus::test::ChorusdProcess> start_chorusd(const Options& o,
+                                                            const std::string& data_dir) {
+  try {
+    return std::make_unique<chorus::test::ChorusdProcess>(chorusd_flags(o, data_dir));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_soak: %s (%s)\n", e.what(), chorus::test::chorusd_path().c_str());
+    return nullptr;
   }
+}
 
-  // SIGTERM and a bounded wait (SIGKILL after 30 s); a description of the exit.
-  std::string stop() {
-    ::kill(pid_, SIGTERM);
-    auto deadline = Clock::now() + 30s;
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (Clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return "killed after a 30 s timeout";
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    pid_ = -1;
-    if (WIFEXITED(status)) {
-      exit_code_ = WEXITSTATUS(status);
-      return "exited with " + std::to_string(exit_code_);
-    }
-    return "killed by signal " + std::to_string(WTERMSIG(status));
-  }
-  bool exited_cleanly() const { return pid_ <= 0 && exit_code_ == 0; }
-
- private:
-  void start(std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-    auto parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the soak
-      if (::getppid() != parent) ::_exit(127);
-      ::dup2(out[1], STDOUT_FILENO);
-      ::dup2(out[1], STDERR_FILENO);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    fd_ = out[0];
-  }
-
-  void drain() {
-    char buffer[4096];
-    for (;;) {
-      auto n = ::read(fd_, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      std::lock_guard<std::mutex> guard(mutex_);
-      output_.append(buffer, static_cast<std::size_t>(n));
-      if (output_.size() > 1'000'000) output_.erase(0, output_.size() - 100'000);
-    }
-    ::close(fd_);
-  }
-
-  chorus::test::ScratchDir data_;
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  int exit_code_ = -1;
-  std::mutex mutex_;
-  std::string output_;
-  std::thread drain_;
-};
+std::string output_tail(const chorus::test::ChorusdProcess& daemon) {
+  return "stdout:\n" + tail(daemon.out()) + "\nstderr:\n" + tail(daemon.err());
+}
 
 // ---- what the process holds ---------------------------------------------------------
 
@@ -369,8 +288,7 @@ class RestWorker {
   static constexpr std::size_t held_limit = 256;
 
   void create() {
-    auto answer =
-        http_request(port_, "POST", "/v1.0/groupcalls", groupcall_body(rng_), auth());
+    auto answer = http_request(port_, "POST", "/v1.0/groupcalls", groupcall_body(rng_), auth());
     tally_.count("create", answer.status);
     if (answer.status != 200) return;
     if (auto id = id_in(answer.body)) held_.push_back(*id);
@@ -426,15 +344,13 @@ void run_ws_worker(std::uint16_t port, unsigned seed, Tally& tally, Clock::time_
 long live_in_metrics(std::uint16_t port) {
   auto answer = http_request(port, "GET", "/metrics");
   if (answer.status != 200) return -1;
-  std::istringstream lines(answer.body);
-  std::string line;
-  long live = 0;
-  while (std::getline(lines, line)) {
-    if (line.rfind("chorus_groupcalls{", 0) == 0 || line.rfind("chorus_calls{", 0) == 0) {
-      live += std::strtol(line.c_str() + line.rfind(' ') + 1, nullptr, 10);
+  double live = 0;
+  for (auto& [sample, value] : chorus::test::parse_metrics(answer.body)) {
+    if (sample.rfind("chorus_groupcalls{", 0) == 0 || sample.rfind("chorus_calls{", 0) == 0) {
+      live += value;
     }
   }
-  return live;
+  return static_cast<long>(live);
 }
 
 // Polls `done` every 250 ms until it holds or the deadline passes.
@@ -478,10 +394,8 @@ bool parse_flag(std::string_view flag, const char* text, Options& o) {
 
 std::optional<Options> parse_options(int argc, char** argv) {
   Options o;
-  if (argc % 2 == 0) return std::nullopt;  // a flag without its value
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!parse_flag(argv[i], argv[i + 1], o)) return std::nullopt;
-  }
+  auto take = [&](std::string_view flag, const char* text) { return parse_flag(flag, text, o); };
+  if (!chorus::bench::for_each_flag(argc, argv, take)) return std::nullopt;
   return o;
 }
 
@@ -513,21 +427,19 @@ bool verdict(const char* what, bool held, const std::string& detail) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto options = parse_options(argc, argv);
-  if (!options) {
-    std::fprintf(stderr,
-                 "usage: bench_soak [--chorusd PATH] [--seconds S] [--rest-workers N] "
-                 "[--ws-workers N] [--settle-s S] [--rss-tolerance-mb M] "
-                 "[--retained-groupcalls N] [--store sqlite|memory]\n");
-    return 2;
-  }
-  const auto& o = *options;
-  Daemon daemon(o);
-  auto port = daemon.await_port();
-  if (port == 0) {
-    std::fprintf(stderr, "chorusd did not start:\n%s\n", daemon.output_tail().c_str());
-    return 1;
-  }
+  const auto o = chorus::bench::options_or_usage(
+      argc, argv, parse_options,
+      "bench_soak [--chorusd PATH] [--seconds S] [--rest-workers N] [--ws-workers N] "
+      "[--settle-s S] [--rss-tolerance-mb M] [--retained-groupcalls N] "
+      "[--store sqlite|memory]");
+  // The harness runs what CHORUSD_UNDER_TEST names: --chorusd is that, said on the
+  // command line.
+  if (!o.chorusd.empty()) ::setenv("CHORUSD_UNDER_TEST", o.chorusd.c_str(), 1);
+  chorus::test::ScratchDir data;
+  auto running = start_chorusd(o, data.path());
+  if (!running) return 1;
+  auto& daemon = *running;
+  auto port = daemon.port();
   std::printf(
       "bench_soak: chorusd pid %d on 127.0.0.1:%u, %ld s, %ld REST + %ld WebSocket "
       "workers, --retained-groupcalls %ld\n",
@@ -582,8 +494,8 @@ int main(int argc, char** argv) {
   auto failures = tally.failures();
   ok &= verdict("every request answered, no 5xx:", failures == 0,
                 std::to_string(failures) + " failed");
-  auto how = daemon.stop();
-  ok &= verdict("chorusd exited cleanly on SIGTERM:", daemon.exited_cleanly(), how);
-  if (!ok) std::printf("chorusd output (tail):\n%s\n", daemon.output_tail().c_str());
+  auto exit = daemon.stop(30s);
+  ok &= verdict("chorusd exited cleanly on SIGTERM:", exit.clean(), exit.to_string());
+  if (!ok) std::printf("chorusd output (tail):\n%s\n", output_tail(daemon).c_str());
   return ok ? 0 : 1;
 }
