@@ -15,20 +15,16 @@
 // the legs ended (one normal and two cancel per groupcall when all goes well).
 // Exits 1 when any groupcall failed.
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,6 +33,8 @@
 #include "actors/engine.hpp"
 #include "benchmarks/flag_number.hpp"
 #include "benchmarks/in_flight_window.hpp"
+#include "benchmarks/load/latency_log.hpp"
+#include "benchmarks/load/process_cpu.hpp"
 #include "transport/sip/sip_leg_driver.hpp"
 
 namespace {
@@ -62,81 +60,44 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
-void usage() {
-  std::fprintf(stderr,
-               "usage: bench_sip --destinations URI,URI,... [--groupcalls N | --duration S]\n"
-               "                 [--in-flight K] [--rate R] [--listen HOST:PORT]\n"
-               "                 [--peer-pids PID,PID,...]\n");
+// Process ids, comma-separated.
+bool parse_pids(const char* text, std::vector<long>& pids) {
+  for (auto& pid : split(text, ',')) {
+    long parsed = 0;
+    if (!chorus::bench::parse_number(pid.c_str(), 1, 1L << 22, parsed)) return false;
+    pids.push_back(parsed);
+  }
+  return true;
+}
+
+bool parse_flag(std::string_view name, const char* value, Flags& flags) {
+  using chorus::bench::parse_number;
+  if (name == "--destinations") return flags.destinations = split(value, ','), true;
+  if (name == "--groupcalls") return parse_number(value, 1, 100000000, flags.groupcalls);
+  if (name == "--duration") return parse_number(value, 1, 86400, flags.duration_s);
+  if (name == "--in-flight") return parse_number(value, 1, 100000, flags.in_flight);
+  if (name == "--rate") return parse_number(value, 0, 1000000, flags.rate);
+  if (name == "--listen") return flags.listen = value, true;
+  if (name == "--peer-pids") return parse_pids(value, flags.peer_pids);
+  return false;
 }
 
 std::optional<Flags> parse_flags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string name = argv[i];
-    const char* value = argv[i + 1];
-    bool ok = true;
-    if (name == "--destinations") {
-      flags.destinations = split(value, ',');
-    } else if (name == "--groupcalls") {
-      ok = chorus::bench::parse_number(value, 1, 100000000, flags.groupcalls);
-    } else if (name == "--duration") {
-      ok = chorus::bench::parse_number(value, 1, 86400, flags.duration_s);
-    } else if (name == "--in-flight") {
-      ok = chorus::bench::parse_number(value, 1, 100000, flags.in_flight);
-    } else if (name == "--rate") {
-      ok = chorus::bench::parse_number(value, 0, 1000000, flags.rate);
-    } else if (name == "--listen") {
-      flags.listen = value;
-    } else if (name == "--peer-pids") {
-      for (auto& pid : split(value, ',')) {
-        long parsed = 0;
-        if (!chorus::bench::parse_number(pid.c_str(), 1, 1L << 22, parsed)) return std::nullopt;
-        flags.peer_pids.push_back(parsed);
-      }
-    } else {
-      ok = false;
-    }
-    if (!ok) return std::nullopt;
+  auto take = [&](std::string_view name, const char* value) {
+    return parse_flag(name, value, flags);
+  };
+  if (!chorus::bench::for_each_flag(argc, argv, take) || flags.destinations.empty()) {
+    return std::nullopt;
   }
-  if (argc % 2 == 0 || flags.destinations.empty()) return std::nullopt;
   return flags;
 }
 
-double cpu_seconds_self() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// utime + stime of a process, from /proc/<pid>/stat; 0 when it is gone.
-double cpu_seconds_of(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto after_name = stat.rfind(')');  // the command name may hold spaces
-  if (after_name == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(after_name + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  // Fields 3..13 come first (state ... cmajflt), then utime (14) and stime (15).
-  for (int i = 3; i <= 13 && fields >> field; ++i) {
-  }
-  fields >> utime >> stime;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
+// CPU seconds of the peers together; one that is gone adds nothing.
 double cpu_seconds_of(const std::vector<long>& pids) {
   double sum = 0;
-  for (long pid : pids) sum += cpu_seconds_of(pid);
+  for (long pid : pids) sum += std::max(0.0, chorus::bench::cpu_seconds_of(pid));
   return sum;
-}
-
-double percentile_ms(std::vector<std::chrono::nanoseconds> samples, double fraction) {
-  if (samples.empty()) return 0;
-  std::sort(samples.begin(), samples.end());
-  auto index =
-      std::min(samples.size() - 1, static_cast<std::size_t>(fraction * (samples.size() - 1) + 0.5));
-  return std::chrono::duration<double, std::milli>(samples[index]).count();
 }
 
 // Follows every groupcall from its creation to its hangup. Events may overtake
@@ -193,9 +154,14 @@ class Tracker {
     std::lock_guard<std::mutex> guard(mutex_);
     return last_completion_;
   }
-  std::vector<std::chrono::nanoseconds> latencies() const {
-    std::lock_guard<std::mutex> guard(mutex_);
-    return latencies_;
+  // Setup-to-answer latencies, sorted for percentiles.
+  chorus::bench::LatencyLog latencies() const {
+    std::vector<chorus::bench::LatencyLog> logs;
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      logs.push_back(latencies_);
+    }
+    return chorus::bench::LatencyLog::merged(logs);
   }
 
  private:
@@ -211,7 +177,7 @@ class Tracker {
       Live live{started};
       if (auto early = early_answers_.find(id); early != early_answers_.end()) {
         live.answered = hang_up = true;
-        latencies_.push_back(early->second - started);
+        latencies_.add(early->second - started);
         early_answers_.erase(early);
       }
       if (early_hangups_.erase(id) > 0) {
@@ -233,7 +199,7 @@ class Tracker {
       }
       if (live->second.answered) return;
       live->second.answered = true;
-      latencies_.push_back(at - live->second.started);
+      latencies_.add(at - live->second.started);
     }
     hangup(groupcall_id);
   }
@@ -270,7 +236,7 @@ class Tracker {
   std::unordered_map<chorus::Uuid, Live> live_;
   std::unordered_map<chorus::Uuid, Clock::time_point> early_answers_;
   std::unordered_set<chorus::Uuid> early_hangups_;
-  std::vector<std::chrono::nanoseconds> latencies_;
+  chorus::bench::LatencyLog latencies_;
   Clock::time_point last_completion_{};
   std::atomic<std::uint64_t> issued_{0}, finished_{0}, completed_{0}, unanswered_{0},
       create_failures_{0};
@@ -309,7 +275,7 @@ struct CpuSample {
 };
 
 CpuSample sample_cpu(const std::vector<long>& peer_pids) {
-  return {cpu_seconds_self(), cpu_seconds_of(peer_pids)};
+  return {chorus::bench::cpu_seconds_self(), cpu_seconds_of(peer_pids)};
 }
 
 // Waits for every groupcall issued to end: a destination that never answers
@@ -353,8 +319,8 @@ void report(const Tracker& tracker, const Flags& flags, Clock::time_point starte
   std::printf("elapsed_s: %.3f\n", elapsed_s);
   std::printf("completing_s: %.3f\n", completing_s);
   std::printf("groupcalls_per_s: %.0f\n", completing_s > 0 ? completed / completing_s : 0.0);
-  std::printf("setup_to_answer_p50_ms: %.3f\n", percentile_ms(latencies, 0.5));
-  std::printf("setup_to_answer_p99_ms: %.3f\n", percentile_ms(latencies, 0.99));
+  std::printf("setup_to_answer_p50_ms: %.3f\n", latencies.percentile_ms(0.5));
+  std::printf("setup_to_answer_p99_ms: %.3f\n", latencies.percentile_ms(0.99));
   // CPU up to the last completion (per groupcall), and up to the end of the wait.
   std::printf("cpu_s_self: %.3f\n", cpu.self);
   std::printf("cpu_s_self_total: %.3f\n", cpu_total.self);
@@ -378,13 +344,13 @@ void report(const Tracker& tracker, const Flags& flags, Clock::time_point starte
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto flags = parse_flags(argc, argv);
-  if (!flags) {
-    usage();
-    return 2;
-  }
+  const auto flags = chorus::bench::options_or_usage(
+      argc, argv, parse_flags,
+      "bench_sip --destinations URI,URI,... [--groupcalls N | --duration S]\n"
+      "                 [--in-flight K] [--rate R] [--listen HOST:PORT]\n"
+      "                 [--peer-pids PID,PID,...]");
   chorus::SipOptions sip;
-  sip.listen = flags->listen;
+  sip.listen = flags.listen;
   sip.user_agent = "Chorus-bench";
   std::shared_ptr<chorus::SipLegDriver> driver;
   try {
@@ -398,21 +364,21 @@ int main(int argc, char** argv) {
   options.retained_calls = 3;
   chorus::Engine engine(driver, options);
   auto customer = chorus::Uuid::generate();
-  Tracker tracker(engine, customer, static_cast<std::size_t>(flags->in_flight));
+  Tracker tracker(engine, customer, static_cast<std::size_t>(flags.in_flight));
   auto subscription = engine.subscribe_all([&](const chorus::Event& e) { tracker.on_event(e); });
-  auto request = request_for(customer, flags->destinations);
+  auto request = request_for(customer, flags.destinations);
   std::fprintf(stderr, "bench_sip: listening on %s, ringing %zu destinations\n",
-               driver->listen_address().c_str(), flags->destinations.size());
+               driver->listen_address().c_str(), flags.destinations.size());
 
-  auto before = sample_cpu(flags->peer_pids);
+  auto before = sample_cpu(flags.peer_pids);
   auto started = Clock::now();
-  drive(tracker, request, *flags, started);
+  drive(tracker, request, flags, started);
   CpuSample at_last_completion;
-  bool drained = drain(tracker, flags->peer_pids, std::chrono::seconds(60), at_last_completion);
+  bool drained = drain(tracker, flags.peer_pids, std::chrono::seconds(60), at_last_completion);
   double elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();
-  auto after = sample_cpu(flags->peer_pids);
+  auto after = sample_cpu(flags.peer_pids);
 
-  report(tracker, *flags, started, elapsed_s,
+  report(tracker, flags, started, elapsed_s,
          {at_last_completion.self - before.self, at_last_completion.peers - before.peers},
          {after.self - before.self, after.peers - before.peers}, drained);
   subscription.cancel();
