@@ -80,6 +80,10 @@ struct Options {
   std::string store = "sqlite";  // chorusd's --store: sqlite (on a scratch dir) or memory
 };
 
+constexpr char usage[] =
+    "bench_soak [--chorusd PATH] [--seconds S] [--rest-workers N] [--ws-workers N] "
+    "[--settle-s S] [--rss-tolerance-mb M] [--retained-groupcalls N] [--store sqlite|memory]";
+
 // ---- the daemon -----------------------------------------------------------------
 
 // chorusd's flags for the soak: its key, its history bound and its store. With
@@ -427,11 +431,7 @@ bool verdict(const char* what, bool held, const std::string& detail) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto o = chorus::bench::options_or_usage(
-      argc, argv, parse_options,
-      "bench_soak [--chorusd PATH] [--seconds S] [--rest-workers N] [--ws-workers N] "
-      "[--settle-s S] [--rss-tolerance-mb M] [--retained-groupcalls N] "
-      "[--store sqlite|memory]");
+  const auto o = chorus::bench::options_or_usage(argc, argv, parse_options, usage);
   // The harness runs what CHORUSD_UNDER_TEST names: --chorusd is that, said on the
   // command line.
   if (!o.chorusd.empty()) ::setenv("CHORUSD_UNDER_TEST", o.chorusd.c_str(), 1);

@@ -51,6 +51,11 @@ struct Flags {
   std::vector<long> peer_pids;
 };
 
+constexpr char usage[] =
+    "bench_sip --destinations URI,URI,... [--groupcalls N | --duration S]\n"
+    "                 [--in-flight K] [--rate R] [--listen HOST:PORT]\n"
+    "                 [--peer-pids PID,PID,...]";
+
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
   std::stringstream in(text);
@@ -344,11 +349,7 @@ void report(const Tracker& tracker, const Flags& flags, Clock::time_point starte
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto flags = chorus::bench::options_or_usage(
-      argc, argv, parse_flags,
-      "bench_sip --destinations URI,URI,... [--groupcalls N | --duration S]\n"
-      "                 [--in-flight K] [--rate R] [--listen HOST:PORT]\n"
-      "                 [--peer-pids PID,PID,...]");
+  const auto flags = chorus::bench::options_or_usage(argc, argv, parse_flags, usage);
   chorus::SipOptions sip;
   sip.listen = flags.listen;
   sip.user_agent = "Chorus-bench";
