@@ -39,7 +39,7 @@ class SupervisedTimers final : public TimerService {
     later,  // timers pending, none due yet: tick again in a millisecond
     now,    // more are due already: yield, then run the next slice at once
   };
-  static constexpr std::size_t expiry_slice = 256;
+  static constexpr std::size_t expiry_slice = 32;
 
   // For the supervisor of `shard`: runs at most expiry_slice due callbacks,
   // earliest deadline first.
