@@ -184,15 +184,12 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
 }  // namespace
 
+constexpr char usage[] =
+    "bench_rest_create --url http://127.0.0.1:PORT --key KEY [--requests N] "
+    "[--connections C] [--threads T] [--timeout-s S] [--server-pid PID]";
+
 int main(int argc, char** argv) {
-  auto options = parse_options(argc, argv);
-  if (!options) {
-    std::fprintf(stderr,
-                 "usage: bench_rest_create --url http://127.0.0.1:PORT --key KEY [--requests N] "
-                 "[--connections C] [--threads T] [--timeout-s S] [--server-pid PID]\n");
-    return 2;
-  }
-  const auto& o = *options;
+  const auto o = options_or_usage(argc, argv, parse_options, usage);
   std::vector<Share> shares;
   shares.reserve(o.connections);
   for (std::size_t i = 0; i < o.connections; ++i) {

@@ -653,17 +653,14 @@ void report(const Bench& bench, std::size_t ready, const Window& w, const Totals
 
 }  // namespace
 
+constexpr char usage[] =
+    "bench_ws_fanout --url ws://127.0.0.1:PORT[/path] [--mode chorusd|reference] "
+    "[--key KEY --customer UUID] [--subscribers S] [--seconds T] [--rate R] "
+    "[--max-in-flight N] [--warmup-s W] [--threads N] [--post-connections C] "
+    "[--record FILE] [--record-frames N] [--server-pid PID]";
+
 int main(int argc, char** argv) {
-  auto parsed = parse_options(argc, argv);
-  if (!parsed) {
-    std::fprintf(stderr,
-                 "usage: bench_ws_fanout --url ws://127.0.0.1:PORT[/path] [--mode "
-                 "chorusd|reference] [--key KEY --customer UUID] [--subscribers S] [--seconds T] "
-                 "[--rate R] [--max-in-flight N] [--warmup-s W] [--threads N] "
-                 "[--post-connections C] [--record FILE] [--record-frames N] [--server-pid PID]\n");
-    return 2;
-  }
-  const Options& o = *parsed;
+  const Options o = options_or_usage(argc, argv, parse_options, usage);
   Bench bench(o);
   if (!o.record.empty()) {
     bench.record = std::fopen(o.record.c_str(), "w");
