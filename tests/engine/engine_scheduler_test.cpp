@@ -20,6 +20,57 @@ using namespace std::chrono_literals;
 
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
+// Every actor here is spawned with at least one argument: CAF 0.17 binds the
+// arguments of a spawn function through a tuple it leaves null when there are
+// none, which UBSan reports as a null reference in CAF's own headers.
+
+// Answers `replies` pings, then quits; it never sets a CAF timeout.
+caf::behavior replier(caf::event_based_actor* self, int replies) {
+  return {[self, replies](ping_atom) mutable {
+    if (--replies == 0) self->quit();
+    return ping_atom::value;
+  }};
+}
+
+// Waits for an hour (a CAF timeout), then quits at once on its own ping.
+caf::behavior waits_an_hour(caf::event_based_actor* self, std::promise<void>* quit) {
+  self->attach_functor([quit] { quit->set_value(); });
+  self->send(self, ping_atom::value);
+  return {
+      [self](ping_atom) { self->quit(); },
+      caf::after(std::chrono::seconds(3600)) >> [] {},
+  };
+}
+
+// Quits when it has been idle for `idle`.
+caf::behavior idles_out(caf::event_based_actor* self, std::chrono::milliseconds idle,
+                        std::promise<void>* fired) {
+  return {caf::after(idle) >> [self, fired] {
+    fired->set_value();
+    self->quit();
+  }};
+}
+
+// Takes a ping and never answers it: its requester's deadline must fire.
+caf::behavior never_answers(caf::event_based_actor*, std::promise<void>* asked) {
+  return {[asked](ping_atom) -> caf::result<ping_atom> {
+    asked->set_value();
+    return caf::delegated<ping_atom>();
+  }};
+}
+
+// Sends itself a delayed ping and asks `peer` with a short deadline.
+caf::behavior delays_and_asks(caf::event_based_actor* self, caf::actor peer,
+                              std::promise<void>* delayed, std::promise<void>* timed_out) {
+  self->delayed_send(self, std::chrono::milliseconds(5), ping_atom::value);
+  self->request(peer, std::chrono::milliseconds(5), ping_atom::value)
+      .then([](ping_atom) {},
+            [timed_out](caf::error& e) {
+              if (e == caf::sec::request_timeout) timed_out->set_value();
+            });
+  return {[delayed](ping_atom) { delayed->set_value(); }};
+}
+
 caf::actor_system_config& engine_config(caf::actor_system_config& config) {
   use_engine_scheduler(config);
   config.set("scheduler.max-threads", std::size_t{2});
@@ -33,12 +84,7 @@ TEST(EngineScheduler, ActorsWithoutTimeoutsQuitWithoutCancellingAny) {
   {
     caf::scoped_actor self(system);
     for (int i = 0; i < 1000; ++i) {
-      auto worker = self->spawn([](caf::event_based_actor* actor) -> caf::behavior {
-        return {[actor](ping_atom) {
-          actor->quit();
-          return ping_atom::value;
-        }};
-      });
+      auto worker = self->spawn(replier, 1);
       self->request(worker, caf::infinite, ping_atom::value)
           .receive([](ping_atom) {}, [](caf::error& e) { FAIL() << caf::to_string(e); });
     }
@@ -51,14 +97,7 @@ TEST(EngineScheduler, AnActorThatSetATimeoutHasItCancelledAsItQuits) {
   caf::actor_system_config config;
   caf::actor_system system(engine_config(config));
   std::promise<void> quit;
-  system.spawn([&quit](caf::event_based_actor* actor) -> caf::behavior {
-    actor->attach_functor([&quit] { quit.set_value(); });
-    actor->send(actor, ping_atom::value);
-    return {
-        [actor](ping_atom) { actor->quit(); },
-        caf::after(std::chrono::seconds(3600)) >> [] {},
-    };
-  });
+  system.spawn(waits_an_hour, &quit);
   ASSERT_EQ(quit.get_future().wait_for(10s), std::future_status::ready);
   system.await_all_actors_done();
   EXPECT_EQ(timeout_cancellations_sent(system), 1u);
@@ -67,27 +106,13 @@ TEST(EngineScheduler, AnActorThatSetATimeoutHasItCancelledAsItQuits) {
 TEST(EngineScheduler, CafTimeoutsAndDelayedMessagesStillFire) {
   caf::actor_system_config config;
   caf::actor_system system(engine_config(config));
-  std::promise<void> idle_timeout, delayed, request_timeout;
-  system.spawn([&idle_timeout](caf::event_based_actor* actor) -> caf::behavior {
-    return {caf::after(5ms) >> [actor, &idle_timeout] {
-      idle_timeout.set_value();
-      actor->quit();
-    }};
-  });
-  auto silent = system.spawn([](caf::event_based_actor*) -> caf::behavior {
-    return {[](ping_atom) -> caf::result<ping_atom> { return caf::delegated<ping_atom>(); }};
-  });
-  system.spawn([&, silent](caf::event_based_actor* actor) -> caf::behavior {
-    actor->delayed_send(actor, 5ms, ping_atom::value);
-    actor->request(silent, 5ms, ping_atom::value)
-        .then([](ping_atom) {},
-              [&request_timeout](caf::error& e) {
-                if (e == caf::sec::request_timeout) request_timeout.set_value();
-              });
-    return {[&delayed](ping_atom) { delayed.set_value(); }};
-  });
+  std::promise<void> idle_timeout, asked, delayed, request_timeout;
+  system.spawn(idles_out, std::chrono::milliseconds(5), &idle_timeout);
+  auto silent = system.spawn(never_answers, &asked);
+  system.spawn(delays_and_asks, silent, &delayed, &request_timeout);
   EXPECT_EQ(idle_timeout.get_future().wait_for(10s), std::future_status::ready);
   EXPECT_EQ(delayed.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(asked.get_future().wait_for(10s), std::future_status::ready);
   EXPECT_EQ(request_timeout.get_future().wait_for(10s), std::future_status::ready);
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }
@@ -96,10 +121,11 @@ TEST(EngineScheduler, IsNotInstalledWithoutBeingAskedFor) {
   caf::actor_system_config config;
   config.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system system(config);
-  system.spawn([](caf::event_based_actor* actor) -> caf::behavior {
-    actor->quit();
-    return {};
-  });
+  {
+    caf::scoped_actor self(system);
+    self->request(system.spawn(replier, 1), caf::infinite, ping_atom::value)
+        .receive([](ping_atom) {}, [](caf::error& e) { FAIL() << caf::to_string(e); });
+  }
   system.await_all_actors_done();
   EXPECT_EQ(timeout_cancellations_sent(system), 0u);
 }
