@@ -15,15 +15,18 @@
 
 namespace chorus {
 
+// Tells `supervisor` that the actor owning resource `id` exited abnormally; a
+// normal exit tells nobody.
+inline void report_abnormal_exit(const supervisor_actor& supervisor, ResourceKind kind,
+                                 const Uuid& id, const caf::error& reason) {
+  if (!reason || reason == caf::exit_reason::normal) return;
+  caf::anon_send(supervisor, died_atom::value, kind, id, reason);
+}
+
+// An escaped exception ends the actor; the supervisor finalises what it owned
+// (and names the resource). Captureless, so no allocation per actor.
 template <class Self>
-void supervise(EngineContext& engine, Self* self, ResourceKind kind, const Uuid& id) {
-  auto supervisor = engine.supervisor_for(id);
-  self->attach_functor([supervisor, kind, id](const caf::error& reason) {
-    if (!reason || reason == caf::exit_reason::normal) return;
-    caf::anon_send(supervisor, died_atom::value, kind, id, reason);
-  });
-  // An escaped exception ends the actor; the supervisor finalises what it owned
-  // (and names the resource). Captureless, so no allocation per actor.
+void log_escaped_exceptions(Self* self) {
   self->set_exception_handler([](caf::scheduled_actor* dying, std::exception_ptr& eptr) {
     try {
       std::rethrow_exception(eptr);
@@ -34,6 +37,15 @@ void supervise(EngineContext& engine, Self* self, ResourceKind kind, const Uuid&
     }
     return caf::error(caf::exit_reason::unhandled_exception);
   });
+}
+
+template <class Self>
+void supervise(EngineContext& engine, Self* self, ResourceKind kind, const Uuid& id) {
+  self->attach_functor(
+      [supervisor = engine.supervisor_for(id), kind, id](const caf::error& reason) {
+        report_abnormal_exit(supervisor, kind, id, reason);
+      });
+  log_escaped_exceptions(self);
 }
 
 }  // namespace chorus
