@@ -11,6 +11,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/detail/thread_safe_actor_clock.hpp>
+#include <caf/logger.hpp>
 #include <caf/policy/work_stealing.hpp>
 #include <caf/scheduler/coordinator.hpp>
 
@@ -79,12 +80,29 @@ class EngineClock final : public caf::detail::thread_safe_actor_clock {
   std::atomic<std::uint64_t> cancellations_sent_{0};
 };
 
-// CAF's work-stealing coordinator, answering clock() with the EngineClock and
-// running its dispatch loop. The base class still starts its own clock thread;
-// nothing ever reaches that clock, so the thread sleeps until shutdown.
-class EngineCoordinator final : public caf::scheduler::coordinator<caf::policy::work_stealing> {
+// CAF's work stealing, on workers without CAF's logger. CAF 0.17 as Debian
+// builds it records which actor each thread runs in its logger's map, behind one
+// spinlock, whenever a job starts or ends and an actor launches or is destroyed,
+// whether or not anything is ever logged; with two workers that lock's cache
+// line bounced between the cores (8% of a burst of ring timeouts at a million
+// legs). The engine never turns CAF's log on (its verbosity is quiet; the engine
+// logs through spdlog), so a worker drops the logger before each job. CAF makes
+// it current again as a worker starts and whenever an actor is spawned there,
+// so the check is per job: a thread-local read, and a write after a spawn.
+class EnginePolicy : public caf::policy::work_stealing {
  public:
-  using super = caf::scheduler::coordinator<caf::policy::work_stealing>;
+  template <class Worker>
+  void before_resume(Worker*, caf::resumable*) {
+    if (caf::logger::current_logger() != nullptr) caf::logger::set_current_actor_system(nullptr);
+  }
+};
+
+// CAF's coordinator with the EnginePolicy, answering clock() with the EngineClock
+// and running its dispatch loop. The base class still starts its own clock
+// thread; nothing ever reaches that clock, so the thread sleeps until shutdown.
+class EngineCoordinator final : public caf::scheduler::coordinator<EnginePolicy> {
+ public:
+  using super = caf::scheduler::coordinator<EnginePolicy>;
 
   explicit EngineCoordinator(caf::actor_system& system) : super(system) {}
 

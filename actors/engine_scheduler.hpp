@@ -1,6 +1,7 @@
 #pragma once
 // The engine's CAF scheduler: CAF's work-stealing coordinator with a clock that
-// lets terminating actors go without a trip through the clock thread.
+// lets terminating actors go without a trip through the clock thread, on workers
+// that run without CAF's logger (see EnginePolicy in the .cpp).
 //
 // CAF 0.17 cancels every terminating actor's timeouts by pushing a command into
 // the clock's bounded, locked queue and waking its thread, whether or not the

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -72,6 +73,27 @@ caf::behavior delays_and_asks(caf::event_based_actor* self, caf::actor peer,
   return {[delayed](ping_atom) { delayed->set_value(); }};
 }
 
+using logger_atom = caf::atom_constant<caf::atom("logger")>;
+
+// Answers whether the worker it runs on has a current CAF logger.
+caf::behavior logger_probe(caf::event_based_actor*, int) {
+  return {[](logger_atom) { return caf::logger::current_logger() != nullptr; }};
+}
+
+// Whether each of `probes` actors found a CAF logger on its worker.
+std::vector<bool> workers_with_logger(caf::actor_system& system, int probes) {
+  std::vector<bool> found;
+  caf::scoped_actor self(system);
+  for (int i = 0; i < probes; ++i) {
+    auto probe = self->spawn(logger_probe, i);
+    self->request(probe, caf::infinite, logger_atom::value)
+        .receive([&](bool has_logger) { found.push_back(has_logger); },
+                 [](caf::error& e) { FAIL() << caf::to_string(e); });
+    self->send_exit(probe, caf::exit_reason::user_shutdown);
+  }
+  return found;
+}
+
 caf::actor_system_config& engine_config(caf::actor_system_config& config) {
   use_engine_scheduler(config);
   config.set("scheduler.max-threads", std::size_t{2});
@@ -123,6 +145,14 @@ TEST(EngineScheduler, CafTimeoutsAndDelayedMessagesStillFire) {
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }
 
+// CAF's own bookkeeping for its log (a locked map of each thread's actor id,
+// updated on every job) is skipped where no logger is current.
+TEST(EngineScheduler, WorkersRunWithoutCafsLogger) {
+  caf::actor_system_config config;
+  caf::actor_system system(engine_config(config));
+  EXPECT_EQ(workers_with_logger(system, 20), std::vector<bool>(20, false));
+}
+
 TEST(EngineScheduler, IsNotInstalledWithoutBeingAskedFor) {
   caf::actor_system_config config;
   config.set("logger.verbosity", caf::atom("quiet"));
@@ -134,6 +164,8 @@ TEST(EngineScheduler, IsNotInstalledWithoutBeingAskedFor) {
   }
   system.await_all_actors_done();
   EXPECT_EQ(timeout_cancellations_sent(system), 0u);
+  // CAF's default gives every worker the system's logger.
+  EXPECT_EQ(workers_with_logger(system, 5), std::vector<bool>(5, true));
 }
 
 }  // namespace
