@@ -160,7 +160,7 @@ void on_won(LegState& st) {
   if (st.pending_end) conclude(st, *st.pending_end);
 }
 
-void on_report(LegState& st, LegReport report, std::string sdp = {}) {
+void on_report(LegState& st, LegReport report, std::string sdp) {
   auto status = st.call->status;
   bool before_answer = status == CallStatus::dialing || status == CallStatus::ringing;
   // Canceling and terminating take no answer: the leg is already ending.
@@ -255,7 +255,6 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
   // Each handler holds only the state's address: the actor owns the state and
   // outlives every handler call.
   return {
-      [st](LegReport report) { on_report(*st, report); },
       [st](LegReport report, std::string& sdp) { on_report(*st, report, std::move(sdp)); },
       [st](hangup_atom, LegCause cause) { on_hangup(*st, cause); },
       [st](won_atom) { on_won(*st); },

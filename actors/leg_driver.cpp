@@ -92,11 +92,10 @@ bool send_on(EngineActor* locked, Ts&&... xs) {
 }  // namespace detail
 
 bool LegLine::report(LegReport report) const {
-  return detail::send_on<call_leg_actor>(lock(), report);
+  return detail::send_on<call_leg_actor>(lock(), report, std::string());
 }
 
 bool LegLine::answered(std::string sdp) const {
-  if (sdp.empty()) return report(LegReport::answered);
   return detail::send_on<call_leg_actor>(lock(), LegReport::answered, std::move(sdp));
 }
 

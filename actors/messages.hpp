@@ -102,9 +102,9 @@ using branch_actor =
     caf::typed_actor<caf::reacts_to<hangup_atom, LegCause>, caf::reacts_to<won_atom>>;
 
 using call_leg_actor = branch_actor::extend<
-    // What the far end did, through the leg's LegLine.
-    caf::reacts_to<LegReport>,
-    // An answer with the far end's SDP.
+    // What the far end did, through the leg's LegLine, with the SDP it answered
+    // with (empty for any other report, and for an answer without one). One
+    // message, not two: each handler costs every live leg 40 bytes of behaviour.
     caf::reacts_to<LegReport, std::string>,
     // An API hangup: ends the leg and replies with its snapshot.
     caf::reacts_to<hangup_atom, CallReply>,
