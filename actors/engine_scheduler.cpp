@@ -59,6 +59,10 @@ class EngineClock final : public caf::detail::thread_safe_actor_clock {
   struct Marks {
     std::mutex mutex;
     std::unordered_set<caf::actor_id> ids;
+    // ids.size(), readable without the lock: nearly every quitting actor finds
+    // its shard empty and skips the mutex. An actor's own mark was counted by
+    // its own earlier handler, so its cleanup never misses it.
+    std::atomic<std::size_t> count{0};
   };
   static constexpr std::size_t shard_count = 16;
 
@@ -67,13 +71,16 @@ class EngineClock final : public caf::detail::thread_safe_actor_clock {
   void remember(caf::actor_id id) {
     auto& marks = marks_for(id);
     std::lock_guard<std::mutex> guard(marks.mutex);
-    marks.ids.insert(id);
+    if (marks.ids.insert(id).second) marks.count.fetch_add(1, std::memory_order_relaxed);
   }
 
   bool forget(caf::actor_id id) {
     auto& marks = marks_for(id);
+    if (marks.count.load(std::memory_order_relaxed) == 0) return false;
     std::lock_guard<std::mutex> guard(marks.mutex);
-    return marks.ids.erase(id) != 0;
+    if (marks.ids.erase(id) == 0) return false;
+    marks.count.fetch_sub(1, std::memory_order_relaxed);
+    return true;
   }
 
   std::array<Marks, shard_count> marks_;

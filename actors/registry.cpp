@@ -57,7 +57,8 @@ std::size_t Registry::count_calls(const Uuid& groupcall_id) const {
 void Registry::forget_tree(const Uuid& groupcall_id) {
   auto snapshot = groupcalls.find(groupcall_id);
   if (!snapshot) return;
-  for (auto& call_id : snapshot->call_ids) calls.erase(call_id);
+  auto& call_ids = snapshot->call_ids;
+  calls.erase(call_ids.data(), call_ids.data() + call_ids.size());
   for (auto& nested_id : snapshot->groupcall_ids) forget_tree(nested_id);
   groupcalls.erase(groupcall_id);
 }

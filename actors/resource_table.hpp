@@ -101,19 +101,18 @@ class ResourceTable {
   }
 
   // Forgets a resource entirely (retention).
-  void erase(const Uuid& id) {
-    Entry gone;
-    {
-      auto& shard = shard_for(id);
-      std::lock_guard<std::mutex> guard(shard.mutex);
-      auto i = shard.entries.find(id);
-      if (i == shard.entries.end()) return;
-      gone = std::move(i->second);
-      shard.entries.erase(i);
-      if (!gone.final) bump(shard.live, -1);
-      bump(shard.by_status[static_cast<std::size_t>(gone.snapshot->status)], -1);
+  void erase(const Uuid& id) { erase(&id, &id + 1); }
+
+  // Forgets resources entirely (retention): a groupcall's calls at once, so that
+  // their customer's list (the one lock all of a customer's traffic shares) is
+  // locked once for them all.
+  void erase(const Uuid* first, const Uuid* last) {
+    std::vector<Snapshot> gone;  // freed after every lock is released
+    gone.reserve(static_cast<std::size_t>(last - first));
+    for (; first != last; ++first) {
+      if (auto snapshot = take(*first)) gone.push_back(std::move(snapshot));
     }
-    index_erase(*gone.snapshot);
+    index_erase(gone);
   }
 
   // A customer's resources, newest first, created strictly before `before` when given.
@@ -204,10 +203,40 @@ class ResourceTable {
   void index_erase(const Resource& r) {
     auto& shard = index_for(r.customer_id);
     std::lock_guard<std::mutex> guard(shard.mutex);
+    index_erase_locked(shard, r);
+  }
+  // Each run of one customer's resources under one lock.
+  void index_erase(const std::vector<Snapshot>& resources) {
+    for (std::size_t i = 0; i < resources.size();) {
+      auto& customer = resources[i]->customer_id;
+      auto& shard = index_for(customer);
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      for (; i < resources.size() && resources[i]->customer_id == customer; ++i) {
+        index_erase_locked(shard, *resources[i]);
+      }
+    }
+  }
+  static void index_erase_locked(IndexShard& shard, const Resource& r) {
     auto c = shard.by_customer.find(r.customer_id);
     if (c == shard.by_customer.end()) return;
     c->second.erase(Key{r.tm_create, r.id});
     if (c->second.empty()) shard.by_customer.erase(c);
+  }
+
+  // Removes a resource's entry and hands back its snapshot (null when unknown).
+  Snapshot take(const Uuid& id) {
+    Entry gone;  // its actor, if it still has one, is released after the lock
+    {
+      auto& shard = shard_for(id);
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      auto i = shard.entries.find(id);
+      if (i == shard.entries.end()) return nullptr;
+      gone = std::move(i->second);
+      shard.entries.erase(i);
+      if (!gone.final) bump(shard.live, -1);
+      bump(shard.by_status[static_cast<std::size_t>(gone.snapshot->status)], -1);
+    }
+    return std::move(gone.snapshot);
   }
 
   mutable std::array<Shard, shard_count> shards_;
