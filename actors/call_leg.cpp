@@ -16,6 +16,7 @@
 
 #include "actors/engine_context.hpp"
 #include "actors/line_access.hpp"
+#include "actors/running_actor.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
@@ -45,33 +46,17 @@ struct LegState;
 // which with CAF's 64-byte control block fills jemalloc's 1,024-byte class
 // exactly; the same actor with its state inside (a stateful_actor) took 1,096
 // bytes and so the 1,280-byte class, 256 bytes more per ringing leg. Its state
-// lives beside it (LegState), and its handlers are shared by every leg
-// (leg_behaviour): a behaviour of its own cost each leg 320 bytes more.
-class CallLegActor final : public call_leg_actor::base {
+// lives beside it (LegState), and every leg shares one behaviour (leg_behaviour,
+// running_actor.hpp): a behaviour of its own cost each leg 320 bytes more.
+class CallLegActor final : public RunningActor<CallLegActor, call_leg_actor::base> {
  public:
-  using call_leg_actor::base::base;
+  using RunningActor::RunningActor;
   const char* name() const override { return "call_leg"; }
-
-  // While CAF runs the leg, running_leg names it to the shared handlers.
-  resume_result resume(caf::execution_unit* unit, std::size_t max_throughput) override;
 
   // The leg's state, kept where CAF leaves room (see pad_of).
   void keep(LegState* state) noexcept;
   LegState* state() const noexcept;
 };
-
-// The leg whose message this thread handles now, or null.
-thread_local CallLegActor* running_leg = nullptr;
-
-CallLegActor::resume_result CallLegActor::resume(caf::execution_unit* unit,
-                                                 std::size_t max_throughput) {
-  struct Running {
-    CallLegActor* outer;
-    explicit Running(CallLegActor* leg) : outer(running_leg) { running_leg = leg; }
-    ~Running() { running_leg = outer; }
-  } running(this);
-  return call_leg_actor::base::resume(unit, max_throughput);
-}
 
 // CAF allocates an actor inside an actor_storage: its control block, padding up
 // to a cache line, then the actor. CAF never reads that padding (8 bytes here):
@@ -293,14 +278,13 @@ void on_left_conference(LegState& st, const Uuid& conferencecall_id) {
 static_assert(sizeof(LegState) <= 80, "the leg's state outgrew jemalloc's 80-byte class");
 
 // The state of the leg whose message this thread handles (null only if CAF ran a
-// handler outside CallLegActor::resume, which it does not).
+// handler outside the leg's resume(), which it does not).
 LegState* running_state() noexcept {
-  return running_leg ? running_leg->state() : nullptr;
+  auto* leg = CallLegActor::running();
+  return leg ? leg->state() : nullptr;
 }
 
-// Every leg's handlers, built once: CAF's behaviours are reference-counted, so
-// each leg holds the same one (8 bytes, its behaviour stack's entry). The
-// handlers capture nothing; they act on the leg CAF is running.
+// Every leg's handlers, built once and shared (running_actor.hpp).
 const call_leg_actor::behavior_type& leg_behaviour() {
   static const call_leg_actor::behavior_type shared{
       [](LegReport report, std::string& sdp) {

@@ -232,7 +232,59 @@ void on_declined(GroupcallSelf self) {
   hang_up(self, LegCause::normal);
 }
 
-groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engine,
+// Every groupcall's handlers, built once and shared (running_actor.hpp): a
+// behaviour of its own, ten handlers each capturing the actor, cost a groupcall
+// 448 bytes.
+const groupcall_actor::behavior_type& groupcall_behaviour() {
+  static const groupcall_actor::behavior_type shared{
+      [](answered_atom, ResourceKind kind, const Uuid& id) {
+        if (auto* self = GroupcallActor::running()) on_answered(self, kind, id);
+      },
+      [](ended_atom, ResourceKind, const Uuid& id, HangupReason reason) {
+        if (auto* self = GroupcallActor::running()) on_ended(self, id, reason);
+      },
+      [](timeout_atom, GroupcallTimer kind, std::uint32_t generation) {
+        if (auto* self = GroupcallActor::running()) on_timeout(self, kind, generation);
+      },
+      [](hangup_atom, LegCause cause) {
+        if (auto* self = GroupcallActor::running()) on_parent_hangup(self, cause);
+      },
+      [](won_atom) {
+        if (auto* self = GroupcallActor::running()) on_won(self);
+      },
+      [](hangup_atom, const GroupcallReply& reply) {
+        auto* self = GroupcallActor::running();
+        if (!self) return;
+        hang_up(self, LegCause::normal);
+        reply(*self->state.groupcall);
+      },
+      [](hangup_atom, const Uuid& call_id, const CallReply& reply) {
+        auto* self = GroupcallActor::running();
+        if (!self) return;
+        // By now every branch dialled so far has its actor.
+        auto* branch = self->state.find(call_id);
+        if (branch && branch->live && branch->kind == ResourceKind::call) {
+          self->send(caf::actor_cast<call_leg_actor>(branch->actor), hangup_atom::value, reply);
+        }
+        // Otherwise the reply, dropped, answers with the registry's snapshot.
+      },
+      [](delete_atom, const GroupcallReply& reply) {
+        auto* self = GroupcallActor::running();
+        if (!self) return;
+        self->state.deletions.push_back(reply);
+        hang_up(self, LegCause::normal);
+      },
+      [](declined_atom, const Uuid&) {
+        if (auto* self = GroupcallActor::running()) on_declined(self);
+      },
+      [](routed_atom) {
+        if (auto* self = GroupcallActor::running()) on_routed(self);
+      },
+  };
+  return shared;
+}
+
+groupcall_actor::behavior_type groupcall(GroupcallActor* self, EngineContext* engine,
                                          std::shared_ptr<PreparedGroupcall> prepared,
                                          groupcall_actor parent) {
   auto& st = self->state;
@@ -248,35 +300,7 @@ groupcall_actor::behavior_type groupcall(GroupcallSelf self, EngineContext* engi
         self->clock().now() + std::chrono::seconds(st.groupcall->answer_timeout));
   }
   start_schedule(self, *prepared);
-  return {
-      [=](answered_atom, ResourceKind kind, const Uuid& id) { on_answered(self, kind, id); },
-      [=](ended_atom, ResourceKind, const Uuid& id, HangupReason reason) {
-        on_ended(self, id, reason);
-      },
-      [=](timeout_atom, GroupcallTimer kind, std::uint32_t generation) {
-        on_timeout(self, kind, generation);
-      },
-      [=](hangup_atom, LegCause cause) { on_parent_hangup(self, cause); },
-      [=](won_atom) { on_won(self); },
-      [=](hangup_atom, const GroupcallReply& reply) {
-        hang_up(self, LegCause::normal);
-        reply(*self->state.groupcall);
-      },
-      [=](hangup_atom, const Uuid& call_id, const CallReply& reply) {
-        // By now every branch dialled so far has its actor.
-        auto* branch = self->state.find(call_id);
-        if (branch && branch->live && branch->kind == ResourceKind::call) {
-          self->send(caf::actor_cast<call_leg_actor>(branch->actor), hangup_atom::value, reply);
-        }
-        // Otherwise the reply, dropped, answers with the registry's snapshot.
-      },
-      [=](delete_atom, const GroupcallReply& reply) {
-        self->state.deletions.push_back(reply);
-        hang_up(self, LegCause::normal);
-      },
-      [=](declined_atom, const Uuid&) { on_declined(self); },
-      [=](routed_atom) { on_routed(self); },
-  };
+  return groupcall_behaviour();
 }
 
 }  // namespace

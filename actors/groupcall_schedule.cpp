@@ -28,8 +28,9 @@ time_point after(time_point from, std::int32_t secs) {
 Branch& dial(GroupcallSelf self, PreparedBranch& prepared, time_point stop_at) {
   auto& st = self->state;
   bool leg = prepared.call != nullptr;
-  Branch branch{leg ? ResourceKind::call : ResourceKind::groupcall,
-                leg ? prepared.call->id : prepared.nested->groupcall->id, branch_actor{}, true};
+  Branch branch;
+  branch.id = leg ? prepared.call->id : prepared.nested->groupcall->id;
+  branch.kind = leg ? ResourceKind::call : ResourceKind::groupcall;
   branch.slot = static_cast<std::uint32_t>(prepared.destination_index);
   branch.round = st.ringing.round;
   branch.stop_at = stop_at;
