@@ -318,10 +318,10 @@ const call_leg_actor::behavior_type& leg_behaviour() {
 call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
                                        std::shared_ptr<const Call> call, groupcall_actor groupcall,
                                        DialContextPtr dial_context) {
+  log_escaped_exceptions(self);
   auto* st = new LegState(self, engine, std::move(call), std::move(groupcall));
   self->attach(caf::attachable_ptr(st));
   self->keep(st);
-  log_escaped_exceptions(self);
   announce(*engine, EventType::call_created, st->call);
   WorkerScope scope(self->context());
   engine->legs_dialled.fetch_add(1, std::memory_order_relaxed);
