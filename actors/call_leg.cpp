@@ -1,12 +1,10 @@
 #include "actors/call_leg.hpp"
 
-#include <cstring>
 #include <memory>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 #include <caf/actor_cast.hpp>
-#include <caf/actor_control_block.hpp>
 #include <caf/actor_storage.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/attachable.hpp>
@@ -17,6 +15,7 @@
 #include "actors/engine_context.hpp"
 #include "actors/line_access.hpp"
 #include "actors/running_actor.hpp"
+#include "actors/state_beside.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
@@ -40,56 +39,13 @@ struct ConferenceSeat {
   conference_actor conference;
 };
 
-struct LegState;
-
-// The leg's actor: CAF's typed actor and nothing more. Alone it is 960 bytes,
-// which with CAF's 64-byte control block fills jemalloc's 1,024-byte class
-// exactly; the same actor with its state inside (a stateful_actor) took 1,096
-// bytes and so the 1,280-byte class, 256 bytes more per ringing leg. Its state
-// lives beside it (LegState), and every leg shares one behaviour (leg_behaviour,
-// running_actor.hpp): a behaviour of its own cost each leg 320 bytes more.
-class CallLegActor final : public RunningActor<CallLegActor, call_leg_actor::base> {
- public:
-  using RunningActor::RunningActor;
-  const char* name() const override { return "call_leg"; }
-
-  // The leg's state, kept where CAF leaves room (see pad_of).
-  void keep(LegState* state) noexcept;
-  LegState* state() const noexcept;
-};
-
-// CAF allocates an actor inside an actor_storage: its control block, padding up
-// to a cache line, then the actor. CAF never reads that padding (8 bytes here):
-// the leg keeps its state's address in it rather than grow past 1,024 bytes.
-using LegStorage = caf::actor_storage<CallLegActor>;
-static_assert(sizeof(LegStorage::pad) >= sizeof(LegState*),
-              "no room for the leg's state between CAF's control block and the actor");
-
-// What each ringing leg costs in jemalloc's classes: 1,024 for its actor, 80 for its state.
-static_assert(sizeof(LegStorage) <= 1024, "the leg's actor outgrew jemalloc's 1,024-byte class");
-
-unsigned char* pad_of(const CallLegActor* leg) noexcept {
-  auto* storage = reinterpret_cast<LegStorage*>(caf::actor_control_block::from(leg));
-  return reinterpret_cast<unsigned char*>(storage->pad);
-}
-
-void CallLegActor::keep(LegState* state) noexcept {
-  std::memcpy(pad_of(this), &state, sizeof state);
-}
-
-LegState* CallLegActor::state() const noexcept {
-  LegState* state = nullptr;
-  std::memcpy(&state, pad_of(this), sizeof state);
-  return state;
-}
-
+class CallLegActor;
 using LegSelf = CallLegActor*;
 
-// The leg's state, beside its actor (80 bytes in jemalloc's 80-byte class). The
-// actor owns it as its exit hook: CAF destroys it when the actor terminates, as a
-// stateful actor's state would be, which lets go of the snapshot and the handle to
-// the groupcall; before that, it tells the supervisor of an abnormal exit, as
-// supervise() does for the other actors (one allocation where that took two).
+// The leg's state (80 bytes, jemalloc's 80-byte class), beside its actor
+// (state_beside.hpp). As the actor exits, it tells the supervisor of an abnormal
+// exit, as supervise() does for the other actors: one allocation where a stateful
+// leg took two.
 struct LegState final : caf::attachable {
   LegState(LegSelf self, EngineContext* engine, std::shared_ptr<const Call> call,
            groupcall_actor groupcall)
@@ -112,6 +68,22 @@ struct LegState final : caf::attachable {
   BranchAnswer answer = BranchAnswer::none;
   std::optional<PendingEnd> pending_end;
 };
+
+// The leg's actor: CAF's typed actor and nothing more, 1,024 bytes with CAF's
+// control block where a stateful leg took 1,280. Its state lives beside it, and
+// every leg shares one behaviour (leg_behaviour, running_actor.hpp) where a
+// behaviour of its own cost each leg 320 bytes.
+class CallLegActor final
+    : public RunningActor<CallLegActor, StateBeside<CallLegActor, call_leg_actor::base, LegState>> {
+ public:
+  using RunningActor::RunningActor;
+  const char* name() const override { return "call_leg"; }
+};
+
+// What each ringing leg costs in jemalloc's classes: 1,024 for its actor, 80 for its state.
+static_assert(sizeof(caf::actor_storage<CallLegActor>) <= 1024,
+              "the leg's actor outgrew jemalloc's 1,024-byte class");
+static_assert(sizeof(LegState) <= 80, "the leg's state outgrew jemalloc's 80-byte class");
 
 // Moves the leg to `to`, stamping what the move means, and commits it. A move the
 // state machine refuses is logged and changes nothing.
@@ -275,13 +247,11 @@ void on_left_conference(LegState& st, const Uuid& conferencecall_id) {
   commit(*st.engine, EventType::call_updated, std::move(next));
 }
 
-static_assert(sizeof(LegState) <= 80, "the leg's state outgrew jemalloc's 80-byte class");
-
 // The state of the leg whose message this thread handles (null only if CAF ran a
 // handler outside the leg's resume(), which it does not).
 LegState* running_state() noexcept {
   auto* leg = CallLegActor::running();
-  return leg ? leg->state() : nullptr;
+  return leg ? &leg->state() : nullptr;
 }
 
 // Every leg's handlers, built once and shared (running_actor.hpp).
@@ -319,9 +289,9 @@ call_leg_actor::behavior_type call_leg(LegSelf self, EngineContext* engine,
                                        std::shared_ptr<const Call> call, groupcall_actor groupcall,
                                        DialContextPtr dial_context) {
   log_escaped_exceptions(self);
-  auto* st = new LegState(self, engine, std::move(call), std::move(groupcall));
-  self->attach(caf::attachable_ptr(st));
-  self->keep(st);
+  auto state = std::make_unique<LegState>(self, engine, std::move(call), std::move(groupcall));
+  auto* st = state.get();
+  self->adopt(std::move(state));
   announce(*engine, EventType::call_created, st->call);
   WorkerScope scope(self->context());
   engine->legs_dialled.fetch_add(1, std::memory_order_relaxed);

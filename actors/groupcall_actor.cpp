@@ -24,8 +24,14 @@
 namespace chorus {
 namespace groupcall_detail {
 
+// What each groupcall costs in jemalloc's classes: 1,024 for its actor, 320 for its state.
+static_assert(sizeof(caf::actor_storage<GroupcallActor>) <= 1024,
+              "the groupcall's actor outgrew jemalloc's 1,024-byte class");
+static_assert(sizeof(GroupcallState) <= 320,
+              "the groupcall's state outgrew jemalloc's 320-byte class");
+
 void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, time_point deadline) {
-  auto& timers = self->state.engine->timers;
+  auto& timers = self->state().engine->timers;
   timers.cancel(timer.token);
   auto generation = ++timer.generation;
   timer.deadline = deadline;
@@ -41,7 +47,7 @@ void arm(GroupcallSelf self, Timer& timer, GroupcallTimer kind, time_point deadl
 }
 
 void disarm(GroupcallSelf self, Timer& timer) {
-  self->state.engine->timers.cancel(timer.token);
+  self->state().engine->timers.cancel(timer.token);
   timer.token = {};
   ++timer.generation;  // an expiry already in the mailbox is now stale
 }
@@ -50,7 +56,7 @@ namespace {
 
 // An extension rung as a ring group's member that did not win: a missed call.
 void record_missed(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (!st.plan || st.plan->missed_call_ring_group == 0 || st.answer == BranchAnswer::won) return;
   MissedCall missed;
   missed.id = Uuid::generate();
@@ -68,7 +74,7 @@ void record_missed(GroupcallSelf self) {
 
 // The groupcall has ended: commit, tell the parent, quit.
 void finish(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   disarm(self, st.ring_timer);
   disarm(self, st.answer_timer);
   if (auto status = check_transition(st.groupcall->status, GroupcallStatus::hangup); !status) {
@@ -100,7 +106,7 @@ namespace {
 // Ends every live branch for `cause`; the groupcall ends when the last one has. A
 // winner whose verdict is pending keeps going until the verdict says how it ends.
 void hang_up(GroupcallSelf self, LegCause cause) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (st.groupcall->status == GroupcallStatus::progressing) {
     disarm(self, st.ring_timer);
     disarm(self, st.answer_timer);
@@ -123,8 +129,8 @@ void hang_up(GroupcallSelf self, LegCause cause) {
 // the conference asks for its seat (both come to its mailbox in that order). A
 // refused join leaves the call as it is, answered, and is logged.
 void join_winner(GroupcallSelf self, const Uuid& call_id) {
-  auto& g = *self->state.groupcall;
-  join_conference(*self->state.engine, g.customer_id, g.conference_id, call_id,
+  auto& g = *self->state().groupcall;
+  join_conference(*self->state().engine, g.customer_id, g.conference_id, call_id,
                   [groupcall_id = g.id, call_id](Result<Conferencecall> joined) {
                     if (joined) return;
                     spdlog::warn("groupcall {}: its winner {} did not join its conference: {}",
@@ -136,7 +142,7 @@ void join_winner(GroupcallSelf self, const Uuid& call_id) {
 // The groupcall's answer was taken for good (by its parent, or at once at the
 // top): its winner has won, and a hangup that waited for this goes ahead.
 void on_won(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (st.answer != BranchAnswer::pending) return;
   st.answer = BranchAnswer::won;
   auto* winner = st.winner();
@@ -151,7 +157,7 @@ void on_won(GroupcallSelf self) {
 // Its parent (or the supervisor, or the engine's stop) ends it. Before it heard
 // that its answer won, this is the verdict: the answer was not taken.
 void on_parent_hangup(GroupcallSelf self, LegCause cause) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (st.answer == BranchAnswer::pending) st.answer = BranchAnswer::late;
   hang_up(self, cause);
 }
@@ -160,14 +166,14 @@ void on_parent_hangup(GroupcallSelf self, LegCause cause) {
 // from that hangup (its answer was late, so it ends cancel); any other is ended now.
 // Logged at debug: under a burst of hangups, answers crossing them are routine.
 void late_answer(GroupcallSelf self, Branch& branch) {
-  auto& st = self->state;
+  auto& st = self->state();
   spdlog::debug("groupcall {}: late answer from {} {}, hanging it up", st.groupcall->id.to_string(),
                 to_string(branch.kind), branch.id.to_string());
   if (!branch.ending) end_branch(self, branch, LegCause::answered_elsewhere);
 }
 
 void on_answered(GroupcallSelf self, ResourceKind kind, const Uuid& id) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto* branch = st.find(id);
   if (!branch || !branch->live) return;
   // An answer that crossed our request to end the branch (a ring timeout, a
@@ -191,7 +197,7 @@ void on_answered(GroupcallSelf self, ResourceKind kind, const Uuid& id) {
 }
 
 void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto* branch = st.find(id);
   if (!branch || !branch->live) return;
   branch->live = false;
@@ -212,7 +218,7 @@ void on_ended(GroupcallSelf self, const Uuid& id, HangupReason reason) {
 }
 
 void on_timeout(GroupcallSelf self, GroupcallTimer kind, std::uint32_t generation) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (!st.takes_answers()) return;
   if (kind == GroupcallTimer::answer) {
     if (generation == st.answer_timer.generation) hang_up(self, LegCause::answer_timeout);
@@ -226,7 +232,7 @@ void on_timeout(GroupcallSelf self, GroupcallTimer kind, std::uint32_t generatio
 // fail_on_single_reject: one destination declining ends the whole groupcall, and
 // every groupcall above it (they share the setting).
 void on_declined(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (!st.groupcall->fail_on_single_reject || !st.takes_answers()) return;
   if (st.parent) self->send(st.parent, declined_atom::value, st.groupcall->id);
   hang_up(self, LegCause::normal);
@@ -256,13 +262,13 @@ const groupcall_actor::behavior_type& groupcall_behaviour() {
         auto* self = GroupcallActor::running();
         if (!self) return;
         hang_up(self, LegCause::normal);
-        reply(*self->state.groupcall);
+        reply(*self->state().groupcall);
       },
       [](hangup_atom, const Uuid& call_id, const CallReply& reply) {
         auto* self = GroupcallActor::running();
         if (!self) return;
         // By now every branch dialled so far has its actor.
-        auto* branch = self->state.find(call_id);
+        auto* branch = self->state().find(call_id);
         if (branch && branch->live && branch->kind == ResourceKind::call) {
           self->send(caf::actor_cast<call_leg_actor>(branch->actor), hangup_atom::value, reply);
         }
@@ -271,7 +277,7 @@ const groupcall_actor::behavior_type& groupcall_behaviour() {
       [](delete_atom, const GroupcallReply& reply) {
         auto* self = GroupcallActor::running();
         if (!self) return;
-        self->state.deletions.push_back(reply);
+        self->state().deletions.push_back(reply);
         hang_up(self, LegCause::normal);
       },
       [](declined_atom, const Uuid&) {
@@ -287,13 +293,16 @@ const groupcall_actor::behavior_type& groupcall_behaviour() {
 groupcall_actor::behavior_type groupcall(GroupcallActor* self, EngineContext* engine,
                                          std::shared_ptr<PreparedGroupcall> prepared,
                                          groupcall_actor parent) {
-  auto& st = self->state;
+  log_escaped_exceptions(self);
+  auto state = std::make_unique<GroupcallState>();
+  auto& st = *state;
   st.engine = engine;
   st.groupcall = prepared->groupcall;
+  st.supervisor = engine->supervisor_for(st.groupcall->id);
   st.plan = prepared->plan;
   st.dial_context = prepared->dial_context;
   st.parent = std::move(parent);
-  supervise(*engine, self, ResourceKind::groupcall, st.groupcall->id);
+  self->adopt(std::move(state));
   announce(*engine, EventType::groupcall_created, st.groupcall);
   if (st.groupcall->answer_timeout > 0) {
     arm(self, st.answer_timer, GroupcallTimer::answer,
@@ -307,7 +316,7 @@ groupcall_actor::behavior_type groupcall(GroupcallActor* self, EngineContext* en
 
 // Branches are spawned by their groupcall, so their launch stays on its worker.
 branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared) {
-  auto& st = self->state;
+  auto& st = self->state();
   if (prepared.call) return spawn_call_leg(*st.engine, self, prepared.call, self, st.dial_context);
   return self->spawn(groupcall, st.engine, prepared.nested, groupcall_actor(self));
 }

@@ -26,7 +26,7 @@ time_point after(time_point from, std::int32_t secs) {
 
 // Makes a prepared branch live: spawns its actor and attaches it to the registry.
 Branch& dial(GroupcallSelf self, PreparedBranch& prepared, time_point stop_at) {
-  auto& st = self->state;
+  auto& st = self->state();
   bool leg = prepared.call != nullptr;
   Branch branch;
   branch.id = leg ? prepared.call->id : prepared.nested->groupcall->id;
@@ -49,12 +49,12 @@ Branch& dial(GroupcallSelf self, PreparedBranch& prepared, time_point stop_at) {
 }
 
 const RingSlot& slot_of(GroupcallSelf self, std::uint32_t index) {
-  return self->state.ringing.schedule.slots[index];
+  return self->state().ringing.schedule.slots[index];
 }
 
 // Dials slots of the running step now, in one snapshot change.
 void dial_slots(GroupcallSelf self, const std::vector<std::uint32_t>& slots, time_point now) {
-  auto& st = self->state;
+  auto& st = self->state();
   std::vector<PreparedBranch> prepared;
   prepared.reserve(slots.size());
   for (auto index : slots) {
@@ -80,7 +80,7 @@ void dial_slots(GroupcallSelf self, const std::vector<std::uint32_t>& slots, tim
 
 // Starts step `step`: its undelayed slots ring now, the others wait.
 void begin_step(GroupcallSelf self, std::uint32_t step, time_point now) {
-  auto& r = self->state.ringing;
+  auto& r = self->state().ringing;
   r.step = step;
   r.step_started = now;
   r.step_ends = after(now, r.schedule.step_lengths[step]);
@@ -97,7 +97,7 @@ void begin_step(GroupcallSelf self, std::uint32_t step, time_point now) {
 
 // Dials the waiting slots whose delay has passed.
 void start_due(GroupcallSelf self, time_point now) {
-  auto& r = self->state.ringing;
+  auto& r = self->state().ringing;
   std::vector<std::uint32_t> due;
   auto is_due = [&](std::uint32_t i) {
     return r.step_started + seconds(r.schedule.slots[i].delay) <= now;
@@ -110,7 +110,7 @@ void start_due(GroupcallSelf self, time_point now) {
 
 // Ends the branches whose ring time is up, and with `all` every live one.
 void stop_expired(GroupcallSelf self, time_point now, bool all) {
-  auto& st = self->state;
+  auto& st = self->state();
   for (auto& b : st.branches) {
     if (!b.live || b.ending || (!all && b.stop_at > now)) continue;
     end_branch(self, b, LegCause::ring_timeout);
@@ -120,7 +120,7 @@ void stop_expired(GroupcallSelf self, time_point now, bool all) {
 // The next moment the schedule acts: a delay that ends, a branch's or the step's
 // time that runs out.
 time_point next_moment(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto& r = st.ringing;
   time_point next = r.draining ? never : r.step_ends;
   for (auto i : r.waiting) {
@@ -134,8 +134,8 @@ time_point next_moment(GroupcallSelf self) {
 
 void rearm(GroupcallSelf self) {
   auto next = next_moment(self);
-  if (next == never) return disarm(self, self->state.ring_timer);
-  auto& timer = self->state.ring_timer;
+  if (next == never) return disarm(self, self->state().ring_timer);
+  auto& timer = self->state().ring_timer;
   if (timer.token && timer.deadline == next) return;
   arm(self, timer, GroupcallTimer::ring, next);
 }
@@ -144,7 +144,7 @@ void take_failover(GroupcallSelf self);
 
 // Nobody answered and nothing rings: repeat the schedule, take the failover, or end.
 void exhausted(GroupcallSelf self, time_point now) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto& r = st.ringing;
   if (r.phase == Ringing::Phase::schedule && !r.schedule.step_lengths.empty() &&
       r.round < static_cast<std::uint32_t>(std::max(st.groupcall->repeats, 0))) {
@@ -165,7 +165,7 @@ void exhausted(GroupcallSelf self, time_point now) {
 // (an expiry with nothing due just sets it again), so that a thousand legs
 // ending one by one cost no rescan each.
 void advance(GroupcallSelf self, time_point now, bool rescan) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto& r = st.ringing;
   if (r.phase != Ringing::Phase::schedule) {
     if (r.phase == Ringing::Phase::failover && !st.any_live()) finish(self);
@@ -197,7 +197,7 @@ void advance(GroupcallSelf self, time_point now, bool rescan) {
 }
 
 void route(GroupcallSelf self, const DialFailover& failover) {
-  auto& st = self->state;
+  auto& st = self->state();
   st.ringing.phase = Ringing::Phase::routing;
   auto& g = *st.groupcall;
   st.engine->driver->route(RouteRequest{g.id, g.master_call_id, g.source, failover.taken.dest,
@@ -208,7 +208,7 @@ void route(GroupcallSelf self, const DialFailover& failover) {
 // Unanswered after the whole schedule (or nobody available): the ring group's
 // failover. It is recorded on the groupcall whichever it is.
 void take_failover(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   const DialFailover& failover = *st.plan->failover;
   st.ringing.phase = Ringing::Phase::failover;
   commit_quietly(*st.engine, changed(self, [&](Groupcall& g) { g.failover = failover.taken; }));
@@ -248,7 +248,7 @@ bool plan_still_needed(const GroupcallState& st) {
 }  // namespace
 
 void start_schedule(GroupcallSelf self, PreparedGroupcall& prepared) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto& r = st.ringing;
   r.schedule = std::move(prepared.schedule);
   auto now = self->clock().now();
@@ -273,7 +273,7 @@ void start_schedule(GroupcallSelf self, PreparedGroupcall& prepared) {
 }
 
 void on_schedule_timer(GroupcallSelf self) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto now = self->clock().now();
   st.engine->ring_timeout_lateness.record(now - st.ring_timer.deadline);
   if (st.ringing.phase == Ringing::Phase::schedule) start_due(self, now);
@@ -282,7 +282,7 @@ void on_schedule_timer(GroupcallSelf self) {
 }
 
 void on_branch_ended(GroupcallSelf self, const Branch& branch) {
-  auto& r = self->state.ringing;
+  auto& r = self->state().ringing;
   if (branch.round == r.round && branch.slot < r.schedule.slots.size() &&
       r.schedule.slots[branch.slot].step == r.step && r.step_live > 0) {
     --r.step_live;
@@ -291,7 +291,7 @@ void on_branch_ended(GroupcallSelf self, const Branch& branch) {
 }
 
 void on_routed(GroupcallSelf self) {
-  if (self->state.ringing.phase == Ringing::Phase::routing) finish(self);
+  if (self->state().ringing.phase == Ringing::Phase::routing) finish(self);
 }
 
 }  // namespace chorus::groupcall_detail

@@ -12,13 +12,14 @@
 #include <vector>
 
 #include <caf/actor_clock.hpp>
-#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/branch.hpp"
 #include "actors/engine_context.hpp"
 #include "actors/messages.hpp"
 #include "actors/running_actor.hpp"
+#include "actors/state_beside.hpp"
+#include "actors/supervision.hpp"
 #include "actors/timer_service.hpp"
 
 namespace chorus {
@@ -61,10 +62,15 @@ struct Ringing {
   enum class Phase : std::uint8_t { schedule, failover, routing } phase = Phase::schedule;
 };
 
-struct GroupcallState {
-  static inline const char* name = "groupcall";
+// Beside its actor (state_beside.hpp). As the actor exits, it tells the
+// supervisor of an abnormal exit, as supervise() does for the other actors.
+struct GroupcallState final : caf::attachable {
+  void actor_exited(const caf::error& reason, caf::execution_unit*) override {
+    if (groupcall) report_abnormal_exit(supervisor, ResourceKind::groupcall, groupcall->id, reason);
+  }
 
   EngineContext* engine = nullptr;
+  supervisor_actor supervisor;
   std::shared_ptr<const Groupcall> groupcall;
   std::shared_ptr<const DialPlan> plan;
   DialContextPtr dial_context;
@@ -74,8 +80,8 @@ struct GroupcallState {
   Ringing ringing;
   Timer ring_timer;  // the schedule's next moment
   Timer answer_timer;
-  HangupReason last_reason = HangupReason::normal;
   std::vector<GroupcallReply> deletions;  // answered once the groupcall has ended
+  HangupReason last_reason = HangupReason::normal;
   // Its own answer, as its parent sees it: a top-level groupcall's winner has won
   // at once; a nested one's waits for the verdict of the groupcalls above.
   BranchAnswer answer = BranchAnswer::none;
@@ -93,22 +99,24 @@ struct GroupcallState {
   }
 
   // Few branches: a scan beats hashing. Many (up to max_destinations): an index,
-  // so that each answer or end stays O(1).
+  // so that each answer or end stays O(1). Made only then: an empty map is 56
+  // bytes a groupcall.
   static constexpr std::size_t scan_limit = 16;
-  std::unordered_map<Uuid, std::size_t> index;
+  std::unique_ptr<std::unordered_map<Uuid, std::size_t>> index;
 
   void add(Branch branch) {
     branches.push_back(std::move(branch));
     if (branches.size() == scan_limit + 1) {
-      for (std::size_t i = 0; i < branches.size(); ++i) index.emplace(branches[i].id, i);
+      index = std::make_unique<std::unordered_map<Uuid, std::size_t>>();
+      for (std::size_t i = 0; i < branches.size(); ++i) index->emplace(branches[i].id, i);
     } else if (branches.size() > scan_limit + 1) {
-      index.emplace(branches.back().id, branches.size() - 1);
+      index->emplace(branches.back().id, branches.size() - 1);
     }
   }
   Branch* find(const Uuid& id) {
     if (branches.size() > scan_limit) {
-      auto i = index.find(id);
-      return i == index.end() ? nullptr : &branches[i->second];
+      auto i = index->find(id);
+      return i == index->end() ? nullptr : &branches[i->second];
     }
     auto i =
         std::find_if(branches.begin(), branches.end(), [&](const Branch& b) { return b.id == id; });
@@ -122,15 +130,19 @@ struct GroupcallState {
   }
 };
 
-using GroupcallSelf = groupcall_actor::stateful_pointer<GroupcallState>;
-
-// A groupcall's actor: its handlers are shared by every groupcall (running_actor.hpp).
+// A groupcall's actor: CAF's typed actor, 1,024 bytes with CAF's control block,
+// its state beside it (state_beside.hpp) and its handlers shared by every
+// groupcall (running_actor.hpp). A stateful groupcall took 1,536 bytes, its own
+// behaviour 448 and its exit hook 48.
 class GroupcallActor final
     : public RunningActor<GroupcallActor,
-                          caf::stateful_actor<GroupcallState, groupcall_actor::base>> {
+                          StateBeside<GroupcallActor, groupcall_actor::base, GroupcallState>> {
  public:
   using RunningActor::RunningActor;
+  const char* name() const override { return "groupcall"; }
 };
+
+using GroupcallSelf = GroupcallActor*;
 
 // groupcall_actor.cpp
 branch_actor spawn_branch(GroupcallSelf self, PreparedBranch& prepared);
@@ -142,7 +154,7 @@ void disarm(GroupcallSelf self, Timer& timer);
 // Copies the snapshot, applies `edit`, stamps tm_update and keeps the counts true.
 template <class Edit>
 std::shared_ptr<const Groupcall> changed(GroupcallSelf self, Edit&& edit) {
-  auto& st = self->state;
+  auto& st = self->state();
   auto next = std::make_shared<Groupcall>(*st.groupcall);
   edit(*next);
   next->tm_update = st.engine->clock.now();
