@@ -100,8 +100,10 @@ class ResourceTable {
     return total;
   }
 
-  // Forgets a resource entirely (retention).
-  void erase(const Uuid& id) { erase(&id, &id + 1); }
+  // Forgets a resource entirely (retention). Its snapshot is freed after the locks.
+  void erase(const Uuid& id) {
+    if (auto snapshot = take(id)) index_erase(*snapshot);
+  }
 
   // Forgets resources entirely (retention): a groupcall's calls at once, so that
   // their customer's list (the one lock all of a customer's traffic shares) is
