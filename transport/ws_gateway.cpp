@@ -14,6 +14,7 @@
 #include "transport/request_id.hpp"
 #include "transport/rest_json.hpp"
 #include "transport/websocket_handshake.hpp"
+#include "transport/ws_feed.hpp"
 #include "transport/ws_session.hpp"
 
 namespace chorus {
@@ -97,7 +98,8 @@ WsGateway::WsGateway(Engine& engine, const ApiKeys& keys, boost::asio::io_contex
       keys_(keys),
       limits_(limits),
       metrics_(std::make_shared<WsMetrics>()),
-      wakeups_(std::make_shared<WsWakeups>(io, io_threads, limits.batch_window)) {}
+      wakeups_(std::make_shared<WsWakeups>(io, io_threads, limits.batch_window)),
+      feeds_(std::max<std::size_t>(1, io_threads)) {}
 
 WsGateway::~WsGateway() {
   wakeups_->drop_pending();
@@ -161,8 +163,8 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
     return;
   }
   // The session holds the slot check() took, and frees it when it ends.
-  auto session = std::make_shared<WsSession>(std::move(socket), already_read, engine_, *customer,
-                                             limits_, metrics_, wakeups_, list);
+  auto session = std::make_shared<WsSession>(std::move(socket), already_read, *customer, limits_,
+                                             metrics_, feed_for(list, *customer));
   auto request_id = request_id_for(request, keys_);
   boost::asio::post(wakeups_->executor(list),
                     [session, request = std::move(request), request_id = std::move(request_id)] {
@@ -182,6 +184,26 @@ void WsGateway::adopt(boost::beast::tcp_stream stream, HttpRequest request,
   }
   // Checked just before shut_down() began, adopted just after: it goes too.
   session->go_away(nullptr);
+}
+
+std::shared_ptr<WsFeed> WsGateway::feed_for(std::size_t list, const Uuid& customer) {
+  std::lock_guard<std::mutex> guard(feeds_mutex_);
+  auto& feeds = feeds_[list];
+  auto& slot = feeds.by_customer[customer];
+  if (auto feed = slot.lock()) return feed;
+  auto feed =
+      std::make_shared<WsFeed>(engine_, customer, wakeups_, list, limits_.queue_events, metrics_);
+  feed->open();
+  slot = feed;
+  // Customers whose connections have all ended leave expired entries: cleared
+  // whenever the map has doubled since the last time, so the work stays linear.
+  if (feeds.by_customer.size() >= feeds.prune_at) {
+    for (auto i = feeds.by_customer.begin(); i != feeds.by_customer.end();) {
+      i = i->second.expired() ? feeds.by_customer.erase(i) : std::next(i);
+    }
+    feeds.prune_at = std::max<std::size_t>(16, 2 * feeds.by_customer.size());
+  }
+  return feed;
 }
 
 void WsGateway::shut_down() {

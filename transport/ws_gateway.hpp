@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/beast/core/tcp_stream.hpp>
@@ -25,6 +26,7 @@
 
 namespace chorus {
 
+class WsFeed;
 class WsSession;
 
 class WsGateway final : public UpgradeHandler {
@@ -61,6 +63,18 @@ class WsGateway final : public UpgradeHandler {
   WsLimits limits_;
   std::shared_ptr<WsMetrics> metrics_;
   std::shared_ptr<WsWakeups> wakeups_;  // sessions share it, and may outlive the gateway
+
+  // The feed of `customer` on wake-up `list`, made on its first connection there.
+  std::shared_ptr<WsFeed> feed_for(std::size_t list, const Uuid& customer);
+
+  // Each wake-up list's feeds by customer; their sessions hold them, and ended
+  // ones are pruned as a list grows.
+  struct Feeds {
+    std::unordered_map<Uuid, std::weak_ptr<WsFeed>> by_customer;
+    std::size_t prune_at = 16;
+  };
+  std::mutex feeds_mutex_;
+  std::vector<Feeds> feeds_;
 
   // Every session adopted, for shut_down(); ended ones are pruned as it grows.
   std::mutex sessions_mutex_;

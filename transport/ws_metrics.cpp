@@ -33,6 +33,10 @@ void WsMetrics::render(std::ostream& out) const {
   out << "# HELP chorus_ws_connections Open WebSocket connections.\n"
       << "# TYPE chorus_ws_connections gauge\n"
       << "chorus_ws_connections " << connections.load(std::memory_order_relaxed) << '\n';
+  counter(out, "chorus_ws_events_received_total",
+          "Events the gateway took from the engine: one per event and I/O thread with "
+          "subscribers of its customer, however many connections watch it.",
+          events_received.load(std::memory_order_relaxed));
   counter(out, "chorus_ws_frames_sent_total",
           "WebSocket frames written (events, replies, control).",
           frames_sent.load(std::memory_order_relaxed));

@@ -1,5 +1,7 @@
 #pragma once
-// What /metrics says about the WebSocket gateway: connections, what was written
+// What /metrics says about the WebSocket gateway: connections, the events it took
+// from the engine (once per event and I/O thread, however many connections watch),
+// what was written
 // (frames, writes, bytes: frames per write shows how well sessions batch), events
 // dropped for slow consumers, and connections closed by the server, by cause.
 
@@ -14,6 +16,7 @@ class WsMetrics {
   enum class Close { too_slow, dead_peer, protocol_error, message_too_big, flooding, count };
 
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::uint64_t> events_received{0};
   std::atomic<std::uint64_t> frames_sent{0};
   std::atomic<std::uint64_t> writes{0};
   std::atomic<std::uint64_t> bytes_sent{0};

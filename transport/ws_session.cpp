@@ -34,33 +34,17 @@ constexpr std::chrono::milliseconds close_timeout{5000};
 
 }  // namespace
 
-// The bus's handle on a session: it must not keep a closed session alive, and may
-// be called after the session is gone.
-class WsSession::Sink final : public EventSink {
- public:
-  explicit Sink(std::weak_ptr<WsSession> session) : session_(std::move(session)) {}
-  void deliver(const EventPtr& event) override {
-    if (auto session = session_.lock()) session->deliver(event);
-  }
-
- private:
-  std::weak_ptr<WsSession> session_;
-};
-
-WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read, Engine& engine,
+WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read,
                      const Uuid& customer_id, const WsLimits& limits,
-                     std::shared_ptr<WsMetrics> metrics, std::shared_ptr<WsWakeups> wakeups,
-                     std::size_t wakeup_list)
+                     std::shared_ptr<WsMetrics> metrics, std::shared_ptr<WsFeed> feed)
     : socket_(std::move(socket)),
       keepalive_timer_(socket_.get_executor()),
       deadline_timer_(socket_.get_executor()),
       shutdown_timer_(socket_.get_executor()),
-      engine_(engine),
       customer_id_(customer_id),
       limits_(limits),
       metrics_(std::move(metrics)),
-      wakeups_(std::move(wakeups)),
-      wakeup_list_(wakeup_list),
+      feed_(std::move(feed)),
       in_(std::max<std::size_t>(4096, already_read.size() + min_read_room)),
       decoder_(limits.max_message_bytes) {
   std::memcpy(in_.data(), already_read.data(), already_read.size());
@@ -68,11 +52,6 @@ WsSession::WsSession(net::ip::tcp::socket socket, std::string_view already_read,
 }
 
 WsSession::~WsSession() {
-  // The last owner may be an engine thread publishing an event (its Sink had just
-  // locked this session), which holds the bus's lock: cancelling the subscription
-  // right here would deadlock. The I/O executor cancels it instead.
-  net::post(socket_.get_executor(), [subscription = std::make_shared<Subscription>(
-                                         std::move(subscription_))] { subscription->cancel(); });
   --metrics_->connections;
 }
 
@@ -81,8 +60,7 @@ void WsSession::start(const HttpRequest& request, std::string_view request_id) {
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
   // flush() writes at once, and only what the socket does not take waits for it.
   socket_.non_blocking(true, ignored);
-  sink_ = std::make_shared<Sink>(weak_from_this());
-  subscription_ = engine_.open_subscription(sink_);
+  feed_->attach(weak_from_this());
   pending_ = ws::switching_protocols_response(request, request_id);
   flush();
   keepalive();
@@ -158,6 +136,7 @@ void WsSession::on_message(std::string_view text) {
   auto held = [this](const Topic& t) {
     return std::find(topics_.begin(), topics_.end(), t) != topics_.end();
   };
+  bool had_topics = !topics_.empty();
   if (request->kind == WsRequest::Kind::subscribe) {
     // The limit counts distinct topics held: one already held adds nothing.
     std::vector<Topic> added;
@@ -170,14 +149,13 @@ void WsSession::on_message(std::string_view text) {
           "topics: at most " + std::to_string(limits_.max_topics) + " topics per connection"));
     }
     topics_.insert(topics_.end(), added.begin(), added.end());
-    subscription_.add_topics(request->topics);
   } else {
     // Only topics actually held free room; others never counted.
     for (auto& t : request->topics) {
       topics_.erase(std::remove(topics_.begin(), topics_.end(), t), topics_.end());
     }
-    subscription_.remove_topics(request->topics);
   }
+  if (had_topics != !topics_.empty()) feed_->topics_held(!had_topics);
   reply(ws_ack(*request));
 }
 
@@ -199,39 +177,47 @@ void WsSession::send(ws::Opcode opcode, std::string_view payload) {
 
 // --- Writing -----------------------------------------------------------------
 
-void WsSession::deliver(const EventPtr& event) {
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (!accepting_) return;
-    if (events_.size() >= limits_.queue_events) {
-      // Full: the oldest undelivered event makes room; the consumer is told.
-      events_.pop_front();
-      ++dropped_;
-      metrics_->events_dropped.fetch_add(1, std::memory_order_relaxed);
-      auto now = Clock::now();
-      if (!full_since_) full_since_ = now;
-      if (now - *full_since_ > limits_.full_timeout) {
-        // Full for too long: the strand closes it with 1008, or drops it if the
-        // write under way never ends. Counted here, where it is decided, so that
-        // both endings count (accepting_ makes this happen once).
-        too_slow_ = true;
-        metrics_->count_close(WsMetrics::Close::too_slow);
-        accepting_ = false;
-        events_.clear();
-        // Woken even if a wake-up is pending: a write stuck on a peer that
-        // never reads must get its deadline now, not when the write ends.
-        woken_ = false;
-      }
-    }
-    if (accepting_) events_.push_back(event);
-    if (!woken_) wake = woken_ = true;
+void WsSession::offer(const std::vector<EventPtr>& events, std::uint64_t lost) {
+  if (!accepting_ || topics_.empty()) return;
+  bool queued = lost > 0;
+  if (lost > 0) {
+    dropped_ += lost;
+    metrics_->events_dropped.fetch_add(lost, std::memory_order_relaxed);
   }
-  if (wake) wakeups_->wake(wakeup_list_, shared_from_this());
+  for (auto& event : events) {
+    if (!accepting_) break;
+    if (!wanted(*event)) continue;
+    queue(event);
+    queued = true;
+  }
+  if (queued || too_slow_) flush();
 }
 
-void WsSession::on_round() {
-  flush();
+bool WsSession::wanted(const Event& event) const {
+  return std::any_of(topics_.begin(), topics_.end(),
+                     [&event](const Topic& t) { return t.matches(event); });
+}
+
+void WsSession::queue(const EventPtr& event) {
+  if (events_.size() >= limits_.queue_events) {
+    // Full: the oldest undelivered event makes room; the consumer is told.
+    events_.pop_front();
+    ++dropped_;
+    metrics_->events_dropped.fetch_add(1, std::memory_order_relaxed);
+    auto now = Clock::now();
+    if (!full_since_) full_since_ = now;
+    if (now - *full_since_ > limits_.full_timeout) {
+      // Full for too long: flush() closes it with 1008, or drops it if the write
+      // under way never ends. Counted here, where it is decided, so that both
+      // endings count (accepting_ makes this happen once).
+      too_slow_ = true;
+      metrics_->count_close(WsMetrics::Close::too_slow);
+      accepting_ = false;
+      events_.clear();
+      return;
+    }
+  }
+  events_.push_back(event);
 }
 
 // Writes whatever is waiting, a batch at a time, each in one write. The socket
@@ -243,12 +229,7 @@ void WsSession::flush() {
     if (writing_) {
       // A write that cannot finish keeps a 1008 close from going out: give it as long
       // as the queue was given, then drop the connection.
-      bool slow;
-      {
-        std::lock_guard<std::mutex> guard(mutex_);
-        slow = too_slow_;
-      }
-      if (slow) arm_deadline(limits_.full_timeout);
+      if (too_slow_) arm_deadline(limits_.full_timeout);
       return;
     }
     std::size_t frames = frame_waiting();
@@ -284,40 +265,28 @@ std::size_t WsSession::frame_waiting() {
   return frames;
 }
 
-// Moves a batch from the inbox (briefly, under the lock) and frames it (outside).
+// Frames a batch from the queue.
 std::size_t WsSession::take_events() {
-  std::uint64_t dropped = 0;
-  bool slow = false;
-  bool emptied = false;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    woken_ = false;
-    slow = too_slow_;
-    dropped = std::exchange(dropped_, 0);
-    std::size_t bytes = 0;
-    while (!events_.empty() && bytes < batch_bytes) {
-      bytes += events_.front()->data_json().size() + 64;
-      batch_.push_back(std::move(events_.front()));
-      events_.pop_front();
-    }
-    if (events_.size() < limits_.queue_events) full_since_.reset();
-    emptied = events_.empty();
-  }
+  std::uint64_t dropped = std::exchange(dropped_, 0);
   // Dropped events were the oldest: the note takes their place, before the rest.
   if (dropped > 0) append_events_dropped_frame(out_.own(), ++seq_, dropped);
-  for (auto& event : batch_) {
-    auto& data = event->data_json();
-    append_event_frame_head(out_.own(), to_string(event->type()), ++seq_, data.size());
-    out_.share(data, std::move(event));
+  std::size_t frames = dropped > 0 ? 1 : 0;
+  std::size_t bytes = 0;
+  while (!events_.empty() && bytes < batch_bytes) {
+    auto& data = events_.front()->data_json();
+    bytes += data.size() + 64;
+    append_event_frame_head(out_.own(), to_string(events_.front()->type()), ++seq_, data.size());
+    out_.share(data, std::move(events_.front()));
     out_.own().append(event_frame_tail);
+    events_.pop_front();
+    ++frames;
   }
-  std::size_t frames = batch_.size() + (dropped > 0 ? 1 : 0);
-  batch_.clear();
+  if (events_.size() < limits_.queue_events) full_since_.reset();
   // Not begin_close(): its flush() would start a second write, of out_ cleared of
   // this batch, beside the one this flush() is about to start.
-  if (slow) {
+  if (too_slow_) {
     queue_close(ws::close_code::policy_violation, "consumer too slow");
-  } else if (going_away_ && emptied) {
+  } else if (going_away_ && events_.empty()) {
     queue_close(ws::close_code::going_away, "server shutting down");
   }
   return frames;
@@ -366,11 +335,8 @@ bool WsSession::queue_close(std::uint16_t code, std::string_view reason) {
   closing_ = Closing::close_queued;
   close_code_ = code;
   close_reason_ = reason;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    accepting_ = false;
-    events_.clear();
-  }
+  accepting_ = false;
+  events_.clear();
   keepalive_timer_.cancel();
   return true;
 }
@@ -393,11 +359,9 @@ void WsSession::shut() {
   keepalive_timer_.cancel();
   deadline_timer_.cancel();
   shutdown_timer_.cancel();
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    accepting_ = false;
-    events_.clear();
-  }
+  accepting_ = false;
+  events_.clear();
+  feed_->detach(this, !topics_.empty());
   ended_.reset();  // a shutdown waiting for this connection need wait no longer
 }
 
@@ -428,13 +392,12 @@ void WsSession::go_away(std::shared_ptr<void> ended) {
 
 void WsSession::on_go_away(std::shared_ptr<void> ended) {
   if (closing_ == Closing::done || going_away_) return;
+  // The engine has stopped: what its feed holds and what is queued is all there
+  // will be. The feed's round may still be waiting for its batch window.
+  feed_->on_round();
   going_away_ = true;
   ended_ = std::move(ended);
-  {
-    // The engine has stopped: what is queued is all there will be.
-    std::lock_guard<std::mutex> guard(mutex_);
-    accepting_ = false;
-  }
+  accepting_ = false;
   if (closing_ != Closing::open) {
     // Already closing for another reason: only the bound is added.
     flush_over_ = true;
@@ -471,7 +434,6 @@ void WsSession::on_shutdown_timer() {
 }
 
 void WsSession::give_up_queue() {
-  std::lock_guard<std::mutex> guard(mutex_);
   auto left = events_.size();
   events_.clear();
   dropped_ += left;

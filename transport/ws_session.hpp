@@ -2,11 +2,12 @@
 // One WebSocket connection of the event gateway, framed by the gateway itself
 // after the handshake (see websocket_frame.hpp for why).
 //
-// The event bus delivers into a bounded queue from engine threads, never waiting
-// on the socket, and wakes the session at most once per batch. On its wake-up
-// list's strand the session then writes everything queued (control frames and
-// replies first, then events, each event's shared snapshot JSON gathered from the
-// event itself, not copied: ws_write_batch.hpp) in a single write. A consumer that
+// Its feed (ws_feed.hpp: its customer's events on its wake-up list) offers it each
+// round's events on the list's strand; it keeps those its topics match in a
+// bounded queue and writes everything queued (control frames and replies first,
+// then events, each event's shared snapshot JSON gathered from the event itself,
+// not copied: ws_write_batch.hpp) in a single write. Everything it does runs on
+// that strand. A consumer that
 // falls behind loses its oldest events and is told how many; one that stays full
 // too long is closed with 1008; one that answers no ping within an interval is
 // closed. At shutdown each is flushed for a bounded time, told what could not be
@@ -16,7 +17,6 @@
 #include <chrono>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,31 +26,33 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
-#include "actors/engine.hpp"
 #include "config/websocket_options.hpp"
+#include "model/event.hpp"
+#include "model/topic.hpp"
 #include "transport/http_server.hpp"
 #include "transport/websocket_frame.hpp"
+#include "transport/ws_feed.hpp"
 #include "transport/ws_metrics.hpp"
-#include "transport/ws_wakeups.hpp"
 #include "transport/ws_write_batch.hpp"
 
 namespace chorus {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  // `socket` runs on `wakeups`'s strand for `wakeup_list`, and so does everything
-  // the session does but deliver(). `already_read`: bytes the HTTP session read past
-  // the upgrade request.
-  WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read, Engine& engine,
+  // `socket` runs on the strand of `feed`'s wake-up list, and so does everything
+  // the session does. `already_read`: bytes the HTTP session read past the
+  // upgrade request.
+  WsSession(boost::asio::ip::tcp::socket socket, std::string_view already_read,
             const Uuid& customer_id, const WsLimits& limits, std::shared_ptr<WsMetrics> metrics,
-            std::shared_ptr<WsWakeups> wakeups, std::size_t wakeup_list);
+            std::shared_ptr<WsFeed> feed);
   ~WsSession();
 
   // On the strand: answers the upgrade with 101 (carrying `request_id` as its
   // X-Request-Id) and starts reading and pinging.
   void start(const HttpRequest& request, std::string_view request_id);
-  // On the strand, in a WsWakeups round: write what has been queued.
-  void on_round();
+  // In its feed's round: queues the events its topics match, and writes. `lost`
+  // events of its customer fell out of the feed before this round: it is told.
+  void offer(const std::vector<EventPtr>& events, std::uint64_t lost);
   // From any thread, at shutdown, once the engine's last events are queued: sends
   // what is queued for up to limits.shutdown_flush, an events_dropped note for
   // what it could not, then a 1001 close, and ends the connection at the latest
@@ -62,7 +64,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   static constexpr std::chrono::milliseconds shutdown_close_wait{1000};
 
  private:
-  class Sink;
   using Clock = std::chrono::steady_clock;
   using error_code = boost::beast::error_code;
   // The closing handshake, server side (RFC 6455 section 7).
@@ -77,8 +78,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Queues a control frame or reply to go out before any event.
   void send(websocket::Opcode opcode, std::string_view payload);
 
-  // Writing: deliver() from any thread, the rest on the strand.
-  void deliver(const EventPtr& event);
+  // Writing.
+  bool wanted(const Event& event) const;
+  // Queues an event; when full, the oldest queued goes (the peer is told).
+  void queue(const EventPtr& event);
   void flush();
   // Frames what is waiting into out_ (control frames and replies, then a batch of
   // events while open, then our close frame if due); how many frames.
@@ -109,25 +112,18 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer shutdown_timer_;
-  Engine& engine_;
   Uuid customer_id_;
   WsLimits limits_;
   std::shared_ptr<WsMetrics> metrics_;  // holds this connection's slot
-  std::shared_ptr<WsWakeups> wakeups_;
-  std::size_t wakeup_list_;
-  std::shared_ptr<Sink> sink_;
-  Subscription subscription_;
+  std::shared_ptr<WsFeed> feed_;
 
-  // The inbox, shared with deliver() under mutex_.
-  std::mutex mutex_;
+  // The queue of events to send.
   std::deque<EventPtr> events_;
   std::uint64_t dropped_ = 0;
   std::optional<Clock::time_point> full_since_;
-  bool woken_ = false;     // a flush is posted, or a write under way will flush
   bool too_slow_ = false;  // full for too long: to be closed with 1008
   bool accepting_ = true;  // false once closing
 
-  // Strand only.
   std::vector<Topic> topics_;  // held, each once
   std::vector<char> in_;       // bytes read, not yet decoded
   std::size_t in_size_ = 0;
@@ -135,8 +131,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   websocket::ClientFrameDecoder decoder_;
   std::string pending_;  // framed control frames and replies, sent first
   std::size_t pending_frames_ = 0;
-  WsWriteBatch out_;             // the write under way
-  std::vector<EventPtr> batch_;  // events taken from the inbox, being framed
+  WsWriteBatch out_;  // the write under way
   bool writing_ = false;
   Closing closing_ = Closing::open;
   std::uint16_t close_code_ = 0;

@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "transport/ws_session.hpp"
+#include "transport/ws_feed.hpp"
 
 namespace chorus {
 
@@ -25,12 +25,12 @@ std::size_t WsWakeups::assign() noexcept {
   return next_.fetch_add(1, std::memory_order_relaxed) % lists_.size();
 }
 
-void WsWakeups::wake(std::size_t list, std::shared_ptr<WsSession> session) {
+void WsWakeups::wake(std::size_t list, std::shared_ptr<WsFeed> feed) {
   auto& l = *lists_[list];
   bool post = false;
   {
     std::lock_guard<std::mutex> guard(l.mutex);
-    l.ready.push_back(std::move(session));
+    l.ready.push_back(std::move(feed));
     post = !std::exchange(l.posted, true);
   }
   if (post) {
@@ -40,14 +40,14 @@ void WsWakeups::wake(std::size_t list, std::shared_ptr<WsSession> session) {
 
 void WsWakeups::drop_pending() {
   for (auto& l : lists_) {
-    std::vector<std::shared_ptr<WsSession>> dropped;  // released outside the lock
+    std::vector<std::shared_ptr<WsFeed>> dropped;  // released outside the lock
     std::lock_guard<std::mutex> guard(l->mutex);
     dropped.swap(l->ready);
   }
 }
 
 // On the list's strand: the round runs when the window closes (the timer is
-// touched by one round at a time, as only the round's first session posts).
+// touched by one round at a time, as only the round's first feed posts).
 void WsWakeups::start_round(std::size_t list) {
   if (window_.count() == 0) return run(list);
   auto& timer = lists_[list]->timer;
@@ -58,15 +58,15 @@ void WsWakeups::start_round(std::size_t list) {
 }
 
 void WsWakeups::run(std::size_t list) {
-  std::vector<std::shared_ptr<WsSession>> round;
+  std::vector<std::shared_ptr<WsFeed>> round;
   {
     auto& l = *lists_[list];
     std::lock_guard<std::mutex> guard(l.mutex);
     round.swap(l.ready);
     l.posted = false;
   }
-  // On the strand every session of this list runs on.
-  for (auto& session : round) session->on_round();
+  // On the strand every feed and session of this list runs on.
+  for (auto& feed : round) feed->on_round();
 }
 
 }  // namespace chorus

@@ -1,19 +1,17 @@
 #pragma once
-// Wakes WebSocket sessions that have new events, in rounds.
+// Wakes the WebSocket feeds (ws_feed.hpp) that have new events, in rounds.
 //
-// The event bus runs on engine threads. If each session woke itself (a post to its
-// own strand), an event for 1,000 subscribers would cost its publisher 1,000
-// cross-thread wake-ups, about 40 µs each on this kind of VM: the engine thread,
-// and every later event, would wait tens of milliseconds. Instead a session with
-// news joins a ready list, and only the first to join a round posts to the I/O
-// threads. A round starts a batch window after its first session joined, so that
-// a burst of events leaves in one write per connection. Sessions are spread over
-// one list per I/O thread so that a round's writes use every thread.
+// The event bus runs on engine threads. A cross-thread wake-up costs about 40 µs
+// on this kind of VM, so a feed with news joins a ready list, and only the first
+// to join a round posts to the I/O threads. A round starts a batch window after
+// its first feed joined, so that a burst of events leaves in one write per
+// connection. Sessions are spread over one list per I/O thread so that a round's
+// writes use every thread.
 //
-// Each list has one strand, and its sessions run on it (their sockets and timers
-// use it as their executor): the round then writes to every ready session in
-// turn, directly, rather than posting to 1,000 strands of their own, each post a
-// lock and often a wake-up of another I/O thread.
+// Each list has one strand, and its feeds and sessions run on it (the sockets and
+// timers use it as their executor): the round then writes to every session with
+// news in turn, directly, rather than posting to 1,000 strands of their own, each
+// post a lock and often a wake-up of another I/O thread.
 
 #include <atomic>
 #include <chrono>
@@ -29,7 +27,7 @@
 
 namespace chorus {
 
-class WsSession;
+class WsFeed;
 
 class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
  public:
@@ -37,12 +35,12 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
 
   // A list for a new session (round-robin).
   std::size_t assign() noexcept;
-  // The strand a list's sessions run on.
+  // The strand a list's feeds and sessions run on.
   boost::asio::any_io_executor executor(std::size_t list) const;
-  // From any thread: `session` has news; it is flushed in the next round.
-  void wake(std::size_t list, std::shared_ptr<WsSession> session);
-  // Forgets the sessions waiting for a round that will never run (the I/O threads
-  // have stopped): a waiting session holds these wakeups, which hold it back.
+  // From any thread: `feed` has news; its sessions are offered it in the next round.
+  void wake(std::size_t list, std::shared_ptr<WsFeed> feed);
+  // Forgets the feeds waiting for a round that will never run (the I/O threads
+  // have stopped): a waiting feed holds these wakeups, which hold it back.
   void drop_pending();
 
  private:
@@ -50,7 +48,7 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
     explicit ReadyList(boost::asio::io_context& io);
     boost::asio::strand<boost::asio::io_context::executor_type> strand;
     std::mutex mutex;
-    std::vector<std::shared_ptr<WsSession>> ready;
+    std::vector<std::shared_ptr<WsFeed>> ready;
     bool posted = false;
     boost::asio::steady_timer timer;  // on the strand, one round at a time
   };

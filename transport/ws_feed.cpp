@@ -1,0 +1,120 @@
+#include "transport/ws_feed.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+#include "transport/ws_session.hpp"
+#include "transport/ws_wakeups.hpp"
+
+namespace chorus {
+
+// The bus's handle on a feed: it must not keep the feed alive, and may be called
+// after the feed is gone.
+class WsFeed::Sink final : public EventSink {
+ public:
+  explicit Sink(std::weak_ptr<WsFeed> feed) : feed_(std::move(feed)) {}
+  void deliver(const EventPtr& event) override {
+    if (auto feed = feed_.lock()) feed->deliver(event);
+  }
+
+ private:
+  std::weak_ptr<WsFeed> feed_;
+};
+
+WsFeed::WsFeed(Engine& engine, const Uuid& customer_id, std::shared_ptr<WsWakeups> wakeups,
+               std::size_t list, std::size_t inbox_limit, std::shared_ptr<WsMetrics> metrics)
+    : engine_(engine),
+      customer_id_(customer_id),
+      wakeups_(std::move(wakeups)),
+      list_(list),
+      inbox_limit_(std::max<std::size_t>(1, inbox_limit)),
+      metrics_(std::move(metrics)),
+      whole_customer_{Topic::parse("customer_id:" + customer_id.to_string()).value()} {}
+
+WsFeed::~WsFeed() {
+  // The last owner may be an engine thread publishing an event (its Sink had just
+  // locked this feed), which holds the bus's lock: cancelling the subscription
+  // right here would deadlock. The list's strand cancels it instead.
+  boost::asio::post(wakeups_->executor(list_),
+                    [subscription = std::make_shared<Subscription>(std::move(subscription_))] {
+                      subscription->cancel();
+                    });
+}
+
+void WsFeed::open() {
+  subscription_ = engine_.open_subscription(std::make_shared<Sink>(weak_from_this()));
+}
+
+void WsFeed::attach(std::weak_ptr<WsSession> session) {
+  sessions_.push_back(std::move(session));
+}
+
+void WsFeed::detach(const WsSession* session, bool held_topics) {
+  for (auto& s : sessions_) {
+    auto locked = s.lock();
+    if (!locked || locked.get() == session) s.reset();
+  }
+  // A round under way walks sessions_ by index: it prunes when it is done.
+  if (!in_round_) prune();
+  if (held_topics) topics_held(false);
+}
+
+void WsFeed::topics_held(bool held) {
+  // The whole customer: each session picks out its own topics in offer().
+  if (held && holders_++ == 0) {
+    subscription_.add_topics(whole_customer_);
+  } else if (!held && holders_ > 0 && --holders_ == 0) {
+    subscription_.remove_topics(whole_customer_);
+    // What came in before the last topic went is for nobody now.
+    std::lock_guard<std::mutex> guard(mutex_);
+    inbox_.clear();
+    lost_ = 0;
+  }
+}
+
+void WsFeed::prune() {
+  sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
+                                 [](const std::weak_ptr<WsSession>& s) { return s.expired(); }),
+                  sessions_.end());
+}
+
+void WsFeed::deliver(const EventPtr& event) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (inbox_.size() >= inbox_limit_) {
+      // The round is far behind: the oldest goes, as a full connection's would.
+      inbox_.pop_front();
+      ++lost_;
+    }
+    inbox_.push_back(event);
+    wake = !std::exchange(woken_, true);
+  }
+  if (wake) wakeups_->wake(list_, shared_from_this());
+}
+
+void WsFeed::on_round() {
+  std::uint64_t lost = 0;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    round_.assign(std::make_move_iterator(inbox_.begin()), std::make_move_iterator(inbox_.end()));
+    inbox_.clear();
+    lost = std::exchange(lost_, 0);
+    woken_ = false;
+  }
+  if (round_.empty() && lost == 0) return;
+  metrics_->events_received.fetch_add(round_.size() + lost, std::memory_order_relaxed);
+  // offer() may end a session, and so detach it: sessions_ keeps its indices until
+  // the round is over.
+  in_round_ = true;
+  for (std::size_t i = 0; i < sessions_.size(); ++i) {
+    if (auto session = sessions_[i].lock()) session->offer(round_, lost);
+  }
+  in_round_ = false;
+  prune();
+  round_.clear();
+}
+
+}  // namespace chorus

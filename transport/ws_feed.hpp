@@ -1,0 +1,80 @@
+#pragma once
+// One customer's events for the WebSocket sessions of one wake-up list.
+//
+// The event bus runs on engine threads. When every session was a subscriber of its
+// own, an event for 1,000 connections cost its engine thread 1,000 deliveries,
+// each a pointer lock, a mutex and a queue push on memory the I/O threads then
+// took back: a third of the gateway's CPU. Instead the feed is the one subscriber
+// (of the whole customer, while any of its sessions holds a topic): an event costs
+// the engine thread one push into the feed's inbox, and a wake-up per round. On
+// the list's strand, in a WsWakeups round, the feed then offers what came in to
+// each of its sessions in turn, which match it against their own topics and queue
+// it (ws_session.hpp), without a lock, on the thread that writes it.
+//
+// Everything but deliver() runs on the list's strand.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "actors/engine.hpp"
+#include "transport/ws_metrics.hpp"
+
+namespace chorus {
+
+class WsSession;
+class WsWakeups;
+
+class WsFeed : public std::enable_shared_from_this<WsFeed> {
+ public:
+  // `inbox_limit`: events held between two rounds at most; past it the oldest
+  // are lost, and every session holding a topic is told.
+  WsFeed(Engine& engine, const Uuid& customer_id, std::shared_ptr<WsWakeups> wakeups,
+         std::size_t list, std::size_t inbox_limit, std::shared_ptr<WsMetrics> metrics);
+  ~WsFeed();
+
+  // Opens the feed's subscription; once, before any session attaches.
+  void open();
+
+  // A session of this customer on this list starts (attach) or ends (detach).
+  void attach(std::weak_ptr<WsSession> session);
+  void detach(const WsSession* session, bool held_topics);
+  // A session's topics went from none to some (true) or from some to none (false):
+  // the feed listens to its customer while any session holds a topic.
+  void topics_held(bool held);
+
+  // In a WsWakeups round: offers what came in to every session.
+  void on_round();
+  // From an engine thread.
+  void deliver(const EventPtr& event);
+
+ private:
+  class Sink;
+  void prune();  // forgets sessions that have ended
+
+  Engine& engine_;
+  Uuid customer_id_;
+  std::shared_ptr<WsWakeups> wakeups_;
+  std::size_t list_;
+  std::size_t inbox_limit_;
+  std::shared_ptr<WsMetrics> metrics_;
+  std::vector<Topic> whole_customer_;
+  Subscription subscription_;
+
+  // Shared with deliver() under mutex_.
+  std::mutex mutex_;
+  std::deque<EventPtr> inbox_;
+  std::uint64_t lost_ = 0;  // fell out of a full inbox
+  bool woken_ = false;      // a round is due
+
+  // Strand only.
+  std::vector<std::weak_ptr<WsSession>> sessions_;
+  std::size_t holders_ = 0;  // sessions holding at least one topic
+  bool in_round_ = false;
+  std::vector<EventPtr> round_;  // the round's events, kept for its capacity
+};
+
+}  // namespace chorus
