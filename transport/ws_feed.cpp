@@ -51,13 +51,11 @@ void WsFeed::attach(std::weak_ptr<WsSession> session) {
   sessions_.push_back(std::move(session));
 }
 
-void WsFeed::detach(const WsSession* session, bool held_topics) {
-  for (auto& s : sessions_) {
-    auto locked = s.lock();
-    if (!locked || locked.get() == session) s.reset();
-  }
-  // A round under way walks sessions_ by index: it prunes when it is done.
-  if (!in_round_) prune();
+void WsFeed::detach(bool held_topics) {
+  // Found and removed in bulk (prune()): when 10,000 connections drop at once,
+  // each one searching the list would make the drop quadratic.
+  ++ended_;
+  if (!in_round_ && 2 * ended_ > sessions_.size()) prune();
   if (held_topics) topics_held(false);
 }
 
@@ -76,8 +74,12 @@ void WsFeed::topics_held(bool held) {
 
 void WsFeed::prune() {
   sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
-                                 [](const std::weak_ptr<WsSession>& s) { return s.expired(); }),
+                                 [](const std::weak_ptr<WsSession>& s) {
+                                   auto session = s.lock();
+                                   return !session || session->ended();
+                                 }),
                   sessions_.end());
+  ended_ = 0;
 }
 
 void WsFeed::deliver(const EventPtr& event) {
@@ -113,7 +115,7 @@ void WsFeed::on_round() {
     if (auto session = sessions_[i].lock()) session->offer(round_, lost);
   }
   in_round_ = false;
-  prune();
+  if (2 * ended_ > sessions_.size()) prune();
   round_.clear();
 }
 

@@ -41,7 +41,7 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
 
   // A session of this customer on this list starts (attach) or ends (detach).
   void attach(std::weak_ptr<WsSession> session);
-  void detach(const WsSession* session, bool held_topics);
+  void detach(bool held_topics);
   // A session's topics went from none to some (true) or from some to none (false):
   // the feed listens to its customer while any session holds a topic.
   void topics_held(bool held);
@@ -53,7 +53,7 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
 
  private:
   class Sink;
-  void prune();  // forgets sessions that have ended
+  void prune();  // forgets the sessions that have ended
 
   Engine& engine_;
   Uuid customer_id_;
@@ -73,6 +73,7 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
   // Strand only.
   std::vector<std::weak_ptr<WsSession>> sessions_;
   std::size_t holders_ = 0;  // sessions holding at least one topic
+  std::size_t ended_ = 0;    // sessions ended since the last prune()
   bool in_round_ = false;
   std::vector<EventPtr> round_;  // the round's events, kept for its capacity
 };

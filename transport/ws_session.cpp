@@ -361,7 +361,7 @@ void WsSession::shut() {
   shutdown_timer_.cancel();
   accepting_ = false;
   events_.clear();
-  feed_->detach(this, !topics_.empty());
+  feed_->detach(!topics_.empty());
   ended_.reset();  // a shutdown waiting for this connection need wait no longer
 }
 

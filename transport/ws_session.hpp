@@ -53,6 +53,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // In its feed's round: queues the events its topics match, and writes. `lost`
   // events of its customer fell out of the feed before this round: it is told.
   void offer(const std::vector<EventPtr>& events, std::uint64_t lost);
+  // Whether the connection has ended (its feed forgets it).
+  bool ended() const noexcept { return closing_ == Closing::done; }
   // From any thread, at shutdown, once the engine's last events are queued: sends
   // what is queued for up to limits.shutdown_flush, an events_dropped note for
   // what it could not, then a 1001 close, and ends the connection at the latest
