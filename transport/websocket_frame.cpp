@@ -47,8 +47,7 @@ std::size_t frame_header_size(std::uint64_t payload_bytes) {
   return 10;
 }
 
-void append_frame_header(std::string& out, Opcode opcode, std::uint64_t payload_bytes) {
-  char header[10];
+std::size_t write_frame_header(char* header, Opcode opcode, std::uint64_t payload_bytes) {
   header[0] = static_cast<char>(fin_bit | static_cast<std::uint8_t>(opcode));
   std::size_t size = frame_header_size(payload_bytes);
   if (size == 2) {
@@ -59,7 +58,12 @@ void append_frame_header(std::string& out, Opcode opcode, std::uint64_t payload_
       header[i] = static_cast<char>(payload_bytes >> (8 * (size - 1 - i)));
     }
   }
-  out.append(header, size);
+  return size;
+}
+
+void append_frame_header(std::string& out, Opcode opcode, std::uint64_t payload_bytes) {
+  char header[max_frame_header];
+  out.append(header, write_frame_header(header, opcode, payload_bytes));
 }
 
 void append_frame(std::string& out, Opcode opcode, std::string_view payload) {

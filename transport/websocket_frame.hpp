@@ -37,8 +37,12 @@ constexpr std::uint16_t policy_violation = 1008;
 constexpr std::uint16_t message_too_big = 1009;
 }  // namespace close_code
 
-// A server frame's header: FIN set, unmasked (servers never mask).
+// A server frame's header: FIN set, unmasked (servers never mask); at most
+// max_frame_header bytes, which write_frame_header() writes at `header`,
+// returning how many.
+constexpr std::size_t max_frame_header = 10;
 std::size_t frame_header_size(std::uint64_t payload_bytes);
+std::size_t write_frame_header(char* header, Opcode opcode, std::uint64_t payload_bytes);
 void append_frame_header(std::string& out, Opcode opcode, std::uint64_t payload_bytes);
 // A whole frame; control payloads are cut to the 125 bytes a control frame allows.
 void append_frame(std::string& out, Opcode opcode, std::string_view payload);

@@ -1,6 +1,8 @@
 #include "transport/ws_protocol.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "model/json_detail.hpp"
 #include "transport/websocket_frame.hpp"
@@ -102,8 +104,24 @@ void append_event_frame_head(std::string& out, std::string_view type, std::uint6
   std::string_view seq_text(digits, static_cast<std::size_t>(seq_end - digits));
   std::size_t size = open.size() + type.size() + middle.size() + seq_text.size() + data.size() +
                      data_bytes + event_frame_tail.size();
-  websocket::append_frame_header(out, websocket::Opcode::text, size);
-  out.append(open).append(type).append(middle).append(seq_text).append(data);
+  // Built aside and appended once: this runs for every event and subscriber, and
+  // six appends cost more than the bytes they copy.
+  char head[128];
+  if (type.size() > sizeof head - 64) {  // no event type is this long
+    websocket::append_frame_header(out, websocket::Opcode::text, size);
+    out.append(open).append(type).append(middle).append(seq_text).append(data);
+    return;
+  }
+  // The constants' sizes are known here, so their copies compile to moves.
+  char* at = head + websocket::write_frame_header(head, websocket::Opcode::text, size);
+  at = std::copy(open.begin(), open.end(), at);
+  std::memcpy(at, type.data(), type.size());
+  at += type.size();
+  at = std::copy(middle.begin(), middle.end(), at);
+  std::memcpy(at, seq_text.data(), seq_text.size());
+  at += seq_text.size();
+  at = std::copy(data.begin(), data.end(), at);
+  out.append(head, static_cast<std::size_t>(at - head));
 }
 
 void append_events_dropped_frame(std::string& out, std::uint64_t seq, std::uint64_t count) {
