@@ -82,6 +82,10 @@ void WsFeed::prune() {
   ended_ = 0;
 }
 
+std::string& WsFeed::write_buffer() {
+  return wakeups_->write_buffer(list_);
+}
+
 void WsFeed::deliver(const EventPtr& event) {
   bool wake = false;
   {

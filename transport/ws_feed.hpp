@@ -18,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "actors/engine.hpp"
@@ -45,6 +46,9 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
   // A session's topics went from none to some (true) or from some to none (false):
   // the feed listens to its customer while any session holds a topic.
   void topics_held(bool held);
+
+  // The write buffer of the feed's wake-up list (ws_wakeups.hpp).
+  std::string& write_buffer();
 
   // In a WsWakeups round: offers what came in to every session.
   void on_round();

@@ -1,6 +1,9 @@
 #include "transport/ws_session.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -23,14 +26,37 @@ namespace {
 // a busy connection costs one system call per hundred or so events, small enough
 // that a thousand busy connections do not each hold megabytes.
 constexpr std::size_t batch_bytes = 128 * 1024;
-// An idle connection keeps no larger output buffer than this.
+// An idle connection keeps no larger buffer than this.
 constexpr std::size_t idle_buffer_bytes = 16 * 1024;
+// Nor does a wake-up list's write buffer, after a write of replies or a close.
+constexpr std::size_t write_buffer_bytes = 2 * batch_bytes;
 // Control frames and replies a peer can make the server queue without reading
 // them; past this it is flooding, and is dropped.
 constexpr std::size_t max_pending_bytes = 1024 * 1024;
 constexpr std::size_t min_read_room = 1024;
 // How long either side's close frame may take to be answered.
 constexpr std::chrono::milliseconds close_timeout{5000};
+
+// Empties `buffer`, and frees it if it grew past `keep` bytes.
+void release(std::string& buffer, std::size_t keep) {
+  buffer.clear();
+  if (buffer.capacity() > keep) std::string().swap(buffer);
+}
+
+// Writes what the socket takes now, without waiting: the bytes written, or 0 with
+// `ec` set (would_block when it takes nothing).
+std::size_t send_now(int fd, std::string_view bytes, boost::beast::error_code& ec) {
+  ssize_t sent;
+  do {
+    sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  } while (sent < 0 && errno == EINTR);
+  if (sent < 0) {
+    ec.assign(errno, boost::system::system_category());
+    return 0;
+  }
+  ec.clear();
+  return static_cast<std::size_t>(sent);
+}
 
 }  // namespace
 
@@ -220,10 +246,11 @@ void WsSession::queue(const EventPtr& event) {
   events_.push_back(event);
 }
 
-// Writes whatever is waiting, a batch at a time, each in one write. The socket
-// usually takes a whole batch at once: then no handler runs after it (a post and
-// often a wake-up of another thread saved per connection and round); what it does
-// not take goes out asynchronously.
+// Writes whatever is waiting, a batch at a time, each in one write, framed in the
+// list's write buffer. The socket usually takes a whole batch at once: then no
+// handler runs after it (a post and often a wake-up of another thread saved per
+// connection and round), and the connection holds no buffer of its own; what the
+// socket does not take is kept and goes out asynchronously.
 void WsSession::flush() {
   while (closing_ != Closing::done) {
     if (writing_) {
@@ -232,33 +259,37 @@ void WsSession::flush() {
       if (too_slow_) arm_deadline(limits_.full_timeout);
       return;
     }
-    std::size_t frames = frame_waiting();
-    if (out_.empty()) return out_.clear(idle_buffer_bytes);
+    auto& out = feed_->write_buffer();
+    out.clear();
+    std::size_t frames = frame_waiting(out);
+    if (out.empty()) return;
     metrics_->writes.fetch_add(1, std::memory_order_relaxed);
     metrics_->frames_sent.fetch_add(frames, std::memory_order_relaxed);
-    metrics_->bytes_sent.fetch_add(out_.size(), std::memory_order_relaxed);
+    metrics_->bytes_sent.fetch_add(out.size(), std::memory_order_relaxed);
     error_code ec;
-    std::size_t sent = out_.write_some(socket_.native_handle(), ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) ec = {}, sent = 0;
-    if (!ec && sent < out_.size()) {
+    std::size_t sent = send_now(socket_.native_handle(), out, ec);
+    if (!ec && sent < out.size()) {
+      unsent_.assign(out, sent, std::string::npos);
+      release(out, write_buffer_bytes);
       writing_ = true;
-      net::async_write(socket_, out_.rest(sent),
+      net::async_write(socket_, net::buffer(unsent_),
                        boost::beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
       return;
     }
-    out_.clear(idle_buffer_bytes);
+    release(out, write_buffer_bytes);
     if (!written(ec)) return;
   }
 }
 
 // Control frames and replies, then, while open, a batch of events, then our close
 // frame if one is due.
-std::size_t WsSession::frame_waiting() {
-  out_.own().swap(pending_);
+std::size_t WsSession::frame_waiting(std::string& out) {
+  out.append(pending_);
+  release(pending_, idle_buffer_bytes);
   std::size_t frames = std::exchange(pending_frames_, 0);
-  if (closing_ == Closing::open) frames += take_events();
+  if (closing_ == Closing::open) frames += take_events(out);
   if (closing_ == Closing::close_queued) {
-    ws::append_close_frame(out_.own(), close_code_, close_reason_);
+    ws::append_close_frame(out, close_code_, close_reason_);
     closing_ = Closing::close_sent;
     ++frames;
   }
@@ -266,24 +297,23 @@ std::size_t WsSession::frame_waiting() {
 }
 
 // Frames a batch from the queue.
-std::size_t WsSession::take_events() {
+std::size_t WsSession::take_events(std::string& out) {
   std::uint64_t dropped = std::exchange(dropped_, 0);
   // Dropped events were the oldest: the note takes their place, before the rest.
-  if (dropped > 0) append_events_dropped_frame(out_.own(), ++seq_, dropped);
+  if (dropped > 0) append_events_dropped_frame(out, ++seq_, dropped);
   std::size_t frames = dropped > 0 ? 1 : 0;
   std::size_t bytes = 0;
   while (!events_.empty() && bytes < batch_bytes) {
     auto& data = events_.front()->data_json();
     bytes += data.size() + 64;
-    append_event_frame_head(out_.own(), to_string(events_.front()->type()), ++seq_, data.size());
-    out_.share(data, std::move(events_.front()));
-    out_.own().append(event_frame_tail);
+    append_event_frame_head(out, to_string(events_.front()->type()), ++seq_, data.size());
+    out.append(data).append(event_frame_tail);
     events_.pop_front();
     ++frames;
   }
   if (events_.size() < limits_.queue_events) full_since_.reset();
-  // Not begin_close(): its flush() would start a second write, of out_ cleared of
-  // this batch, beside the one this flush() is about to start.
+  // Not begin_close(): its flush() would start a second write, beside the one
+  // this flush() is about to start.
   if (too_slow_) {
     queue_close(ws::close_code::policy_violation, "consumer too slow");
   } else if (going_away_ && events_.empty()) {
@@ -294,7 +324,7 @@ std::size_t WsSession::take_events() {
 
 void WsSession::on_write(error_code ec, std::size_t) {
   writing_ = false;
-  out_.clear(idle_buffer_bytes);
+  release(unsent_, idle_buffer_bytes);
   if (written(ec)) flush();
 }
 

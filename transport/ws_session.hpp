@@ -33,7 +33,6 @@
 #include "transport/websocket_frame.hpp"
 #include "transport/ws_feed.hpp"
 #include "transport/ws_metrics.hpp"
-#include "transport/ws_write_batch.hpp"
 
 namespace chorus {
 
@@ -85,11 +84,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Queues an event; when full, the oldest queued goes (the peer is told).
   void queue(const EventPtr& event);
   void flush();
-  // Frames what is waiting into out_ (control frames and replies, then a batch of
+  // Frames what is waiting into `out` (control frames and replies, then a batch of
   // events while open, then our close frame if due); how many frames.
-  std::size_t frame_waiting();
-  // Frames a batch of queued events into out_; how many frames it added.
-  std::size_t take_events();
+  std::size_t frame_waiting(std::string& out);
+  // Frames a batch of queued events into `out`; how many frames it added.
+  std::size_t take_events(std::string& out);
   void on_write(error_code ec, std::size_t bytes);
   // After a whole write: whether to flush again (false once closing or closed).
   bool written(error_code ec);
@@ -133,7 +132,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   websocket::ClientFrameDecoder decoder_;
   std::string pending_;  // framed control frames and replies, sent first
   std::size_t pending_frames_ = 0;
-  WsWriteBatch out_;  // the write under way
+  std::string unsent_;  // what the socket did not take at once, being written
   bool writing_ = false;
   Closing closing_ = Closing::open;
   std::uint16_t close_code_ = 0;

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -39,6 +40,9 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
   boost::asio::any_io_executor executor(std::size_t list) const;
   // From any thread: `feed` has news; its sessions are offered it in the next round.
   void wake(std::size_t list, std::shared_ptr<WsFeed> feed);
+  // The list's write buffer, on its strand only: each session frames its next
+  // write here, in turn, and keeps only what the socket did not take.
+  std::string& write_buffer(std::size_t list) { return lists_[list]->write_buffer; }
   // Forgets the feeds waiting for a round that will never run (the I/O threads
   // have stopped): a waiting feed holds these wakeups, which hold it back.
   void drop_pending();
@@ -51,6 +55,7 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
     std::vector<std::shared_ptr<WsFeed>> ready;
     bool posted = false;
     boost::asio::steady_timer timer;  // on the strand, one round at a time
+    std::string write_buffer;
   };
   void start_round(std::size_t list);
   void run(std::size_t list);
