@@ -68,19 +68,24 @@ run_client() {
 }
 
 # In flight (closed loop): groupcalls whose groupcall_hangup has not reached every
-# subscriber. One subscriber needs many to keep the engine busy; with 100 or more the
-# fan-out is the bottleneck and more would only lengthen every connection's queue.
-in_flight_for() { if [ "$1" -le 1 ]; then echo 64; else echo 2; fi; }
+# subscriber. One subscriber needs many to keep the engine busy. With 100 or more the
+# fan-out is the bottleneck: 8 groupcalls are about 100 events, 90 KiB, outstanding
+# per subscriber, engine to client. The references send whenever no socket holds
+# 64 KiB of their own backlog, on top of what the kernel buffers: a queue at least
+# as deep. (With 2, as before, chorusd idled a third of a core waiting for the loop.)
+in_flight_for() { if [ "$1" -le 1 ]; then echo 64; else echo 8; fi; }
 
 # One chorusd (LABEL, store FLAGS) through every load; the first series recorded
 # the frames the references replay.
 chorusd_series() {
   local label=$1 n
   shift
-  start_chorusd "$label" --ws-queue-events 1000000 "$@"
+  # Fan-out is I/O-thread work, and the engine is nearly idle here: the gateway
+  # gets every core (the default is half, for REST and the engine to share).
+  start_chorusd "$label" --ws-queue-events 1000000 --io-threads "$(nproc)" "$@"
   echo
   echo "== $label: chorusd $* on 127.0.0.1:$chorusd_port (pid $chorusd_pid," \
-    "--ws-queue-events 1000000), as fast as delivered"
+    "--ws-queue-events 1000000 --io-threads $(nproc)), as fast as delivered"
   for n in "${counts[@]}"; do
     local extra=(--max-in-flight "$(in_flight_for "$n")")
     [ -f "$work/frames.txt" ] || extra+=(--record "$work/frames.txt" --record-frames 300)
