@@ -210,10 +210,21 @@ void WsSession::offer(const std::vector<EventPtr>& events, std::uint64_t lost) {
     dropped_ += lost;
     metrics_->events_dropped.fetch_add(lost, std::memory_order_relaxed);
   }
-  for (auto& event : events) {
-    if (!accepting_) break;
-    if (!wanted(*event)) continue;
-    queue(event);
+  std::size_t first = 0;
+  if (events_.empty() && !writing_) {
+    // Nothing waits before them: they are framed straight from the round's list,
+    // neither queued nor referenced (the common case, and half the cost of the
+    // rest). Only what this write cannot take is queued below.
+    offered_ = &events;
+    offered_next_ = 0;
+    flush();
+    first = std::exchange(offered_next_, 0);
+    offered_ = nullptr;
+    queued = false;
+  }
+  for (auto i = first; i < events.size() && accepting_; ++i) {
+    if (!wanted(*events[i])) continue;
+    queue(events[i]);
     queued = true;
   }
   if (queued || too_slow_) flush();
@@ -296,20 +307,24 @@ std::size_t WsSession::frame_waiting(std::string& out) {
   return frames;
 }
 
-// Frames a batch from the queue.
+// Frames a batch from the queue, then from the events offered this round.
 std::size_t WsSession::take_events(std::string& out) {
   std::uint64_t dropped = std::exchange(dropped_, 0);
   // Dropped events were the oldest: the note takes their place, before the rest.
   if (dropped > 0) append_events_dropped_frame(out, ++seq_, dropped);
   std::size_t frames = dropped > 0 ? 1 : 0;
   std::size_t bytes = 0;
-  while (!events_.empty() && bytes < batch_bytes) {
-    auto& data = events_.front()->data_json();
+  auto frame = [&](const Event& event) {
+    auto& data = event.data_json();
     bytes += data.size() + 64;
-    append_event_frame_head(out, to_string(events_.front()->type()), ++seq_, data.size());
+    append_event_frame_head(out, to_string(event.type()), ++seq_, data.size());
     out.append(data).append(event_frame_tail);
-    events_.pop_front();
     ++frames;
+  };
+  for (; !events_.empty() && bytes < batch_bytes; events_.pop_front()) frame(*events_.front());
+  for (; offered_ && offered_next_ < offered_->size() && bytes < batch_bytes; ++offered_next_) {
+    auto& event = *(*offered_)[offered_next_];
+    if (wanted(event)) frame(event);
   }
   if (events_.size() < limits_.queue_events) full_since_.reset();
   // Not begin_close(): its flush() would start a second write, beside the one

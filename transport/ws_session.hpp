@@ -120,6 +120,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   // The queue of events to send.
   std::deque<EventPtr> events_;
+  // In offer(), while nothing is queued: the round's events, framed from here up
+  // to offered_next_.
+  const std::vector<EventPtr>* offered_ = nullptr;
+  std::size_t offered_next_ = 0;
   std::uint64_t dropped_ = 0;
   std::optional<Clock::time_point> full_since_;
   bool too_slow_ = false;  // full for too long: to be closed with 1008
