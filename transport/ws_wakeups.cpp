@@ -34,7 +34,9 @@ void WsWakeups::wake(std::size_t list, std::shared_ptr<WsFeed> feed) {
     post = !std::exchange(l.posted, true);
   }
   if (post) {
-    boost::asio::post(l.strand, [self = shared_from_this(), list] { self->start_round(list); });
+    auto due = std::chrono::steady_clock::now() + window_;
+    boost::asio::post(l.strand,
+                      [self = shared_from_this(), list, due] { self->start_round(list, due); });
   }
 }
 
@@ -47,11 +49,14 @@ void WsWakeups::drop_pending() {
 }
 
 // On the list's strand: the round runs when the window closes (the timer is
-// touched by one round at a time, as only the round's first feed posts).
-void WsWakeups::start_round(std::size_t list) {
-  if (window_.count() == 0) return run(list);
+// touched by one round at a time, as only the round's first feed posts). A strand
+// busy with the previous round has made the news wait already: the window counts
+// from the first wake-up, not from here, or a burst that arrived during a round
+// would wait a whole window more.
+void WsWakeups::start_round(std::size_t list, std::chrono::steady_clock::time_point due) {
+  if (due <= std::chrono::steady_clock::now()) return run(list);
   auto& timer = lists_[list]->timer;
-  timer.expires_after(window_);
+  timer.expires_at(due);
   timer.async_wait([self = shared_from_this(), list](boost::system::error_code ec) {
     if (!ec) self->run(list);
   });

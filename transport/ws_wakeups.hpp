@@ -57,7 +57,7 @@ class WsWakeups : public std::enable_shared_from_this<WsWakeups> {
     boost::asio::steady_timer timer;  // on the strand, one round at a time
     std::string write_buffer;
   };
-  void start_round(std::size_t list);
+  void start_round(std::size_t list, std::chrono::steady_clock::time_point due);
   void run(std::size_t list);
 
   std::chrono::microseconds window_;
