@@ -96,11 +96,90 @@ class EngineClock final : public caf::detail::thread_safe_actor_clock {
 // logs through spdlog), so a worker drops the logger before each job. CAF makes
 // it current again as a worker starts and whenever an actor is spawned there,
 // so the check is per job: a thread-local read, and a write after a spawn.
+//
+// Each worker also has a timer lane beside its queue (see TimerLane in the header):
+// what the clock thread and a firing supervisor wake goes there, and a worker
+// takes from its lane, then steals from others' lanes, before any other work.
+// Without it a timeout's actor waited behind every job queued before it: at a
+// million ringing legs timing out, teardown work held ring timeouts back tens
+// of milliseconds.
 class EnginePolicy : public caf::policy::work_stealing {
  public:
+  using super = caf::policy::work_stealing;
+
+  struct worker_data : super::worker_data {
+    explicit worker_data(caf::scheduler::abstract_coordinator* parent)
+        : super::worker_data(parent) {}
+    worker_data(const worker_data& other) : super::worker_data(other) {}
+    queue_type timer_lane;
+  };
+
   template <class Worker>
   void before_resume(Worker*, caf::resumable*) {
     if (caf::logger::current_logger() != nullptr) caf::logger::set_current_actor_system(nullptr);
+  }
+
+  // From another thread (the clock's, an I/O thread): to the back of the lane or
+  // the queue, waking the worker if it sleeps.
+  template <class Worker>
+  void external_enqueue(Worker* self, caf::resumable* job) {
+    auto& data = self->data();
+    (TimerLane::open() ? data.timer_lane : data.queue).append(job);
+    std::unique_lock<std::mutex> guard(data.waitdata.lock);
+    if (data.waitdata.sleeping) data.waitdata.cv.notify_one();
+  }
+
+  // From the worker itself: the lane in firing order; other work to the front of
+  // the queue, as CAF does (the newest job's data is the warmest).
+  template <class Worker>
+  void internal_enqueue(Worker* self, caf::resumable* job) {
+    if (TimerLane::open()) return self->data().timer_lane.append(job);
+    self->data().queue.prepend(job);
+  }
+
+  template <class Worker>
+  caf::resumable* dequeue(Worker* self) {
+    for (auto& strategy : {self->data().strategies[0], self->data().strategies[1]}) {
+      for (std::size_t i = 0; i < strategy.attempts; i += strategy.step_size) {
+        if (auto* job = take(self, i % strategy.steal_interval == 0)) return job;
+        if (strategy.sleep_duration.count() > 0)
+          std::this_thread::sleep_for(strategy.sleep_duration);
+      }
+    }
+    // Nothing for a while: sleep until a job comes or the relaxed interval passes.
+    auto& data = self->data();
+    auto& relaxed = data.strategies[2];
+    for (std::size_t i = 1;; ++i) {
+      {
+        std::unique_lock<std::mutex> guard(data.waitdata.lock);
+        data.waitdata.sleeping = true;
+        data.waitdata.cv.wait_for(guard, relaxed.sleep_duration,
+                                  [&] { return !data.timer_lane.empty() || !data.queue.empty(); });
+        data.waitdata.sleeping = false;
+      }
+      if (auto* job = take(self, i % relaxed.steal_interval == 0)) return job;
+    }
+  }
+
+ private:
+  // The worker's own lane, others' lanes, its own queue, then (if `steal`)
+  // others' queues: the oldest job of another worker, as CAF steals.
+  template <class Worker>
+  caf::resumable* take(Worker* self, bool steal) {
+    if (auto* job = take_head(self->data().timer_lane)) return job;
+    auto* parent = self->parent();
+    for (std::size_t k = 0; k < parent->num_workers(); ++k) {
+      if (k == self->id()) continue;
+      if (auto* job = take_head(parent->worker_by_id(k)->data().timer_lane)) return job;
+    }
+    if (auto* job = self->data().queue.take_head()) return job;
+    return steal ? try_steal(self) : nullptr;
+  }
+
+  // Without taking the queue's lock when it is empty (the lanes nearly always
+  // are, and every poll looks at each of them).
+  static caf::resumable* take_head(queue_type& queue) {
+    return queue.empty() ? nullptr : queue.take_head();
   }
 };
 
@@ -119,6 +198,8 @@ class EngineCoordinator final : public caf::scheduler::coordinator<EnginePolicy>
   void start() override {
     dispatch_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "chorus.clock");
+      // Everything the clock delivers is a timer firing.
+      TimerLane lane;
       system().thread_started();
       clock_.run_dispatch_loop();
       system().thread_terminates();
@@ -139,6 +220,22 @@ class EngineCoordinator final : public caf::scheduler::coordinator<EnginePolicy>
 };
 
 }  // namespace
+
+namespace {
+thread_local bool timer_lane_open = false;
+}  // namespace
+
+TimerLane::TimerLane() noexcept : previous_(timer_lane_open) {
+  timer_lane_open = true;
+}
+
+TimerLane::~TimerLane() {
+  timer_lane_open = previous_;
+}
+
+bool TimerLane::open() noexcept {
+  return timer_lane_open;
+}
 
 std::uint64_t timeout_cancellations_sent(caf::actor_system& system) {
   auto* coordinator = dynamic_cast<EngineCoordinator*>(&system.scheduler());

@@ -28,4 +28,22 @@ void use_engine_scheduler(caf::actor_system_config& config);
 // passed on to CAF (those that had set a timeout); 0 under another scheduler.
 std::uint64_t timeout_cancellations_sent(caf::actor_system& system);
 
+// While one is open on a thread, the actors that thread's sends wake run on the
+// engine scheduler's timer lane: before any other queued work, so that a burst
+// of teardown work queued earlier does not make ring timeouts late. The clock
+// thread's sends are always on it; a supervisor opens one as it fires timers.
+class TimerLane {
+ public:
+  TimerLane() noexcept;
+  ~TimerLane();
+  TimerLane(const TimerLane&) = delete;
+  TimerLane& operator=(const TimerLane&) = delete;
+
+  // Whether this thread's sends are on the timer lane now.
+  static bool open() noexcept;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace chorus

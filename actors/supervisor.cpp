@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/engine_context.hpp"
+#include "actors/engine_scheduler.hpp"
 #include "actors/recovery.hpp"
 #include "actors/state_change.hpp"
 #include "actors/worker_send.hpp"
@@ -132,6 +133,8 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
         return {
             [=](tick_atom) {
               WorkerScope scope(self->context());
+              // The actors whose timers fire now run before other queued work.
+              TimerLane lane;
               using Due = SupervisedTimers::Due;
               switch (self->state.engine->timers.fire_due(self->state.shard)) {
                 case Due::idle:
@@ -141,7 +144,7 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
                   return;
                 case Due::now:
                   // Through the clock, not our own mailbox: the tick comes back
-                  // at the end of a worker's queue, behind what this slice sent.
+                  // at the end of the timer lane, behind what this slice woke.
                   self->delayed_send(self, std::chrono::microseconds(0), tick_atom::value);
                   return;
               }

@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -94,6 +96,31 @@ std::vector<bool> workers_with_logger(caf::actor_system& system, int probes) {
   return found;
 }
 
+// Holds its worker until `release` is ready, having said so through `entered`.
+caf::behavior gate(caf::event_based_actor*, std::shared_future<void> release,
+                   std::promise<void>* entered) {
+  return {[release, entered](ping_atom) {
+    entered->set_value();
+    release.wait();
+  }};
+}
+
+// Notes `tag` in `order` on its ping.
+struct RunOrder {
+  std::mutex mutex;
+  std::vector<int> tags;
+  std::promise<void> complete;
+  std::size_t expected = 0;
+};
+
+caf::behavior noter(caf::event_based_actor*, int tag, RunOrder* order) {
+  return {[tag, order](ping_atom) {
+    std::lock_guard<std::mutex> guard(order->mutex);
+    order->tags.push_back(tag);
+    if (order->tags.size() == order->expected) order->complete.set_value();
+  }};
+}
+
 caf::actor_system_config& engine_config(caf::actor_system_config& config) {
   use_engine_scheduler(config);
   config.set("scheduler.max-threads", std::size_t{2});
@@ -151,6 +178,40 @@ TEST(EngineScheduler, WorkersRunWithoutCafsLogger) {
   caf::actor_system_config config;
   caf::actor_system system(engine_config(config));
   EXPECT_EQ(workers_with_logger(system, 20), std::vector<bool>(20, false));
+}
+
+// Work woken from the timer lane (the clock thread, a firing supervisor) runs
+// before work queued earlier: a ring timeout is not late behind a teardown.
+TEST(EngineScheduler, WorkWokenOnTheTimerLaneRunsBeforeWorkQueuedEarlier) {
+  caf::actor_system_config config;
+  engine_config(config).set("scheduler.max-threads", std::size_t{1});
+  caf::actor_system system(config);
+  constexpr int queued = 200, timer = -1;
+  RunOrder order;
+  order.expected = queued + 1;
+  std::vector<caf::actor> noters;
+  for (int i = 0; i < queued; ++i) noters.push_back(system.spawn(noter, i, &order));
+  auto timer_noter = system.spawn(noter, timer, &order);
+  // The one worker is held while the jobs are queued, so that their order is
+  // the queue's alone.
+  std::promise<void> release, entered;
+  auto held = system.spawn(gate, release.get_future().share(), &entered);
+  caf::anon_send(held, ping_atom::value);
+  ASSERT_EQ(entered.get_future().wait_for(10s), std::future_status::ready);
+  for (auto& n : noters) caf::anon_send(n, ping_atom::value);
+  {
+    TimerLane lane;
+    caf::anon_send(timer_noter, ping_atom::value);
+  }
+  release.set_value();
+  ASSERT_EQ(order.complete.get_future().wait_for(10s), std::future_status::ready);
+  ASSERT_EQ(order.tags.size(), static_cast<std::size_t>(queued + 1));
+  EXPECT_EQ(order.tags.front(), timer);
+  // The rest keep their order.
+  EXPECT_TRUE(std::is_sorted(order.tags.begin() + 1, order.tags.end()));
+  caf::anon_send_exit(held, caf::exit_reason::user_shutdown);
+  for (auto& n : noters) caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(timer_noter, caf::exit_reason::user_shutdown);
 }
 
 TEST(EngineScheduler, IsNotInstalledWithoutBeingAskedFor) {
