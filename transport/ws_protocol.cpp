@@ -106,11 +106,14 @@ void append_event_frame_head(std::string& out, std::string_view type, std::uint6
                      data_bytes + event_frame_tail.size();
   // Built aside and appended once: this runs for every event and subscriber, and
   // six appends cost more than the bytes they copy.
-  char head[128];
-  if (type.size() > sizeof head - 64) {  // no event type is this long
-    websocket::append_frame_header(out, websocket::Opcode::text, size);
-    out.append(open).append(type).append(middle).append(seq_text).append(data);
-    return;
+  // Every event type fits the stack buffer; a longer one would go to the heap.
+  char stack[128];
+  std::string heap;
+  char* head = stack;
+  std::size_t head_bytes = websocket::max_frame_header + size - data_bytes;
+  if (head_bytes > sizeof stack) {
+    heap.resize(head_bytes);
+    head = heap.data();
   }
   // The constants' sizes are known here, so their copies compile to moves.
   char* at = head + websocket::write_frame_header(head, websocket::Opcode::text, size);
