@@ -24,6 +24,7 @@ TEST_F(SippDriverTest, AnswerAfterARingIsProgressingUntilTheApiHangsUp) {
   EXPECT_GE(answered.tm_progressing.micros() - answered.tm_ringing.micros(), 250'000)
       << "the 200 came after sipp's 300 ms pause";
 
+  EXPECT_EQ(events_.await_answer_taken(gc.id).answer_call_id, id);
   ASSERT_TRUE(hang_up(gc.id).ok());
   auto ended = events_.await_call_hangup(id);
   EXPECT_EQ(ended.hangup_reason, HangupReason::normal);

@@ -48,6 +48,22 @@ Groupcall SipEvents::await_groupcall_hangup(const Uuid& id,
   return g == seen_now.groupcalls.end() ? Groupcall{} : g->second;
 }
 
+Groupcall SipEvents::await_answer_taken(const Uuid& groupcall_id,
+                                        std::chrono::milliseconds timeout) const {
+  bool ok = wait_for(
+      [&](const Seen& seen) {
+        auto g = seen.groupcalls.find(groupcall_id);
+        return g != seen.groupcalls.end() &&
+               !(g->second.answer_call_id.is_zero() && g->second.answer_groupcall_id.is_zero());
+      },
+      timeout);
+  EXPECT_TRUE(ok) << "groupcall " << groupcall_id.to_string() << " took no answer within "
+                  << timeout.count() << " ms";
+  auto seen_now = seen();
+  auto g = seen_now.groupcalls.find(groupcall_id);
+  return g == seen_now.groupcalls.end() ? Groupcall{} : g->second;
+}
+
 std::vector<Call> SipEvents::calls_of(const Uuid& groupcall_id) const {
   std::vector<Call> calls;
   for (auto& [id, call] : seen().calls) {

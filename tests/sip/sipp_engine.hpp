@@ -60,6 +60,11 @@ class SipEvents {
     return await_call(id, CallStatus::hangup, timeout);
   }
   Groupcall await_groupcall_hangup(const Uuid& id, std::chrono::milliseconds timeout = 20s) const;
+  // The groupcall once it took an answer for good. A leg is progressing as soon as
+  // its far end answers; until its groupcall takes that answer, a hangup makes it
+  // a late answer, ended cancel. Tests that hang up an answered call wait for this.
+  Groupcall await_answer_taken(const Uuid& groupcall_id,
+                               std::chrono::milliseconds timeout = 20s) const;
 
   Seen seen() const {
     std::lock_guard<std::mutex> guard(state_->mutex);

@@ -53,7 +53,7 @@ TEST_F(SippDriverTest, RingAllOneAnswersTheOtherTwoAreCancelledAsCompletedElsewh
   }
   expect_sipp_ok(loser_a);
   expect_sipp_ok(loser_b);
-  EXPECT_EQ(events_.seen().groupcalls[gc.id].answer_call_id, winner_id);
+  EXPECT_EQ(events_.await_answer_taken(gc.id).answer_call_id, winner_id);
 
   ASSERT_TRUE(hang_up(gc.id).ok());
   auto won = events_.await_call_hangup(winner_id);
@@ -78,14 +78,11 @@ TEST_F(SippDriverTest, LinearMovesOnAfterABusyToTheNextDestination) {
   EXPECT_EQ(first.hangup_by, HangupBy::remote);
   expect_sipp_ok(busy);
 
-  ASSERT_TRUE(events_.wait_for([&](const SipEvents::Seen& seen) {
-    auto g = seen.groupcalls.find(gc.id);
-    return g != seen.groupcalls.end() && !g->second.answer_call_id.is_zero();
-  })) << "the second destination never answered";
+  auto taken = events_.await_answer_taken(gc.id);  // the second destination answered
   auto calls = events_.calls_of(gc.id);
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[1].destination.target.str(), answer.target());
-  EXPECT_EQ(events_.seen().groupcalls[gc.id].answer_call_id, calls[1].id);
+  EXPECT_EQ(taken.answer_call_id, calls[1].id);
 
   ASSERT_TRUE(hang_up(gc.id).ok());
   auto second = events_.await_call_hangup(calls[1].id);
@@ -108,17 +105,14 @@ TEST_F(SippDriverTest, AnExtensionsSipContactsRingAsANestedGroupcall) {
   ASSERT_EQ(gc.groupcall_ids.size(), 1u) << "the extension rings as a nested groupcall";
   auto nested = gc.groupcall_ids[0];
 
-  ASSERT_TRUE(events_.wait_for([&](const SipEvents::Seen& seen) {
-    auto g = seen.groupcalls.find(nested);
-    return g != seen.groupcalls.end() && !g->second.answer_call_id.is_zero();
-  })) << "the desk never answered";
+  auto taken = events_.await_answer_taken(nested);  // the desk answered
   auto calls = events_.calls_of(nested);
   ASSERT_EQ(calls.size(), 2u);
   auto desk_call = std::find_if(calls.begin(), calls.end(), [&](const Call& c) {
     return c.destination.target.str() == desk.target("2001-desk");
   });
   ASSERT_NE(desk_call, calls.end());
-  EXPECT_EQ(events_.seen().groupcalls[nested].answer_call_id, desk_call->id);
+  EXPECT_EQ(taken.answer_call_id, desk_call->id);
   EXPECT_TRUE(events_.wait_for([&](const SipEvents::Seen& seen) {
     auto g = seen.groupcalls.find(gc.id);
     return g != seen.groupcalls.end() && g->second.answer_groupcall_id == nested;

@@ -44,6 +44,7 @@ TEST_F(SippDriverTest, TheCallersOfferGoesOutAndTheAnswerReachesTheEmbedder) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->sdp_answer, answered.sdp_answer);
 
+  EXPECT_EQ(events_.await_answer_taken(gc.id).answer_call_id, id);
   ASSERT_TRUE(hang_up(gc.id).ok());
   EXPECT_EQ(events_.await_call_hangup(id).hangup_reason, HangupReason::normal);
   expect_sipp_ok(sipp);  // it saw our offer, and no second offer in the ACK
@@ -54,6 +55,7 @@ TEST_F(SippDriverTest, WithoutAnOfferTheInviteHasNoBodyAndTheAckAnswersInactive)
   auto gc = ring(request_to({sip_destination(sipp)}));
   auto id = gc.call_ids.at(0);
   ASSERT_EQ(events_.await_call(id, CallStatus::progressing).status, CallStatus::progressing);
+  EXPECT_EQ(events_.await_answer_taken(gc.id).answer_call_id, id);
   ASSERT_TRUE(hang_up(gc.id).ok());
   EXPECT_EQ(events_.await_call_hangup(id).hangup_reason, HangupReason::normal);
   expect_sipp_ok(sipp);  // Content-Length: 0, then a=inactive in our ACK
