@@ -9,34 +9,13 @@
 #include "actors/store/sqlite_connection.hpp"
 #include "actors/store/sqlite_error.hpp"
 #include "actors/store/sqlite_queries.hpp"
-#include "actors/store/stored_bodies.hpp"
-#include "model/conference_json.hpp"
-#include "model/json.hpp"
+#include "actors/store/stored_kinds.hpp"
 
 namespace chorus {
 
 namespace {
 
-template <class T>
-using Decoder = Result<T> (*)(std::string_view);
-
-// The table a resource lives in and how its body decodes.
-template <class T>
-struct Kind {
-  const char* table;
-  Decoder<T> decode;
-};
-constexpr Kind<Groupcall> groupcall_kind{"groupcalls", &groupcall_from_json};
-constexpr Kind<Call> call_kind{"calls", &call_from_json};
-constexpr Kind<Agent> agent_kind{"agents", &agent_from_json};
-constexpr Kind<Extension> extension_kind{"extensions", &extension_from_json};
-constexpr Kind<Conference> conference_kind{"conferences", &conference_from_json};
-constexpr Kind<Conferencecall> conferencecall_kind{"conferencecalls", &conferencecall_from_json};
-constexpr Kind<ExtensionGroup> extension_group_kind{"extension_groups", &extension_group_from_json};
-constexpr Kind<RingGroup> ring_group_kind{"ring_groups", &stored_bodies::ring_group};
-constexpr Kind<MissedCall> missed_call_kind{"missed_calls", &missed_call_from_json};
-constexpr Kind<InstantGroupCall> instant_group_call_kind{"instant_group_calls",
-                                                         &stored_bodies::instant_group_call};
+using stored_kinds::Kind;
 
 // Steps `statement` (bound by the caller) to its end, decoding each row's body.
 template <class T>
@@ -45,8 +24,7 @@ Status collect(sqlite3* db, Statement& statement, const Kind<T>& kind, std::vect
   while ((rc = statement.step()) == SQLITE_ROW) {
     Result<T> value = kind.decode(statement.column_text(0));
     if (!value) {
-      return Error::unavailable(std::string("store: corrupt (a row of ") + kind.table +
-                                " does not decode: " + value.error().message + ")");
+      return stored_kinds::corrupt_row(kind.table, value.error());
     }
     out.push_back(std::move(*value));
   }
@@ -137,41 +115,42 @@ Status SqliteReader::prepare_all() {
 }
 
 Result<std::optional<Groupcall>> SqliteReader::groupcall(const Uuid& id) {
-  return find(db_.get(), groupcall_by_id_, groupcall_kind, id);
+  return find(db_.get(), groupcall_by_id_, stored_kinds::groupcall, id);
 }
 
 Result<std::optional<Call>> SqliteReader::call(const Uuid& id) {
-  return find(db_.get(), call_by_id_, call_kind, id);
+  return find(db_.get(), call_by_id_, stored_kinds::call, id);
 }
 
 Result<std::vector<Groupcall>> SqliteReader::groupcalls(const Uuid& customer_id, std::size_t limit,
                                                         std::optional<Timestamp> before) {
-  return list(db_.get(), list_groupcalls_, groupcall_kind, customer_id, limit, before);
+  return list(db_.get(), list_groupcalls_, stored_kinds::groupcall, customer_id, limit, before);
 }
 
 Result<std::vector<Call>> SqliteReader::calls(const Uuid& customer_id, std::size_t limit,
                                               std::optional<Timestamp> before) {
-  return list(db_.get(), list_calls_, call_kind, customer_id, limit, before);
+  return list(db_.get(), list_calls_, stored_kinds::call, customer_id, limit, before);
 }
 
 Result<std::optional<Conference>> SqliteReader::conference(const Uuid& id) {
-  return find(db_.get(), conference_by_id_, conference_kind, id);
+  return find(db_.get(), conference_by_id_, stored_kinds::conference, id);
 }
 
 Result<std::optional<Conferencecall>> SqliteReader::conferencecall(const Uuid& id) {
-  return find(db_.get(), conferencecall_by_id_, conferencecall_kind, id);
+  return find(db_.get(), conferencecall_by_id_, stored_kinds::conferencecall, id);
 }
 
 Result<std::vector<Conference>> SqliteReader::conferences(const Uuid& customer_id,
                                                           std::size_t limit,
                                                           std::optional<Timestamp> before) {
-  return list(db_.get(), list_conferences_, conference_kind, customer_id, limit, before);
+  return list(db_.get(), list_conferences_, stored_kinds::conference, customer_id, limit, before);
 }
 
 Result<std::vector<Conferencecall>> SqliteReader::conferencecalls(const Uuid& customer_id,
                                                                   std::size_t limit,
                                                                   std::optional<Timestamp> before) {
-  return list(db_.get(), list_conferencecalls_, conferencecall_kind, customer_id, limit, before);
+  return list(db_.get(), list_conferencecalls_, stored_kinds::conferencecall, customer_id, limit,
+              before);
 }
 
 Result<std::vector<MissedCall>> SqliteReader::missed_calls(const Uuid& customer_id,
@@ -186,7 +165,7 @@ Result<std::vector<MissedCall>> SqliteReader::missed_calls(const Uuid& customer_
   scope->bind(3, bound(before));
   scope->bind(4, static_cast<std::int64_t>(std::min<std::size_t>(
                      limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()))));
-  Status status = collect(db_.get(), list_missed_calls_, missed_call_kind, listed);
+  Status status = collect(db_.get(), list_missed_calls_, stored_kinds::missed_call, listed);
   if (!status) return status.error();
   return listed;
 }
@@ -208,60 +187,33 @@ Result<StoredState> SqliteReader::load() {
     const int rc = begin->step();
     if (rc != SQLITE_DONE) return sqlite_error(rc, db, "starting to load");
   }
-  status = load_all(db, load_agents_, agent_kind, state.agents);
-  if (status) status = load_all(db, load_extensions_, extension_kind, state.extensions);
-  if (status) {
-    status = load_all(db, load_extension_groups_, extension_group_kind, state.extension_groups);
-  }
-  if (status) status = load_all(db, load_ring_groups_, ring_group_kind, state.ring_groups);
-  if (status) status = load_highest_ring_group_id(state.highest_ring_group_id);
+  status = load_all(db, load_agents_, stored_kinds::agent, state.agents);
+  if (status) status = load_all(db, load_extensions_, stored_kinds::extension, state.extensions);
   if (status) {
     status =
-        load_all(db, load_instant_group_calls_, instant_group_call_kind, state.instant_group_calls);
+        load_all(db, load_extension_groups_, stored_kinds::extension_group, state.extension_groups);
   }
-  if (status) status = load_all(db, load_groupcalls_, groupcall_kind, state.live_groupcalls);
-  if (status) status = load_all(db, load_calls_, call_kind, state.live_calls);
+  if (status) status = load_all(db, load_ring_groups_, stored_kinds::ring_group, state.ring_groups);
+  if (status) status = load_highest_ring_group_id(state.highest_ring_group_id);
   if (status) {
-    status = load_all(db, load_conferences_, conference_kind, state.live_conferences);
+    status = load_all(db, load_instant_group_calls_, stored_kinds::instant_group_call,
+                      state.instant_group_calls);
+  }
+  if (status)
+    status = load_all(db, load_groupcalls_, stored_kinds::groupcall, state.live_groupcalls);
+  if (status) status = load_all(db, load_calls_, stored_kinds::call, state.live_calls);
+  if (status) {
+    status = load_all(db, load_conferences_, stored_kinds::conference, state.live_conferences);
   }
   if (status) {
-    status = load_all(db, load_conferencecalls_, conferencecall_kind, state.live_conferencecalls);
+    status = load_all(db, load_conferencecalls_, stored_kinds::conferencecall,
+                      state.live_conferencecalls);
   }
   StatementScope commit(commit_);
   const int rc = commit->step();
   if (!status) return status.error();
   if (rc != SQLITE_DONE) return sqlite_error(rc, db, "ending the load");
   return state;
-}
-
-Result<std::unique_ptr<SqliteReader>> SqliteReaderPool::acquire() {
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    returned_.wait(lock, [this] { return !idle_.empty() || open_ < max_readers_; });
-    if (!idle_.empty()) {
-      std::unique_ptr<SqliteReader> reader = std::move(idle_.back());
-      idle_.pop_back();
-      return Result<std::unique_ptr<SqliteReader>>(std::move(reader));
-    }
-    ++open_;
-  }
-  // Opened outside the lock: other threads keep borrowing idle readers meanwhile.
-  Result<std::unique_ptr<SqliteReader>> reader = SqliteReader::open(path_);
-  if (!reader) give_back(nullptr, false);
-  return reader;
-}
-
-void SqliteReaderPool::give_back(std::unique_ptr<SqliteReader> reader, bool healthy) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (healthy && reader) {
-      idle_.push_back(std::move(reader));
-    } else {
-      --open_;
-    }
-  }
-  returned_.notify_one();
-  // An unhealthy reader closes here, outside the lock.
 }
 
 }  // namespace chorus

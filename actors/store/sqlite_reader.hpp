@@ -4,7 +4,6 @@
 // any number of threads. WAL lets every reader see the last commit while the
 // writer commits the next.
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "actors/store.hpp"
+#include "actors/store/reader_pool.hpp"
 #include "actors/store/sqlite_statement.hpp"
 
 namespace chorus {
@@ -68,34 +68,6 @@ class SqliteReader {
   Statement load_conferencecalls_;
 };
 
-class SqliteReaderPool {
- public:
-  SqliteReaderPool(std::string path, std::size_t max_readers)
-      : path_(std::move(path)), max_readers_(max_readers) {}
-
-  // Runs `use` on a reader of its own: an idle one, a new one while fewer than
-  // max_readers exist, or the next one given back. A reader whose use failed is
-  // closed rather than lent again, in case the failure left it in a bad state.
-  template <class Use>
-  auto with_reader(Use&& use) -> decltype(use(std::declval<SqliteReader&>())) {
-    using Answer = decltype(use(std::declval<SqliteReader&>()));
-    Result<std::unique_ptr<SqliteReader>> reader = acquire();
-    if (!reader) return Answer(reader.error());
-    Answer answer = use(**reader);
-    give_back(std::move(*reader), answer.ok());
-    return answer;
-  }
-
- private:
-  Result<std::unique_ptr<SqliteReader>> acquire();
-  void give_back(std::unique_ptr<SqliteReader> reader, bool healthy);
-
-  const std::string path_;
-  const std::size_t max_readers_;
-  std::mutex mutex_;
-  std::condition_variable returned_;
-  std::vector<std::unique_ptr<SqliteReader>> idle_;
-  std::size_t open_ = 0;  // lent and idle
-};
+using SqliteReaderPool = ReaderPool<SqliteReader>;
 
 }  // namespace chorus

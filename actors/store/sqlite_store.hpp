@@ -19,7 +19,9 @@ namespace chorus {
 
 class SqliteCheckpointer;
 class SqliteWriter;
-class SqliteReaderPool;
+class SqliteReader;
+template <class Reader>
+class ReaderPool;
 
 class SqliteStore final : public Store {
  public:
@@ -68,7 +70,7 @@ class SqliteStore final : public Store {
   // Before the writer: it must outlive every writer connection it watches.
   std::unique_ptr<SqliteCheckpointer> checkpointer_;
   std::unique_ptr<SqliteWriter> writer_;  // null after a failure, until the next call
-  std::unique_ptr<SqliteReaderPool> readers_;
+  std::unique_ptr<ReaderPool<SqliteReader>> readers_;
 };
 
 // Copies the database in data_dir into `file` with SQLite's online backup, as one

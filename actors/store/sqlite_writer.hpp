@@ -5,6 +5,7 @@
 // transaction open; the store drops a writer that failed and opens a fresh one
 // for the next call, so a fault that clears needs no restart.
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "actors/store.hpp"
 #include "actors/store/sqlite_statement.hpp"
+#include "actors/store/stored_record.hpp"
 #include "config/store_options.hpp"
 
 namespace chorus {
@@ -35,7 +37,7 @@ class SqliteWriter {
  private:
   explicit SqliteWriter(Connection db) : db_(std::move(db)) {}
   Status prepare_all();
-  int upsert(const StoreRow& row);
+  int upsert(const StoredRecord& record);
   // Runs BEGIN IMMEDIATE, `body`, COMMIT; rolls back and names the failure otherwise.
   template <class Body>
   Status in_transaction(const char* doing, Body&& body);
@@ -44,16 +46,8 @@ class SqliteWriter {
   Statement begin_;
   Statement commit_;
   Statement rollback_;
-  Statement upsert_groupcall_;
-  Statement upsert_call_;
-  Statement upsert_agent_;
-  Statement upsert_extension_;
-  Statement upsert_conference_;
-  Statement upsert_conferencecall_;
-  Statement upsert_extension_group_;
-  Statement upsert_ring_group_;
-  Statement upsert_missed_call_;
-  Statement upsert_instant_group_call_;
+  // By StoredTable.
+  std::array<Statement, static_cast<std::size_t>(StoredTable::missed_calls) + 1> upserts_;
   Statement purge_calls_;
   Statement purge_groupcalls_;
   Statement purge_conferencecalls_;
