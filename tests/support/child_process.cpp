@@ -1,7 +1,9 @@
 #include "tests/support/child_process.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -18,11 +20,50 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The ids a child switches to, looked up before fork: the look-ups read files and
+// allocate, which a threaded parent's child may not do before exec (hence no
+// initgroups there: its groups are listed here, and set there by setgroups).
+struct Credentials {
+  bool change = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  // the user's supplementary groups
+};
+
+Credentials credentials_of(const std::string& user) {
+  Credentials credentials;
+  if (user.empty() || ::geteuid() != 0) return credentials;
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwnam_r(user.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
+    throw std::runtime_error("no system user named " + user);
+  }
+  credentials.change = true;
+  credentials.uid = found->pw_uid;
+  credentials.gid = found->pw_gid;
+  int count = 16;
+  credentials.groups.resize(count);
+  // On -1 it has set `count` to how many there are.
+  while (::getgrouplist(user.c_str(), credentials.gid, credentials.groups.data(), &count) < 0) {
+    credentials.groups.resize(count);
+  }
+  credentials.groups.resize(count);
+  return credentials;
+}
+
 // In the child, before exec: only async-signal-safe calls.
 [[noreturn]] void become(char* const* argv, const char* directory,
                          const std::vector<std::pair<int, int>>& descriptors, int dev_null,
-                         pid_t parent) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test
+                         pid_t parent, const Credentials& credentials) {
+  // Groups before the user: once it is not root it may change neither.
+  if (credentials.change &&
+      (::setgroups(credentials.groups.size(), credentials.groups.data()) != 0 ||
+       ::setgid(credentials.gid) != 0 || ::setuid(credentials.uid) != 0)) {
+    ::_exit(125);
+  }
+  // Never outlive a crashed test. After the credentials: changing them clears it.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);
   if (directory && ::chdir(directory) != 0) ::_exit(126);
   int highest = STDERR_FILENO;
@@ -78,11 +119,14 @@ ChildProcess::ChildProcess(const Launch& launch) {
   for (auto& a : owned) argv.push_back(a.data());
   argv.push_back(nullptr);
   const char* directory = launch.directory.empty() ? nullptr : launch.directory.c_str();
+  auto credentials = credentials_of(launch.user);
   int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (dev_null < 0) throw std::runtime_error("cannot open /dev/null");
   auto parent = ::getpid();
   pid_ = ::fork();
-  if (pid_ == 0) become(argv.data(), directory, launch.descriptors, dev_null, parent);
+  if (pid_ == 0) {
+    become(argv.data(), directory, launch.descriptors, dev_null, parent, credentials);
+  }
   ::close(dev_null);
   if (pid_ < 0) throw std::runtime_error("fork failed");
 }

@@ -2,7 +2,8 @@
 // A program run as a child process of a test: fork/exec with the descriptors the
 // test hands it (everything else closed), never outliving the test (it dies with
 // its parent), and waited for by an event (a pidfd turns readable when it exits),
-// never by sleeping. chorusd, sipp and headless chromium all start through it.
+// never by sleeping. chorusd, sipp, headless chromium and PostgreSQL all start
+// through it.
 
 #include <sys/types.h>
 
@@ -35,10 +36,14 @@ class ChildProcess {
     // Which of our descriptors each of its descriptors is ({its fd, our fd}); its
     // stdin is /dev/null unless given, and nothing else of ours reaches it.
     std::vector<std::pair<int, int>> descriptors;
+    // The system user it runs as when we are root (PostgreSQL refuses to run as
+    // root); empty, or when we are not root: as we do.
+    std::string user;
   };
 
-  // Forks and execs; throws std::runtime_error when it cannot fork. A program that
-  // cannot be executed exits 127.
+  // Forks and execs; throws std::runtime_error when it cannot fork or `user` does
+  // not exist. A program that cannot be executed exits 127; one that cannot become
+  // `user`, 125.
   explicit ChildProcess(const Launch& launch);
   ~ChildProcess();  // SIGKILL, and reaped, when still running
   ChildProcess(const ChildProcess&) = delete;

@@ -1,0 +1,72 @@
+#pragma once
+// A real PostgreSQL 15 server of a test's own: a fresh cluster (initdb) in a new
+// temporary directory, the server binary run directly as a child process on a free
+// loopback port (never pg_ctl, whose daemon would outlive a crashed test), ready
+// when its log says so. As root, initdb and the server run as the `postgres` user.
+//
+// One server serves many tests: create_database() gives each its own empty
+// database. shared() is the test binary's one server, so a suite pays initdb once;
+// a test that stops or kills the server makes its own instance.
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/pipe_reader.hpp"
+
+namespace chorus::test {
+
+class PostgresServer {
+ public:
+  // initdb, then start(); throws std::runtime_error (with the log) when either fails.
+  PostgresServer();
+  ~PostgresServer();  // a fast shutdown, and the directory removed
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // The binary's one server, started on first use and stopped at exit. Never stop
+  // or kill it: other tests are using it.
+  static PostgresServer& shared();
+
+  // postgresql://chorus@127.0.0.1:PORT/DATABASE
+  std::string url(const std::string& database = "postgres") const;
+  // A new, empty, uniquely named database; its URL. Throws when it cannot be made.
+  std::string create_database();
+
+  // Starts the server on the same data directory and port, and waits (up to 30 s)
+  // for it to accept connections; throws, with its log, when it does not.
+  void start();
+  // A fast shutdown (SIGINT: clients disconnected, a clean checkpoint); waits for
+  // every server process to end.
+  void stop();
+  // SIGKILL to the server and every process of it, as a crash would; waits for
+  // them to end. Existing connections break, new ones are refused.
+  void kill();
+  bool running();
+
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
+  const std::string& directory() const { return root_; }
+  // What the current (or last) run of the server has logged.
+  std::string log() const;
+
+ private:
+  void make_directory();
+  void initdb();
+  // One attempt on port_: whether it became ready; false only when the port was
+  // taken (any other failure throws).
+  bool try_start();
+  void forget_process();  // after it has ended: the log read to its end
+
+  std::string root_;  // ours: the data directory and the Unix socket are in it
+  std::uint16_t port_ = 0;
+  std::unique_ptr<PipeReader> log_;
+  std::unique_ptr<ChildProcess> process_;
+  std::atomic<int> databases_{0};
+};
+
+}  // namespace chorus::test
