@@ -88,6 +88,23 @@ Status set_sync(std::string_view mode, std::string_view field, StoreOptions& sto
   return {};
 }
 
+// A libpq connection URI: its scheme, bounded, printable (it reaches libpq and logs).
+Status set_postgres_url(std::string_view url, std::string_view field, StoreOptions& store) {
+  constexpr std::size_t max_length = 1024;
+  const bool uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  if (!uri) return Error::invalid(std::string(field), "must be a postgresql:// URI");
+  if (url.size() > max_length) {
+    return Error::invalid(std::string(field), "must be at most 1024 bytes");
+  }
+  for (unsigned char c : url) {
+    if (c < 0x21 || c == 0x7f) {
+      return Error::invalid(std::string(field), "must not contain spaces or control characters");
+    }
+  }
+  store.postgres_url = std::string(url);
+  return {};
+}
+
 Status set_path(std::string_view path, std::string_view field, std::string& out) {
   if (path.empty()) return Error::invalid(std::string(field), "must not be empty");
   if (path.find('\0') != std::string_view::npos) {
@@ -155,6 +172,10 @@ const Flag flags[] = {
      [](V f, V v, O& o) { return set_count(v, f, 32, true, o.engine.max_nesting_depth); }},
     {"--store", "sqlite|memory", "where state lives (default sqlite; memory: lost on restart)",
      [](V f, V v, O& o) { return set_store(v, f, o); }},
+    {"--postgres", "URL",
+     "keep state in this PostgreSQL database (postgresql://...)\n"
+     "instead of SQLite in --data-dir",
+     [](V f, V v, O& o) { return set_postgres_url(v, f, o.engine.store); }},
     {"--data-dir", "DIR", "the SQLite database's directory (default ./chorus-data)",
      [](V f, V v, O& o) { return set_path(v, f, o.engine.store.data_dir); }},
     {"--sync", "full|normal",
@@ -339,6 +360,17 @@ Status apply_config_json(std::string_view json, ChorusdOptions& o) {
   return {};
 }
 
+// Flags that each make sense alone but not together.
+Status check_store_flags(const ChorusdOptions& options) {
+  if (options.engine.store.postgres_url.empty()) return {};
+  if (options.memory_only)
+    return Error::invalid("--postgres", "cannot be used with --store memory");
+  if (!options.backup_file.empty()) {
+    return Error::invalid("--backup", "copies SQLite's database; with --postgres use pg_dump");
+  }
+  return {};
+}
+
 Result<ChorusdOptions> parse_chorusd_options(int argc, const char* const* argv) {
   ChorusdOptions options;
   // The config file first, wherever --config appears, so that flags override it.
@@ -363,6 +395,7 @@ Result<ChorusdOptions> parse_chorusd_options(int argc, const char* const* argv) 
     if (flag == "--config") continue;
     if (auto s = apply_flag(flag, value, options); !s) return s.error();
   }
+  if (auto s = check_store_flags(options); !s) return s.error();
   return options;
 }
 

@@ -15,6 +15,9 @@ enum class SyncMode : std::uint8_t { full, normal };
 struct StoreOptions {
   bool enabled = true;  // false: memory only, nothing survives a restart
   std::string data_dir = "./chorus-data";
+  // Set: the store is this PostgreSQL database (a postgresql:// URI or key=value
+  // string) instead of SQLite in data_dir.
+  std::string postgres_url;
   SyncMode sync = SyncMode::full;
   std::uint32_t retention_days = 0;  // 0 keeps ended records forever
   std::uint32_t purge_interval_ms = 60'000;

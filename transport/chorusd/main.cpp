@@ -18,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "actors/engine.hpp"
+#include "actors/store/postgres_store.hpp"
 #include "actors/store/sqlite_store.hpp"
 #include "config/chorusd_options.hpp"
 #include "config/thread_counts.hpp"
@@ -71,13 +72,22 @@ tcp::endpoint endpoint_of(boost::asio::io_context& io, const chorus::ChorusdOpti
   return results.begin()->endpoint();
 }
 
+template <class Backend>
+chorus::Result<std::shared_ptr<chorus::Store>> open_as_store(
+    chorus::Result<std::unique_ptr<Backend>> opened) {
+  if (!opened) return opened.error();
+  return std::shared_ptr<chorus::Store>(std::move(opened).value());
+}
+
 // The store chorusd writes through, or none with --store memory. Null with a
 // message printed when the database cannot be opened.
 bool open_store(const chorus::ChorusdOptions& options, std::shared_ptr<chorus::Store>& store) {
   if (options.memory_only) return true;
   // A file-size limit must fail a write (and answer 503), not kill the daemon.
   std::signal(SIGXFSZ, SIG_IGN);
-  auto opened = chorus::SqliteStore::open(options.engine.store);
+  auto opened = options.engine.store.postgres_url.empty()
+                    ? open_as_store(chorus::SqliteStore::open(options.engine.store))
+                    : open_as_store(chorus::PostgresStore::open(options.engine.store));
   if (!opened) {
     std::fprintf(stderr, "chorusd: %s\n", opened.error().message.c_str());
     return false;
@@ -160,9 +170,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
     return 2;
   } else if (store) {
+    // Never the URL: it may carry a password.
     spdlog::info("store {}: {} agents, {} extensions; ended {} groupcalls and {} calls left live",
-                 options.engine.store.data_dir, recovered->agents, recovered->extensions,
-                 recovered->groupcalls_ended, recovered->calls_ended);
+                 options.engine.store.postgres_url.empty() ? options.engine.store.data_dir
+                                                           : std::string("on PostgreSQL"),
+                 recovered->agents, recovered->extensions, recovered->groupcalls_ended,
+                 recovered->calls_ended);
   }
   boost::asio::io_context io(static_cast<int>(threads));
   chorus::HttpMetrics metrics;

@@ -1,0 +1,166 @@
+#include "actors/store/postgres_writer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "actors/store/postgres_queries.hpp"
+
+namespace chorus {
+
+namespace {
+
+constexpr std::size_t table_count = static_cast<std::size_t>(StoredTable::missed_calls) + 1;
+
+// The columns of one record, in postgres_queries' parameter order.
+void add_columns(PgParams& params, const StoredRecord& r) {
+  switch (shape_of(r.table)) {
+    case StoredShape::listed:
+      params.add(r.id);
+      params.add(r.customer_id);
+      params.add(r.tm_create.micros());
+      params.add(r.tm_update.micros());
+      params.add_or_null(r.tm_delete);
+      params.add(r.live);
+      params.add_text(r.body);
+      return;
+    case StoredShape::directory:
+      params.add(r.id);
+      params.add(r.customer_id);
+      params.add_or_null(r.tm_delete);
+      params.add_text(r.body);
+      return;
+    case StoredShape::ring_group:
+      params.add(std::int64_t{r.ring_group_id});
+      params.add(r.customer_id);
+      params.add_or_null(r.tm_delete);
+      params.add_text(r.body);
+      return;
+    case StoredShape::missed_call:
+      params.add(r.id);
+      params.add(r.customer_id);
+      params.add(r.extension_id);
+      params.add(r.tm_create.micros());
+      params.add_text(r.body);
+      return;
+  }
+}
+
+// Whatever points at another row goes before it (a conferencecall names its
+// conference and call, a call its conference and groupcall), as in SQLite's purge.
+constexpr StoredTable purge_order[] = {StoredTable::conferencecalls, StoredTable::calls,
+                                       StoredTable::conferences, StoredTable::groupcalls,
+                                       StoredTable::missed_calls};
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresWriter>> PostgresWriter::open(const std::string& url,
+                                                             SyncMode sync) {
+  Result<PgConnection> db = postgres_connect(url, &sync);
+  if (!db) return db.error();
+  return std::unique_ptr<PostgresWriter>(new PostgresWriter(std::move(*db)));
+}
+
+Status PostgresWriter::send_upserts(StoredTable table,
+                                    const std::vector<const StoredRecord*>& records) {
+  const std::string sql = postgres_queries::upsert(table, records.size());
+  PgParams params(records.size() * postgres_queries::columns_of(shape_of(table)));
+  for (const StoredRecord* record : records) add_columns(params, *record);
+  if (PQsendQueryParams(db_.get(), sql.c_str(), params.count(), nullptr, params.values(), nullptr,
+                        nullptr, 0) == 0) {
+    return postgres_error(db_.get(), nullptr, "writing a batch");
+  }
+  return {};
+}
+
+// Reads the answers of `statements` queries and the sync after them. In a
+// pipeline the statements up to the sync run as one implicit transaction: the
+// first failure rolls all of them back and the rest come back aborted.
+Status PostgresWriter::finish_pipeline(std::size_t statements) {
+  PGconn* db = db_.get();
+  std::optional<Error> failure;
+  for (std::size_t answered = 0; answered < statements; ++answered) {
+    PgResult result(PQgetResult(db));
+    if (!result) return postgres_error(db, nullptr, "writing a batch");  // connection lost
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && !failure) {
+      failure = postgres_error(db, status == PGRES_PIPELINE_ABORTED ? nullptr : result.get(),
+                               "writing a batch");
+    }
+    PgResult end(PQgetResult(db));  // each statement's answers end with a null
+  }
+  PgResult sync(PQgetResult(db));
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
+    return failure ? *failure : postgres_error(db, sync.get(), "committing a batch");
+  }
+  if (PQexitPipelineMode(db) == 0) return postgres_error(db, nullptr, "committing a batch");
+  if (failure) return *failure;
+  return {};
+}
+
+Status PostgresWriter::write(const std::vector<StoreRow>& rows) {
+  std::vector<StoredRecord> records;
+  records.reserve(rows.size());
+  LastSnapshots last(rows.size());
+  for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+    if (!last.first_seen_from_end(*row)) continue;
+    if (auto record = stored_record(*row)) records.push_back(std::move(*record));
+  }
+  if (records.empty()) return {};
+
+  std::array<std::vector<const StoredRecord*>, table_count> by_table;
+  for (const StoredRecord& record : records) {
+    by_table[static_cast<std::size_t>(record.table)].push_back(&record);
+  }
+  if (PQenterPipelineMode(db_.get()) == 0) return postgres_error(db_.get(), nullptr, "writing");
+  std::size_t statements = 0;
+  Status sent;
+  for (std::size_t t = 0; t < table_count && sent; ++t) {
+    const auto& all = by_table[t];
+    for (std::size_t from = 0; from < all.size() && sent; from += rows_per_statement) {
+      const auto to = std::min(all.size(), from + rows_per_statement);
+      sent = send_upserts(static_cast<StoredTable>(t),
+                          std::vector<const StoredRecord*>(all.begin() + from, all.begin() + to));
+      if (sent) ++statements;
+    }
+  }
+  if (sent && PQpipelineSync(db_.get()) == 0) sent = postgres_error(db_.get(), nullptr, "writing");
+  // The writer is dropped after any failure (PostgresStore), so a pipeline left
+  // half read never meets the next batch.
+  if (!sent) return sent;
+  return finish_pipeline(statements);
+}
+
+Result<std::size_t> PostgresWriter::purge(Timestamp cutoff, std::size_t limit) {
+  if (limit == 0) return std::size_t{0};
+  PGconn* db = db_.get();
+  Status begun = postgres_execute(db, "BEGIN", "purging");
+  if (!begun) return begun.error();
+  std::size_t purged = 0;
+  for (StoredTable table : purge_order) {
+    if (purged == limit) break;
+    PgParams params(2);
+    params.add(cutoff.micros());
+    params.add(static_cast<std::int64_t>(
+        std::min<std::size_t>(limit - purged, std::numeric_limits<std::int64_t>::max())));
+    Result<PgResult> deleted =
+        postgres_run(db, postgres_queries::purge(table).c_str(), params, "purging", false);
+    if (!deleted) {
+      PQclear(PQexec(db, "ROLLBACK"));
+      return deleted.error();
+    }
+    purged += static_cast<std::size_t>(std::strtoull(PQcmdTuples(deleted->get()), nullptr, 10));
+  }
+  Status committed = postgres_execute(db, "COMMIT", "purging");
+  if (!committed) return committed.error();
+  return purged;
+}
+
+Status PostgresWriter::probe() {
+  return postgres_execute(db_.get(), postgres_queries::probe, "probing");
+}
+
+}  // namespace chorus
