@@ -108,7 +108,7 @@ std::string ExitStatus::to_string() const {
   return text;
 }
 
-ChildProcess::ChildProcess(const Launch& launch) {
+ChildProcess::ChildProcess(const Launch& launch, const std::string& user) {
   if (launch.argv.empty() || launch.descriptors.size() > 16) {
     throw std::invalid_argument("a child process needs a program and at most 16 descriptors");
   }
@@ -119,7 +119,7 @@ ChildProcess::ChildProcess(const Launch& launch) {
   for (auto& a : owned) argv.push_back(a.data());
   argv.push_back(nullptr);
   const char* directory = launch.directory.empty() ? nullptr : launch.directory.c_str();
-  auto credentials = credentials_of(launch.user);
+  auto credentials = credentials_of(user);
   int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (dev_null < 0) throw std::runtime_error("cannot open /dev/null");
   auto parent = ::getpid();

@@ -36,15 +36,16 @@ class ChildProcess {
     // Which of our descriptors each of its descriptors is ({its fd, our fd}); its
     // stdin is /dev/null unless given, and nothing else of ours reaches it.
     std::vector<std::pair<int, int>> descriptors;
-    // The system user it runs as when we are root (PostgreSQL refuses to run as
-    // root); empty, or when we are not root: as we do.
-    std::string user;
   };
 
-  // Forks and execs; throws std::runtime_error when it cannot fork or `user` does
-  // not exist. A program that cannot be executed exits 127; one that cannot become
-  // `user`, 125.
-  explicit ChildProcess(const Launch& launch);
+  // Forks and execs; throws std::runtime_error when it cannot fork. A program that
+  // cannot be executed exits 127.
+  //
+  // `user`: the system user it runs as when we are root (PostgreSQL refuses to run
+  // as root); empty, or when we are not root, it runs as we do. Unknown, a throw;
+  // one it cannot become, exit 125. (Not in Launch: its users brace-initialise it,
+  // and -Wextra would warn at each of them about a member they leave out.)
+  explicit ChildProcess(const Launch& launch, const std::string& user = "");
   ~ChildProcess();  // SIGKILL, and reaped, when still running
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

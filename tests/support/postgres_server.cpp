@@ -78,12 +78,10 @@ LoggedChild launch_logged(std::vector<std::string> argv, const std::string& dire
   if (::pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   LoggedChild child;
   child.log = std::make_unique<PipeReader>(ends[0]);
-  ChildProcess::Launch launch{std::move(argv),
-                              directory,
-                              {{STDOUT_FILENO, ends[1]}, {STDERR_FILENO, ends[1]}},
-                              system_user};
+  ChildProcess::Launch launch{
+      std::move(argv), directory, {{STDOUT_FILENO, ends[1]}, {STDERR_FILENO, ends[1]}}};
   try {
-    child.process = std::make_unique<ChildProcess>(launch);
+    child.process = std::make_unique<ChildProcess>(launch, system_user);
   } catch (...) {
     ::close(ends[1]);
     throw;

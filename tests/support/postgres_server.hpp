@@ -7,6 +7,9 @@
 // One server serves many tests: create_database() gives each its own empty
 // database. shared() is the test binary's one server, so a suite pays initdb once;
 // a test that stops or kills the server makes its own instance.
+//
+// Like every ChildProcess, the server dies with the thread that started it (the
+// constructor, start()): start it from the test's own thread, not a passing one.
 
 #include <sys/types.h>
 
