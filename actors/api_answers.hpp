@@ -26,6 +26,15 @@ Result<Resource> owned(const std::shared_ptr<const Resource>& snapshot, const Uu
   return *snapshot;
 }
 
+// The same for a lookup that may have failed in the store: that failure is the
+// answer (503), never a 404 that would tell the client the resource is gone.
+template <class Resource>
+Result<Resource> owned(const Result<std::shared_ptr<const Resource>>& found,
+                       const Uuid& customer_id, const char* what) {
+  if (!found) return found.error();
+  return owned(*found, customer_id, what);
+}
+
 template <class Resource>
 std::vector<Resource> copies(const std::vector<std::shared_ptr<const Resource>>& snapshots) {
   std::vector<Resource> result;
@@ -34,26 +43,27 @@ std::vector<Resource> copies(const std::vector<std::shared_ptr<const Resource>>&
   return result;
 }
 
-// A snapshot the store keeps once memory has let it go.
+// A snapshot the store keeps once memory has let it go: null when it has none,
+// the store's error when it could not read.
 template <class Resource, class Read>
-std::shared_ptr<const Resource> stored(const std::shared_ptr<Store>& store, Read read) {
-  if (!store) return nullptr;
+Result<std::shared_ptr<const Resource>> stored(const std::shared_ptr<Store>& store, Read read) {
+  if (!store) return std::shared_ptr<const Resource>();
   auto found = read(*store);
   if (!found) {
     spdlog::error("{}", found.error().message);
-    return nullptr;
+    return found.error();
   }
-  if (!*found) return nullptr;
+  if (!*found) return std::shared_ptr<const Resource>();
   return std::make_shared<const Resource>(std::move(**found));
 }
 
 // A page from the store, each resource as memory holds it when it is newer there.
 template <class Resource>
-std::vector<Resource> stored_page(Result<std::vector<Resource>> page,
-                                  const ResourceTable<Resource>& live) {
+Result<std::vector<Resource>> stored_page(Result<std::vector<Resource>> page,
+                                          const ResourceTable<Resource>& live) {
   if (!page) {
     spdlog::error("{}", page.error().message);
-    return {};
+    return page;
   }
   for (auto& r : *page) {
     if (auto newer = live.find(r.id)) r = *newer;
@@ -64,10 +74,10 @@ std::vector<Resource> stored_page(Result<std::vector<Resource>> page,
 // A customer's page of one kind: from the store (each resource as memory holds it
 // when newer there) when there is one, else from memory.
 template <class Resource, class StoredList>
-std::vector<Resource> listed(const std::shared_ptr<Store>& store,
-                             const ResourceTable<Resource>& live, StoredList stored_list,
-                             const Uuid& customer_id, std::size_t limit,
-                             std::optional<Timestamp> before) {
+Result<std::vector<Resource>> listed(const std::shared_ptr<Store>& store,
+                                     const ResourceTable<Resource>& live, StoredList stored_list,
+                                     const Uuid& customer_id, std::size_t limit,
+                                     std::optional<Timestamp> before) {
   if (store) return stored_page(stored_list(*store), live);
   return copies(live.list(customer_id, limit, before));
 }

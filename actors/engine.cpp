@@ -93,13 +93,13 @@ Result<Groupcall> Engine::create_groupcall(const GroupcallRequest& request) {
 }
 
 // Live resources from memory; with a store, ended ones from the store.
-std::shared_ptr<const Groupcall> Engine::find_groupcall(const Uuid& id) const {
+Result<std::shared_ptr<const Groupcall>> Engine::find_groupcall(const Uuid& id) const {
   auto& engine = core_->context();
   if (auto live = engine.registry.groupcalls.find(id)) return live;
   return stored<Groupcall>(engine.store, [&](Store& s) { return s.groupcall(id); });
 }
 
-std::shared_ptr<const Call> Engine::find_call(const Uuid& id) const {
+Result<std::shared_ptr<const Call>> Engine::find_call(const Uuid& id) const {
   auto& engine = core_->context();
   if (auto live = engine.registry.calls.find(id)) return live;
   return stored<Call>(engine.store, [&](Store& s) { return s.call(id); });
@@ -115,19 +115,21 @@ Result<Call> Engine::call(const Uuid& customer_id, const Uuid& id) const {
   return owned(find_call(id), customer_id, "call");
 }
 
-std::vector<Groupcall> Engine::groupcalls(const Uuid& customer_id, std::size_t limit,
-                                          std::optional<Timestamp> before) const {
+Result<std::vector<Groupcall>> Engine::groupcalls(const Uuid& customer_id, std::size_t limit,
+                                                  std::optional<Timestamp> before) const {
   auto& engine = core_->context();
   auto& registry = engine.registry;
-  auto result = engine.store ? stored_page(engine.store->groupcalls(customer_id, limit, before),
-                                           registry.groupcalls)
-                             : copies(registry.groupcalls.list(customer_id, limit, before));
-  for (auto& g : result) g = with_live_counts(std::move(g), registry);
+  auto result = listed(
+      engine.store, registry.groupcalls,
+      [&](Store& s) { return s.groupcalls(customer_id, limit, before); }, customer_id, limit,
+      before);
+  if (!result) return result;
+  for (auto& g : *result) g = with_live_counts(std::move(g), registry);
   return result;
 }
 
-std::vector<Call> Engine::calls(const Uuid& customer_id, std::size_t limit,
-                                std::optional<Timestamp> before) const {
+Result<std::vector<Call>> Engine::calls(const Uuid& customer_id, std::size_t limit,
+                                        std::optional<Timestamp> before) const {
   auto& engine = core_->context();
   return listed(
       engine.store, engine.registry.calls,
@@ -175,9 +177,10 @@ void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
 void Engine::delete_groupcall(const Uuid& customer_id, const Uuid& id,
                               std::function<void(Result<Groupcall>)> done) {
   auto& engine = core_->context();
-  auto snapshot = find_groupcall(id);
-  auto found = owned(snapshot, customer_id, "groupcall");
+  auto lookup = find_groupcall(id);
+  auto found = owned(lookup, customer_id, "groupcall");
   if (!found) return done(found.error());
+  auto snapshot = *lookup;
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   auto answer = [&engine, done = std::move(done)](Result<Groupcall> result) {
     answer_when_committed(engine, std::move(result), done);
@@ -197,9 +200,10 @@ void Engine::delete_groupcall(const Uuid& customer_id, const Uuid& id,
 void Engine::delete_call(const Uuid& customer_id, const Uuid& id,
                          std::function<void(Result<Call>)> done) {
   auto& engine = core_->context();
-  auto snapshot = find_call(id);
-  auto found = owned(snapshot, customer_id, "call");
+  auto lookup = find_call(id);
+  auto found = owned(lookup, customer_id, "call");
   if (!found) return done(found.error());
+  auto snapshot = *lookup;
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   if (is_final(snapshot->status)) {
     return answer_when_committed(engine, Result<Call>(*chorus::delete_call(engine, snapshot)),
@@ -209,10 +213,11 @@ void Engine::delete_call(const Uuid& customer_id, const Uuid& id,
   hangup_call(customer_id, id, [this, &engine, done = std::move(done)](Result<Call> hung_up) {
     if (!hung_up) return done(std::move(hung_up));
     auto latest = find_call(hung_up->id);
-    if (!latest || !is_final(latest->status)) {
+    if (!latest) return done(latest.error());
+    if (!*latest || !is_final((*latest)->status)) {
       return done(Error::conflict("call is still ending; retry the delete"));
     }
-    answer_when_committed(engine, Result<Call>(*chorus::delete_call(engine, latest)), done);
+    answer_when_committed(engine, Result<Call>(*chorus::delete_call(engine, *latest)), done);
   });
 }
 

@@ -190,13 +190,15 @@ class Engine {
   void create_calls(const CallsRequest& request, std::function<void(Result<CallsCreated>)> done);
 
   // Reads; another customer's resource is not_found, exactly like a missing one.
+  // With a store, a read it fails answers its error (unavailable), never a
+  // not_found or an empty page that would pass for the truth.
   Result<Groupcall> groupcall(const Uuid& customer_id, const Uuid& id) const;
   Result<Call> call(const Uuid& customer_id, const Uuid& id) const;
   // Newest first, at most `limit`, created strictly before `before` when given.
-  std::vector<Groupcall> groupcalls(const Uuid& customer_id, std::size_t limit,
-                                    std::optional<Timestamp> before = std::nullopt) const;
-  std::vector<Call> calls(const Uuid& customer_id, std::size_t limit,
-                          std::optional<Timestamp> before = std::nullopt) const;
+  Result<std::vector<Groupcall>> groupcalls(const Uuid& customer_id, std::size_t limit,
+                                            std::optional<Timestamp> before = std::nullopt) const;
+  Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
+                                  std::optional<Timestamp> before = std::nullopt) const;
 
   // Hangs up; `done` receives the resource as it is once the hangup has begun
   // (hangingup while legs are still ending), or the error.
@@ -217,8 +219,8 @@ class Engine {
                          std::function<void(Result<Conference>)> done);
   Result<Conference> create_conference(const ConferenceCreate& request);
   Result<Conference> conference(const Uuid& customer_id, const Uuid& id) const;
-  std::vector<Conference> conferences(const Uuid& customer_id, std::size_t limit,
-                                      std::optional<Timestamp> before = std::nullopt) const;
+  Result<std::vector<Conference>> conferences(const Uuid& customer_id, std::size_t limit,
+                                              std::optional<Timestamp> before = std::nullopt) const;
   void update_conference(const Uuid& customer_id, const Uuid& id, const ConferenceUpdate& update,
                          std::function<void(Result<Conference>)> done);
   void delete_conference(const Uuid& customer_id, const Uuid& id,
@@ -229,8 +231,9 @@ class Engine {
   void join_conference(const ConferencecallJoin& request,
                        std::function<void(Result<Conferencecall>)> done);
   Result<Conferencecall> conferencecall(const Uuid& customer_id, const Uuid& id) const;
-  std::vector<Conferencecall> conferencecalls(const Uuid& customer_id, std::size_t limit,
-                                              std::optional<Timestamp> before = std::nullopt) const;
+  Result<std::vector<Conferencecall>> conferencecalls(
+      const Uuid& customer_id, std::size_t limit,
+      std::optional<Timestamp> before = std::nullopt) const;
   void kick_conferencecall(const Uuid& customer_id, const Uuid& id,
                            std::function<void(Result<Conferencecall>)> done);
 
@@ -325,10 +328,10 @@ class Engine {
   TimerService& timers();
 
  private:
-  std::shared_ptr<const Groupcall> find_groupcall(const Uuid& id) const;
-  std::shared_ptr<const Call> find_call(const Uuid& id) const;
-  std::shared_ptr<const Conference> find_conference(const Uuid& id) const;
-  std::shared_ptr<const Conferencecall> find_conferencecall(const Uuid& id) const;
+  Result<std::shared_ptr<const Groupcall>> find_groupcall(const Uuid& id) const;
+  Result<std::shared_ptr<const Call>> find_call(const Uuid& id) const;
+  Result<std::shared_ptr<const Conference>> find_conference(const Uuid& id) const;
+  Result<std::shared_ptr<const Conferencecall>> find_conferencecall(const Uuid& id) const;
   template <class Entry, class Key, class Apply>
   Result<Entry> write_directory(const Uuid& customer_id, const Key& id, Apply apply);
 

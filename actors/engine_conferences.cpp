@@ -39,13 +39,13 @@ std::shared_ptr<const Conference> new_conference(EngineContext& engine,
 
 }  // namespace
 
-std::shared_ptr<const Conference> Engine::find_conference(const Uuid& id) const {
+Result<std::shared_ptr<const Conference>> Engine::find_conference(const Uuid& id) const {
   auto& engine = core_->context();
   if (auto live = engine.registry.conferences.find(id)) return live;
   return stored<Conference>(engine.store, [&](Store& s) { return s.conference(id); });
 }
 
-std::shared_ptr<const Conferencecall> Engine::find_conferencecall(const Uuid& id) const {
+Result<std::shared_ptr<const Conferencecall>> Engine::find_conferencecall(const Uuid& id) const {
   auto& engine = core_->context();
   if (auto live = engine.registry.conferencecalls.find(id)) return live;
   return stored<Conferencecall>(engine.store, [&](Store& s) { return s.conferencecall(id); });
@@ -64,8 +64,10 @@ void Engine::create_conference(const ConferenceCreate& request,
   {
     // A chosen id is taken once: two creations racing for it cannot both win.
     std::lock_guard<std::mutex> guard(core_->conference_creations());
-    if (!request.id.is_zero() && find_conference(request.id)) {
-      return done(Error::conflict("a conference with this id already exists"));
+    if (!request.id.is_zero()) {
+      auto existing = find_conference(request.id);
+      if (!existing) return done(existing.error());
+      if (*existing) return done(Error::conflict("a conference with this id already exists"));
     }
     conference = new_conference(engine, request);
     insert(engine, conference);
@@ -97,8 +99,8 @@ Result<Conference> Engine::conference(const Uuid& customer_id, const Uuid& id) c
   return owned(find_conference(id), customer_id, "conference");
 }
 
-std::vector<Conference> Engine::conferences(const Uuid& customer_id, std::size_t limit,
-                                            std::optional<Timestamp> before) const {
+Result<std::vector<Conference>> Engine::conferences(const Uuid& customer_id, std::size_t limit,
+                                                    std::optional<Timestamp> before) const {
   auto& engine = core_->context();
   return listed(
       engine.store, engine.registry.conferences,
@@ -130,9 +132,10 @@ void Engine::update_conference(const Uuid& customer_id, const Uuid& id,
 void Engine::delete_conference(const Uuid& customer_id, const Uuid& id,
                                std::function<void(Result<Conference>)> done) {
   auto& engine = core_->context();
-  auto snapshot = find_conference(id);
-  auto found = owned(snapshot, customer_id, "conference");
+  auto lookup = find_conference(id);
+  auto found = owned(lookup, customer_id, "conference");
   if (!found) return done(found.error());
+  auto snapshot = *lookup;
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   auto answer = [&engine, done = std::move(done)](Result<Conference> result) {
     answer_when_committed(engine, std::move(result), done);
@@ -175,8 +178,9 @@ Result<Conferencecall> Engine::conferencecall(const Uuid& customer_id, const Uui
   return owned(find_conferencecall(id), customer_id, "conferencecall");
 }
 
-std::vector<Conferencecall> Engine::conferencecalls(const Uuid& customer_id, std::size_t limit,
-                                                    std::optional<Timestamp> before) const {
+Result<std::vector<Conferencecall>> Engine::conferencecalls(const Uuid& customer_id,
+                                                            std::size_t limit,
+                                                            std::optional<Timestamp> before) const {
   auto& engine = core_->context();
   return listed(
       engine.store, engine.registry.conferencecalls,

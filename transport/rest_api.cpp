@@ -351,8 +351,7 @@ void RestApi::groupcalls(const std::shared_ptr<Exchange>& x, Shape shape, std::o
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
-    return x->send(http::status::ok,
-                   list_json(engine_.groupcalls(x->customer, page->size, page->before)));
+    return x->answer_page(engine_.groupcalls(x->customer, page->size, page->before));
   }
   if (shape == Shape::item && method == http::verb::get) {
     return x->answer(engine_.groupcall(x->customer, *id));
@@ -375,8 +374,7 @@ void RestApi::calls(const std::shared_ptr<Exchange>& x, Shape shape, std::option
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
-    return x->send(http::status::ok,
-                   list_json(engine_.calls(x->customer, page->size, page->before)));
+    return x->answer_page(engine_.calls(x->customer, page->size, page->before));
   }
   if (shape == Shape::item && method == http::verb::get) {
     return x->answer(engine_.call(x->customer, *id));
@@ -467,9 +465,7 @@ void RestApi::missed_calls(const ExchangePtr& x, Shape, std::optional<Uuid> id) 
   if (!engine_.extension(x->customer, *id)) return x->fail(Error::not_found("extension"));
   auto page = page_of(x->query);
   if (!page) return x->fail(page.error());
-  auto missed = engine_.missed_calls(x->customer, *id, page->size, page->before);
-  if (!missed) return x->fail(missed.error());
-  x->send(http::status::ok, list_json(*missed));
+  x->answer_page(engine_.missed_calls(x->customer, *id, page->size, page->before));
 }
 
 }  // namespace chorus

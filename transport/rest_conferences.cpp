@@ -25,8 +25,7 @@ void RestApi::conferences(const ExchangePtr& x, Shape shape, std::optional<Uuid>
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
-    return x->send(http::status::ok,
-                   list_json(engine_.conferences(x->customer, page->size, page->before)));
+    return x->answer_page(engine_.conferences(x->customer, page->size, page->before));
   }
   if (method == http::verb::get) return x->answer(engine_.conference(x->customer, *id));
   if (method == http::verb::delete_) return engine_.delete_conference(x->customer, *id, reply);
@@ -46,8 +45,7 @@ void RestApi::conferencecalls(const ExchangePtr& x, Shape shape, std::optional<U
   if (shape == Shape::collection) {
     auto page = page_of(x->query);
     if (!page) return x->fail(page.error());
-    return x->send(http::status::ok,
-                   list_json(engine_.conferencecalls(x->customer, page->size, page->before)));
+    return x->answer_page(engine_.conferencecalls(x->customer, page->size, page->before));
   }
   if (method == http::verb::get) return x->answer(engine_.conferencecall(x->customer, *id));
   engine_.kick_conferencecall(x->customer, *id, reply);

@@ -43,6 +43,12 @@ struct RestApi::Exchange {
     if (!result) return fail(result.error());
     send(boost::beast::http::status::ok, to_json(*result));
   }
+  // A page of a list, or the error that kept the store from reading it.
+  template <class Resource>
+  void answer_page(const Result<std::vector<Resource>>& page) {
+    if (!page) return fail(page.error());
+    send(boost::beast::http::status::ok, list_json(*page));
+  }
 };
 
 // A page of a list: at most `size`, created strictly before `before` when given.

@@ -85,7 +85,7 @@ TEST_F(ConferenceTest, ACreatedConferenceIsProgressingWithADirectHash) {
   EXPECT_FALSE(c.tm_end.is_set());
   EXPECT_EQ(log.types_of(c.id), (std::vector<EventType>{EventType::conference_created}));
   EXPECT_NE(create_conference().direct_hash, c.direct_hash);
-  EXPECT_EQ(engine.conferences(customer, 10).size(), 2u);
+  EXPECT_EQ(engine.conferences(customer, 10).value().size(), 2u);
   EXPECT_FALSE(engine.conference(Uuid::generate(), c.id));  // another customer's: not found
 }
 
@@ -119,7 +119,7 @@ TEST_F(ConferenceTest, AnAnsweredCallJoinsThroughJoiningThenJoined) {
   EXPECT_EQ(participant(joined->id).status, ConferencecallStatus::joined);
   EXPECT_EQ(log.types_of(joined->id), (std::vector<EventType>{EventType::conferencecall_joining,
                                                               EventType::conferencecall_joined}));
-  EXPECT_EQ(engine.conferencecalls(customer, 10).size(), 1u);
+  EXPECT_EQ(engine.conferencecalls(customer, 10).value().size(), 1u);
 }
 
 TEST_F(ConferenceTest, AJoinIsRefusedForACallThatIsNotAnsweredOrNotYours) {
@@ -311,8 +311,8 @@ TEST_F(ConferenceTest, DeleteTerminatesThenStampsTmDelete) {
   EXPECT_EQ((*deleted)->status, ConferenceStatus::terminated);
   EXPECT_TRUE((*deleted)->tm_delete.is_set());
   EXPECT_EQ(log.types_of(c.id).back(), EventType::conference_deleted);
-  EXPECT_TRUE(engine.conferences(customer, 10).empty());  // gone from lists
-  EXPECT_TRUE(conference(c.id).tm_delete.is_set());       // readable by id
+  EXPECT_TRUE(engine.conferences(customer, 10).value().empty());  // gone from lists
+  EXPECT_TRUE(conference(c.id).tm_delete.is_set());               // readable by id
 }
 
 TEST_F(ConferenceTest, AnUpdateChangesFieldsUntilTheConferenceEnds) {

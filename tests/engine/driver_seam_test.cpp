@@ -79,7 +79,7 @@ TEST(DriverSeam, ADestinationTheDriverCannotReachIsRefusedBeforeAnythingIsCreate
   EXPECT_NE(created.error().message.find("unreachable-b"), std::string::npos);
   h.run();
   EXPECT_EQ(h.driver->dial_count(), 0u);
-  EXPECT_TRUE(h.engine.groupcalls(h.customer, 10).empty());
+  EXPECT_TRUE(h.engine.groupcalls(h.customer, 10).value().empty());
 }
 
 TEST(DriverSeam, AnUnreachableContactOfANestedExtensionNamesItsTopLevelDestination) {

@@ -312,7 +312,7 @@ TEST_F(Nested, DeepNestingPropagatesTheAnswerToTheTop) {
   auto top = groupcall(created.id);
   EXPECT_EQ(top.status, GroupcallStatus::hangup);
   EXPECT_EQ(engine.stats().live_groupcalls, 0u);
-  EXPECT_EQ(engine.groupcalls(customer, 100).size(), 5u);
+  EXPECT_EQ(engine.groupcalls(customer, 100).value().size(), 5u);
   EXPECT_EQ(engine.stats().pending_timers, 0u);  // every level's ring timer is gone
   EXPECT_EQ(actors_left(), 0u);
 }
@@ -331,8 +331,8 @@ TEST_F(Nested, CycleIsRefusedAndNothingIsCreated) {
     EXPECT_NE(refused.error().message.find("cycle"), std::string::npos) << refused.error().message;
     run();
   }
-  EXPECT_TRUE(engine.groupcalls(customer, 100).empty());
-  EXPECT_TRUE(engine.calls(customer, 100).empty());
+  EXPECT_TRUE(engine.groupcalls(customer, 100).value().empty());
+  EXPECT_TRUE(engine.calls(customer, 100).value().empty());
   EXPECT_EQ(driver->dial_count(), 0u);
   EXPECT_EQ(engine.stats().live_groupcalls, 0u);
   EXPECT_EQ(engine.stats().live_calls, 0u);
@@ -350,8 +350,8 @@ TEST_F(Nested, NestingDeeperThanTheLimitIsRefused) {
   EXPECT_NE(refused.error().message.find("deeper than 4"), std::string::npos)
       << refused.error().message;
   run();
-  EXPECT_TRUE(engine.groupcalls(customer, 100).empty());
-  EXPECT_TRUE(engine.calls(customer, 100).empty());
+  EXPECT_TRUE(engine.groupcalls(customer, 100).value().empty());
+  EXPECT_TRUE(engine.calls(customer, 100).value().empty());
   EXPECT_EQ(driver->dial_count(), 0u);
   EXPECT_EQ(actors_left(), 0u);
 }
@@ -375,7 +375,7 @@ TEST(NestedLimit, MaxNestingDepthOptionIsHonoured) {
   EXPECT_EQ(refused.error().field, "destinations[0]");
   h.run();
   EXPECT_EQ(h.driver->dial_count(), 0u);
-  EXPECT_TRUE(h.engine.groupcalls(h.customer, 100).empty());
+  EXPECT_TRUE(h.engine.groupcalls(h.customer, 100).value().empty());
   // One level is within the limit.
   auto created = h.create(h.request({agent_destination(in->id)}));
   EXPECT_EQ(h.driver->dialled_targets(), std::vector<std::string>{"x"});
@@ -390,7 +390,7 @@ TEST_F(Nested, UnknownAgentIsRefused) {
   EXPECT_EQ(refused.error().field, "destinations[0].target");
   run();
   EXPECT_EQ(driver->dial_count(), 0u);
-  EXPECT_TRUE(engine.groupcalls(customer, 100).empty());
+  EXPECT_TRUE(engine.groupcalls(customer, 100).value().empty());
 }
 
 }  // namespace

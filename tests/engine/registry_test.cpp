@@ -44,11 +44,11 @@ TEST(Retention, OldestEndedGroupcallAndItsCallsAreForgotten) {
     EXPECT_EQ(h.groupcall(ended[i].id).status, GroupcallStatus::hangup);
     for (auto& id : ended[i].call_ids) EXPECT_EQ(h.call(id).status, CallStatus::hangup);
   }
-  auto listed = h.engine.groupcalls(h.customer, 100);
+  auto listed = h.engine.groupcalls(h.customer, 100).value();
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].id, ended[2].id);
   EXPECT_EQ(listed[1].id, ended[1].id);
-  EXPECT_EQ(h.engine.calls(h.customer, 100).size(), 4u);
+  EXPECT_EQ(h.engine.calls(h.customer, 100).value().size(), 4u);
   EXPECT_EQ(h.actors_left(), 0u);
 }
 
@@ -71,7 +71,7 @@ TEST(Retention, OldestTreesAreForgottenWhenTheirCallsPassTheLimit) {
   EXPECT_FALSE(h.engine.groupcall(h.customer, ended[0].id).ok());
   for (auto& id : ended[0].call_ids) EXPECT_FALSE(h.engine.call(h.customer, id).ok());
   for (int i = 1; i < 3; ++i) EXPECT_TRUE(h.engine.groupcall(h.customer, ended[i].id).ok());
-  EXPECT_EQ(h.engine.calls(h.customer, 100).size(), 4u);
+  EXPECT_EQ(h.engine.calls(h.customer, 100).value().size(), 4u);
   // Calls in nested groupcalls count too.
   Agent agent;
   agent.customer_id = h.customer;
@@ -85,7 +85,7 @@ TEST(Retention, OldestTreesAreForgottenWhenTheirCallsPassTheLimit) {
   EXPECT_FALSE(h.engine.groupcall(h.customer, ended[1].id).ok());
   EXPECT_TRUE(h.engine.groupcall(h.customer, ended[2].id).ok());
   EXPECT_TRUE(h.engine.groupcall(h.customer, wide.id).ok());
-  EXPECT_EQ(h.engine.calls(h.customer, 100).size(), 5u);
+  EXPECT_EQ(h.engine.calls(h.customer, 100).value().size(), 5u);
 }
 
 // Every leg of a groupcall shares its caller's address with the groupcall.
@@ -120,10 +120,10 @@ TEST(Retention, AForgottenTreeTakesItsNestedGroupcallsAndTheirCalls) {
   for (auto& id : {first.call_ids[0], nested.call_ids[0], nested.call_ids[1]}) {
     EXPECT_FALSE(h.engine.call(h.customer, id).ok());
   }
-  auto listed = h.engine.groupcalls(h.customer, 100);
+  auto listed = h.engine.groupcalls(h.customer, 100).value();
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, second.id);
-  EXPECT_EQ(h.engine.calls(h.customer, 100).size(), 1u);
+  EXPECT_EQ(h.engine.calls(h.customer, 100).value().size(), 1u);
 }
 
 TEST(Retention, LiveGroupcallsAreNeverForgotten) {
@@ -137,11 +137,11 @@ TEST(Retention, LiveGroupcallsAreNeverForgotten) {
   EXPECT_EQ(h.groupcall(live.id).status, GroupcallStatus::progressing);
   EXPECT_EQ(h.call(live.call_ids[0]).status, CallStatus::dialing);
   // One ended one retained, plus the live one.
-  EXPECT_EQ(h.engine.groupcalls(h.customer, 100).size(), 2u);
+  EXPECT_EQ(h.engine.groupcalls(h.customer, 100).value().size(), 2u);
   h.report("live", LegReport::answered);
   h.report("live", LegReport::remote_hangup);
   // It ended last, so now it is the one retained.
-  auto listed = h.engine.groupcalls(h.customer, 100);
+  auto listed = h.engine.groupcalls(h.customer, 100).value();
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, live.id);
 }
@@ -155,7 +155,7 @@ TEST(Retention, ListsAreNewestFirstAndPageByCreationTime) {
     created_ids.push_back(created.id);
     if (i % 2 == 0) h.report(target, LegReport::busy);  // some ended, some live
   }
-  auto all = h.engine.groupcalls(h.customer, 100);
+  auto all = h.engine.groupcalls(h.customer, 100).value();
   ASSERT_EQ(all.size(), 7u);
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].id, created_ids[created_ids.size() - 1 - i]);
@@ -163,15 +163,15 @@ TEST(Retention, ListsAreNewestFirstAndPageByCreationTime) {
       EXPECT_LT(all[i].tm_create, all[i - 1].tm_create);
     }
   }
-  EXPECT_EQ(h.engine.groupcalls(h.customer, 3).size(), 3u);
-  EXPECT_TRUE(h.engine.groupcalls(h.customer, 0).empty());
-  EXPECT_TRUE(h.engine.groupcalls(Uuid::generate(), 100).empty());
+  EXPECT_EQ(h.engine.groupcalls(h.customer, 3).value().size(), 3u);
+  EXPECT_TRUE(h.engine.groupcalls(h.customer, 0).value().empty());
+  EXPECT_TRUE(h.engine.groupcalls(Uuid::generate(), 100).value().empty());
 
   for (std::size_t page_size : {1u, 2u, 3u, 7u, 10u}) {
     std::vector<Uuid> seen;
     std::optional<Timestamp> before;
     for (int pages = 0; pages < 20; ++pages) {
-      auto page = h.engine.groupcalls(h.customer, page_size, before);
+      auto page = h.engine.groupcalls(h.customer, page_size, before).value();
       if (page.empty()) break;
       EXPECT_LE(page.size(), page_size);
       for (auto& g : page) {
@@ -190,7 +190,7 @@ TEST(Retention, ListsAreNewestFirstAndPageByCreationTime) {
   std::vector<Uuid> calls_seen;
   std::optional<Timestamp> before;
   for (int pages = 0; pages < 20; ++pages) {
-    auto page = h.engine.calls(h.customer, 2, before);
+    auto page = h.engine.calls(h.customer, 2, before).value();
     if (page.empty()) break;
     for (auto& c : page) calls_seen.push_back(c.id);
     before = page.back().tm_create;

@@ -159,8 +159,8 @@ TEST_F(StoredEngine, EndedTreesLeaveMemoryAndAreReadFromTheStore) {
   auto call = h.engine.call(h.customer, created->call_ids[0]);
   ASSERT_TRUE(call.ok());
   EXPECT_EQ(call->hangup_reason, HangupReason::normal);
-  EXPECT_EQ(h.engine.groupcalls(h.customer, 10).size(), 1u);
-  EXPECT_EQ(h.engine.calls(h.customer, 10).size(), 1u);
+  EXPECT_EQ(h.engine.groupcalls(h.customer, 10).value().size(), 1u);
+  EXPECT_EQ(h.engine.calls(h.customer, 10).value().size(), 1u);
   // Another customer sees nothing of it, as with a live one.
   EXPECT_FALSE(h.engine.groupcall(Uuid::generate(), created->id).ok());
 }
@@ -202,7 +202,7 @@ TEST_F(StoredEngine, AFailingStoreRefusesWritesKeepsReadsAndRecoversWithoutARest
   EXPECT_EQ(h.engine.call(h.customer, leg)->hangup_reason, HangupReason::normal);
   EXPECT_TRUE(h.engine.create_groupcall(h.request({endpoint("d@sim")})).ok());
   // The refused creations were never made.
-  EXPECT_EQ(h.engine.groupcalls(h.customer, 10).size(), 2u);
+  EXPECT_EQ(h.engine.groupcalls(h.customer, 10).value().size(), 2u);
 }
 
 TEST_F(StoredEngine, ACallDeletedIsAnsweredAndAnnouncedOnlyOnceCommitted) {
