@@ -50,6 +50,7 @@ TEST(ChorusdCli, HelpListsEveryFlagAndExitsZero) {
                      "--bridge-delay-ms",
                      "--store",
                      "--data-dir",
+                     "--postgres",
                      "--sync",
                      "--retention-days",
                      "--backup",
@@ -96,6 +97,13 @@ TEST(ChorusdCli, InvalidFlagValuesExitNonZeroNamingTheFlag) {
       {{"--listen"}, "--listen"},  // no value at all
       {{"--frobnicate", "1"}, "--frobnicate"},
       {{"--store", "postgres"}, "--store"},
+      {{"--postgres", "mysql://127.0.0.1/x"}, "--postgres"},
+      {{"--postgres", "postgresql://127.0.0.1/x y"}, "--postgres"},
+      {{"--postgres", "postgresql://" + std::string(1100, 'h')}, "--postgres"},
+      {{"--postgres", "postgresql://127.0.0.1/x", "--store", "memory"}, "--postgres"},
+      {{"--postgres", "postgresql://127.0.0.1/x", "--backup", "/tmp/x.db"}, "--backup"},
+      // Valid, but nothing listens there: it says so and does not start.
+      {{"--postgres", "postgresql://chorus@127.0.0.1:1/none"}, "PostgreSQL unreachable"},
       {{"--sync", "sometimes"}, "--sync"},
       {{"--retention-days", "-1"}, "--retention-days"},
       {{"--retention-days", "36501"}, "--retention-days"},
