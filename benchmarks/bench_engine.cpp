@@ -9,6 +9,9 @@
 //   out asynchronously, at most in_flight_limit awaiting their answer. Counters
 //   from Engine::stats(): commits/s, rows/s, changes/s, rows/commit and the
 //   commit latency p50/p99 in microseconds.
+// BM_GroupcallLifecyclePostgres/<destinations>/<full|normal>: the same on the
+//   PostgreSQL store, registered only when CHORUS_BENCH_POSTGRES_URL is set
+//   (run_store_benchmarks.sh starts a server of its own and sets it).
 // BM_GroupcallLifecycleNullStore/<destinations>: the same with a store that keeps
 //   nothing (null_store.hpp): the store writer's own cost, without a disk.
 // BM_RawCafBaseline/<destinations>: the same actors and messages with no engine
@@ -23,6 +26,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +37,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/engine.hpp"
+#include "actors/store/postgres_store.hpp"
 #include "actors/store/sqlite_store.hpp"
 #include "benchmarks/in_flight_window.hpp"
 #include "benchmarks/null_store.hpp"
@@ -171,6 +176,18 @@ void BM_GroupcallLifecycleStored(benchmark::State& state, std::size_t legs, chor
   run_stored_lifecycle(state, legs, std::move(store).value(), store_options);
 }
 
+// The same on PostgreSQL (CHORUS_BENCH_POSTGRES_URL, which run_store_benchmarks.sh
+// sets to a server of its own): what one node of a cluster pays for its store.
+void BM_GroupcallLifecyclePostgres(benchmark::State& state, std::size_t legs, chorus::SyncMode sync,
+                                   std::string url) {
+  chorus::StoreOptions store_options;
+  store_options.postgres_url = std::move(url);
+  store_options.sync = sync;
+  auto store = chorus::PostgresStore::open(store_options);
+  if (!store) return state.SkipWithError(store.error().message.c_str());
+  run_stored_lifecycle(state, legs, std::move(store).value(), store_options);
+}
+
 void BM_GroupcallLifecycleNullStore(benchmark::State& state) {
   auto legs = static_cast<std::size_t>(state.range(0));
   run_stored_lifecycle(state, legs, std::make_shared<chorus::bench::NullStore>(), {});
@@ -208,6 +225,17 @@ bool register_stored_lifecycles() {
       benchmark::RegisterBenchmark(name.c_str(), BM_GroupcallLifecycleStored, legs, sync)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
+    }
+  }
+  if (const char* url = std::getenv("CHORUS_BENCH_POSTGRES_URL")) {
+    for (std::size_t legs : {1, 10}) {
+      for (const auto& [word, sync] : syncs) {
+        auto name = "BM_GroupcallLifecyclePostgres/" + std::to_string(legs) + "/" + word;
+        benchmark::RegisterBenchmark(name.c_str(), BM_GroupcallLifecyclePostgres, legs, sync,
+                                     std::string(url))
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+      }
     }
   }
   benchmark::RegisterBenchmark("BM_GroupcallLifecycleNullStore", BM_GroupcallLifecycleNullStore)
