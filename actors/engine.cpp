@@ -243,8 +243,8 @@ Subscription Engine::subscribe_all(EventCallback callback) {
   return Subscription(core_->open_subscription({}, std::move(callback), true));
 }
 
-Subscription Engine::open_subscription(std::shared_ptr<EventSink> sink) {
-  return Subscription(core_->open_subscription(std::move(sink)));
+Subscription Engine::open_subscription(std::shared_ptr<EventSink> sink, bool every_customer) {
+  return Subscription(core_->open_subscription(std::move(sink), every_customer));
 }
 
 void Engine::close_intake() {

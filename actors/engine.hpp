@@ -305,8 +305,9 @@ class Engine {
   // For a gateway that fans events out itself (the WebSocket gateway): events of
   // the topics the subscription holds go straight to `sink` on the publishing
   // thread, with no actor between; it starts with no topics. stop() calls
-  // sink->ended().
-  Subscription open_subscription(std::shared_ptr<EventSink> sink);
+  // sink->ended(). With `every_customer`, every event goes to `sink` (what a
+  // cluster's event relay publishes to the other nodes).
+  Subscription open_subscription(std::shared_ptr<EventSink> sink, bool every_customer = false);
 
   // With a store: loads the directory and ends what the previous process left
   // live (calls hangup with hangup_reason failed, hangup_by local; groupcalls

@@ -13,6 +13,7 @@
 #include "actors/directory.hpp"
 #include "actors/event_bus.hpp"
 #include "actors/latency_histogram.hpp"
+#include "actors/leg_driver.hpp"
 #include "actors/messages.hpp"
 #include "actors/missed_calls.hpp"
 #include "actors/registry.hpp"
@@ -21,7 +22,6 @@
 #include "actors/supervised_timers.hpp"
 #include "config/engine_options.hpp"
 #include "model/timestamp.hpp"
-#include "actors/leg_driver.hpp"
 
 namespace chorus {
 

@@ -321,9 +321,10 @@ std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::vector<Topi
   return link;
 }
 
-std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::shared_ptr<EventSink> sink) {
+std::shared_ptr<SubscriptionLink> EngineCore::open_subscription(std::shared_ptr<EventSink> sink,
+                                                                bool every_customer) {
   auto& bus = context_->bus;
-  auto link = std::make_shared<SubscriptionLink>(bus, bus.open(sink), sink);
+  auto link = std::make_shared<SubscriptionLink>(bus, bus.open(sink, every_customer), sink);
   keep(link);
   return link;
 }

@@ -69,7 +69,8 @@ class EngineCore {
   std::mutex& conference_creations() { return conference_creations_; }
   std::shared_ptr<SubscriptionLink> open_subscription(std::vector<Topic> topics,
                                                       EventCallback callback, bool every);
-  std::shared_ptr<SubscriptionLink> open_subscription(std::shared_ptr<EventSink> sink);
+  std::shared_ptr<SubscriptionLink> open_subscription(std::shared_ptr<EventSink> sink,
+                                                      bool every_customer = false);
   void keep(const std::shared_ptr<SubscriptionLink>& link);
   void stop();
 

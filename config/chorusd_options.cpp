@@ -1,9 +1,11 @@
 #include "config/chorusd_options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 #include <rapidjson/document.h>
@@ -88,11 +90,17 @@ Status set_sync(std::string_view mode, std::string_view field, StoreOptions& sto
   return {};
 }
 
-// A libpq connection URI: its scheme, bounded, printable (it reaches libpq and logs).
-Status set_postgres_url(std::string_view url, std::string_view field, StoreOptions& store) {
+// A server's URI: one of its schemes, bounded, printable (it reaches a client
+// library and may reach a log).
+Status set_uri(std::string_view url, std::string_view field,
+               std::initializer_list<std::string_view> schemes, std::string& out) {
   constexpr std::size_t max_length = 1024;
-  const bool uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
-  if (!uri) return Error::invalid(std::string(field), "must be a postgresql:// URI");
+  bool known = false;
+  for (auto scheme : schemes) known = known || url.rfind(scheme, 0) == 0;
+  if (!known) {
+    return Error::invalid(std::string(field),
+                          "must be a " + std::string(*schemes.begin()) + " URI");
+  }
   if (url.size() > max_length) {
     return Error::invalid(std::string(field), "must be at most 1024 bytes");
   }
@@ -101,7 +109,18 @@ Status set_postgres_url(std::string_view url, std::string_view field, StoreOptio
       return Error::invalid(std::string(field), "must not contain spaces or control characters");
     }
   }
-  store.postgres_url = std::string(url);
+  out = std::string(url);
+  return {};
+}
+
+// A node's name: it goes into NATS headers, logs and the store.
+Status set_node_id(std::string_view name, std::string_view field, std::string& out) {
+  constexpr std::size_t max_length = 64;
+  auto allowed = [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; };
+  if (name.empty() || name.size() > max_length || !std::all_of(name.begin(), name.end(), allowed)) {
+    return Error::invalid(std::string(field), "must be 1 to 64 letters, digits, '-' or '_'");
+  }
+  out = std::string(name);
   return {};
 }
 
@@ -175,7 +194,15 @@ const Flag flags[] = {
     {"--postgres", "URL",
      "keep state in this PostgreSQL database (postgresql://...)\n"
      "instead of SQLite in --data-dir",
-     [](V f, V v, O& o) { return set_postgres_url(v, f, o.engine.store); }},
+     [](V f, V v, O& o) {
+       return set_uri(v, f, {"postgresql://", "postgres://"}, o.engine.store.postgres_url);
+     }},
+    {"--nats", "URL",
+     "with --postgres and --node-id: join a cluster through this\n"
+     "NATS server (nats://host:port)",
+     [](V f, V v, O& o) { return set_uri(v, f, {"nats://"}, o.cluster.nats_url); }},
+    {"--node-id", "NAME", "this node's name in its cluster (letters, digits, - and _)",
+     [](V f, V v, O& o) { return set_node_id(v, f, o.cluster.node_id); }},
     {"--data-dir", "DIR", "the SQLite database's directory (default ./chorus-data)",
      [](V f, V v, O& o) { return set_path(v, f, o.engine.store.data_dir); }},
     {"--sync", "full|normal",
@@ -362,6 +389,16 @@ Status apply_config_json(std::string_view json, ChorusdOptions& o) {
 
 // Flags that each make sense alone but not together.
 Status check_store_flags(const ChorusdOptions& options) {
+  const auto& cluster = options.cluster;
+  if (!cluster.nats_url.empty() && cluster.node_id.empty()) {
+    return Error::invalid("--nats", "needs --node-id: every node of a cluster has a name");
+  }
+  if (!cluster.node_id.empty() && cluster.nats_url.empty()) {
+    return Error::invalid("--node-id", "needs --nats: it names a node of a cluster");
+  }
+  if (!cluster.nats_url.empty() && options.engine.store.postgres_url.empty()) {
+    return Error::invalid("--nats", "needs --postgres: a cluster's nodes share its store");
+  }
   if (options.engine.store.postgres_url.empty()) return {};
   if (options.memory_only)
     return Error::invalid("--postgres", "cannot be used with --store memory");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/apio_options.hpp"
+#include "config/cluster_options.hpp"
 #include "config/engine_options.hpp"
 #include "config/http_options.hpp"
 #include "config/sip_options.hpp"
@@ -36,8 +37,9 @@ struct ChorusdOptions {
   EngineOptions engine;             // engine.store: --data-dir, --sync, --retention-days
   HttpLimits http;
   WsLimits websocket;
-  ApioSettings apio;  // "apio_settings": the APIO dialect's (config file only)
-  SipOptions sip;     // --sip-*: the SIP leg driver's (off without --sip-listen)
+  ApioSettings apio;       // "apio_settings": the APIO dialect's (config file only)
+  SipOptions sip;          // --sip-*: the SIP leg driver's (off without --sip-listen)
+  ClusterOptions cluster;  // --nats, --node-id: with --postgres, a node of a cluster
 
   // --store sqlite (the default, under engine.store.data_dir) or memory.
   bool memory_only = false;

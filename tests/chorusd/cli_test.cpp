@@ -51,6 +51,8 @@ TEST(ChorusdCli, HelpListsEveryFlagAndExitsZero) {
                      "--store",
                      "--data-dir",
                      "--postgres",
+                     "--nats",
+                     "--node-id",
                      "--sync",
                      "--retention-days",
                      "--backup",
@@ -102,6 +104,12 @@ TEST(ChorusdCli, InvalidFlagValuesExitNonZeroNamingTheFlag) {
       {{"--postgres", "postgresql://" + std::string(1100, 'h')}, "--postgres"},
       {{"--postgres", "postgresql://127.0.0.1/x", "--store", "memory"}, "--postgres"},
       {{"--postgres", "postgresql://127.0.0.1/x", "--backup", "/tmp/x.db"}, "--backup"},
+      {{"--nats", "nats://127.0.0.1:4222"}, "--nats"},                    // no --node-id
+      {{"--node-id", "a"}, "--node-id"},                                  // no --nats
+      {{"--nats", "nats://127.0.0.1:4222", "--node-id", "a"}, "--nats"},  // no --postgres
+      {{"--node-id", "a b"}, "--node-id"},
+      {{"--node-id", std::string(65, 'n')}, "--node-id"},
+      {{"--nats", "http://127.0.0.1:4222"}, "--nats"},
       // Valid, but nothing listens there: it says so and does not start.
       {{"--postgres", "postgresql://chorus@127.0.0.1:1/none"}, "PostgreSQL unreachable"},
       {{"--sync", "sometimes"}, "--sync"},

@@ -23,6 +23,8 @@
 #include "config/chorusd_options.hpp"
 #include "config/thread_counts.hpp"
 #include "transport/api_keys.hpp"
+#include "transport/cluster/event_relay.hpp"
+#include "transport/cluster/nats_link.hpp"
 #include "transport/development_key.hpp"
 #include "transport/dialects/apio/apio_api.hpp"
 #include "transport/dialects/yeastar/yeastar_api.hpp"
@@ -127,6 +129,25 @@ std::shared_ptr<chorus::LegDriver> open_driver(const chorus::ChorusdOptions& opt
   return std::make_shared<chorus::SimHostSplit>(std::move(simulated), sip);
 }
 
+// With --nats: the node's NATS connection, and every event the engine publishes
+// relayed through it to the other nodes. False with a message printed when NATS
+// cannot be reached at start.
+bool join_cluster(const chorus::ChorusdOptions& options, chorus::Engine& engine,
+                  std::shared_ptr<chorus::NatsLink>& nats, chorus::Subscription& relayed) {
+  const auto& cluster = options.cluster;
+  if (cluster.nats_url.empty()) return true;
+  auto link = chorus::NatsLink::connect({cluster.nats_url, cluster.node_id});
+  if (!link) {
+    std::fprintf(stderr, "chorusd: %s\n", link.error().message.c_str());
+    return false;
+  }
+  nats = std::move(link).value();
+  relayed = engine.open_subscription(std::make_shared<chorus::EventRelay>(nats), true);
+  std::printf("chorusd node %s: events relayed through NATS %s\n", cluster.node_id.c_str(),
+              cluster.nats_url.c_str());
+  return true;
+}
+
 void drain_or_hang_up(chorus::Engine& engine, const chorus::ChorusdOptions& options) {
   engine.close_intake();  // a client still connected cannot prolong the drain
   if (options.shutdown == chorus::ShutdownMode::drain) {
@@ -166,6 +187,10 @@ int main(int argc, char** argv) {
   auto driver = open_driver(options, sip);
   if (!driver) return 2;
   chorus::Engine engine(std::move(driver), options.engine, store);
+  // Before recovery: what it ends is told to the other nodes too.
+  std::shared_ptr<chorus::NatsLink> nats;
+  chorus::Subscription relayed;
+  if (!join_cluster(options, engine, nats, relayed)) return 2;
   if (auto recovered = engine.recover(); !recovered) {
     std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
     return 2;
@@ -229,6 +254,9 @@ int main(int argc, char** argv) {
   gateway.shut_down();
   io.stop();
   for (auto& t : pool) t.join();
+  relayed.cancel();
+  nats.reset();  // sends what it still holds
+  if (!options.cluster.nats_url.empty()) nats_Close();
   spdlog::info("chorusd stopped");
   return 0;
 }

@@ -1,0 +1,136 @@
+// chorusd as a node of a cluster (--postgres, --nats, --node-id) relays every
+// event its engine publishes to NATS, on chorus.events.<customer>.<resource>.<id>,
+// with its node id in a header: a subscriber to one customer's subject gets every
+// event of that customer's groupcall, in order per resource, and another customer's
+// subject gets none. Against a real nats-server and PostgreSQL the tests start.
+
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include <rapidjson/document.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/chorusd_process.hpp"
+#include "tests/support/customers.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/postgres_server.hpp"
+
+namespace chorus::test {
+namespace {
+
+constexpr int64_t patience_ms = 10'000;
+
+struct Relayed {
+  std::string subject;
+  std::string origin;  // the Chorus-Node header
+  std::string type;    // the event's "type"
+  std::string id;      // its data's "id"
+};
+
+// A plain libnats subscriber of its own connection, read synchronously: each
+// NextMsg waits for the next message (bounded), never a fixed sleep.
+class Subscriber {
+ public:
+  Subscriber(const std::string& url, const std::string& subject) {
+    EXPECT_EQ(natsConnection_ConnectTo(&connection_, url.c_str()), NATS_OK);
+    EXPECT_EQ(natsConnection_SubscribeSync(&subscription_, connection_, subject.c_str()), NATS_OK);
+    // The server knows the interest before the test makes anything happen.
+    EXPECT_EQ(natsConnection_FlushTimeout(connection_, patience_ms), NATS_OK);
+  }
+  ~Subscriber() {
+    natsSubscription_Destroy(subscription_);
+    natsConnection_Destroy(connection_);
+  }
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  // The next message, or nullopt when none came within `timeout_ms`.
+  std::optional<Relayed> next(int64_t timeout_ms = patience_ms) {
+    natsMsg* msg = nullptr;
+    if (natsSubscription_NextMsg(&msg, subscription_, timeout_ms) != NATS_OK) return std::nullopt;
+    Relayed relayed;
+    relayed.subject = natsMsg_GetSubject(msg);
+    const char* origin = nullptr;
+    if (natsMsgHeader_Get(msg, "Chorus-Node", &origin) == NATS_OK) relayed.origin = origin;
+    rapidjson::Document event;
+    event.Parse(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+    if (event.IsObject() && event.HasMember("type") && event.HasMember("data")) {
+      relayed.type = event["type"].GetString();
+      relayed.id = event["data"]["id"].GetString();
+    }
+    natsMsg_Destroy(msg);
+    return relayed;
+  }
+
+ private:
+  natsConnection* connection_ = nullptr;
+  natsSubscription* subscription_ = nullptr;
+};
+
+class ClusterNode : public ::testing::Test {
+ protected:
+  std::unique_ptr<ChorusdProcess> start_node(const std::string& name) {
+    return std::make_unique<ChorusdProcess>(
+        ChorusdProcess::on_free_port({"--postgres", postgres, "--nats", NatsServer::shared().url(),
+                                      "--node-id", name, "--log-level", "warn"}));
+  }
+
+  std::string postgres = PostgresServer::shared().create_database();
+};
+
+TEST_F(ClusterNode, EveryEventOfACustomerGoesToItsSubjectInOrderNamingTheNode) {
+  auto node = start_node("node-a");
+  const std::string customer = node->dev_customer();
+  ASSERT_FALSE(customer.empty());
+  Subscriber mine(NatsServer::shared().url(), "chorus.events." + customer + ".>");
+  Subscriber others(NatsServer::shared().url(),
+                    "chorus.events.00000000-0000-4000-8000-000000000001.>");
+
+  HttpClient api(node->port());
+  api.default_headers = bearer(node->dev_key());
+  auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
+      "destinations":[{"type":"endpoint","target":"busy@sim;busy=0"}]})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+
+  std::map<std::string, std::vector<std::string>> types_by_resource;
+  std::string groupcall_id;
+  for (;;) {
+    auto relayed = mine.next();
+    ASSERT_TRUE(relayed) << "the groupcall's events stopped before groupcall_hangup";
+    EXPECT_EQ(relayed->origin, "node-a");
+    const std::string kind = relayed->type.substr(0, relayed->type.find('_'));
+    EXPECT_EQ(relayed->subject, "chorus.events." + customer + "." + kind + "." + relayed->id);
+    types_by_resource[relayed->id].push_back(relayed->type);
+    if (relayed->type == "groupcall_hangup") {
+      groupcall_id = relayed->id;
+      break;
+    }
+  }
+  ASSERT_EQ(types_by_resource.size(), 2u) << "the groupcall and its one call";
+  EXPECT_EQ(types_by_resource[groupcall_id].front(), "groupcall_created");
+  for (auto& [id, types] : types_by_resource) {
+    if (id == groupcall_id) continue;
+    EXPECT_EQ(types, (std::vector<std::string>{"call_created", "call_dialing", "call_ringing",
+                                               "call_hangup"}))
+        << "one call's events, in the order they happened";
+  }
+  // One connection published everything in order: anything misrouted to another
+  // customer's subject would have arrived by now.
+  EXPECT_FALSE(others.next(0)) << "another customer's subject got an event";
+}
+
+TEST_F(ClusterNode, ANatsServerOutOfReachAtStartIsNamedAndTheNodeDoesNotStart) {
+  auto run = run_chorusd({"--listen", "127.0.0.1:0", "--postgres", postgres, "--nats",
+                          "nats://127.0.0.1:1", "--node-id", "node-a"});
+  EXPECT_TRUE(run.status.exited && run.status.code != 0) << run.status.to_string();
+  EXPECT_NE(run.err.find("cluster: NATS unreachable"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out.find("listening"), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace chorus::test

@@ -1,0 +1,83 @@
+#include "transport/cluster/nats_link.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "transport/cluster/event_subject.hpp"
+
+namespace chorus {
+
+namespace {
+
+constexpr int reconnect_wait_ms = 250;
+constexpr int connect_timeout_ms = 5000;
+
+struct OptionsClose {
+  void operator()(natsOptions* o) const noexcept { natsOptions_Destroy(o); }
+};
+
+Error unreachable(std::string_view doing, natsStatus status) {
+  return Error::unavailable(std::string("cluster: NATS unreachable (") + std::string(doing) + ": " +
+                            natsStatus_GetText(status) + ")");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<NatsLink>> NatsLink::connect(const NatsLinkOptions& options) {
+  std::unique_ptr<NatsLink> link(new NatsLink(options.node_id));
+  natsOptions* raw = nullptr;
+  natsStatus s = natsOptions_Create(&raw);
+  std::unique_ptr<natsOptions, OptionsClose> opts(raw);
+  const std::string name = "chorusd " + options.node_id;
+  if (s == NATS_OK) s = natsOptions_SetURL(raw, options.url.c_str());
+  if (s == NATS_OK) s = natsOptions_SetName(raw, name.c_str());
+  if (s == NATS_OK) s = natsOptions_SetTimeout(raw, connect_timeout_ms);
+  // Forever, and with what was published meanwhile kept in the client's buffer.
+  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(raw, -1);
+  if (s == NATS_OK) s = natsOptions_SetReconnectWait(raw, reconnect_wait_ms);
+  if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(raw, &NatsLink::on_disconnected, link.get());
+  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(raw, &NatsLink::on_reconnected, link.get());
+  if (s != NATS_OK) return unreachable("configuring", s);
+  s = natsConnection_Connect(&link->connection_, raw);
+  if (s != NATS_OK) return unreachable("connecting to " + options.url, s);
+  link->connected_ = true;
+  return link;
+}
+
+NatsLink::~NatsLink() {
+  if (connection_ == nullptr) return;
+  // Sends what is buffered, then closes: events already published reach the others.
+  natsConnection_FlushTimeout(connection_, 1000);
+  natsConnection_Destroy(connection_);
+}
+
+void NatsLink::on_disconnected(natsConnection*, void* self) {
+  auto* link = static_cast<NatsLink*>(self);
+  link->connected_ = false;
+  spdlog::warn("cluster: disconnected from NATS; reconnecting");
+}
+
+void NatsLink::on_reconnected(natsConnection*, void* self) {
+  auto* link = static_cast<NatsLink*>(self);
+  link->connected_ = true;
+  link->reconnects_.fetch_add(1, std::memory_order_relaxed);
+  spdlog::info("cluster: reconnected to NATS");
+}
+
+bool NatsLink::publish(const std::string& subject, std::string_view data) {
+  natsMsg* msg = nullptr;
+  natsStatus s =
+      natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+  if (s == NATS_OK) s = natsMsgHeader_Set(msg, origin_node_header, node_id_.c_str());
+  if (s == NATS_OK) s = natsConnection_PublishMsg(connection_, msg);
+  natsMsg_Destroy(msg);
+  if (s != NATS_OK) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  published_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+}  // namespace chorus

@@ -1,0 +1,56 @@
+#pragma once
+// chorusd's one connection to NATS (libnats), shared by everything of the cluster
+// that talks to the other nodes. libnats runs its own reader and flusher threads
+// and reconnects by itself (every 250 ms, forever); a publish never waits for the
+// network: it goes to the client's buffer, which the flusher sends. Every message
+// carries the node's id in a header, so a node can drop what it published itself.
+
+#include <nats/nats.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "model/result.hpp"
+
+namespace chorus {
+
+struct NatsLinkOptions {
+  std::string url;      // nats://host:port
+  std::string node_id;  // this node's name in the cluster
+};
+
+class NatsLink {
+ public:
+  // Connects, or names why it could not ("cluster: NATS unreachable (...)").
+  static Result<std::unique_ptr<NatsLink>> connect(const NatsLinkOptions& options);
+  ~NatsLink();
+  NatsLink(const NatsLink&) = delete;
+  NatsLink& operator=(const NatsLink&) = delete;
+
+  // Queues `data` on `subject`; false when the client refused it (closed, or its
+  // buffer for a reconnect full), which is counted in dropped().
+  bool publish(const std::string& subject, std::string_view data);
+
+  bool connected() const { return connected_.load(std::memory_order_relaxed); }
+  std::uint64_t published() const { return published_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::uint64_t reconnects() const { return reconnects_.load(std::memory_order_relaxed); }
+  const std::string& node_id() const { return node_id_; }
+
+ private:
+  explicit NatsLink(std::string node_id) : node_id_(std::move(node_id)) {}
+  static void on_disconnected(natsConnection*, void* self);
+  static void on_reconnected(natsConnection*, void* self);
+
+  const std::string node_id_;
+  natsConnection* connection_ = nullptr;
+  std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> reconnects_{0};
+};
+
+}  // namespace chorus
