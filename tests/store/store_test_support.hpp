@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the store tests: a temporary data directory, resources with
 // every field set, and a raw SQLite handle for looking at the file directly.
+// store_contract.hpp adds the fixture that runs a test on every backend.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/store/sqlite_store.hpp"
@@ -179,6 +181,108 @@ inline Conferencecall full_conferencecall(const Uuid& customer_id, Timestamp cre
   p.tm_create = created;
   p.tm_update = Timestamp::from_micros(created.micros() + 400);
   return p;
+}
+
+inline RingGroupMember ring_group_member(std::string value, RingGroupMemberType type,
+                                         std::string text) {
+  RingGroupMember m;
+  m.value = std::move(value);
+  m.type = type;
+  m.text = std::move(text);
+  m.text2 = "Zoë ☎ \"2\"";
+  m.delay_time = 5;
+  m.timeout = 25;
+  return m;
+}
+
+// Every field set to something other than its default.
+inline RingGroup full_ring_group(const Uuid& customer_id, std::int32_t id, Timestamp created) {
+  RingGroup g;
+  g.id = id;
+  g.customer_id = customer_id;
+  g.number = "6306";
+  g.name = "Markting 東京 \"west\"";
+  g.ring_strategy = RingStrategy::custom;
+  g.ring_timeout = 45;
+  RingGroupMember together;
+  together.type = RingGroupMemberType::group;
+  together.delay_time = 20;
+  together.timeout = 30;
+  together.sub_option = std::vector<RingGroupMember>{
+      ring_group_member("3071", RingGroupMemberType::extension, "Evelyn"),
+      ring_group_member(Uuid::generate().to_string(), RingGroupMemberType::ext_group,
+                        "Tech\nSupport")};
+  g.member_list = {ring_group_member("2001", RingGroupMemberType::extension, "Ærø"), together,
+                   ring_group_member("Sales", RingGroupMemberType::ext_group, "")};
+  g.member_list[0].sub_option = std::vector<RingGroupMember>{};  // [] and null both kept
+  g.fail_dest = FailoverDest::external_num;
+  g.fail_dest_prefix = "9";
+  g.fail_dest_value = "+15551234567";
+  g.alert_info = "ring-group-markting";
+  g.welcome_prompt = "SoftBreeze";
+  g.moh = "Jazz ♪";
+  g.join_prompt = "DID.wav";
+  g.play_full_join_prompt = 1;
+  g.client_unique_ringtone = "bell.wav";
+  g.no_agent_online_dest = FailoverDest::play_greeting;
+  g.no_agent_online_prefix = "2";
+  g.no_agent_online_value = "closed.wav";
+  g.enb_miss_call = 1;
+  g.tm_create = created;
+  g.tm_update = Timestamp::from_micros(created.micros() + 30);
+  return g;
+}
+
+inline ExtensionGroup full_extension_group(const Uuid& customer_id, Timestamp created) {
+  ExtensionGroup g;
+  g.id = Uuid::generate();
+  g.customer_id = customer_id;
+  g.name = "Tech Support ☎";
+  g.extensions = {"2001", Uuid::generate().to_string()};
+  g.tm_create = created;
+  g.tm_update = Timestamp::from_micros(created.micros() + 40);
+  return g;
+}
+
+inline MissedCall full_missed_call(const Uuid& customer_id, const Uuid& extension_id,
+                                   Timestamp created) {
+  MissedCall m;
+  m.id = Uuid::generate();
+  m.customer_id = customer_id;
+  m.extension_id = extension_id;
+  m.ring_group_id = 8028;
+  m.groupcall_id = Uuid::generate();
+  m.master_call_id = Uuid::generate();
+  m.source = full_address(AddressType::tel, "+821100000009");
+  m.tm_create = created;
+  return m;
+}
+
+// Every field set to something other than its default.
+inline InstantGroupCall full_instant_group_call(const Uuid& customer_id,
+                                                std::string service_user_id, Timestamp created) {
+  InstantGroupCall s;
+  s.id = Uuid::generate();
+  s.customer_id = customer_id;
+  s.tenant_id = "tenant-東京";
+  s.group_id = "group \"one\"";
+  s.service_user_id = std::move(service_user_id);
+  s.name = "Zoë's hunt ☎";
+  s.department = ApioDepartment{"tenant-東京", "group \"one\"", "Sales\nWest", "Sales\nWest (x)"};
+  s.cli_first_name = "Ærø";
+  s.cli_last_name = "Ångström \\ back";
+  s.language = "Français";
+  s.time_zone = "Europe/Brussels";
+  s.phone_number = "+3225551234";
+  s.extension = "1234";
+  s.answer_timeout_minutes = 60;
+  s.answer_timeout_enabled = true;
+  s.destination_phone_numbers = {"+3225550001", "+3225550002", "+15551230003"};
+  s.template_name = "IGC template";
+  s.active = false;
+  s.tm_create = created;
+  s.tm_update = Timestamp::from_micros(created.micros() + 50);
+  return s;
 }
 
 template <class T>
