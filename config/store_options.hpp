@@ -8,8 +8,9 @@
 namespace chorus {
 
 // full: every commit is on the platter before it is acknowledged (survives power
-// loss). normal: committed to the OS, which survives a killed process but may lose
-// the last commits on power loss (SQLite WAL with synchronous=NORMAL).
+// loss). normal: committed to the OS, which survives a killed chorusd but may lose
+// the last commits on power loss (SQLite WAL with synchronous=NORMAL); on
+// PostgreSQL, synchronous_commit off: a crash of PostgreSQL itself may lose them.
 enum class SyncMode : std::uint8_t { full, normal };
 
 struct StoreOptions {

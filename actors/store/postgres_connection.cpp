@@ -20,6 +20,27 @@ constexpr Cause causes[] = {
     {"28", "refused the login"}, {"3D", "has no such database"},
 };
 
+// A failed connection has no SQLSTATE: its cause is read from libpq's message
+// (the server's FATAL line, e.g. 'database "x" does not exist').
+struct ConnectCause {
+  std::string_view words;
+  std::string_view text;
+};
+constexpr ConnectCause connect_causes[] = {
+    {"password authentication failed", "refused the login"},
+    {"no pg_hba.conf entry", "refused the login"},
+    {"FATAL:  role \"", "refused the login"},
+    {"FATAL:  database \"", "has no such database"},
+};
+
+std::string_view connect_cause(const PGconn* db) {
+  const std::string_view message = db ? PQerrorMessage(db) : "";
+  for (const ConnectCause& cause : connect_causes) {
+    if (message.find(cause.words) != std::string_view::npos) return cause.text;
+  }
+  return "unreachable";
+}
+
 std::string_view cause_of(const PGconn* db, const PGresult* result) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   if (state != nullptr) {
@@ -31,7 +52,7 @@ std::string_view cause_of(const PGconn* db, const PGresult* result) {
     }
   }
   // No SQLSTATE: libpq's own failure (no connection, a lost one, a timeout).
-  if (db == nullptr || PQstatus(db) != CONNECTION_OK || state == nullptr) return "unreachable";
+  if (db == nullptr || PQstatus(db) != CONNECTION_OK || state == nullptr) return connect_cause(db);
   return "failed";
 }
 
@@ -59,6 +80,11 @@ Error postgres_error(const PGconn* db, const PGresult* result, std::string_view 
   return Error::unavailable(std::move(message));
 }
 
+bool postgres_alive(PGconn* db) {
+  return db != nullptr && PQstatus(db) == CONNECTION_OK && PQconsumeInput(db) != 0 &&
+         PQstatus(db) == CONNECTION_OK;
+}
+
 Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sync) {
   const std::string timeout = std::to_string(postgres_timeout_s);
   const std::string user_timeout_ms = std::to_string(postgres_timeout_s * 1000);
@@ -77,7 +103,10 @@ Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sy
   PgConnection db(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
   if (!db) return Error::unavailable("store: PostgreSQL unreachable (connecting: out of memory)");
   if (PQstatus(db.get()) != CONNECTION_OK) return postgres_error(db.get(), nullptr, "connecting");
-  Status set = postgres_execute(db.get(), "SET client_encoding = 'UTF8'", "connecting");
+  // Notices (CREATE TABLE IF NOT EXISTS ... skipping) would go to stderr, past the
+  // log; warnings and errors still come back with their results.
+  Status set = postgres_execute(
+      db.get(), "SET client_encoding = 'UTF8'; SET client_min_messages = warning", "connecting");
   if (set && sync != nullptr) {
     set = postgres_execute(
         db.get(),

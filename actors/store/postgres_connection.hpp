@@ -40,6 +40,10 @@ inline constexpr int postgres_timeout_s = 5;
 // SQLite's synchronous=NORMAL: a server crash may lose the last commits.
 Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sync = nullptr);
 
+// Whether `db` still works: reads (without waiting) what the server sent, so a
+// connection the server closed while it sat idle reads as bad before it is used.
+bool postgres_alive(PGconn* db);
+
 // The parameters of one statement, all in text format; null entries are SQL NULL.
 class PgParams {
  public:

@@ -16,6 +16,8 @@ namespace chorus {
 class PostgresReader {
  public:
   static Result<std::unique_ptr<PostgresReader>> open(const std::string& url);
+  // False once the server has closed the connection (it restarted meanwhile).
+  bool usable() const { return postgres_alive(db_.get()); }
 
   Result<std::optional<Groupcall>> groupcall(const Uuid& id);
   Result<std::optional<Call>> call(const Uuid& id);

@@ -2,19 +2,21 @@
 
 #include <utility>
 
+#include "actors/store/pooled_reads_impl.hpp"
 #include "actors/store/postgres_connection.hpp"
 #include "actors/store/postgres_reader.hpp"
 #include "actors/store/postgres_schema.hpp"
 #include "actors/store/postgres_writer.hpp"
-#include "actors/store/reader_pool.hpp"
 
 namespace chorus {
 
+template class PooledReads<PostgresReader>;
+
 PostgresStore::PostgresStore(std::string url, SyncMode sync, std::unique_ptr<PostgresWriter> writer)
-    : url_(std::move(url)),
+    : PooledReads(url, max_readers),
+      url_(std::move(url)),
       sync_(sync),
-      writer_(std::move(writer)),
-      readers_(std::make_unique<ReaderPool<PostgresReader>>(url_, max_readers)) {}
+      writer_(std::move(writer)) {}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -38,6 +40,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const StoreOptions& o
 template <class Answer, class Use>
 Answer PostgresStore::with_writer(Use&& use) {
   std::lock_guard<std::mutex> lock(write_mutex_);
+  // A connection the server closed while it sat idle (PostgreSQL restarted) is
+  // replaced before it fails a write that never reached the new server.
+  if (writer_ && !writer_->usable()) writer_.reset();
   if (!writer_) {
     Result<std::unique_ptr<PostgresWriter>> reopened = PostgresWriter::open(url_, sync_);
     if (!reopened) return reopened.error();
@@ -59,59 +64,6 @@ Result<std::size_t> PostgresStore::purge(Timestamp cutoff, std::size_t limit) {
 
 Status PostgresStore::probe() {
   return with_writer<Status>([&](PostgresWriter& w) { return w.probe(); });
-}
-
-Result<std::optional<Groupcall>> PostgresStore::groupcall(const Uuid& id) const {
-  return readers_->with_reader([&](PostgresReader& r) { return r.groupcall(id); });
-}
-
-Result<std::optional<Call>> PostgresStore::call(const Uuid& id) const {
-  return readers_->with_reader([&](PostgresReader& r) { return r.call(id); });
-}
-
-Result<std::vector<Groupcall>> PostgresStore::groupcalls(const Uuid& customer_id, std::size_t limit,
-                                                         std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](PostgresReader& r) { return r.groupcalls(customer_id, limit, before); });
-}
-
-Result<std::vector<Call>> PostgresStore::calls(const Uuid& customer_id, std::size_t limit,
-                                               std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](PostgresReader& r) { return r.calls(customer_id, limit, before); });
-}
-
-Result<std::optional<Conference>> PostgresStore::conference(const Uuid& id) const {
-  return readers_->with_reader([&](PostgresReader& r) { return r.conference(id); });
-}
-
-Result<std::optional<Conferencecall>> PostgresStore::conferencecall(const Uuid& id) const {
-  return readers_->with_reader([&](PostgresReader& r) { return r.conferencecall(id); });
-}
-
-Result<std::vector<Conference>> PostgresStore::conferences(const Uuid& customer_id,
-                                                           std::size_t limit,
-                                                           std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](PostgresReader& r) { return r.conferences(customer_id, limit, before); });
-}
-
-Result<std::vector<Conferencecall>> PostgresStore::conferencecalls(
-    const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](PostgresReader& r) { return r.conferencecalls(customer_id, limit, before); });
-}
-
-Result<std::vector<MissedCall>> PostgresStore::missed_calls(const Uuid& customer_id,
-                                                            const Uuid& extension_id,
-                                                            std::size_t limit,
-                                                            std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](PostgresReader& r) { return r.missed_calls(customer_id, extension_id, limit, before); });
-}
-
-Result<StoredState> PostgresStore::load() const {
-  return readers_->with_reader([](PostgresReader& r) { return r.load(); });
 }
 
 }  // namespace chorus

@@ -15,16 +15,15 @@
 #include <vector>
 
 #include "actors/store.hpp"
+#include "actors/store/pooled_reads.hpp"
 #include "config/store_options.hpp"
 
 namespace chorus {
 
-class PostgresWriter;
 class PostgresReader;
-template <class Reader>
-class ReaderPool;
+class PostgresWriter;
 
-class PostgresStore final : public Store {
+class PostgresStore final : public PooledReads<PostgresReader> {
  public:
   static constexpr std::size_t max_readers = 4;
 
@@ -34,22 +33,6 @@ class PostgresStore final : public Store {
   ~PostgresStore() override;
 
   Status write(const std::vector<StoreRow>& rows) override;
-  Result<std::optional<Groupcall>> groupcall(const Uuid& id) const override;
-  Result<std::optional<Call>> call(const Uuid& id) const override;
-  Result<std::vector<Groupcall>> groupcalls(const Uuid& customer_id, std::size_t limit,
-                                            std::optional<Timestamp> before) const override;
-  Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
-                                  std::optional<Timestamp> before) const override;
-  Result<std::optional<Conference>> conference(const Uuid& id) const override;
-  Result<std::optional<Conferencecall>> conferencecall(const Uuid& id) const override;
-  Result<std::vector<Conference>> conferences(const Uuid& customer_id, std::size_t limit,
-                                              std::optional<Timestamp> before) const override;
-  Result<std::vector<Conferencecall>> conferencecalls(
-      const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const override;
-  Result<std::vector<MissedCall>> missed_calls(const Uuid& customer_id, const Uuid& extension_id,
-                                               std::size_t limit,
-                                               std::optional<Timestamp> before) const override;
-  Result<StoredState> load() const override;
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) override;
   Status probe() override;
 
@@ -62,7 +45,6 @@ class PostgresStore final : public Store {
   const SyncMode sync_;
   std::mutex write_mutex_;
   std::unique_ptr<PostgresWriter> writer_;  // null after a failure, until the next call
-  std::unique_ptr<ReaderPool<PostgresReader>> readers_;
 };
 
 }  // namespace chorus

@@ -30,6 +30,8 @@ class PostgresWriter {
   Status write(const std::vector<StoreRow>& rows);
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit);
   Status probe();
+  // False once the server has closed the connection.
+  bool usable() const { return postgres_alive(db_.get()); }
 
  private:
   explicit PostgresWriter(PgConnection db) : db_(std::move(db)) {}

@@ -15,7 +15,9 @@
 
 namespace chorus {
 
-// Reader: static Result<std::unique_ptr<Reader>> open(const std::string& target).
+// Reader: static Result<std::unique_ptr<Reader>> open(const std::string& target),
+// and bool usable(): whether an idle connection still works (a server that
+// restarted meanwhile closed it), checked before it is lent.
 template <class Reader>
 class ReaderPool {
  public:
@@ -40,10 +42,11 @@ class ReaderPool {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       returned_.wait(lock, [this] { return !idle_.empty() || open_ < max_readers_; });
-      if (!idle_.empty()) {
+      while (!idle_.empty()) {
         std::unique_ptr<Reader> reader = std::move(idle_.back());
         idle_.pop_back();
-        return Result<std::unique_ptr<Reader>>(std::move(reader));
+        if (reader->usable()) return Result<std::unique_ptr<Reader>>(std::move(reader));
+        --open_;  // closed: a new one is opened in its place
       }
       ++open_;
     }

@@ -21,6 +21,8 @@ namespace chorus {
 class SqliteReader {
  public:
   static Result<std::unique_ptr<SqliteReader>> open(const std::string& path);
+  // A file's connection does not go stale between uses.
+  bool usable() const { return true; }
 
   Result<std::optional<Groupcall>> groupcall(const Uuid& id);
   Result<std::optional<Call>> call(const Uuid& id);

@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "actors/store/pooled_reads_impl.hpp"
 #include "actors/store/sqlite_checkpointer.hpp"
 #include "actors/store/sqlite_connection.hpp"
 #include "actors/store/sqlite_reader.hpp"
@@ -13,6 +14,8 @@
 #include "actors/store/sqlite_writer.hpp"
 
 namespace chorus {
+
+template class PooledReads<SqliteReader>;
 
 namespace {
 
@@ -29,15 +32,19 @@ Status create_data_dir(const std::string& data_dir) {
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, SyncMode sync, std::unique_ptr<SqliteWriter> writer)
-    : path_(std::move(path)),
+    : PooledReads(path, max_readers),
+      path_(std::move(path)),
       sync_(sync),
       checkpointer_(std::make_unique<SqliteCheckpointer>(path_)),
-      writer_(std::move(writer)),
-      readers_(std::make_unique<SqliteReaderPool>(path_, max_readers)) {
+      writer_(std::move(writer)) {
   checkpointer_->watch(writer_->handle());
 }
 
-SqliteStore::~SqliteStore() = default;
+// The readers close first, so that the writer is the last connection: it
+// checkpoints and removes the WAL as it closes.
+SqliteStore::~SqliteStore() {
+  close_readers();
+}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreOptions& options) {
   Status created = create_data_dir(options.data_dir);
@@ -88,58 +95,6 @@ Result<std::size_t> SqliteStore::purge(Timestamp cutoff, std::size_t limit) {
 
 Status SqliteStore::probe() {
   return with_writer<Status>([&](SqliteWriter& w) { return w.probe(); });
-}
-
-Result<std::optional<Groupcall>> SqliteStore::groupcall(const Uuid& id) const {
-  return readers_->with_reader([&](SqliteReader& r) { return r.groupcall(id); });
-}
-
-Result<std::optional<Call>> SqliteStore::call(const Uuid& id) const {
-  return readers_->with_reader([&](SqliteReader& r) { return r.call(id); });
-}
-
-Result<std::vector<Groupcall>> SqliteStore::groupcalls(const Uuid& customer_id, std::size_t limit,
-                                                       std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](SqliteReader& r) { return r.groupcalls(customer_id, limit, before); });
-}
-
-Result<std::vector<Call>> SqliteStore::calls(const Uuid& customer_id, std::size_t limit,
-                                             std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](SqliteReader& r) { return r.calls(customer_id, limit, before); });
-}
-
-Result<std::optional<Conference>> SqliteStore::conference(const Uuid& id) const {
-  return readers_->with_reader([&](SqliteReader& r) { return r.conference(id); });
-}
-
-Result<std::optional<Conferencecall>> SqliteStore::conferencecall(const Uuid& id) const {
-  return readers_->with_reader([&](SqliteReader& r) { return r.conferencecall(id); });
-}
-
-Result<std::vector<Conference>> SqliteStore::conferences(const Uuid& customer_id, std::size_t limit,
-                                                         std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](SqliteReader& r) { return r.conferences(customer_id, limit, before); });
-}
-
-Result<std::vector<Conferencecall>> SqliteStore::conferencecalls(
-    const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](SqliteReader& r) { return r.conferencecalls(customer_id, limit, before); });
-}
-
-Result<std::vector<MissedCall>> SqliteStore::missed_calls(const Uuid& customer_id,
-                                                          const Uuid& extension_id,
-                                                          std::size_t limit,
-                                                          std::optional<Timestamp> before) const {
-  return readers_->with_reader(
-      [&](SqliteReader& r) { return r.missed_calls(customer_id, extension_id, limit, before); });
-}
-
-Result<StoredState> SqliteStore::load() const {
-  return readers_->with_reader([](SqliteReader& r) { return r.load(); });
 }
 
 }  // namespace chorus

@@ -13,17 +13,16 @@
 #include <vector>
 
 #include "actors/store.hpp"
+#include "actors/store/pooled_reads.hpp"
 #include "config/store_options.hpp"
 
 namespace chorus {
 
 class SqliteCheckpointer;
-class SqliteWriter;
 class SqliteReader;
-template <class Reader>
-class ReaderPool;
+class SqliteWriter;
 
-class SqliteStore final : public Store {
+class SqliteStore final : public PooledReads<SqliteReader> {
  public:
   static constexpr int schema_version = 5;
   static constexpr std::size_t max_readers = 4;
@@ -35,22 +34,6 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Status write(const std::vector<StoreRow>& rows) override;
-  Result<std::optional<Groupcall>> groupcall(const Uuid& id) const override;
-  Result<std::optional<Call>> call(const Uuid& id) const override;
-  Result<std::vector<Groupcall>> groupcalls(const Uuid& customer_id, std::size_t limit,
-                                            std::optional<Timestamp> before) const override;
-  Result<std::vector<Call>> calls(const Uuid& customer_id, std::size_t limit,
-                                  std::optional<Timestamp> before) const override;
-  Result<std::optional<Conference>> conference(const Uuid& id) const override;
-  Result<std::optional<Conferencecall>> conferencecall(const Uuid& id) const override;
-  Result<std::vector<Conference>> conferences(const Uuid& customer_id, std::size_t limit,
-                                              std::optional<Timestamp> before) const override;
-  Result<std::vector<Conferencecall>> conferencecalls(
-      const Uuid& customer_id, std::size_t limit, std::optional<Timestamp> before) const override;
-  Result<std::vector<MissedCall>> missed_calls(const Uuid& customer_id, const Uuid& extension_id,
-                                               std::size_t limit,
-                                               std::optional<Timestamp> before) const override;
-  Result<StoredState> load() const override;
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) override;
   Status probe() override;
 
@@ -70,7 +53,6 @@ class SqliteStore final : public Store {
   // Before the writer: it must outlive every writer connection it watches.
   std::unique_ptr<SqliteCheckpointer> checkpointer_;
   std::unique_ptr<SqliteWriter> writer_;  // null after a failure, until the next call
-  std::unique_ptr<ReaderPool<SqliteReader>> readers_;
 };
 
 // Copies the database in data_dir into `file` with SQLite's online backup, as one
