@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/free_port.hpp"
+
 #ifndef SIPP_PATH
 #error "SIPP_PATH must name the sipp executable"
 #endif
@@ -27,22 +29,6 @@ using namespace std::chrono_literals;
 
 constexpr int launch_attempts = 5;
 constexpr auto listen_deadline = 10s;
-
-// A port nobody holds right now: bind port 0, read it back, let it go. Someone may
-// take it before sipp binds it; the caller then retries with another.
-std::uint16_t free_udp_port(in_addr_t host) {
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = host;
-  socklen_t length = sizeof address;
-  bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-               ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!bound) throw std::runtime_error("no free UDP port");
-  return ntohs(address.sin_port);
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -128,8 +114,8 @@ std::string SippProcess::target(std::string_view user) const {
 
 bool SippProcess::launch() {
   outcome_.reset();
-  port_ = free_udp_port(htonl(INADDR_LOOPBACK));
-  control_port_ = free_udp_port(htonl(INADDR_ANY));  // sipp binds its -cp on every address
+  port_ = free_port(SOCK_DGRAM, htonl(INADDR_LOOPBACK));
+  control_port_ = free_port(SOCK_DGRAM, htonl(INADDR_ANY));  // sipp binds its -cp on every address
   std::vector<std::string> args{SIPP_PATH};
   if (!options_.remote.empty()) args.push_back(options_.remote);
   args.insert(args.end(), {"-sf", std::string(CHORUS_SIP_SCENARIOS) + "/" + options_.scenario, "-i",

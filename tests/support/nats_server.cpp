@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/support/free_port.hpp"
+
 #ifndef CHORUS_NATS_SERVER
 #error "CHORUS_NATS_SERVER must name the nats-server executable (package nats-server)"
 #endif
@@ -28,22 +30,6 @@ constexpr auto ready_time = 10s;
 constexpr auto shutdown_time = 10s;   // SIGTERM: it closes its clients and exits
 constexpr auto last_exit_time = 10s;  // the ended server's log pipe closing
 constexpr int port_attempts = 5;
-
-// A loopback port nobody listens on now (the kernel's pick, released at once); the
-// server may still lose it to someone else before it binds, hence the retries.
-std::uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-               ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!bound) throw std::runtime_error("cannot bind a loopback port");
-  return ntohs(address.sin_port);
-}
 
 // No monitoring port (-m): one more port to find free, and nothing the tests use.
 // No -D/-V: the tests wait on its INF lines only, and tracing 1,000s of messages

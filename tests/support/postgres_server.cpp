@@ -22,6 +22,8 @@
 #include <system_error>
 #include <vector>
 
+#include "tests/support/free_port.hpp"
+
 #ifndef CHORUS_POSTGRES_BIN_DIR
 #error "CHORUS_POSTGRES_BIN_DIR must name PostgreSQL's bin directory (initdb, postgres)"
 #endif
@@ -46,22 +48,6 @@ constexpr int port_attempts = 5;
 std::string temp_base() {
   const char* base = std::getenv("TMPDIR");
   return base && *base ? base : "/tmp";
-}
-
-// A loopback port nobody listens on now (the kernel's pick, released at once); the
-// server may still lose it to someone else before it binds, hence the retries.
-std::uint16_t free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-               ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  ::close(fd);
-  if (!bound) throw std::runtime_error("cannot bind a loopback port");
-  return ntohs(address.sin_port);
 }
 
 // A pipe whose write end the child gets as both stdout and stderr; its read end
