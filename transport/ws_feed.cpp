@@ -18,33 +18,44 @@ class WsFeed::Sink final : public EventSink {
   void deliver(const EventPtr& event) override {
     if (auto feed = feed_.lock()) feed->deliver(event);
   }
+  void lost(std::uint64_t count) override {
+    if (auto feed = feed_.lock()) feed->lose(count);
+  }
 
  private:
   std::weak_ptr<WsFeed> feed_;
 };
 
 WsFeed::WsFeed(Engine& engine, const Uuid& customer_id, std::shared_ptr<WsWakeups> wakeups,
-               std::size_t list, std::size_t inbox_limit, std::shared_ptr<WsMetrics> metrics)
+               std::size_t list, std::size_t inbox_limit, std::shared_ptr<WsMetrics> metrics,
+               RemoteEvents* remote)
     : engine_(engine),
       customer_id_(customer_id),
       wakeups_(std::move(wakeups)),
       list_(list),
       inbox_limit_(std::max<std::size_t>(1, inbox_limit)),
       metrics_(std::move(metrics)),
-      whole_customer_{Topic::parse("customer_id:" + customer_id.to_string()).value()} {}
+      whole_customer_{Topic::parse("customer_id:" + customer_id.to_string()).value()},
+      remote_(remote) {}
 
 WsFeed::~WsFeed() {
   // The last owner may be an engine thread publishing an event (its Sink had just
   // locked this feed), which holds the bus's lock: cancelling the subscription
   // right here would deadlock. The list's strand cancels it instead.
-  boost::asio::post(wakeups_->executor(list_),
-                    [subscription = std::make_shared<Subscription>(std::move(subscription_))] {
-                      subscription->cancel();
-                    });
+  // The remote source likewise: it may be delivering to this feed's sink now.
+  auto unwatch = remote_ != nullptr && holders_ > 0;
+  boost::asio::post(
+      wakeups_->executor(list_),
+      [subscription = std::make_shared<Subscription>(std::move(subscription_)),
+       remote = unwatch ? remote_ : nullptr, customer = customer_id_, sink = std::move(sink_)] {
+        subscription->cancel();
+        if (remote) remote->unwatch(customer, sink.get());
+      });
 }
 
 void WsFeed::open() {
-  subscription_ = engine_.open_subscription(std::make_shared<Sink>(weak_from_this()));
+  sink_ = std::make_shared<Sink>(weak_from_this());
+  subscription_ = engine_.open_subscription(sink_);
 }
 
 void WsFeed::attach(std::weak_ptr<WsSession> session) {
@@ -63,8 +74,10 @@ void WsFeed::topics_held(bool held) {
   // The whole customer: each session picks out its own topics in offer().
   if (held && holders_++ == 0) {
     subscription_.add_topics(whole_customer_);
+    if (remote_) remote_->watch(customer_id_, sink_);
   } else if (!held && holders_ > 0 && --holders_ == 0) {
     subscription_.remove_topics(whole_customer_);
+    if (remote_) remote_->unwatch(customer_id_, sink_.get());
     // What came in before the last topic went is for nobody now.
     std::lock_guard<std::mutex> guard(mutex_);
     inbox_.clear();
@@ -96,6 +109,16 @@ void WsFeed::deliver(const EventPtr& event) {
       ++lost_;
     }
     inbox_.push_back(event);
+    wake = !std::exchange(woken_, true);
+  }
+  if (wake) wakeups_->wake(list_, shared_from_this());
+}
+
+void WsFeed::lose(std::uint64_t count) {
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    lost_ += count;
     wake = !std::exchange(woken_, true);
   }
   if (wake) wakeups_->wake(list_, shared_from_this());

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "actors/engine.hpp"
+#include "transport/remote_events.hpp"
 #include "transport/ws_metrics.hpp"
 
 namespace chorus {
@@ -33,8 +34,11 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
  public:
   // `inbox_limit`: events held between two rounds at most; past it the oldest
   // are lost, and every session holding a topic is told.
+  // With `remote` (a node of a cluster), the other nodes' events of the customer
+  // come in too, while any session holds a topic.
   WsFeed(Engine& engine, const Uuid& customer_id, std::shared_ptr<WsWakeups> wakeups,
-         std::size_t list, std::size_t inbox_limit, std::shared_ptr<WsMetrics> metrics);
+         std::size_t list, std::size_t inbox_limit, std::shared_ptr<WsMetrics> metrics,
+         RemoteEvents* remote = nullptr);
   ~WsFeed();
 
   // Opens the feed's subscription; once, before any session attaches.
@@ -52,8 +56,10 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
 
   // In a WsWakeups round: offers what came in to every session.
   void on_round();
-  // From an engine thread.
+  // From an engine thread, or a remote source's.
   void deliver(const EventPtr& event);
+  // From a remote source: `count` events of the customer did not arrive.
+  void lose(std::uint64_t count);
 
  private:
   class Sink;
@@ -67,6 +73,8 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
   std::shared_ptr<WsMetrics> metrics_;
   std::vector<Topic> whole_customer_;
   Subscription subscription_;
+  RemoteEvents* remote_;
+  std::shared_ptr<EventSink> sink_;  // the bus's and the remote source's handle
 
   // Shared with deliver() under mutex_.
   std::mutex mutex_;

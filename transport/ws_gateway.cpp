@@ -93,12 +93,13 @@ bool move_socket(boost::asio::ip::tcp::socket from, boost::asio::ip::tcp::socket
 }  // namespace
 
 WsGateway::WsGateway(Engine& engine, const ApiKeys& keys, boost::asio::io_context& io,
-                     std::size_t io_threads, WsLimits limits)
+                     std::size_t io_threads, WsLimits limits, RemoteEvents* remote)
     : engine_(engine),
       keys_(keys),
       limits_(limits),
       metrics_(std::make_shared<WsMetrics>()),
       wakeups_(std::make_shared<WsWakeups>(io, io_threads, limits.batch_window)),
+      remote_(remote),
       feeds_(std::max<std::size_t>(1, io_threads)) {}
 
 WsGateway::~WsGateway() {
@@ -191,8 +192,8 @@ std::shared_ptr<WsFeed> WsGateway::feed_for(std::size_t list, const Uuid& custom
   auto& feeds = feeds_[list];
   auto& slot = feeds.by_customer[customer];
   if (auto feed = slot.lock()) return feed;
-  auto feed =
-      std::make_shared<WsFeed>(engine_, customer, wakeups_, list, limits_.queue_events, metrics_);
+  auto feed = std::make_shared<WsFeed>(engine_, customer, wakeups_, list, limits_.queue_events,
+                                       metrics_, remote_);
   feed->open();
   slot = feed;
   // Customers whose connections have all ended leave expired entries: cleared

@@ -21,6 +21,7 @@
 #include "config/websocket_options.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/http_server.hpp"
+#include "transport/remote_events.hpp"
 #include "transport/ws_metrics.hpp"
 #include "transport/ws_wakeups.hpp"
 
@@ -31,9 +32,10 @@ class WsSession;
 
 class WsGateway final : public UpgradeHandler {
  public:
-  // `io` runs the sessions on `io_threads` threads.
+  // `io` runs the sessions on `io_threads` threads. With `remote` (a node of a
+  // cluster), connections get the other nodes' events of their customer too.
   WsGateway(Engine& engine, const ApiKeys& keys, boost::asio::io_context& io,
-            std::size_t io_threads, WsLimits limits = {});
+            std::size_t io_threads, WsLimits limits = {}, RemoteEvents* remote = nullptr);
   // After the I/O threads have stopped: breaks what ties sessions to a round that
   // will never run, so that they and the wakeups are freed.
   ~WsGateway() override;
@@ -63,6 +65,7 @@ class WsGateway final : public UpgradeHandler {
   WsLimits limits_;
   std::shared_ptr<WsMetrics> metrics_;
   std::shared_ptr<WsWakeups> wakeups_;  // sessions share it, and may outlive the gateway
+  RemoteEvents* remote_;
 
   // The feed of `customer` on wake-up `list`, made on its first connection there.
   std::shared_ptr<WsFeed> feed_for(std::size_t list, const Uuid& customer);

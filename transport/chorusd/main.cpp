@@ -23,6 +23,7 @@
 #include "config/chorusd_options.hpp"
 #include "config/thread_counts.hpp"
 #include "transport/api_keys.hpp"
+#include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/event_relay.hpp"
 #include "transport/cluster/nats_link.hpp"
 #include "transport/development_key.hpp"
@@ -213,7 +214,10 @@ int main(int argc, char** argv) {
   // Netaxis APIO's instant group calls under /api/v1/.
   chorus::apio::ApioApi apio(engine, keys, metrics, options.apio);
   router.add("/api/v1/", apio);
-  chorus::WsGateway gateway(engine, keys, io, threads, options.websocket);
+  // A node of a cluster: its connections get the other nodes' events too.
+  std::unique_ptr<chorus::ClusterEvents> remote;
+  if (nats) remote = std::make_unique<chorus::ClusterEvents>(nats);
+  chorus::WsGateway gateway(engine, keys, io, threads, options.websocket, remote.get());
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   std::unique_ptr<chorus::HttpServer> server;
@@ -255,7 +259,8 @@ int main(int argc, char** argv) {
   io.stop();
   for (auto& t : pool) t.join();
   relayed.cancel();
-  nats.reset();  // sends what it still holds
+  remote.reset();  // its subscriptions drained: no handler runs after this
+  nats.reset();    // sends what it still holds
   if (!options.cluster.nats_url.empty()) nats_Close();
   spdlog::info("chorusd stopped");
   return 0;

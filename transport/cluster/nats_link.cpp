@@ -38,6 +38,7 @@ Result<std::unique_ptr<NatsLink>> NatsLink::connect(const NatsLinkOptions& optio
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(raw, reconnect_wait_ms);
   if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(raw, &NatsLink::on_disconnected, link.get());
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(raw, &NatsLink::on_reconnected, link.get());
+  if (s == NATS_OK) s = natsOptions_SetErrorHandler(raw, &NatsLink::on_error, link.get());
   if (s != NATS_OK) return unreachable("configuring", s);
   s = natsConnection_Connect(&link->connection_, raw);
   if (s != NATS_OK) return unreachable("connecting to " + options.url, s);
@@ -56,6 +57,37 @@ void NatsLink::on_disconnected(natsConnection*, void* self) {
   auto* link = static_cast<NatsLink*>(self);
   link->connected_ = false;
   spdlog::warn("cluster: disconnected from NATS; reconnecting");
+  // Core NATS keeps nothing for a subscriber away: what was sent meanwhile is gone.
+  link->gap("");
+}
+
+void NatsLink::on_error(natsConnection*, natsSubscription* subscription, natsStatus error,
+                        void* self) {
+  if (error != NATS_SLOW_CONSUMER || subscription == nullptr) return;
+  auto* link = static_cast<NatsLink*>(self);
+  link->gap(natsSubscription_GetSubject(subscription));
+}
+
+void NatsLink::gap(const std::string& subject) {
+  std::lock_guard<std::mutex> guard(gap_mutex_);
+  if (gap_listener_) gap_listener_(subject);
+}
+
+void NatsLink::on_gap(GapListener listener) {
+  std::lock_guard<std::mutex> guard(gap_mutex_);
+  gap_listener_ = std::move(listener);
+}
+
+natsSubscription* NatsLink::subscribe(const std::string& subject, natsMsgHandler on_message,
+                                      void* closure) {
+  natsSubscription* subscription = nullptr;
+  natsStatus s =
+      natsConnection_Subscribe(&subscription, connection_, subject.c_str(), on_message, closure);
+  if (s != NATS_OK) {
+    spdlog::error("cluster: cannot subscribe to {}: {}", subject, natsStatus_GetText(s));
+    return nullptr;
+  }
+  return subscription;
 }
 
 void NatsLink::on_reconnected(natsConnection*, void* self) {

@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,16 @@ class NatsLink {
   // buffer for a reconnect full), which is counted in dropped().
   bool publish(const std::string& subject, std::string_view data);
 
+  // An async subscription: `on_message` runs on libnats' delivery thread for the
+  // subscription, one message after another. Null (and counted) on failure.
+  natsSubscription* subscribe(const std::string& subject, natsMsgHandler on_message, void* closure);
+
+  // Told when messages to this node's subscriptions were lost: the connection
+  // dropped (every subscription: empty subject) or a subscription fell behind
+  // (its subject). From a libnats thread.
+  using GapListener = std::function<void(const std::string& subject)>;
+  void on_gap(GapListener listener);
+
   bool connected() const { return connected_.load(std::memory_order_relaxed); }
   std::uint64_t published() const { return published_.load(std::memory_order_relaxed); }
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
@@ -44,6 +56,9 @@ class NatsLink {
   explicit NatsLink(std::string node_id) : node_id_(std::move(node_id)) {}
   static void on_disconnected(natsConnection*, void* self);
   static void on_reconnected(natsConnection*, void* self);
+  static void on_error(natsConnection*, natsSubscription* subscription, natsStatus error,
+                       void* self);
+  void gap(const std::string& subject);
 
   const std::string node_id_;
   natsConnection* connection_ = nullptr;
@@ -51,6 +66,8 @@ class NatsLink {
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> reconnects_{0};
+  std::mutex gap_mutex_;
+  GapListener gap_listener_;
 };
 
 }  // namespace chorus
