@@ -1,9 +1,10 @@
 #pragma once
 // A real nats-server (NATS 2.9) of a test's own: the binary run directly as a child
-// process on 127.0.0.1 and a free loopback port, no monitoring port, its log on
-// stderr, ready when the log says so. The cluster tests put it between chorusd
-// nodes; stop() and kill() take it away under their clients, start() brings it
-// back on the same port, where their reconnect logic finds it again.
+// process on 127.0.0.1 and a free loopback port (a LoopbackServer), no monitoring
+// port, its log on stderr, ready when the log says so. The cluster tests put it
+// between chorusd nodes; stop() and kill() take it away under their clients,
+// start() brings it back on the same port, where their reconnect logic finds it
+// again.
 //
 // shared() is the test binary's one server; a test that stops or kills the server
 // makes its own instance.
@@ -14,15 +15,13 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 
-#include "tests/support/child_process.hpp"
-#include "tests/support/pipe_reader.hpp"
+#include "tests/support/loopback_server.hpp"
 
 namespace chorus::test {
 
-class NatsServer {
+class NatsServer : private LoopbackServer {
  public:
   // start() on a free loopback port (another one when someone takes it first);
   // throws std::runtime_error, with the log, when the server does not become ready.
@@ -37,30 +36,20 @@ class NatsServer {
 
   // nats://127.0.0.1:PORT
   std::string url() const;
-  std::uint16_t port() const { return port_; }
-  pid_t pid() const { return process_ ? process_->pid() : -1; }
+  using LoopbackServer::pid;
+  using LoopbackServer::port;
 
   // Starts the server again on the same port and waits (up to 10 s) for it to be
   // ready; throws, with its log, when it is not (the port taken meanwhile included).
-  void start();
+  using LoopbackServer::start;
   // SIGTERM: clients disconnected, the server ends; waits for it.
-  void stop();
+  using LoopbackServer::stop;
   // SIGKILL, as a crash would; waits for it to end.
-  void kill();
-  bool running();
+  using LoopbackServer::kill;
+  using LoopbackServer::running;
 
   // What the current (or last) run of the server has logged.
-  std::string log() const;
-
- private:
-  // One attempt on port_: whether it became ready; false only when the port was
-  // taken (any other failure throws).
-  bool try_start();
-  void forget_process();  // after it has ended: the log read to its end
-
-  std::uint16_t port_ = 0;
-  std::unique_ptr<PipeReader> log_;
-  std::unique_ptr<ChildProcess> process_;
+  using LoopbackServer::log;
 };
 
 }  // namespace chorus::test

@@ -2,7 +2,8 @@
 // A real PostgreSQL 15 server of a test's own: a fresh cluster (initdb) in a new
 // temporary directory, the server binary run directly as a child process on a free
 // loopback port (never pg_ctl, whose daemon would outlive a crashed test), ready
-// when its log says so. As root, initdb and the server run as the `postgres` user.
+// when its log says so (a LoopbackServer). As root, initdb and the server run as the `postgres`
+// user.
 //
 // One server serves many tests: create_database() gives each its own empty
 // database. shared() is the test binary's one server, so a suite pays initdb once;
@@ -15,15 +16,13 @@
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <string>
 
-#include "tests/support/child_process.hpp"
-#include "tests/support/pipe_reader.hpp"
+#include "tests/support/loopback_server.hpp"
 
 namespace chorus::test {
 
-class PostgresServer {
+class PostgresServer : private LoopbackServer {
  public:
   // initdb, then start(); throws std::runtime_error (with the log) when either fails.
   PostgresServer();
@@ -42,33 +41,26 @@ class PostgresServer {
 
   // Starts the server on the same data directory and port, and waits (up to 30 s)
   // for it to accept connections; throws, with its log, when it does not.
-  void start();
+  using LoopbackServer::start;
   // A fast shutdown (SIGINT: clients disconnected, a clean checkpoint); waits for
   // every server process to end.
-  void stop();
+  using LoopbackServer::stop;
   // SIGKILL to the server and every process of it, as a crash would; waits for
   // them to end. Existing connections break, new ones are refused.
-  void kill();
-  bool running();
+  using LoopbackServer::kill;
+  using LoopbackServer::running;
 
-  std::uint16_t port() const { return port_; }
-  pid_t pid() const { return process_ ? process_->pid() : -1; }
+  using LoopbackServer::pid;
+  using LoopbackServer::port;
   const std::string& directory() const { return root_; }
   // What the current (or last) run of the server has logged.
-  std::string log() const;
+  using LoopbackServer::log;
 
  private:
-  void make_directory();
+  explicit PostgresServer(std::string root);  // a new directory's: initdb, then start()
   void initdb();
-  // One attempt on port_: whether it became ready; false only when the port was
-  // taken (any other failure throws).
-  bool try_start();
-  void forget_process();  // after it has ended: the log read to its end
 
   std::string root_;  // ours: the data directory and the Unix socket are in it
-  std::uint16_t port_ = 0;
-  std::unique_ptr<PipeReader> log_;
-  std::unique_ptr<ChildProcess> process_;
   std::atomic<int> databases_{0};
 };
 
