@@ -324,9 +324,20 @@ void RestApi::customer(const ExchangePtr& x, Shape, std::optional<Uuid>) {
 
 // 200 while chorusd can do its work; 503 naming the cause while its store cannot
 // be written (reads and live calls go on; writes are refused).
+void RestApi::add_health(std::string name, HealthCheck check) {
+  health_checks_.emplace_back(std::move(name), std::move(check));
+}
+
 void RestApi::health(const ExchangePtr& x) {
   auto fault = engine_.store_fault();
-  x->send(fault ? http::status::service_unavailable : http::status::ok, health_json(fault));
+  std::vector<HealthPart> parts;
+  bool failing = fault.has_value();
+  for (const auto& [name, check] : health_checks_) {
+    parts.push_back({name, check()});
+    failing = failing || parts.back().fault.has_value();
+  }
+  x->send(failing ? http::status::service_unavailable : http::status::ok,
+          health_json(fault, parts));
 }
 
 void RestApi::method_not_allowed(const std::shared_ptr<Exchange>& x, std::string_view allow) {

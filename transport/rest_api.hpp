@@ -8,6 +8,7 @@
 // one place (Exchange::fail), and every answer carries an X-Request-Id header: the
 // client's own when it sent a safe one, else a fresh UUID, also named in the log.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,11 @@ class RestApi final : public HttpHandler {
   struct Route;
 
   RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics);
+
+  // A part of the node /health reports beside its store (a node of a cluster:
+  // "nats"), by its fault (nullopt: fine). Before the server starts.
+  using HealthCheck = std::function<std::optional<std::string>()>;
+  void add_health(std::string name, HealthCheck check);
 
   void handle(HttpRequest request, HttpResponder respond) override;
   HttpResponse refuse(boost::beast::http::status status, const std::string& message,
@@ -58,6 +64,7 @@ class RestApi final : public HttpHandler {
   Engine& engine_;
   ApiKeys keys_;
   HttpMetrics& metrics_;
+  std::vector<std::pair<std::string, HealthCheck>> health_checks_;
 };
 
 }  // namespace chorus

@@ -226,14 +226,21 @@ std::string error_json(const ErrorEnvelope& error) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string health_json(const std::optional<std::string>& store_fault) {
+std::string health_json(const std::optional<std::string>& store_fault,
+                        const std::vector<HealthPart>& parts) {
+  bool failing = store_fault.has_value();
+  for (const auto& part : parts) failing = failing || part.fault.has_value();
   rapidjson::StringBuffer buffer;
   jd::JsonWriter w(buffer);
   w.StartObject();
   jd::write_key(w, "status");
-  jd::write_string(w, store_fault ? "failing" : "ok");
+  jd::write_string(w, failing ? "failing" : "ok");
   jd::write_key(w, "store");
   jd::write_string(w, store_fault ? *store_fault : "ok");
+  for (const auto& part : parts) {
+    w.Key(part.name.c_str(), static_cast<rapidjson::SizeType>(part.name.size()));
+    jd::write_string(w, part.fault ? *part.fault : "ok");
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -62,6 +62,13 @@ struct ErrorEnvelope {
 };
 std::string error_json(const ErrorEnvelope& error);
 // /health: {"status":"ok","store":"ok"}, or "failing" and the store's fault.
-std::string health_json(const std::optional<std::string>& store_fault);
+// One part of a node's health: its name and its fault (none when it is fine).
+struct HealthPart {
+  std::string name;
+  std::optional<std::string> fault;
+};
+// {"status":"ok"|"failing","store":...,<each part>:...}: failing when any has a fault.
+std::string health_json(const std::optional<std::string>& store_fault,
+                        const std::vector<HealthPart>& parts = {});
 
 }  // namespace chorus

@@ -13,6 +13,7 @@
 #include "tests/support/chorusd_process.hpp"
 #include "tests/support/customers.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/metrics.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/websocket/ws_test_support.hpp"
@@ -94,9 +95,20 @@ TEST_F(TwoNodes, WhenNatsRestartsSubscribersAreToldOfTheGapAndDeliveryResumes) {
   auto on_b = wstest::open_client(b->port(), key_a, {wstest::topic(customer_a)});
   events_until_hangup(*on_b, make_groupcall(a->port(), key_a));
 
+  EXPECT_EQ(HttpClient(b->port()).get("/health").body,
+            R"({"status":"ok","store":"ok","nats":"ok"})");
+  auto before = scrape_metrics(b->port());
+  EXPECT_EQ(before["chorus_cluster_nats_connected"], 1);
+  EXPECT_GE(before["chorus_cluster_events_received_total"], 4) << "the groupcall's and its call's";
+  EXPECT_EQ(before["chorus_cluster_events_refused_total"], 0);
+
   nats.kill();
   auto gap = wstest::next_frame(*on_b);
   EXPECT_TRUE(gap.is_dropped()) << "the subscriber is told events may be missing: " << gap.raw;
+  auto health = HttpClient(b->port()).get("/health");
+  EXPECT_EQ(health.status, 503u);
+  EXPECT_NE(health.body.find(R"("nats":"cluster: NATS unreachable)"), std::string::npos)
+      << health.body;
   // Calls go on on A meanwhile; nothing crashes.
   make_groupcall(a->port(), key_a);
   nats.start();
@@ -117,6 +129,8 @@ TEST_F(TwoNodes, WhenNatsRestartsSubscribersAreToldOfTheGapAndDeliveryResumes) {
     }
   }
   EXPECT_TRUE(resumed) << "no groupcall made on A after NATS came back reached B";
+  EXPECT_EQ(HttpClient(b->port()).get("/health").status, 200u);
+  EXPECT_GE(scrape_metrics(b->port())["chorus_cluster_nats_reconnects_total"], 1);
   EXPECT_TRUE(a->alive() && b->alive());
 }
 

@@ -24,6 +24,7 @@
 #include "config/thread_counts.hpp"
 #include "transport/api_keys.hpp"
 #include "transport/cluster/cluster_events.hpp"
+#include "transport/cluster/cluster_metrics.hpp"
 #include "transport/cluster/event_relay.hpp"
 #include "transport/cluster/nats_link.hpp"
 #include "transport/development_key.hpp"
@@ -220,6 +221,15 @@ int main(int argc, char** argv) {
   chorus::WsGateway gateway(engine, keys, io, threads, options.websocket, remote.get());
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
+  if (remote) {
+    metrics.add_section([&nats, &remote](std::ostream& out) {
+      chorus::render_cluster_metrics(out, *nats, *remote);
+    });
+    api.add_health("nats", [&nats]() -> std::optional<std::string> {
+      if (nats->connected()) return std::nullopt;
+      return std::string("cluster: NATS unreachable (reconnecting)");
+    });
+  }
   std::unique_ptr<chorus::HttpServer> server;
   try {
     server = std::make_unique<chorus::HttpServer>(io, endpoint_of(io, options), router,

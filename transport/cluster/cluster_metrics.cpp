@@ -1,0 +1,44 @@
+#include "transport/cluster/cluster_metrics.hpp"
+
+#include <cstdint>
+
+#include "transport/cluster/cluster_events.hpp"
+#include "transport/cluster/nats_link.hpp"
+
+namespace chorus {
+
+namespace {
+
+struct Metric {
+  const char* name;
+  const char* type;
+  const char* help;
+  std::uint64_t value;
+};
+
+}  // namespace
+
+void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events) {
+  const Metric metrics[] = {
+      {"chorus_cluster_nats_connected", "gauge", "1 while the node's NATS connection is up.",
+       link.connected() ? 1u : 0u},
+      {"chorus_cluster_nats_reconnects_total", "counter", "Reconnections to NATS.",
+       link.reconnects()},
+      {"chorus_cluster_events_published_total", "counter",
+       "Events this node published to the other nodes.", link.published()},
+      {"chorus_cluster_events_unpublished_total", "counter",
+       "Events NATS's client refused to send (closed, or its reconnect buffer full).",
+       link.dropped()},
+      {"chorus_cluster_events_received_total", "counter",
+       "Other nodes' events delivered to this node's subscribers.", events.received()},
+      {"chorus_cluster_events_refused_total", "counter",
+       "Messages on event subjects that were not a valid event of their subject.",
+       events.refused()},
+  };
+  for (const Metric& m : metrics) {
+    out << "# HELP " << m.name << ' ' << m.help << "\n# TYPE " << m.name << ' ' << m.type << '\n'
+        << m.name << ' ' << m.value << '\n';
+  }
+}
+
+}  // namespace chorus

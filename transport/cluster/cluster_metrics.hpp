@@ -1,0 +1,14 @@
+#pragma once
+// What /metrics adds for a node of a cluster: its NATS link and the events that
+// crossed it, each read from the counters the link and the remote events keep.
+
+#include <ostream>
+
+namespace chorus {
+
+class NatsLink;
+class ClusterEvents;
+
+void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events);
+
+}  // namespace chorus
