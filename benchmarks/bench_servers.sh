@@ -11,6 +11,10 @@
 #   start_chorusd LABEL FLAGS...  chorusd on an ephemeral loopback port with the
 #                               run's API key ($key for customer $customer), log
 #                               level warn, and FLAGS; sets chorusd_pid, chorusd_port
+#   start_postgres              a PostgreSQL 15 of the run's own (initdb into $work,
+#                               fsync on, as the postgres user when root) on a free
+#                               loopback port; sets pg_url (exits 1 if it never starts)
+#   start_nats                  nats-server on a free loopback port; sets nats_url
 #   stop_server PID             SIGTERM and wait; returns its exit status
 #   result_value FILE KEY       one value of the "RESULT key=value ..." line in FILE
 #   http_get PORT PATH          one GET with the run's key over bash's /dev/tcp
@@ -79,6 +83,61 @@ start_chorusd() {
     --log-level warn "$@"
   chorusd_pid=$server_pid
   chorusd_port=$server_port
+}
+
+# A loopback port nobody holds now (PostgreSQL and nats-server take no port 0).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits (up to 30 s) for LINE in LOG while PID lives; false otherwise.
+await_line() {
+  local log=$1 pid=$2 line=$3
+  for _ in $(seq 300); do
+    grep -q "$line" "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+start_postgres() {
+  local bin=${CHORUS_POSTGRES_BIN_DIR:-/usr/lib/postgresql/15/bin} as=() port
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$work"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$work/pg" -A trust -U chorus -E UTF8 --locale=C \
+    --no-instructions >"$work/initdb.log"
+  for _ in 1 2 3 4 5; do
+    port=$(free_port)
+    "${as[@]}" "$bin/postgres" -D "$work/pg" -p "$port" -k "$work" \
+      -c listen_addresses=127.0.0.1 -c max_connections=100 >"$work/pg.log" 2>&1 &
+    server_pids+=("$!")
+    if await_line "$work/pg.log" "$!" "ready to accept connections"; then
+      pg_url="postgresql://chorus@127.0.0.1:$port/postgres"
+      return 0
+    fi
+  done
+  echo "PostgreSQL did not start:" >&2
+  cat "$work/pg.log" >&2
+  exit 1
+}
+
+start_nats() {
+  local port
+  for _ in 1 2 3 4 5; do
+    port=$(free_port)
+    nats-server -a 127.0.0.1 -p "$port" >"$work/nats.log" 2>&1 &
+    server_pids+=("$!")
+    if await_line "$work/nats.log" "$!" "Server is ready"; then
+      nats_url="nats://127.0.0.1:$port"
+      return 0
+    fi
+  done
+  echo "nats-server did not start:" >&2
+  cat "$work/nats.log" >&2
+  exit 1
 }
 
 stop_server() {

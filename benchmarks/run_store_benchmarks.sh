@@ -14,37 +14,11 @@ source benchmarks/bench_servers.sh
 
 build=${1:-build}
 bench=$build/benchmarks/bench_engine
-pg_bin=${CHORUS_POSTGRES_BIN_DIR:-/usr/lib/postgresql/15/bin}
-require_binaries "cmake --build $build --target bench_engine" "$bench" "$pg_bin/initdb" \
-  "$pg_bin/postgres"
+require_binaries "cmake --build $build --target bench_engine" "$bench"
 bench_begin
 
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres "$work"
-  as_postgres=(runuser -u postgres --)
-fi
-"${as_postgres[@]}" "$pg_bin/initdb" -D "$work/pg" -A trust -U chorus -E UTF8 --locale=C \
-  --no-instructions > "$work/initdb.log"
+start_postgres
 
-# A free port: PostgreSQL takes no port 0, so try until one is free.
-for _ in $(seq 20); do
-  port=$((20000 + RANDOM % 40000))
-  "${as_postgres[@]}" "$pg_bin/postgres" -D "$work/pg" -p "$port" -k "$work" \
-    -c listen_addresses=127.0.0.1 -c max_connections=50 > "$work/pg.log" 2>&1 &
-  pg_pid=$!
-  server_pids+=("$pg_pid")
-  for _ in $(seq 300); do
-    grep -q "ready to accept connections" "$work/pg.log" && break
-    kill -0 "$pg_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q "ready to accept connections" "$work/pg.log" && break
-  wait "$pg_pid" 2>/dev/null || true
-  pg_pid=""
-done
-[ -n "${pg_pid:-}" ] || { echo "PostgreSQL did not start:" >&2; cat "$work/pg.log" >&2; exit 1; }
-
-echo "== bench_engine: store off, SQLite, PostgreSQL 15 (127.0.0.1:$port, fsync on)"
-CHORUS_BENCH_POSTGRES_URL="postgresql://chorus@127.0.0.1:$port/postgres" \
+echo "== bench_engine: store off, SQLite, PostgreSQL 15 ($pg_url, fsync on)"
+CHORUS_BENCH_POSTGRES_URL="$pg_url" \
   "$bench" --benchmark_filter="${BENCH_FILTER:-BM_GroupcallLifecycle/|Stored/|Postgres/}" 2>&1 | grep -E '^BM_|^-'

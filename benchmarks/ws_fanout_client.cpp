@@ -15,6 +15,9 @@
 //              "9999-..."), both UTC wall clock with microseconds on this machine.
 // Dropped events (events_dropped frames) and gaps in a connection's seq are counted.
 //
+// --post-url sends the groupcalls to another chorusd (a node of the same cluster),
+// so the latency is the cross-node one: state change there, receipt here.
+//
 // --mode reference connects to any ws:// URL, subscribes to nothing and POSTs
 // nothing: it counts the messages and takes each one's latency from its "ts" field
 // (microseconds since the epoch), as benchmarks/ws_reference/server.js stamps it.
@@ -22,7 +25,8 @@
 //   bench_ws_fanout --url ws://127.0.0.1:PORT[/path] [--mode chorusd|reference]
 //                   [--key KEY --customer UUID] [--subscribers S] [--seconds T]
 //                   [--rate R] [--max-in-flight N] [--warmup-s W] [--threads N]
-//                   [--post-connections C] [--record FILE [--record-frames N]]
+//                   [--post-connections C] [--post-url http://127.0.0.1:PORT]
+//                   [--record FILE [--record-frames N]]
 //                   [--server-pid PID]
 //
 // In chorusd mode the path defaults to /v1.0/ws?token=KEY. --record FILE writes the
@@ -81,6 +85,9 @@ enum class Mode { chorusd, reference };
 struct Options {
   Mode mode = Mode::chorusd;
   LoopbackUrl url;  // its target: the WebSocket path and query
+  // Where the groupcalls are POSTed; unset: the WebSocket's server. Another node
+  // of a cluster measures what crossing between nodes costs.
+  std::optional<LoopbackUrl> post_url;
   std::string key;
   std::string customer;
   std::size_t subscribers = 100;
@@ -497,6 +504,10 @@ bool parse_flag(std::string_view flag, const char* text, Options& o) {
     auto url = parse_loopback_url(text, {"ws", "http"});
     return url && (o.url = *url, true);
   }
+  if (flag == "--post-url") {
+    auto url = parse_loopback_url(text, {"http"});
+    return url && (o.post_url = *url, true);
+  }
   if (flag == "--mode") {
     if (std::string_view(text) == "chorusd") return o.mode = Mode::chorusd, true;
     if (std::string_view(text) == "reference") return o.mode = Mode::reference, true;
@@ -674,6 +685,7 @@ constexpr char usage[] =
     "bench_ws_fanout --url ws://127.0.0.1:PORT[/path] [--mode chorusd|reference] "
     "[--key KEY --customer UUID] [--subscribers S] [--seconds T] [--rate R] "
     "[--max-in-flight N] [--warmup-s W] [--threads N] [--post-connections C] "
+    "[--post-url http://127.0.0.1:PORT] "
     "[--record FILE] [--record-frames N] [--server-pid PID]";
 
 int main(int argc, char** argv) {
@@ -685,7 +697,8 @@ int main(int argc, char** argv) {
   }
   std::vector<Tally> tallies(o.subscribers);
   Posting posting(bench);
-  auto request = groupcall_request(o.url.host, o.url.port, o.key, 2);
+  const LoopbackUrl& posted_to = o.post_url ? *o.post_url : o.url;
+  auto request = groupcall_request(posted_to.host, posted_to.port, o.key, 2);
   std::size_t ready = 0;
   Window window;
   {
@@ -702,7 +715,8 @@ int main(int argc, char** argv) {
     ready = bench.ready.load();
     std::printf("bench_ws_fanout (%s): %zu of %zu subscribers ready\n",
                 o.mode == Mode::chorusd ? "chorusd" : "reference", ready, o.subscribers);
-    if (ready > 0) window = run_window(bench, io, endpoint, request, posting);
+    tcp::endpoint post_endpoint(net::ip::make_address(posted_to.host), posted_to.port);
+    if (ready > 0) window = run_window(bench, io, post_endpoint, request, posting);
     work.reset();
     threads.stop();
   }
