@@ -14,7 +14,9 @@
 
 #include "actors/resource_table.hpp"
 #include "actors/store.hpp"
+#include "model/conference_transitions.hpp"
 #include "model/result.hpp"
+#include "model/transitions.hpp"
 
 namespace chorus {
 
@@ -33,6 +35,18 @@ Result<Resource> owned(const Result<std::shared_ptr<const Resource>>& found,
                        const Uuid& customer_id, const char* what) {
   if (!found) return found.error();
   return owned(*found, customer_id, what);
+}
+
+// A live resource this node's memory does not hold: another node of the cluster
+// runs it (this one read it from the shared store), and only that node may act on
+// it. An ended one any node may answer for.
+template <class Resource>
+Result<Resource> here(Result<Resource> found, const ResourceTable<Resource>& local,
+                      const char* what) {
+  if (found && !is_final(found->status) && !local.find(found->id)) {
+    return Error::elsewhere(what);
+  }
+  return found;
 }
 
 template <class Resource>

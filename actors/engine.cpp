@@ -139,7 +139,8 @@ Result<std::vector<Call>> Engine::calls(const Uuid& customer_id, std::size_t lim
 void Engine::hangup_groupcall(const Uuid& customer_id, const Uuid& id,
                               std::function<void(Result<Groupcall>)> done) {
   auto& engine = core_->context();
-  auto found = owned(find_groupcall(id), customer_id, "groupcall");
+  auto found = here(owned(find_groupcall(id), customer_id, "groupcall"), engine.registry.groupcalls,
+                    "groupcall");
   if (!found) return done(found.error());
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   auto actor = engine.registry.groupcalls.actor(id);
@@ -156,7 +157,7 @@ void Engine::hangup_groupcall(const Uuid& customer_id, const Uuid& id,
 void Engine::hangup_call(const Uuid& customer_id, const Uuid& id,
                          std::function<void(Result<Call>)> done) {
   auto& engine = core_->context();
-  auto found = owned(find_call(id), customer_id, "call");
+  auto found = here(owned(find_call(id), customer_id, "call"), engine.registry.calls, "call");
   if (!found) return done(found.error());
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   auto answer = [&engine, done = std::move(done)](Result<Call> result) {
@@ -178,7 +179,8 @@ void Engine::delete_groupcall(const Uuid& customer_id, const Uuid& id,
                               std::function<void(Result<Groupcall>)> done) {
   auto& engine = core_->context();
   auto lookup = find_groupcall(id);
-  auto found = owned(lookup, customer_id, "groupcall");
+  auto found =
+      here(owned(lookup, customer_id, "groupcall"), engine.registry.groupcalls, "groupcall");
   if (!found) return done(found.error());
   auto snapshot = *lookup;
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
@@ -201,7 +203,7 @@ void Engine::delete_call(const Uuid& customer_id, const Uuid& id,
                          std::function<void(Result<Call>)> done) {
   auto& engine = core_->context();
   auto lookup = find_call(id);
-  auto found = owned(lookup, customer_id, "call");
+  auto found = here(owned(lookup, customer_id, "call"), engine.registry.calls, "call");
   if (!found) return done(found.error());
   auto snapshot = *lookup;
   if (auto status = core_->accepting_writes(); !status) return done(status.error());

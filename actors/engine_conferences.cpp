@@ -112,7 +112,8 @@ void Engine::update_conference(const Uuid& customer_id, const Uuid& id,
                                const ConferenceUpdate& update,
                                std::function<void(Result<Conference>)> done) {
   auto& engine = core_->context();
-  auto found = owned(find_conference(id), customer_id, "conference");
+  auto found = here(owned(find_conference(id), customer_id, "conference"),
+                    engine.registry.conferences, "conference");
   if (!found) return done(found.error());
   if (auto status = validate(update); !status) return done(status.error());
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
@@ -133,7 +134,8 @@ void Engine::delete_conference(const Uuid& customer_id, const Uuid& id,
                                std::function<void(Result<Conference>)> done) {
   auto& engine = core_->context();
   auto lookup = find_conference(id);
-  auto found = owned(lookup, customer_id, "conference");
+  auto found =
+      here(owned(lookup, customer_id, "conference"), engine.registry.conferences, "conference");
   if (!found) return done(found.error());
   auto snapshot = *lookup;
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
@@ -191,7 +193,8 @@ Result<std::vector<Conferencecall>> Engine::conferencecalls(const Uuid& customer
 void Engine::kick_conferencecall(const Uuid& customer_id, const Uuid& id,
                                  std::function<void(Result<Conferencecall>)> done) {
   auto& engine = core_->context();
-  auto found = owned(find_conferencecall(id), customer_id, "conferencecall");
+  auto found = here(owned(find_conferencecall(id), customer_id, "conferencecall"),
+                    engine.registry.conferencecalls, "conferencecall");
   if (!found) return done(found.error());
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   auto actor = engine.registry.conferencecalls.actor(id);

@@ -16,6 +16,8 @@ std::string_view to_string(ErrorCode code) {
       return "limit_exceeded";
     case ErrorCode::unavailable:
       return "unavailable";
+    case ErrorCode::elsewhere:
+      return "elsewhere";
   }
   return "";
 }
@@ -40,6 +42,10 @@ Error Error::limit(std::string field, std::string message) {
 
 Error Error::unavailable(std::string message) {
   return Error{ErrorCode::unavailable, "", std::move(message)};
+}
+
+Error Error::elsewhere(std::string what) {
+  return Error{ErrorCode::elsewhere, "", what + " is live on another node of the cluster"};
 }
 
 }  // namespace chorus

@@ -14,6 +14,7 @@ enum class ErrorCode {
   conflict,          // the resource's state does not allow the request
   limit_exceeded,    // a configured engine limit was hit
   unavailable,       // the engine is stopping or not running
+  elsewhere,         // the resource is live on another node of its cluster
 };
 
 std::string_view to_string(ErrorCode code);
@@ -28,6 +29,8 @@ struct Error {
   static Error conflict(std::string message);
   static Error limit(std::string field, std::string message);
   static Error unavailable(std::string message);
+  // `what` ("groupcall") is live on another node: the operation goes to that node.
+  static Error elsewhere(std::string what);
 };
 
 }  // namespace chorus

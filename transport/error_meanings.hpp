@@ -23,6 +23,8 @@ inline constexpr ErrorMeaning error_meanings[] = {
     {ErrorCode::conflict, boost::beast::http::status::conflict, "CONFLICT"},
     {ErrorCode::limit_exceeded, boost::beast::http::status::bad_request, "LIMIT_EXCEEDED"},
     {ErrorCode::unavailable, boost::beast::http::status::service_unavailable, "UNAVAILABLE"},
+    // Answered only when the operation could not go to that node (no node answered).
+    {ErrorCode::elsewhere, boost::beast::http::status::service_unavailable, "OWNER_UNREACHABLE"},
 };
 
 // What a failure no table row covers answers (an exception, a code added later).

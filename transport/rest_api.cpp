@@ -122,7 +122,24 @@ void RestApi::Exchange::fail(http::status status, std::string_view reason, std::
 }
 
 void RestApi::Exchange::fail(const Error& error) {
+  if (error.code == ErrorCode::elsewhere) {
+    // Another node runs the resource: a forwarded request stays unanswered here
+    // (that node answers it); one of our own clients' goes to that node.
+    if (forwarded_for) return not_here();
+    if (remote) return forward();
+  }
   fail(meaning_of(error.code).status, reason_of(error), error.message, error.field);
+}
+
+void RestApi::Exchange::forward() {
+  remote->forward(customer, request,
+                  [self = shared_from_this()](std::optional<ForwardedAnswer> answer) {
+                    if (!answer) {
+                      return self->fail(http::status::service_unavailable, "OWNER_UNREACHABLE",
+                                        "no node of the cluster answered for this live resource");
+                    }
+                    self->send(static_cast<http::status>(answer->status), std::move(answer->body));
+                  });
 }
 
 RestApi::RestApi(Engine& engine, ApiKeys keys, HttpMetrics& metrics)
@@ -142,8 +159,21 @@ HttpResponse RestApi::refuse(http::status status, const std::string& message,
   return refusal;
 }
 
+void RestApi::handle_forwarded(const Uuid& customer_id, HttpRequest request, HttpResponder respond,
+                               std::function<void()> not_here) {
+  auto x = std::make_shared<Exchange>();
+  x->forwarded_for = customer_id;
+  x->not_here = std::move(not_here);
+  start(x, std::move(request), std::move(respond));
+}
+
 void RestApi::handle(HttpRequest request, HttpResponder respond) {
   auto x = std::make_shared<Exchange>();
+  x->remote = remote_;
+  start(x, std::move(request), std::move(respond));
+}
+
+void RestApi::start(const ExchangePtr& x, HttpRequest request, HttpResponder respond) {
   x->started = std::chrono::steady_clock::now();
   x->request = std::move(request);
   x->respond = std::move(respond);
@@ -295,8 +325,11 @@ void RestApi::dispatch(const std::shared_ptr<Exchange>& x) {
   x->route = route->label;
   if (!allows(*route, method)) return method_not_allowed(x, route->allow);
   auto authorization = x->request[http::field::authorization];
-  auto customer =
-      keys_.customer_for(std::string_view(authorization.data(), authorization.size()), x->query);
+  // A forwarded request was authenticated by the node its client reached.
+  auto customer = x->forwarded_for
+                      ? x->forwarded_for
+                      : keys_.customer_for(
+                            std::string_view(authorization.data(), authorization.size()), x->query);
   if (!customer) {
     return x->fail(http::status::unauthorized, "UNAUTHORIZED",
                    "a valid API key is required (Authorization: Bearer, token= or accesskey=)");

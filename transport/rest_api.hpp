@@ -19,6 +19,7 @@
 #include "transport/api_keys.hpp"
 #include "transport/http_metrics.hpp"
 #include "transport/http_server.hpp"
+#include "transport/remote_operations.hpp"
 
 namespace chorus {
 
@@ -36,6 +37,15 @@ class RestApi final : public HttpHandler {
   using HealthCheck = std::function<std::optional<std::string>()>;
   void add_health(std::string name, HealthCheck check);
 
+  // A node of a cluster: operations on resources another node runs go through
+  // `remote` (transport/remote_operations.hpp). Before the server starts.
+  void forward_through(RemoteOperations* remote) { remote_ = remote; }
+  // Another node's forwarded request for `customer_id` (already authenticated
+  // there), answered through `respond`, or through `not_here` when this node does
+  // not run the resource either (the node that does answers instead).
+  void handle_forwarded(const Uuid& customer_id, HttpRequest request, HttpResponder respond,
+                        std::function<void()> not_here);
+
   void handle(HttpRequest request, HttpResponder respond) override;
   HttpResponse refuse(boost::beast::http::status status, const std::string& message,
                       std::string_view sent_request_id) override;
@@ -45,6 +55,7 @@ class RestApi final : public HttpHandler {
   using ExchangePtr = std::shared_ptr<Exchange>;
   static const Route routes[];
   static const Route* find_route(const std::vector<std::string_view>& path);
+  void start(const ExchangePtr& x, HttpRequest request, HttpResponder respond);
   void dispatch(const ExchangePtr& x);
   void health(const ExchangePtr& x);
   void method_not_allowed(const ExchangePtr& x, std::string_view allow);
@@ -65,6 +76,7 @@ class RestApi final : public HttpHandler {
   ApiKeys keys_;
   HttpMetrics& metrics_;
   std::vector<std::pair<std::string, HealthCheck>> health_checks_;
+  RemoteOperations* remote_ = nullptr;
 };
 
 }  // namespace chorus

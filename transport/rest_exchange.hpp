@@ -4,6 +4,8 @@
 // its resources); every answer, error or not, leaves through send().
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +21,7 @@
 
 namespace chorus {
 
-struct RestApi::Exchange {
+struct RestApi::Exchange : std::enable_shared_from_this<RestApi::Exchange> {
   HttpRequest request;
   HttpResponder respond;
   std::chrono::steady_clock::time_point started;
@@ -30,6 +32,12 @@ struct RestApi::Exchange {
   std::string_view query;
   Uuid customer;
   HttpMetrics* metrics = nullptr;
+  // Where an operation on a resource another node runs goes (null: a lone node).
+  RemoteOperations* remote = nullptr;
+  // Set when this exchange is another node's forwarded request: its customer,
+  // and what to do when this node does not run the resource either.
+  std::optional<Uuid> forwarded_for;
+  std::function<void()> not_here;
 
   void send(boost::beast::http::status status, std::string body,
             std::string_view content_type = "application/json");
@@ -38,6 +46,8 @@ struct RestApi::Exchange {
   void fail(boost::beast::http::status status, std::string_view reason, std::string_view message,
             std::string_view field = {});
   void fail(const Error& error);
+  // Has the node that runs the resource answer this request (remote->forward()).
+  void forward();
   template <class Resource>
   void answer(const Result<Resource>& result) {
     if (!result) return fail(result.error());

@@ -25,6 +25,7 @@
 #include "transport/api_keys.hpp"
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_metrics.hpp"
+#include "transport/cluster/cluster_operations.hpp"
 #include "transport/cluster/event_relay.hpp"
 #include "transport/cluster/nats_link.hpp"
 #include "transport/development_key.hpp"
@@ -217,13 +218,18 @@ int main(int argc, char** argv) {
   router.add("/api/v1/", apio);
   // A node of a cluster: its connections get the other nodes' events too.
   std::unique_ptr<chorus::ClusterEvents> remote;
-  if (nats) remote = std::make_unique<chorus::ClusterEvents>(nats);
+  std::unique_ptr<chorus::ClusterOperations> operations;
+  if (nats) {
+    remote = std::make_unique<chorus::ClusterEvents>(nats);
+    operations = std::make_unique<chorus::ClusterOperations>(nats, api);
+    api.forward_through(operations.get());
+  }
   chorus::WsGateway gateway(engine, keys, io, threads, options.websocket, remote.get());
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   if (remote) {
-    metrics.add_section([&nats, &remote](std::ostream& out) {
-      chorus::render_cluster_metrics(out, *nats, *remote);
+    metrics.add_section([&nats, &remote, &operations](std::ostream& out) {
+      chorus::render_cluster_metrics(out, *nats, *remote, *operations);
     });
     api.add_health("nats", [&nats]() -> std::optional<std::string> {
       if (nats->connected()) return std::nullopt;
@@ -269,8 +275,9 @@ int main(int argc, char** argv) {
   io.stop();
   for (auto& t : pool) t.join();
   relayed.cancel();
-  remote.reset();  // its subscriptions drained: no handler runs after this
-  nats.reset();    // sends what it still holds
+  operations.reset();  // serves no more, and what waited for an answer is answered
+  remote.reset();      // its subscriptions drained: no handler runs after this
+  nats.reset();        // sends what it still holds
   if (!options.cluster.nats_url.empty()) nats_Close();
   spdlog::info("chorusd stopped");
   return 0;

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "transport/cluster/cluster_events.hpp"
+#include "transport/cluster/cluster_operations.hpp"
 #include "transport/cluster/nats_link.hpp"
 
 namespace chorus {
@@ -18,7 +19,8 @@ struct Metric {
 
 }  // namespace
 
-void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events) {
+void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
+                            const ClusterOperations& operations) {
   const Metric metrics[] = {
       {"chorus_cluster_nats_connected", "gauge", "1 while the node's NATS connection is up.",
        link.connected() ? 1u : 0u},
@@ -34,6 +36,14 @@ void render_cluster_metrics(std::ostream& out, const NatsLink& link, const Clust
       {"chorus_cluster_events_refused_total", "counter",
        "Messages on event subjects that were not a valid event of their subject.",
        events.refused()},
+      {"chorus_cluster_operations_forwarded_total", "counter",
+       "Operations this node sent to the node running their resource.", operations.forwarded()},
+      {"chorus_cluster_operations_unanswered_total", "counter",
+       "Forwarded operations no node answered in time (answered 503 OWNER_UNREACHABLE).",
+       operations.unanswered()},
+      {"chorus_cluster_operations_served_total", "counter",
+       "Other nodes' forwarded operations this node looked at (it answers its own).",
+       operations.served()},
   };
   for (const Metric& m : metrics) {
     out << "# HELP " << m.name << ' ' << m.help << "\n# TYPE " << m.name << ' ' << m.type << '\n'

@@ -8,7 +8,9 @@ namespace chorus {
 
 class NatsLink;
 class ClusterEvents;
+class ClusterOperations;
 
-void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events);
+void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
+                            const ClusterOperations& operations);
 
 }  // namespace chorus

@@ -78,6 +78,27 @@ void NatsLink::on_gap(GapListener listener) {
   gap_listener_ = std::move(listener);
 }
 
+std::optional<std::string> NatsLink::request(const std::string& subject, std::string_view data,
+                                             int64_t timeout_ms) {
+  natsMsg* msg = nullptr;
+  natsMsg* answer = nullptr;
+  natsStatus s =
+      natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
+  if (s == NATS_OK) s = natsMsgHeader_Set(msg, origin_node_header, node_id_.c_str());
+  if (s == NATS_OK) s = natsConnection_RequestMsg(&answer, connection_, msg, timeout_ms);
+  natsMsg_Destroy(msg);
+  if (s != NATS_OK) return std::nullopt;
+  std::string text(natsMsg_GetData(answer),
+                   static_cast<std::size_t>(natsMsg_GetDataLength(answer)));
+  natsMsg_Destroy(answer);
+  return text;
+}
+
+bool NatsLink::reply(const std::string& reply_subject, std::string_view data) {
+  return natsConnection_Publish(connection_, reply_subject.c_str(), data.data(),
+                                static_cast<int>(data.size())) == NATS_OK;
+}
+
 natsSubscription* NatsLink::subscribe(const std::string& subject, natsMsgHandler on_message,
                                       void* closure) {
   natsSubscription* subscription = nullptr;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,13 @@ class NatsLink {
   // An async subscription: `on_message` runs on libnats' delivery thread for the
   // subscription, one message after another. Null (and counted) on failure.
   natsSubscription* subscribe(const std::string& subject, natsMsgHandler on_message, void* closure);
+
+  // Sends `data` on `subject` as a request and waits (up to `timeout_ms`) for the
+  // first answer; nullopt when none came. Blocks: for a thread of its own.
+  std::optional<std::string> request(const std::string& subject, std::string_view data,
+                                     int64_t timeout_ms);
+  // Answers a request (its reply subject).
+  bool reply(const std::string& reply_subject, std::string_view data);
 
   // Told when messages to this node's subscriptions were lost: the connection
   // dropped (every subscription: empty subject) or a subscription fell behind

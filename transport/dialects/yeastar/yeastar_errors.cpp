@@ -36,6 +36,7 @@ constexpr EngineMeaning engine_meanings[] = {
     {ErrorCode::conflict, Errcode::conflict},
     {ErrorCode::limit_exceeded, Errcode::limit_exceeded},
     {ErrorCode::unavailable, Errcode::unavailable},
+    {ErrorCode::elsewhere, Errcode::unavailable},  // no node of the cluster answered
 };
 
 }  // namespace

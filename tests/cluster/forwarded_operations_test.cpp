@@ -1,0 +1,147 @@
+// Operations on a resource another node runs (issue 20): three chorusd nodes on one
+// PostgreSQL and one nats-server. A groupcall made on A is read from B and hung
+// up through C: C has A (which runs it) do it, and answers A's answer; B's
+// subscriber sees it end. Another customer's key cannot reach it through any node,
+// and with A gone an operation through C answers 503 OWNER_UNREACHABLE in bounded
+// time. The messages that cross NATS refuse what is not theirs.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/chorusd_process.hpp"
+#include "tests/support/customers.hpp"
+#include "tests/support/error_envelope.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/metrics.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "tests/websocket/ws_test_support.hpp"
+#include "transport/cluster/operation_messages.hpp"
+
+namespace chorus::test {
+namespace {
+
+std::string field(const std::string& json, const char* name) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  return wstest::member_string(doc, name);
+}
+
+class ThreeNodes : public ::testing::Test {
+ protected:
+  std::unique_ptr<ChorusdProcess> node(const std::string& name) {
+    auto flags = api_key_flags();
+    flags.insert(flags.end(), {"--postgres", postgres, "--nats", NatsServer::shared().url(),
+                               "--node-id", name, "--log-level", "warn"});
+    return std::make_unique<ChorusdProcess>(ChorusdProcess::on_free_port(flags));
+  }
+  static std::unique_ptr<HttpClient> client(const ChorusdProcess& node, const std::string& key) {
+    auto c = std::make_unique<HttpClient>(node.port());
+    c->default_headers = bearer(key);
+    return c;
+  }
+  // A groupcall whose one leg rings until it is hung up; its id.
+  static std::string ringing_groupcall(HttpClient& api) {
+    auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
+        "destinations":[{"type":"endpoint","target":"desk@sim"}]})");
+    EXPECT_EQ(created.status, 200u) << created.body;
+    return field(created.body, "id");
+  }
+
+  std::string postgres = PostgresServer::shared().create_database();
+};
+
+TEST_F(ThreeNodes, AGroupcallMadeOnAIsReadOnBAndHungUpThroughC) {
+  auto a = node("node-a");
+  auto b = node("node-b");
+  auto c = node("node-c");
+  auto on_b = wstest::open_client(b->port(), key_a, {wstest::topic(customer_a)});
+  const std::string id = ringing_groupcall(*client(*a, key_a));
+
+  auto read_on_b = client(*b, key_a)->get("/v1.0/groupcalls/" + id);
+  ASSERT_EQ(read_on_b.status, 200u) << read_on_b.body;
+  EXPECT_EQ(field(read_on_b.body, "status"), "progressing") << "B reads A's live groupcall";
+
+  // Another customer's key finds nothing to act on, through any node.
+  expect_error(client(*c, key_b)->post("/v1.0/groupcalls/" + id + "/hangup"), 404,
+               "GROUPCALL_NOT_FOUND", "groupcall");
+
+  auto hung = client(*c, key_a)->post("/v1.0/groupcalls/" + id + "/hangup");
+  ASSERT_EQ(hung.status, 200u) << hung.body;
+  EXPECT_EQ(field(hung.body, "id"), id);
+  EXPECT_NE(field(hung.body, "status"), "progressing")
+      << "A's actor took the hangup: " << hung.body;
+
+  // B's subscriber sees it end, as it would have for a hangup made on A.
+  for (;;) {
+    auto frame = wstest::next_frame(*on_b);
+    ASSERT_TRUE(frame.is_event()) << frame.raw;
+    if (frame.type == "groupcall_hangup" && frame.id == id) break;
+  }
+  auto forwarded = scrape_metrics(c->port());
+  EXPECT_EQ(forwarded["chorus_cluster_operations_forwarded_total"], 1);
+  EXPECT_EQ(forwarded["chorus_cluster_operations_unanswered_total"], 0);
+}
+
+TEST_F(ThreeNodes, WithTheNodeThatRunsItGoneAnOperationAnswers503InBoundedTime) {
+  auto a = node("node-a");
+  auto c = node("node-c");
+  const std::string id = ringing_groupcall(*client(*a, key_a));
+  a->expect_clean_exit(false);
+  a->signal(SIGKILL);
+  a->wait(std::chrono::seconds(10));
+
+  auto started = std::chrono::steady_clock::now();
+  auto refused = client(*c, key_a)->post("/v1.0/groupcalls/" + id + "/hangup");
+  auto took = std::chrono::steady_clock::now() - started;
+  expect_error(refused, 503, "OWNER_UNREACHABLE", "no node of the cluster answered");
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(OperationMessages, ARequestCrossesWithoutItsKeyOrQueryAndComesBackWhole) {
+  HttpRequest request(boost::beast::http::verb::post,
+                      "/v1.0/groupcalls/d8596b14-4d8e-4a86-afde-642b46d59ac7/hangup?token=secret",
+                      11);
+  request.set(boost::beast::http::field::authorization, "Bearer secret");
+  request.set("X-Request-Id", "req-1");
+  request.body() = "{}";
+  const auto customer = *Uuid::parse(customer_a);
+  const std::string text = encode_request(customer, request);
+  EXPECT_EQ(text.find("secret"), std::string::npos) << text;
+  auto back = decode_request(text);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->customer_id, customer);
+  EXPECT_EQ(back->request.method(), boost::beast::http::verb::post);
+  EXPECT_EQ(back->request.target(), "/v1.0/groupcalls/d8596b14-4d8e-4a86-afde-642b46d59ac7/hangup");
+  EXPECT_EQ(back->request["X-Request-Id"], "req-1");
+  EXPECT_EQ(back->request.body(), "{}");
+}
+
+TEST(OperationMessages, WhatIsNotAForwardedOperationIsRefused) {
+  const std::string customer = R"("customer_id":")" + customer_a + R"(")";
+  const std::string fields = R"("request_id":"","body":"")";
+  const std::vector<std::string> refused = {
+      "",
+      "[]",
+      R"({"customer_id":"x","method":"POST","target":"/v1.0/calls",)" + fields + "}",
+      "{" + customer + R"(,"method":"GET","target":"/v1.0/calls",)" + fields + "}",
+      "{" + customer + R"(,"method":"POST","target":"/metrics",)" + fields + "}",
+      "{" + customer + R"(,"method":"POST","target":"/v1.0/calls?token=k",)" + fields + "}",
+      "{" + customer + R"(,"method":"POST","target":"/v1.0/)" + std::string(300, 'x') + R"(",)" +
+          fields + "}",
+      "{" + customer + R"(,"method":"POST","target":"/v1.0/calls"})",  // fields missing
+  };
+  for (const auto& text : refused) EXPECT_FALSE(decode_request(text).ok()) << text;
+  EXPECT_FALSE(decode_answer(R"({"status":99,"body":""})").ok());
+  EXPECT_FALSE(decode_answer(R"({"status":200})").ok());
+  EXPECT_TRUE(decode_answer(R"({"status":200,"body":"{}"})").ok());
+}
+
+}  // namespace
+}  // namespace chorus::test
