@@ -31,10 +31,15 @@ bench_begin() {
   trap bench_cleanup EXIT
 }
 
+# The servers stop last started first, each before the next: a chorusd finishes
+# its last commits while the PostgreSQL and NATS it uses still run.
 bench_cleanup() {
-  local pid
-  for pid in "${server_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  local i pid
+  for ((i = ${#server_pids[@]} - 1; i >= 0; i--)); do
+    pid=${server_pids[i]}
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 
@@ -67,10 +72,12 @@ await_listening() {
   exit 1
 }
 
+# Each server runs in a session of its own (setsid): a Ctrl-C at the terminal
+# reaches the script alone, whose EXIT trap then stops the servers in order.
 start_server() {
   local label=$1
   shift
-  "$@" >"$work/$label.log" 2>&1 &
+  setsid "$@" >"$work/$label.log" 2>&1 &
   server_pid=$!
   server_pids+=("$server_pid")
   await_listening "$work/$label.log" "$server_pid"
@@ -111,7 +118,7 @@ start_postgres() {
     --no-instructions >"$work/initdb.log"
   for _ in 1 2 3 4 5; do
     port=$(free_port)
-    "${as[@]}" "$bin/postgres" -D "$work/pg" -p "$port" -k "$work" \
+    setsid "${as[@]}" "$bin/postgres" -D "$work/pg" -p "$port" -k "$work" \
       -c listen_addresses=127.0.0.1 -c max_connections=100 >"$work/pg.log" 2>&1 &
     server_pids+=("$!")
     if await_line "$work/pg.log" "$!" "ready to accept connections"; then
@@ -128,7 +135,7 @@ start_nats() {
   local port
   for _ in 1 2 3 4 5; do
     port=$(free_port)
-    nats-server -a 127.0.0.1 -p "$port" >"$work/nats.log" 2>&1 &
+    setsid nats-server -a 127.0.0.1 -p "$port" >"$work/nats.log" 2>&1 &
     server_pids+=("$!")
     if await_line "$work/nats.log" "$!" "Server is ready"; then
       nats_url="nats://127.0.0.1:$port"
