@@ -239,6 +239,12 @@ class Engine {
 
   // The directory nested groupcalls ring through. A zero id creates. Writes wait
   // for their commit.
+  // A directory entry (agent, extension, extension group, ring group, instant
+  // group call) another node of the cluster has committed to the shared store:
+  // this node's directory takes it as it is, or drops it when its tm_delete is
+  // set. Any other kind of row changes nothing. Safe from any thread.
+  void adopt_directory_change(const StoreRow& row);
+
   Result<Agent> put_agent(Agent agent);
   Result<Agent> remove_agent(const Uuid& customer_id, const Uuid& id);
   std::optional<Agent> agent(const Uuid& customer_id, const Uuid& id) const;

@@ -7,13 +7,48 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "actors/engine.hpp"
 #include "actors/engine_core.hpp"
 
 namespace chorus {
+
+namespace {
+
+// Takes or drops one entry, by its tm_delete.
+template <class Entry>
+void adopt(Directory& directory, const Entry& entry) {
+  if (entry.tm_delete.is_set()) {
+    directory.erase(entry);
+  } else {
+    directory.restore(entry);
+  }
+}
+
+}  // namespace
+
+void Engine::adopt_directory_change(const StoreRow& row) {
+  auto& directory = core_->context().directory;
+  std::visit(
+      [&directory](const auto& entry) {
+        using Entry = std::decay_t<decltype(*entry)>;
+        if (!entry) return;
+        if constexpr (std::is_same_v<Entry, Agent> || std::is_same_v<Entry, Extension> ||
+                      std::is_same_v<Entry, ExtensionGroup> ||
+                      std::is_same_v<Entry, InstantGroupCall>) {
+          adopt(directory, *entry);
+        } else if constexpr (std::is_same_v<Entry, RingGroup>) {
+          // Its integer id is never handed out here again either.
+          directory.reserve_ring_group_ids(entry->id);
+          adopt(directory, *entry);
+        }
+      },
+      row);
+}
 
 namespace {
 

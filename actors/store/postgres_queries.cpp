@@ -30,16 +30,6 @@ const ShapeSql& shape_sql(StoredTable table) {
 
 }  // namespace
 
-const char* table_name(StoredTable table) {
-  static constexpr const char* names[] = {
-      "groupcalls",       "calls",       "conferences",
-      "conferencecalls",  "agents",      "extensions",
-      "extension_groups", "ring_groups", "instant_group_calls",
-      "missed_calls",
-  };
-  return names[static_cast<std::size_t>(table)];
-}
-
 std::size_t columns_of(StoredShape shape) {
   return shapes[static_cast<std::size_t>(shape)].count;
 }

@@ -9,8 +9,7 @@
 
 namespace chorus::postgres_queries {
 
-// The table a record goes to.
-const char* table_name(StoredTable table);
+using chorus::table_name;  // the table a record goes to (stored_record.hpp)
 
 // Upserts `rows` records of `table` in one statement: (id, customer_id, ...) per
 // its shape (stored_record.hpp), `columns_of(shape)` parameters per row. A

@@ -1,5 +1,6 @@
 #include "actors/store/stored_record.hpp"
 
+#include <iterator>
 #include <type_traits>
 #include <utility>
 
@@ -99,6 +100,18 @@ StoredShape shape_of(StoredTable table) {
   static_assert(std::size(shapes) == static_cast<std::size_t>(StoredTable::missed_calls) + 1,
                 "a shape for every table");
   return shapes[static_cast<std::size_t>(table)];
+}
+
+const char* table_name(StoredTable table) {
+  static constexpr const char* names[] = {
+      "groupcalls",       "calls",       "conferences",
+      "conferencecalls",  "agents",      "extensions",
+      "extension_groups", "ring_groups", "instant_group_calls",
+      "missed_calls",
+  };
+  static_assert(std::size(names) == static_cast<std::size_t>(StoredTable::missed_calls) + 1,
+                "a name for every table");
+  return names[static_cast<std::size_t>(table)];
 }
 
 std::optional<StoredRecord> stored_record(const StoreRow& row) {

@@ -37,6 +37,8 @@ enum class StoredTable : std::uint8_t {
 enum class StoredShape : std::uint8_t { listed, directory, ring_group, missed_call };
 
 StoredShape shape_of(StoredTable table);
+// The table's name in every backend ("groupcalls", "ring_groups", ...).
+const char* table_name(StoredTable table);
 
 struct StoredRecord {
   StoredTable table = StoredTable::groupcalls;

@@ -26,6 +26,7 @@
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_metrics.hpp"
 #include "transport/cluster/cluster_operations.hpp"
+#include "transport/cluster/directory_sharing.hpp"
 #include "transport/cluster/event_relay.hpp"
 #include "transport/cluster/nats_link.hpp"
 #include "transport/development_key.hpp"
@@ -132,11 +133,11 @@ std::shared_ptr<chorus::LegDriver> open_driver(const chorus::ChorusdOptions& opt
   return std::make_shared<chorus::SimHostSplit>(std::move(simulated), sip);
 }
 
-// With --nats: the node's NATS connection, and every event the engine publishes
-// relayed through it to the other nodes. False with a message printed when NATS
-// cannot be reached at start.
-bool join_cluster(const chorus::ChorusdOptions& options, chorus::Engine& engine,
-                  std::shared_ptr<chorus::NatsLink>& nats, chorus::Subscription& relayed) {
+// With --nats: the node's one NATS connection, before its store (which shares
+// the directory through it). False with a message printed when NATS cannot be
+// reached at start.
+bool connect_cluster(const chorus::ChorusdOptions& options,
+                     std::shared_ptr<chorus::NatsLink>& nats) {
   const auto& cluster = options.cluster;
   if (cluster.nats_url.empty()) return true;
   auto link = chorus::NatsLink::connect({cluster.nats_url, cluster.node_id});
@@ -145,8 +146,7 @@ bool join_cluster(const chorus::ChorusdOptions& options, chorus::Engine& engine,
     return false;
   }
   nats = std::move(link).value();
-  relayed = engine.open_subscription(std::make_shared<chorus::EventRelay>(nats), true);
-  std::printf("chorusd node %s: events relayed through NATS %s\n", cluster.node_id.c_str(),
+  std::printf("chorusd node %s, in a cluster through NATS %s\n", cluster.node_id.c_str(),
               cluster.nats_url.c_str());
   return true;
 }
@@ -184,16 +184,23 @@ int main(int argc, char** argv) {
   auto threads = split.io;
   options.engine.worker_threads = split.workers;
   options.engine.stop_timeout_ms = options.shutdown_timeout_ms / 2;
+  std::shared_ptr<chorus::NatsLink> nats;
+  if (!connect_cluster(options, nats)) return 2;
   std::shared_ptr<chorus::Store> store;
   if (!open_store(options, store)) return 2;
+  if (nats) store = std::make_shared<chorus::SharingStore>(std::move(store), nats);
   std::shared_ptr<chorus::SipLegDriver> sip;
   auto driver = open_driver(options, sip);
   if (!driver) return 2;
   chorus::Engine engine(std::move(driver), options.engine, store);
-  // Before recovery: what it ends is told to the other nodes too.
-  std::shared_ptr<chorus::NatsLink> nats;
+  // Before recovery: what it ends is told to the other nodes too, and the others'
+  // directory changes come in from now on.
   chorus::Subscription relayed;
-  if (!join_cluster(options, engine, nats, relayed)) return 2;
+  std::unique_ptr<chorus::DirectoryFollower> directory;
+  if (nats) {
+    relayed = engine.open_subscription(std::make_shared<chorus::EventRelay>(nats), true);
+    directory = std::make_unique<chorus::DirectoryFollower>(nats, engine);
+  }
   if (auto recovered = engine.recover(); !recovered) {
     std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
     return 2;
@@ -276,8 +283,9 @@ int main(int argc, char** argv) {
   for (auto& t : pool) t.join();
   relayed.cancel();
   operations.reset();  // serves no more, and what waited for an answer is answered
-  remote.reset();      // its subscriptions drained: no handler runs after this
-  nats.reset();        // sends what it still holds
+  directory.reset();
+  remote.reset();  // its subscriptions drained: no handler runs after this
+  nats.reset();    // sends what it still holds
   if (!options.cluster.nats_url.empty()) nats_Close();
   spdlog::info("chorusd stopped");
   return 0;

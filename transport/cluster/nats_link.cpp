@@ -94,6 +94,10 @@ std::optional<std::string> NatsLink::request(const std::string& subject, std::st
   return text;
 }
 
+bool NatsLink::flush(int64_t timeout_ms) {
+  return natsConnection_FlushTimeout(connection_, timeout_ms) == NATS_OK;
+}
+
 bool NatsLink::reply(const std::string& reply_subject, std::string_view data) {
   return natsConnection_Publish(connection_, reply_subject.c_str(), data.data(),
                                 static_cast<int>(data.size())) == NATS_OK;

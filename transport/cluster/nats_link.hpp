@@ -45,6 +45,8 @@ class NatsLink {
   // first answer; nullopt when none came. Blocks: for a thread of its own.
   std::optional<std::string> request(const std::string& subject, std::string_view data,
                                      int64_t timeout_ms);
+  // Waits (up to `timeout_ms`) until the server has everything published so far.
+  bool flush(int64_t timeout_ms);
   // Answers a request (its reply subject).
   bool reply(const std::string& reply_subject, std::string_view data);
 

@@ -1,0 +1,98 @@
+// The directory across the nodes of a cluster (issue 20): an extension created on
+// node A is known to node B (read, and rung by its number) without a restart, and
+// its deletion on A reaches B too. Another customer's key sees none of it.
+
+#include <gtest/gtest.h>
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "tests/support/chorusd_process.hpp"
+#include "tests/support/customers.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "transport/cluster/directory_sharing.hpp"
+
+namespace chorus::test {
+namespace {
+
+std::string id_of(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  return doc.IsObject() && doc.HasMember("id") && doc["id"].IsString() ? doc["id"].GetString()
+                                                                       : std::string();
+}
+
+class SharedDirectory : public ::testing::Test {
+ protected:
+  std::unique_ptr<ChorusdProcess> node(const std::string& name) {
+    auto flags = api_key_flags();
+    flags.insert(flags.end(), {"--postgres", postgres, "--nats", NatsServer::shared().url(),
+                               "--node-id", name, "--log-level", "warn"});
+    return std::make_unique<ChorusdProcess>(ChorusdProcess::on_free_port(flags));
+  }
+  static std::unique_ptr<HttpClient> client(const ChorusdProcess& node, const std::string& key) {
+    auto c = std::make_unique<HttpClient>(node.port());
+    c->default_headers = bearer(key);
+    return c;
+  }
+
+  std::string postgres = PostgresServer::shared().create_database();
+};
+
+TEST_F(SharedDirectory, AnExtensionMadeOnAIsReadAndRungOnBAndItsDeletionFollows) {
+  auto a = node("node-a");
+  auto b = node("node-b");
+  auto created = client(*a, key_a)->post(
+      "/v1.0/extensions",
+      R"({"name":"Front desk","extension":"2001","contacts":[{"type":"endpoint","target":"d1@sim"}]})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  const std::string path = "/v1.0/extensions/" + id_of(created.body);
+
+  // Published before A answered; B takes it as it arrives, within moments.
+  auto on_b = client(*b, key_a);
+  ASSERT_TRUE(eventually([&] { return on_b->get(path).status == 200u; }, std::chrono::seconds(5)))
+      << on_b->get(path).body;
+  EXPECT_EQ(client(*b, key_b)->get(path).status, 404u) << "another customer's key";
+
+  auto rung = on_b->post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
+      "destinations":[{"type":"extension","target":"2001"}]})");
+  ASSERT_EQ(rung.status, 200u) << "B rings the extension by its number: " << rung.body;
+
+  ASSERT_EQ(client(*a, key_a)->del(path).status, 200u);
+  EXPECT_TRUE(eventually([&] { return on_b->get(path).status == 404u; }, std::chrono::seconds(5)))
+      << "the deletion reached B: " << on_b->get(path).body;
+}
+
+TEST(DirectoryChange, AnEntryCrossesWholeAndNothingElseIsTaken) {
+  auto agent = std::make_shared<Agent>();
+  agent->id = Uuid::generate();
+  agent->customer_id = *Uuid::parse(customer_a);
+  agent->name = "Alice";
+  const StoreRow row{std::shared_ptr<const Agent>(agent)};
+  auto text = encode_directory_change(row);
+  ASSERT_TRUE(text.has_value());
+  auto back = decode_directory_change(*text);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  const auto* read = std::get_if<std::shared_ptr<const Agent>>(&*back);
+  ASSERT_TRUE(read && *read);
+  EXPECT_EQ((*read)->id, agent->id);
+  EXPECT_EQ((*read)->name, "Alice");
+
+  auto call = std::make_shared<Call>();
+  EXPECT_FALSE(encode_directory_change(StoreRow(std::shared_ptr<const Call>(call))).has_value())
+      << "a call is not the directory's";
+  for (const std::string refused :
+       {"", "[]", R"({"table":"calls","body":"{}"})", R"({"table":"agents"})",
+        R"({"table":"agents","body":"not json"})", R"({"table":"agents","body":"{}"})"}) {
+    EXPECT_FALSE(decode_directory_change(refused).ok()) << refused;
+  }
+}
+
+}  // namespace
+}  // namespace chorus::test

@@ -1,0 +1,145 @@
+#include "transport/cluster/directory_sharing.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <utility>
+
+#include "actors/store/stored_kinds.hpp"
+#include "actors/store/stored_record.hpp"
+#include "transport/cluster/event_subject.hpp"
+
+namespace chorus {
+
+namespace {
+
+bool identified(const RingGroup& group) {
+  return group.id > 0 && !group.customer_id.is_zero();
+}
+template <class Entry>
+bool identified(const Entry& entry) {
+  return !entry.id.is_zero() && !entry.customer_id.is_zero();
+}
+
+template <class Entry>
+Result<StoreRow> row_of(const stored_kinds::Kind<Entry>& kind, std::string_view body) {
+  auto entry = kind.decode(body);
+  if (!entry) return entry.error();
+  // A stored body's decoder fills what is missing; an entry must still be someone's.
+  if (!identified(*entry)) return Error::invalid("body", "must name its id and customer_id");
+  return StoreRow(std::make_shared<const Entry>(std::move(entry).value()));
+}
+
+// The directory's tables, by name: how a change's body reads back.
+struct DirectoryTable {
+  std::string_view name;
+  Result<StoreRow> (*decode)(std::string_view body);
+};
+const DirectoryTable directory_tables[] = {
+    {stored_kinds::agent.table, [](std::string_view b) { return row_of(stored_kinds::agent, b); }},
+    {stored_kinds::extension.table,
+     [](std::string_view b) { return row_of(stored_kinds::extension, b); }},
+    {stored_kinds::extension_group.table,
+     [](std::string_view b) { return row_of(stored_kinds::extension_group, b); }},
+    {stored_kinds::ring_group.table,
+     [](std::string_view b) { return row_of(stored_kinds::ring_group, b); }},
+    {stored_kinds::instant_group_call.table,
+     [](std::string_view b) { return row_of(stored_kinds::instant_group_call, b); }},
+};
+
+constexpr int64_t flush_timeout_ms = 1000;
+constexpr int64_t drain_timeout_ms = 2000;
+
+}  // namespace
+
+std::optional<std::string> encode_directory_change(const StoreRow& row) {
+  auto record = stored_record(row);
+  if (!record) return std::nullopt;
+  const auto shape = shape_of(record->table);
+  if (shape != StoredShape::directory && shape != StoredShape::ring_group) return std::nullopt;
+  const std::string_view table = table_name(record->table);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("table");
+  w.String(table.data(), static_cast<rapidjson::SizeType>(table.size()));
+  w.Key("body");
+  w.String(record->body.data(), static_cast<rapidjson::SizeType>(record->body.size()));
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<StoreRow> decode_directory_change(std::string_view text) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return Error::invalid("change", "must be a JSON object");
+  }
+  auto table = doc.FindMember("table");
+  auto body = doc.FindMember("body");
+  if (table == doc.MemberEnd() || !table->value.IsString() || body == doc.MemberEnd() ||
+      !body->value.IsString()) {
+    return Error::invalid("change", R"(must be {"table":"...","body":"..."})");
+  }
+  const std::string_view name(table->value.GetString(), table->value.GetStringLength());
+  for (const DirectoryTable& t : directory_tables) {
+    if (t.name == name) {
+      return t.decode(std::string_view(body->value.GetString(), body->value.GetStringLength()));
+    }
+  }
+  return Error::invalid("table", "must be a directory table");
+}
+
+Status SharingStore::write(const std::vector<StoreRow>& rows) {
+  Status written = store_->write(rows);
+  if (!written) return written;
+  bool published = false;
+  for (const StoreRow& row : rows) {
+    if (auto change = encode_directory_change(row)) {
+      link_->publish(directory_subject, *change);
+      published = true;
+    }
+  }
+  // The other nodes learn of it before this write is acknowledged: it has reached
+  // NATS. (It is committed either way: a node that missed it reads it at start.)
+  if (published && !link_->flush(flush_timeout_ms)) {
+    spdlog::warn("cluster: a directory change may not have reached the other nodes");
+  }
+  return written;
+}
+
+DirectoryFollower::DirectoryFollower(std::shared_ptr<NatsLink> link, Engine& engine)
+    : link_(std::move(link)), engine_(engine) {
+  subscription_ = link_->subscribe(directory_subject, &on_change, this);
+}
+
+DirectoryFollower::~DirectoryFollower() {
+  if (subscription_ == nullptr) return;
+  if (natsSubscription_Drain(subscription_) == NATS_OK) {
+    natsSubscription_WaitForDrainCompletion(subscription_, drain_timeout_ms);
+  }
+  natsSubscription_Destroy(subscription_);
+}
+
+void DirectoryFollower::on_change(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
+  auto* follower = static_cast<DirectoryFollower*>(self);
+  const char* origin = nullptr;
+  const bool own = natsMsgHeader_Get(msg, origin_node_header, &origin) == NATS_OK &&
+                   follower->link_->node_id() == origin;
+  if (!own) {
+    auto row = decode_directory_change(std::string_view(
+        natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+    if (row) {
+      follower->engine_.adopt_directory_change(*row);
+      follower->adopted_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      spdlog::warn("cluster: refused a directory change: {}", row.error().message);
+    }
+  }
+  natsMsg_Destroy(msg);
+}
+
+}  // namespace chorus
