@@ -10,12 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/chorusd_process.hpp"
-#include "tests/support/customers.hpp"
+#include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics.hpp"
-#include "tests/support/nats_server.hpp"
-#include "tests/support/postgres_server.hpp"
 #include "tests/websocket/ws_test_support.hpp"
 
 namespace chorus::test {
@@ -23,16 +20,8 @@ namespace {
 
 using Sequence = std::map<std::string, std::vector<std::string>>;  // id -> event types
 
-class TwoNodes : public ::testing::Test {
+class TwoNodes : public ClusterTest {
  protected:
-  std::unique_ptr<ChorusdProcess> node(const std::string& name,
-                                       const std::string& nats = NatsServer::shared().url()) {
-    auto flags = api_key_flags();
-    flags.insert(flags.end(), {"--postgres", postgres, "--nats", nats, "--node-id", name,
-                               "--log-level", "warn"});
-    return std::make_unique<ChorusdProcess>(ChorusdProcess::on_free_port(flags));
-  }
-
   // Creates a groupcall for `key`'s customer through `port`; its id.
   static std::string make_groupcall(std::uint16_t port, const std::string& key) {
     HttpClient api(port);
@@ -40,9 +29,7 @@ class TwoNodes : public ::testing::Test {
     auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
         "destinations":[{"type":"endpoint","target":"busy@sim;busy=0"}]})");
     EXPECT_EQ(created.status, 200u) << created.body;
-    rapidjson::Document body;
-    body.Parse(created.body.c_str(), created.body.size());
-    return wstest::member_string(body, "id");
+    return field(created.body, "id");
   }
 
   // What `client` receives up to and including the groupcall_hangup of `id`.
@@ -58,8 +45,6 @@ class TwoNodes : public ::testing::Test {
       if (frame.type == "groupcall_hangup" && frame.id == id) return seen;
     }
   }
-
-  std::string postgres = PostgresServer::shared().create_database();
 };
 
 TEST_F(TwoNodes, ASubscriberOnEitherNodeGetsEveryEventOfAGroupcallOnceInOrder) {

@@ -14,11 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/chorusd_process.hpp"
-#include "tests/support/customers.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/nats_server.hpp"
-#include "tests/support/postgres_server.hpp"
 
 namespace chorus::test {
 namespace {
@@ -72,28 +69,16 @@ class Subscriber {
   natsSubscription* subscription_ = nullptr;
 };
 
-class ClusterNode : public ::testing::Test {
- protected:
-  std::unique_ptr<ChorusdProcess> start_node(const std::string& name) {
-    return std::make_unique<ChorusdProcess>(
-        ChorusdProcess::on_free_port({"--postgres", postgres, "--nats", NatsServer::shared().url(),
-                                      "--node-id", name, "--log-level", "warn"}));
-  }
-
-  std::string postgres = PostgresServer::shared().create_database();
-};
+class ClusterNode : public ClusterTest {};
 
 TEST_F(ClusterNode, EveryEventOfACustomerGoesToItsSubjectInOrderNamingTheNode) {
-  auto node = start_node("node-a");
-  const std::string customer = node->dev_customer();
-  ASSERT_FALSE(customer.empty());
+  auto a = node("node-a");
+  const std::string& customer = customer_a;
   Subscriber mine(NatsServer::shared().url(), "chorus.events." + customer + ".>");
-  Subscriber others(NatsServer::shared().url(),
-                    "chorus.events.00000000-0000-4000-8000-000000000001.>");
+  Subscriber others(NatsServer::shared().url(), "chorus.events." + customer_b + ".>");
 
-  HttpClient api(node->port());
-  api.default_headers = bearer(node->dev_key());
-  auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
+  auto created =
+      client(*a, key_a)->post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
       "destinations":[{"type":"endpoint","target":"busy@sim;busy=0"}]})");
   ASSERT_EQ(created.status, 200u) << created.body;
 

@@ -8,44 +8,20 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <rapidjson/document.h>
-
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "tests/support/chorusd_process.hpp"
-#include "tests/support/customers.hpp"
+#include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/error_envelope.hpp"
-#include "tests/support/http_client.hpp"
 #include "tests/support/metrics.hpp"
-#include "tests/support/nats_server.hpp"
-#include "tests/support/postgres_server.hpp"
 #include "tests/websocket/ws_test_support.hpp"
 #include "transport/cluster/operation_messages.hpp"
 
 namespace chorus::test {
 namespace {
 
-std::string field(const std::string& json, const char* name) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  return wstest::member_string(doc, name);
-}
-
-class ThreeNodes : public ::testing::Test {
+class ThreeNodes : public ClusterTest {
  protected:
-  std::unique_ptr<ChorusdProcess> node(const std::string& name) {
-    auto flags = api_key_flags();
-    flags.insert(flags.end(), {"--postgres", postgres, "--nats", NatsServer::shared().url(),
-                               "--node-id", name, "--log-level", "warn"});
-    return std::make_unique<ChorusdProcess>(ChorusdProcess::on_free_port(flags));
-  }
-  static std::unique_ptr<HttpClient> client(const ChorusdProcess& node, const std::string& key) {
-    auto c = std::make_unique<HttpClient>(node.port());
-    c->default_headers = bearer(key);
-    return c;
-  }
   // A groupcall whose one leg rings until it is hung up; its id.
   static std::string ringing_groupcall(HttpClient& api) {
     auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
@@ -53,8 +29,6 @@ class ThreeNodes : public ::testing::Test {
     EXPECT_EQ(created.status, 200u) << created.body;
     return field(created.body, "id");
   }
-
-  std::string postgres = PostgresServer::shared().create_database();
 };
 
 TEST_F(ThreeNodes, AGroupcallMadeOnAIsReadOnBAndHungUpThroughC) {

@@ -4,46 +4,17 @@
 
 #include <gtest/gtest.h>
 
-#include <rapidjson/document.h>
-
-#include <memory>
 #include <string>
 #include <variant>
 
-#include "tests/support/chorusd_process.hpp"
-#include "tests/support/customers.hpp"
+#include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/eventually.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/nats_server.hpp"
-#include "tests/support/postgres_server.hpp"
 #include "transport/cluster/directory_sharing.hpp"
 
 namespace chorus::test {
 namespace {
 
-std::string id_of(const std::string& json) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  return doc.IsObject() && doc.HasMember("id") && doc["id"].IsString() ? doc["id"].GetString()
-                                                                       : std::string();
-}
-
-class SharedDirectory : public ::testing::Test {
- protected:
-  std::unique_ptr<ChorusdProcess> node(const std::string& name) {
-    auto flags = api_key_flags();
-    flags.insert(flags.end(), {"--postgres", postgres, "--nats", NatsServer::shared().url(),
-                               "--node-id", name, "--log-level", "warn"});
-    return std::make_unique<ChorusdProcess>(ChorusdProcess::on_free_port(flags));
-  }
-  static std::unique_ptr<HttpClient> client(const ChorusdProcess& node, const std::string& key) {
-    auto c = std::make_unique<HttpClient>(node.port());
-    c->default_headers = bearer(key);
-    return c;
-  }
-
-  std::string postgres = PostgresServer::shared().create_database();
-};
+class SharedDirectory : public ClusterTest {};
 
 TEST_F(SharedDirectory, AnExtensionMadeOnAIsReadAndRungOnBAndItsDeletionFollows) {
   auto a = node("node-a");
@@ -52,7 +23,7 @@ TEST_F(SharedDirectory, AnExtensionMadeOnAIsReadAndRungOnBAndItsDeletionFollows)
       "/v1.0/extensions",
       R"({"name":"Front desk","extension":"2001","contacts":[{"type":"endpoint","target":"d1@sim"}]})");
   ASSERT_EQ(created.status, 200u) << created.body;
-  const std::string path = "/v1.0/extensions/" + id_of(created.body);
+  const std::string path = "/v1.0/extensions/" + field(created.body, "id");
 
   // Published before A answered; B takes it as it arrives, within moments.
   auto on_b = client(*b, key_a);

@@ -90,14 +90,9 @@ void ClusterEvents::on_message(natsConnection*, natsSubscription*, natsMsg* msg,
 }
 
 void ClusterEvents::deliver(natsMsg* msg) {
-  const char* origin = nullptr;
-  if (natsMsgHeader_Get(msg, origin_node_header, &origin) == NATS_OK &&
-      link_->node_id() == origin) {
-    return;  // this node's own: its engine gave them to its gateway already
-  }
+  if (link_->own(msg)) return;  // its engine gave them to its gateway already
   auto customer = customer_of(natsMsg_GetSubject(msg));
-  auto event = event_from_json(
-      std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  auto event = event_from_json(NatsLink::data_of(msg));
   // Whoever can publish on NATS is not trusted: the subject and the event must agree.
   if (!customer || !event || (*event)->customer_id() != *customer ||
       natsMsg_GetSubject(msg) != event_subject(**event)) {

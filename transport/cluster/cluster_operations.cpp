@@ -74,15 +74,10 @@ void ClusterOperations::on_request(natsConnection*, natsSubscription*, natsMsg* 
 }
 
 void ClusterOperations::serve(natsMsg* msg) {
-  const char* origin = nullptr;
-  if (natsMsgHeader_Get(msg, origin_node_header, &origin) == NATS_OK &&
-      link_->node_id() == origin) {
-    return;  // this node's own question
-  }
+  if (link_->own(msg)) return;  // this node's own question
   const char* reply_to = natsMsg_GetReply(msg);
   if (reply_to == nullptr) return;
-  auto forwarded = decode_request(
-      std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  auto forwarded = decode_request(NatsLink::data_of(msg));
   if (!forwarded) {
     spdlog::warn("cluster: refused a forwarded operation: {}", forwarded.error().message);
     return;

@@ -126,12 +126,8 @@ DirectoryFollower::~DirectoryFollower() {
 
 void DirectoryFollower::on_change(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
   auto* follower = static_cast<DirectoryFollower*>(self);
-  const char* origin = nullptr;
-  const bool own = natsMsgHeader_Get(msg, origin_node_header, &origin) == NATS_OK &&
-                   follower->link_->node_id() == origin;
-  if (!own) {
-    auto row = decode_directory_change(std::string_view(
-        natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))));
+  if (!follower->link_->own(msg)) {
+    auto row = decode_directory_change(NatsLink::data_of(msg));
     if (row) {
       follower->engine_.adopt_directory_change(*row);
       follower->adopted_.fetch_add(1, std::memory_order_relaxed);

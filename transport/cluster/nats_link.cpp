@@ -88,10 +88,14 @@ std::optional<std::string> NatsLink::request(const std::string& subject, std::st
   if (s == NATS_OK) s = natsConnection_RequestMsg(&answer, connection_, msg, timeout_ms);
   natsMsg_Destroy(msg);
   if (s != NATS_OK) return std::nullopt;
-  std::string text(natsMsg_GetData(answer),
-                   static_cast<std::size_t>(natsMsg_GetDataLength(answer)));
+  std::string text(data_of(answer));
   natsMsg_Destroy(answer);
   return text;
+}
+
+bool NatsLink::own(natsMsg* msg) const {
+  const char* origin = nullptr;
+  return natsMsgHeader_Get(msg, origin_node_header, &origin) == NATS_OK && node_id_ == origin;
 }
 
 bool NatsLink::flush(int64_t timeout_ms) {

@@ -45,6 +45,14 @@ class NatsLink {
   // first answer; nullopt when none came. Blocks: for a thread of its own.
   std::optional<std::string> request(const std::string& subject, std::string_view data,
                                      int64_t timeout_ms);
+  // Whether this node published `msg` (its Chorus-Node header names this node):
+  // a node's subscriptions get its own messages back, which it has dealt with.
+  bool own(natsMsg* msg) const;
+  // `msg`'s payload.
+  static std::string_view data_of(natsMsg* msg) {
+    return {natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))};
+  }
+
   // Waits (up to `timeout_ms`) until the server has everything published so far.
   bool flush(int64_t timeout_ms);
   // Answers a request (its reply subject).
