@@ -108,43 +108,43 @@ await_line() {
   return 1
 }
 
+# Runs CMD (each {PORT} in it a free loopback port) until LOG shows LINE, on a new
+# port when it does not (it was taken meanwhile); sets ready_port.
+start_on_free_port() {  # LOG LINE CMD...
+  local log=$1 line=$2 port arg args
+  shift 2
+  for _ in 1 2 3 4 5; do
+    port=$(free_port)
+    args=()
+    for arg in "$@"; do args+=("${arg//\{PORT\}/$port}"); done
+    setsid "${args[@]}" >"$log" 2>&1 &
+    server_pids+=("$!")
+    if await_line "$log" "$!" "$line"; then
+      ready_port=$port
+      return 0
+    fi
+  done
+  echo "never ready ($log):" >&2
+  cat "$log" >&2
+  exit 1
+}
+
 start_postgres() {
-  local bin=${CHORUS_POSTGRES_BIN_DIR:-/usr/lib/postgresql/15/bin} as=() port
+  local bin=${CHORUS_POSTGRES_BIN_DIR:-/usr/lib/postgresql/15/bin} as=()
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$work"
     as=(runuser -u postgres --)
   fi
   "${as[@]}" "$bin/initdb" -D "$work/pg" -A trust -U chorus -E UTF8 --locale=C \
     --no-instructions >"$work/initdb.log"
-  for _ in 1 2 3 4 5; do
-    port=$(free_port)
-    setsid "${as[@]}" "$bin/postgres" -D "$work/pg" -p "$port" -k "$work" \
-      -c listen_addresses=127.0.0.1 -c max_connections=100 >"$work/pg.log" 2>&1 &
-    server_pids+=("$!")
-    if await_line "$work/pg.log" "$!" "ready to accept connections"; then
-      pg_url="postgresql://chorus@127.0.0.1:$port/postgres"
-      return 0
-    fi
-  done
-  echo "PostgreSQL did not start:" >&2
-  cat "$work/pg.log" >&2
-  exit 1
+  start_on_free_port "$work/pg.log" "ready to accept connections" "${as[@]}" "$bin/postgres" \
+    -D "$work/pg" -p "{PORT}" -k "$work" -c listen_addresses=127.0.0.1 -c max_connections=100
+  pg_url="postgresql://chorus@127.0.0.1:$ready_port/postgres"
 }
 
 start_nats() {
-  local port
-  for _ in 1 2 3 4 5; do
-    port=$(free_port)
-    setsid nats-server -a 127.0.0.1 -p "$port" >"$work/nats.log" 2>&1 &
-    server_pids+=("$!")
-    if await_line "$work/nats.log" "$!" "Server is ready"; then
-      nats_url="nats://127.0.0.1:$port"
-      return 0
-    fi
-  done
-  echo "nats-server did not start:" >&2
-  cat "$work/nats.log" >&2
-  exit 1
+  start_on_free_port "$work/nats.log" "Server is ready" nats-server -a 127.0.0.1 -p "{PORT}"
+  nats_url="nats://127.0.0.1:$ready_port"
 }
 
 stop_server() {
