@@ -110,10 +110,13 @@ TEST(OperationMessages, WhatIsNotAForwardedOperationIsRefused) {
       "{" + customer + R"(,"method":"POST","target":"/v1.0/)" + std::string(300, 'x') + R"(",)" +
           fields + "}",
       "{" + customer + R"(,"method":"POST","target":"/v1.0/calls"})",  // fields missing
+      // An escape that decodes to a lone surrogate: not UTF-8, though the JSON parses.
+      "{" + customer + R"(,"method":"POST","target":"/v1.0/g\udc00",)" + fields + "}",
   };
   for (const auto& text : refused) EXPECT_FALSE(decode_request(text).ok()) << text;
   EXPECT_FALSE(decode_answer(R"({"status":99,"body":""})").ok());
   EXPECT_FALSE(decode_answer(R"({"status":200})").ok());
+  EXPECT_FALSE(decode_answer(R"({"status":200,"body":"\ud800"})").ok());
   EXPECT_TRUE(decode_answer(R"({"status":200,"body":"{}"})").ok());
 }
 

@@ -6,6 +6,8 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "model/utf8.hpp"
+
 namespace chorus {
 
 namespace http = boost::beast::http;
@@ -60,6 +62,8 @@ Result<ForwardedRequest> decode_request(std::string_view text) {
   }
   for (const char* name : {"customer_id", "method", "target", "request_id", "body"}) {
     if (!has_string(doc, name)) return Error::invalid(name, "must be a string");
+    // The parser checks the bytes it reads, not what an escape (a lone \udc00) makes.
+    if (!is_valid_utf8(string_of(doc, name))) return Error::invalid(name, "must be valid UTF-8");
   }
   auto customer = Uuid::parse(string_of(doc, "customer_id"));
   if (!customer) return Error::invalid("customer_id", "must be a UUID");
@@ -99,6 +103,7 @@ Result<ForwardedAnswer> decode_answer(std::string_view text) {
   if (doc.HasParseError() || !doc.IsObject() || !has_string(doc, "body")) {
     return Error::invalid("answer", "must be {\"status\":N,\"body\":\"...\"}");
   }
+  if (!is_valid_utf8(string_of(doc, "body"))) return Error::invalid("body", "must be valid UTF-8");
   auto status = doc.FindMember("status");
   if (status == doc.MemberEnd() || !status->value.IsUint() || status->value.GetUint() < 200 ||
       status->value.GetUint() > 599) {
