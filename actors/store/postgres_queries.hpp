@@ -1,7 +1,7 @@
 #pragma once
 // The SQL the PostgreSQL store runs at schema version 1: the same tables, columns
 // and orderings as SQLite's (sqlite_queries.hpp), with PostgreSQL's types (uuid,
-// bigint microseconds, boolean) and placeholders. Parameters are sent as text.
+// bigint microseconds, boolean) and $n parameters, all of them sent as text.
 
 #include <string>
 
