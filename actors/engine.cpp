@@ -228,6 +228,21 @@ Result<Recovery> Engine::recover() {
   return chorus::recover(engine, std::chrono::milliseconds(engine.options.stop_timeout_ms));
 }
 
+Result<Recovery> Engine::end_left_live(const LeftLive& left) {
+  auto& engine = core_->context();
+  return chorus::end_left_live(engine, left,
+                               std::chrono::milliseconds(engine.options.stop_timeout_ms));
+}
+
+void Engine::abandon_live(const std::string& why) {
+  core_->abandon_live(why);
+}
+
+void Engine::resume_writes() {
+  auto& engine = core_->context();
+  if (engine.writer) engine.writer->unfence();
+}
+
 std::optional<std::string> Engine::store_fault() const {
   auto& engine = core_->context();
   return engine.writer ? engine.writer->fault() : std::nullopt;

@@ -319,6 +319,20 @@ class Engine {
   // live (calls hangup with hangup_reason failed, hangup_by local; groupcalls
   // hangup), publishing their events. Call once, before taking traffic.
   Result<Recovery> recover();
+  // Ends resources left live by what can no longer run them (this node's previous
+  // process, or a node whose lease this one took over): the same endings and
+  // events as recover(). Answers once they are committed.
+  Result<Recovery> end_left_live(const LeftLive& left);
+
+  // A node that lost its lease (actors/node_failover.hpp): from now on nothing reaches
+  // the store (writes answer unavailable, naming `why`) and every live resource is
+  // ended here, its legs hung up through the driver, its endings kept in memory
+  // only: the store is the node's that took over. Blocks until nothing is live
+  // (forcing after stop_timeout_ms). resume_writes() undoes the first part, once
+  // a new lease is claimed.
+  void abandon_live(const std::string& why);
+  void resume_writes();
+
   // Why the store cannot be written now, if it cannot. Writes are refused with
   // unavailable meanwhile; reads and live calls go on.
   std::optional<std::string> store_fault() const;

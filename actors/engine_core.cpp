@@ -373,13 +373,8 @@ bool EngineCore::wait_until_idle(std::chrono::milliseconds timeout) {
   return idle();
 }
 
-void EngineCore::stop() {
-  if (stopped_.exchange(true)) return;
-  stopping_ = true;
+void EngineCore::end_everything_live(std::chrono::milliseconds timeout, const char* why) {
   auto& engine = *context_;
-  auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
-  // Creations waiting for their commit start first, so that the sweep finds them.
-  if (engine.writer) engine.writer->flush(timeout);
   // Hang up from the top: nested groupcalls and legs follow their parents.
   for (auto& actor : engine.registry.groupcalls.live_actors()) {
     caf::anon_send(caf::actor_cast<branch_actor>(actor), hangup_atom::value, LegCause::normal);
@@ -388,27 +383,47 @@ void EngineCore::stop() {
   for (auto& actor : engine.registry.conferences.live_actors()) {
     caf::anon_send(caf::actor_cast<conference_actor>(actor), hangup_atom::value, LegCause::normal);
   }
-  if (!wait_until_idle(timeout)) {
-    spdlog::warn(
-        "engine stop: {} groupcalls, {} calls, {} conferences and {} conferencecalls "
-        "still live after {} ms; forcing",
-        engine.registry.groupcalls.live(), engine.registry.calls.live(),
-        engine.registry.conferences.live(), engine.registry.conferencecalls.live(),
-        timeout.count());
-    for (auto& actor : engine.registry.calls.live_actors()) {
-      caf::anon_send_exit(actor, caf::exit_reason::kill);
-    }
-    for (auto& actor : engine.registry.groupcalls.live_actors()) {
-      caf::anon_send_exit(actor, caf::exit_reason::kill);
-    }
-    for (auto& actor : engine.registry.conferencecalls.live_actors()) {
-      caf::anon_send_exit(actor, caf::exit_reason::kill);
-    }
-    for (auto& actor : engine.registry.conferences.live_actors()) {
-      caf::anon_send_exit(actor, caf::exit_reason::kill);
-    }
-    wait_until_idle(std::chrono::milliseconds(1000));
+  if (wait_until_idle(timeout)) return;
+  spdlog::warn(
+      "engine {}: {} groupcalls, {} calls, {} conferences and {} conferencecalls "
+      "still live after {} ms; forcing",
+      why, engine.registry.groupcalls.live(), engine.registry.calls.live(),
+      engine.registry.conferences.live(), engine.registry.conferencecalls.live(), timeout.count());
+  for (auto& actor : engine.registry.calls.live_actors()) {
+    caf::anon_send_exit(actor, caf::exit_reason::kill);
   }
+  for (auto& actor : engine.registry.groupcalls.live_actors()) {
+    caf::anon_send_exit(actor, caf::exit_reason::kill);
+  }
+  for (auto& actor : engine.registry.conferencecalls.live_actors()) {
+    caf::anon_send_exit(actor, caf::exit_reason::kill);
+  }
+  for (auto& actor : engine.registry.conferences.live_actors()) {
+    caf::anon_send_exit(actor, caf::exit_reason::kill);
+  }
+  wait_until_idle(std::chrono::milliseconds(1000));
+}
+
+void EngineCore::abandon_live(const std::string& why) {
+  auto& engine = *context_;
+  auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
+  if (engine.writer) {
+    engine.writer->fence(why);
+    engine.writer->flush(timeout);  // creations waiting for their commit, so the sweep finds them
+  }
+  end_everything_live(timeout, "abandoning what it ran");
+  // Their endings settle in memory: the registry lets them go.
+  if (engine.writer) engine.writer->flush(timeout);
+}
+
+void EngineCore::stop() {
+  if (stopped_.exchange(true)) return;
+  stopping_ = true;
+  auto& engine = *context_;
+  auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
+  // Creations waiting for their commit start first, so that the sweep finds them.
+  if (engine.writer) engine.writer->flush(timeout);
+  end_everything_live(timeout, "stop");
   // The hangups' events wait for their commit: let them reach subscribers first.
   if (engine.writer && !engine.writer->flush(timeout)) {
     spdlog::warn("engine stop: the store did not commit within {} ms", timeout.count());

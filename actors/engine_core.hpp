@@ -73,6 +73,8 @@ class EngineCore {
                                                       bool every_customer = false);
   void keep(const std::shared_ptr<SubscriptionLink>& link);
   void stop();
+  // Engine::abandon_live: the store fenced, everything live ended here.
+  void abandon_live(const std::string& why);
 
   // Deterministic mode only (null otherwise).
   caf::scheduler::test_coordinator* test_scheduler() const { return test_scheduler_; }
@@ -87,6 +89,9 @@ class EngineCore {
   void launch(Groupcall base, DialPlan plan, DialContext dial_context,
               std::function<void(Result<Groupcall>)> done);
   bool wait_until_idle(std::chrono::milliseconds timeout);
+  // Hangs up every live groupcall and conference, and forces down what is still
+  // live after `timeout`.
+  void end_everything_live(std::chrono::milliseconds timeout, const char* why);
   void close_subscriptions();
 
   std::unique_ptr<caf::actor_system_config> config_;

@@ -40,9 +40,40 @@ std::shared_ptr<const Conferencecall> ended_by_failure(const Conferencecall& liv
   return ended;
 }
 
+Result<Recovery> end_left_live(EngineContext& engine, const LeftLive& left,
+                               std::chrono::milliseconds timeout) {
+  Recovery ended;
+  auto now = engine.clock.now();
+  // Legs first, then their groupcalls: the order a live engine ends them in.
+  for (auto& call : left.live_calls) {
+    commit(engine, EventType::call_hangup, ended_by_failure(call, now));
+  }
+  for (auto& groupcall : left.live_groupcalls) {
+    commit(engine, EventType::groupcall_hangup, ended_by_failure(groupcall, now));
+  }
+  // Participants before their conferences, as a live conference ends.
+  for (auto& participant : left.live_conferencecalls) {
+    commit(engine, EventType::conferencecall_leaved, ended_by_failure(participant, now));
+  }
+  for (auto& conference : left.live_conferences) {
+    commit(engine, EventType::conference_updated, ended_by_failure(conference, now));
+  }
+  ended.calls_ended = left.live_calls.size();
+  ended.groupcalls_ended = left.live_groupcalls.size();
+  ended.conferencecalls_ended = left.live_conferencecalls.size();
+  ended.conferences_ended = left.live_conferences.size();
+  auto committed = std::make_shared<std::promise<Status>>();
+  auto outcome = committed->get_future();
+  when_committed(engine, [committed](const Status& status) { committed->set_value(status); });
+  if (outcome.wait_for(timeout) != std::future_status::ready) {
+    return Error::unavailable("store: the endings of what was left live did not commit in time");
+  }
+  if (auto status = outcome.get(); !status) return status.error();
+  return ended;
+}
+
 Result<Recovery> recover(EngineContext& engine, std::chrono::milliseconds timeout) {
-  Recovery recovery;
-  if (!engine.store) return recovery;
+  if (!engine.store) return Recovery{};
   auto stored = engine.store->load();
   if (!stored) return stored.error();
   for (auto& agent : stored->agents) engine.directory.restore(std::move(agent));
@@ -51,34 +82,10 @@ Result<Recovery> recover(EngineContext& engine, std::chrono::milliseconds timeou
   for (auto& group : stored->ring_groups) engine.directory.restore(std::move(group));
   engine.directory.reserve_ring_group_ids(stored->highest_ring_group_id);
   for (auto& service : stored->instant_group_calls) engine.directory.restore(std::move(service));
-  recovery.agents = stored->agents.size();
-  recovery.extensions = stored->extensions.size();
-  auto now = engine.clock.now();
-  // Legs first, then their groupcalls: the order a live engine ends them in.
-  for (auto& call : stored->live_calls) {
-    commit(engine, EventType::call_hangup, ended_by_failure(call, now));
-  }
-  for (auto& groupcall : stored->live_groupcalls) {
-    commit(engine, EventType::groupcall_hangup, ended_by_failure(groupcall, now));
-  }
-  // Participants before their conferences, as a live conference ends.
-  for (auto& participant : stored->live_conferencecalls) {
-    commit(engine, EventType::conferencecall_leaved, ended_by_failure(participant, now));
-  }
-  for (auto& conference : stored->live_conferences) {
-    commit(engine, EventType::conference_updated, ended_by_failure(conference, now));
-  }
-  recovery.calls_ended = stored->live_calls.size();
-  recovery.groupcalls_ended = stored->live_groupcalls.size();
-  recovery.conferencecalls_ended = stored->live_conferencecalls.size();
-  recovery.conferences_ended = stored->live_conferences.size();
-  auto committed = std::make_shared<std::promise<Status>>();
-  auto outcome = committed->get_future();
-  when_committed(engine, [committed](const Status& status) { committed->set_value(status); });
-  if (outcome.wait_for(timeout) != std::future_status::ready) {
-    return Error::unavailable("store: recovery did not commit in time");
-  }
-  if (auto status = outcome.get(); !status) return status.error();
+  auto recovery = end_left_live(engine, *stored, timeout);
+  if (!recovery) return recovery;
+  recovery->agents = stored->agents.size();
+  recovery->extensions = stored->extensions.size();
   return recovery;
 }
 

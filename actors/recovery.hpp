@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "actors/engine.hpp"
+#include "actors/store.hpp"
 #include "model/call.hpp"
 #include "model/groupcall.hpp"
 #include "model/result.hpp"
@@ -22,6 +23,9 @@ std::shared_ptr<const Groupcall> ended_by_failure(const Groupcall& live, Timesta
 std::shared_ptr<const Conference> ended_by_failure(const Conference& live, Timestamp now);
 std::shared_ptr<const Conferencecall> ended_by_failure(const Conferencecall& live, Timestamp now);
 
+// Ends what `left` holds as above, publishing the events; answers once committed.
+Result<Recovery> end_left_live(EngineContext& engine, const LeftLive& left,
+                               std::chrono::milliseconds timeout);
 Result<Recovery> recover(EngineContext& engine, std::chrono::milliseconds timeout);
 
 }  // namespace chorus

@@ -72,8 +72,18 @@ inline Uuid row_key(const InstantGroupCall& r) {
   return r.id;
 }
 
-// What a restart finds: the directory, and what was live when the process died.
-struct StoredState {
+// What a node left live and can no longer run: its own previous process's
+// resources at restart, or those of a node whose lease another node took over.
+struct LeftLive {
+  std::vector<Groupcall> live_groupcalls;            // status not hangup
+  std::vector<Call> live_calls;                      // status not hangup
+  std::vector<Conference> live_conferences;          // status not terminated
+  std::vector<Conferencecall> live_conferencecalls;  // status not leaved
+};
+
+// What a restart finds: the directory, and what was live when the process died
+// (with a shared store, only what this node owned).
+struct StoredState : LeftLive {
   std::vector<Agent> agents;                     // tm_delete unset
   std::vector<Extension> extensions;             // tm_delete unset
   std::vector<ExtensionGroup> extension_groups;  // tm_delete unset
@@ -82,10 +92,6 @@ struct StoredState {
   // handed out twice.
   std::int32_t highest_ring_group_id = 0;
   std::vector<InstantGroupCall> instant_group_calls;  // tm_delete unset
-  std::vector<Groupcall> live_groupcalls;             // status not hangup
-  std::vector<Call> live_calls;                       // status not hangup
-  std::vector<Conference> live_conferences;           // status not terminated
-  std::vector<Conferencecall> live_conferencecalls;   // status not leaved
 };
 
 class Store {
@@ -119,6 +125,13 @@ class Store {
                                                        std::optional<Timestamp> before) const = 0;
 
   virtual Result<StoredState> load() const = 0;
+
+  // The id of a new ring group, when the store hands them out: a store several
+  // nodes share must, or two nodes creating groups at once could pick the same
+  // one. Empty: the engine's directory counts them itself (a node on its own).
+  virtual Result<std::optional<std::int32_t>> next_ring_group_id() {
+    return std::optional<std::int32_t>();
+  }
 
   // Whether a write reaches the disk now: writes something small and harmless,
   // durably. How a failing store learns that its fault has cleared when it has no

@@ -130,6 +130,27 @@ void StoreWriter::stop(std::chrono::milliseconds timeout) {
   if (thread_.joinable()) thread_.join();
 }
 
+void StoreWriter::fence(std::string why) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    fault_ = why;
+    fenced_ = std::move(why);
+  }
+  wake_.notify_one();  // a batch waiting to be retried settles now
+}
+
+void StoreWriter::unfence() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (!fenced_) return;
+  fenced_.reset();
+  fault_.reset();  // the next commit says whether the store itself is failing
+}
+
+std::optional<std::string> StoreWriter::fenced() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return fenced_;
+}
+
 std::optional<std::string> StoreWriter::fault() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return fault_;
@@ -166,7 +187,10 @@ void StoreWriter::run() {
       for (auto& change : queue_) batch.push_back(std::move(change));
       queue_.clear();
     }
-    if (!batch.empty() && commit(batch)) {
+    if (!batch.empty() && fenced()) {
+      settle(batch);
+      batch.clear();
+    } else if (!batch.empty() && commit(batch)) {
       deliver(batch);
       batch.clear();
     }
@@ -233,6 +257,16 @@ void StoreWriter::deliver(std::vector<Change>& batch) {
     if (change.event) publish_(change.event);
     if (change.then) change.then();
     if (change.ack) change.ack(committed);
+  }
+}
+
+// Fenced: what the batch changed holds in memory only, and no event leaves.
+void StoreWriter::settle(std::vector<Change>& batch) {
+  const Status refused = Error::unavailable(fenced().value_or("store: fenced"));
+  for (auto& change : batch) {
+    if (change.row) apply_(*change.row);
+    if (change.then) change.then();
+    if (change.ack) change.ack(refused);
   }
 }
 

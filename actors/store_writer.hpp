@@ -83,7 +83,15 @@ class StoreWriter {
   // ends the thread. Idempotent.
   void stop(std::chrono::milliseconds timeout);
 
-  // The fault of the last commit, while the store is failing.
+  // This node lost its lease (Engine::abandon_live): until unfence(), nothing
+  // reaches the store. Each change settles in memory only, its row applied and
+  // its continuation run (so the registry lets the ended resources go), its event
+  // dropped (the node that took over published the endings) and its
+  // acknowledgement answered with `why`, which fault() reports meanwhile.
+  void fence(std::string why);
+  void unfence();
+
+  // The fault of the last commit, while the store is failing (or fenced).
   std::optional<std::string> fault() const;
   StoreWriterStats stats() const;
   Store& store() { return *store_; }
@@ -103,6 +111,8 @@ class StoreWriter {
   bool commit(std::vector<Change>& batch);
   void deliver(std::vector<Change>& batch);
   void refuse(std::vector<Change>& batch, const Status& fault);
+  void settle(std::vector<Change>& batch);
+  std::optional<std::string> fenced() const;
   void purge_some();
 
   std::shared_ptr<Store> store_;
@@ -117,6 +127,7 @@ class StoreWriter {
   bool finished_ = false;  // the thread has ended: nothing queued would be committed
   std::chrono::steady_clock::time_point stop_deadline_;
   std::optional<std::string> fault_;
+  std::optional<std::string> fenced_;  // why, while fenced
 
   LatencyHistogram commit_latency_;
   std::atomic<std::uint64_t> commits_{0}, rows_{0}, changes_{0}, failures_{0}, purged_{0};

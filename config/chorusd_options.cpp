@@ -124,6 +124,17 @@ Status set_node_id(std::string_view name, std::string_view field, std::string& o
   return {};
 }
 
+// Shorter than a few renewals' round trips, a lease would lapse under load.
+Status set_lease(std::string_view text, std::string_view field, std::uint32_t& out) {
+  constexpr std::size_t min = 500, max = 600000;
+  std::size_t value = 0;
+  if (!parse_number(text, value) || value < min || value > max) {
+    return Error::invalid(std::string(field), "must be a whole number from 500 to 600000");
+  }
+  out = static_cast<std::uint32_t>(value);
+  return {};
+}
+
 Status set_path(std::string_view path, std::string_view field, std::string& out) {
   if (path.empty()) return Error::invalid(std::string(field), "must not be empty");
   if (path.find('\0') != std::string_view::npos) {
@@ -202,7 +213,16 @@ const Flag flags[] = {
      "NATS server (nats://host:port)",
      [](V f, V v, O& o) { return set_uri(v, f, {"nats://"}, o.cluster.nats_url); }},
     {"--node-id", "NAME", "this node's name in its cluster (letters, digits, - and _)",
-     [](V f, V v, O& o) { return set_node_id(v, f, o.cluster.node_id); }},
+     [](V f, V v, O& o) {
+       auto set = set_node_id(v, f, o.cluster.node_id);
+       if (set) o.engine.store.node_id = o.cluster.node_id;  // the owner of what it runs
+       return set;
+     }},
+    {"--lease-ms", "N",
+     "with --postgres: how long this node's lease lasts unrenewed\n"
+     "(500 to 600000, default 5000; renewed every fifth of it);\n"
+     "another node takes over what it ran once it expires",
+     [](V f, V v, O& o) { return set_lease(v, f, o.engine.store.lease_ms); }},
     {"--data-dir", "DIR", "the SQLite database's directory (default ./chorus-data)",
      [](V f, V v, O& o) { return set_path(v, f, o.engine.store.data_dir); }},
     {"--sync", "full|normal",
@@ -399,7 +419,12 @@ Status check_store_flags(const ChorusdOptions& options) {
   if (!cluster.nats_url.empty() && options.engine.store.postgres_url.empty()) {
     return Error::invalid("--nats", "needs --postgres: a cluster's nodes share its store");
   }
-  if (options.engine.store.postgres_url.empty()) return {};
+  if (options.engine.store.postgres_url.empty()) {
+    if (options.engine.store.lease_ms != StoreOptions{}.lease_ms) {
+      return Error::invalid("--lease-ms", "needs --postgres: leases live in the shared store");
+    }
+    return {};
+  }
   if (options.memory_only)
     return Error::invalid("--postgres", "cannot be used with --store memory");
   if (!options.backup_file.empty()) {

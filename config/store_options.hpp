@@ -19,6 +19,11 @@ struct StoreOptions {
   // Set: the store is this PostgreSQL database (a postgresql:// URI or key=value
   // string) instead of SQLite in data_dir.
   std::string postgres_url;
+  // With postgres_url: this node's name among the nodes sharing the database (""
+  // for a node on its own), the owner recorded with each live resource it
+  // writes, and how long its lease lasts unrenewed (actors/node_lease.hpp).
+  std::string node_id;
+  std::uint32_t lease_ms = 5000;
   SyncMode sync = SyncMode::full;
   std::uint32_t retention_days = 0;  // 0 keeps ended records forever
   std::uint32_t purge_interval_ms = 60'000;

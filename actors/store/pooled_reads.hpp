@@ -42,8 +42,10 @@ class PooledReads : public Store {
   Result<StoredState> load() const override;
 
  protected:
-  // `target` is what Reader::open takes (a file's path, a URL).
-  PooledReads(std::string target, std::size_t max_readers);
+  // `target` is what Reader::open takes (a file's path; a URL and node): a
+  // template, so that this header needs no Reader's definition.
+  template <class Target>
+  PooledReads(Target target, std::size_t max_readers);
   // Closes every read connection now: for a backend whose own connections must
   // close after them (SQLite's writer, the last, checkpoints and removes the WAL).
   void close_readers();

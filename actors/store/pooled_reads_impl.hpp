@@ -10,7 +10,8 @@
 namespace chorus {
 
 template <class Reader>
-PooledReads<Reader>::PooledReads(std::string target, std::size_t max_readers)
+template <class Target>
+PooledReads<Reader>::PooledReads(Target target, std::size_t max_readers)
     : readers_(std::make_unique<ReaderPool<Reader>>(std::move(target), max_readers)) {}
 
 template <class Reader>

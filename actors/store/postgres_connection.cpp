@@ -13,6 +13,7 @@ struct Cause {
   std::string_view text;
 };
 constexpr Cause causes[] = {
+    {"CH001", "fenced"},  // chorus_fence: this node's lease was taken over
     {"53100", "disk full"},      {"53", "out of resources"},
     {"25006", "read-only"},      {"08", "unreachable"},
     {"57P", "unreachable"},      {"40", "busy"},

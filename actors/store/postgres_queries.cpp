@@ -11,9 +11,10 @@ struct ShapeSql {
   const char* on_conflict;
 };
 constexpr ShapeSql shapes[] = {
+    // owner_node takes its default (the writer's node) on insert and update alike.
     /* listed */ {"id, customer_id, tm_create, tm_update, tm_delete, live, body", 7,
                   "tm_update = excluded.tm_update, tm_delete = excluded.tm_delete,"
-                  " live = excluded.live, body = excluded.body"},
+                  " live = excluded.live, body = excluded.body, owner_node = excluded.owner_node"},
     /* directory */
     {"id, customer_id, tm_delete, body", 4,
      "customer_id = excluded.customer_id, tm_delete = excluded.tm_delete, body = excluded.body"},
@@ -77,13 +78,20 @@ std::string list(StoredTable table) {
 std::string load(StoredTable table) {
   const std::string select = std::string("SELECT body FROM ") + table_name(table);
   switch (shape_of(table)) {
-    case StoredShape::listed:
-      return select + " WHERE live";
     case StoredShape::ring_group:
       return select + " WHERE tm_delete IS NULL ORDER BY id";
     default:
       return select + " WHERE tm_delete IS NULL";
   }
+}
+
+std::string owned_live(StoredTable table) {
+  return std::string("SELECT body FROM ") + table_name(table) + " WHERE live AND owner_node = $1";
+}
+
+std::string taken_over(StoredTable table) {
+  return std::string("UPDATE ") + table_name(table) +
+         " SET owner_node = $2 WHERE live AND owner_node = $1 RETURNING body";
 }
 
 }  // namespace chorus::postgres_queries

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "actors/store/postgres_queries.hpp"
+#include "actors/store/postgres_rows.hpp"
 #include "actors/store/stored_kinds.hpp"
 
 namespace chorus {
@@ -29,10 +30,10 @@ constexpr const char* list_missed_calls_name = "list_missed_calls";
 
 constexpr StoredTable listed_tables[] = {StoredTable::groupcalls, StoredTable::calls,
                                          StoredTable::conferences, StoredTable::conferencecalls};
-constexpr StoredTable loaded_tables[] = {
-    StoredTable::groupcalls,       StoredTable::calls,       StoredTable::conferences,
-    StoredTable::conferencecalls,  StoredTable::agents,      StoredTable::extensions,
-    StoredTable::extension_groups, StoredTable::ring_groups, StoredTable::instant_group_calls};
+// The directory a restart loads (live resources: postgres_left_live).
+constexpr StoredTable loaded_tables[] = {StoredTable::agents, StoredTable::extensions,
+                                         StoredTable::extension_groups, StoredTable::ring_groups,
+                                         StoredTable::instant_group_calls};
 
 std::int64_t sql_limit(std::size_t limit) {
   constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
@@ -43,21 +44,6 @@ std::int64_t bound(std::optional<Timestamp> before) {
   return before ? before->micros() : std::numeric_limits<std::int64_t>::max();
 }
 
-// Decodes every row's body (column 0) of a result.
-template <class T>
-Status collect(const PgResult& result, const Kind<T>& kind, std::vector<T>& out) {
-  const int rows = PQntuples(result.get());
-  out.reserve(out.size() + static_cast<std::size_t>(rows));
-  for (int row = 0; row < rows; ++row) {
-    const char* body = PQgetvalue(result.get(), row, 0);
-    Result<T> value = kind.decode(
-        std::string_view(body, static_cast<std::size_t>(PQgetlength(result.get(), row, 0))));
-    if (!value) return stored_kinds::corrupt_row(kind.table, value.error());
-    out.push_back(std::move(*value));
-  }
-  return {};
-}
-
 template <class T>
 Result<std::vector<T>> run_collect(PGconn* db, const std::string& name, PgParams& params,
                                    const Kind<T>& kind) {
@@ -65,7 +51,7 @@ Result<std::vector<T>> run_collect(PGconn* db, const std::string& name, PgParams
       postgres_run(db, name.c_str(), params, std::string("reading ") + kind.table, true);
   if (!result) return result.error();
   std::vector<T> out;
-  Status decoded = collect(*result, kind, out);
+  Status decoded = postgres_collect(*result, kind, out);
   if (!decoded) return decoded.error();
   return out;
 }
@@ -103,10 +89,10 @@ Status load_all(PGconn* db, StoredTable table, const Kind<T>& kind, std::vector<
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresReader>> PostgresReader::open(const std::string& url) {
-  Result<PgConnection> db = postgres_connect(url);
+Result<std::unique_ptr<PostgresReader>> PostgresReader::open(const PostgresTarget& target) {
+  Result<PgConnection> db = postgres_connect(target.url);
   if (!db) return db.error();
-  std::unique_ptr<PostgresReader> reader(new PostgresReader(std::move(*db)));
+  std::unique_ptr<PostgresReader> reader(new PostgresReader(std::move(*db), target.node_id));
   Status prepared = reader->prepare_all();
   if (!prepared) return prepared.error();
   return Result<std::unique_ptr<PostgresReader>>(std::move(reader));
@@ -216,16 +202,13 @@ Result<StoredState> PostgresReader::load() {
                       state.instant_group_calls);
   }
   if (status) {
-    status = load_all(db, StoredTable::groupcalls, stored_kinds::groupcall, state.live_groupcalls);
-  }
-  if (status) status = load_all(db, StoredTable::calls, stored_kinds::call, state.live_calls);
-  if (status) {
-    status =
-        load_all(db, StoredTable::conferences, stored_kinds::conference, state.live_conferences);
-  }
-  if (status) {
-    status = load_all(db, StoredTable::conferencecalls, stored_kinds::conferencecall,
-                      state.live_conferencecalls);
+    // Only what this node owns: the other nodes' live resources are theirs to run.
+    Result<LeftLive> left = postgres_left_live(db, node_id_);
+    if (left) {
+      static_cast<LeftLive&>(state) = std::move(*left);
+    } else {
+      status = left.error();
+    }
   }
   Status ended = postgres_execute(db, "COMMIT", "ending the load");
   if (!status) return status.error();

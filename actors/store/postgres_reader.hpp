@@ -13,9 +13,17 @@
 
 namespace chorus {
 
+// What a read connection opens: the database, and the node whose live resources
+// a restart's load() finds.
+struct PostgresTarget {
+  std::string url;
+  std::string node_id;
+};
+
 class PostgresReader {
  public:
-  static Result<std::unique_ptr<PostgresReader>> open(const std::string& url);
+  using Target = PostgresTarget;
+  static Result<std::unique_ptr<PostgresReader>> open(const PostgresTarget& target);
   // False once the server has closed the connection (it restarted meanwhile).
   bool usable() const { return postgres_alive(db_.get()); }
 
@@ -33,14 +41,17 @@ class PostgresReader {
                                                       std::optional<Timestamp> before);
   Result<std::vector<MissedCall>> missed_calls(const Uuid& customer_id, const Uuid& extension_id,
                                                std::size_t limit, std::optional<Timestamp> before);
-  // In one repeatable-read transaction: one consistent picture.
+  // In one repeatable-read transaction: one consistent picture. Live resources:
+  // only those this node owns.
   Result<StoredState> load();
 
  private:
-  explicit PostgresReader(PgConnection db) : db_(std::move(db)) {}
+  PostgresReader(PgConnection db, std::string node_id)
+      : db_(std::move(db)), node_id_(std::move(node_id)) {}
   Status prepare_all();
 
   PgConnection db_;
+  const std::string node_id_;
 };
 
 }  // namespace chorus

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "actors/store/postgres_connection.hpp"
+#include "actors/store/postgres_queries.hpp"
 
 namespace chorus {
 
@@ -49,6 +50,34 @@ Status create_tables(PGconn* db) {
   return postgres_execute(db, sql.c_str(), "creating the tables");
 }
 
+// Schema 2 (issue 20): leases, owners and shared ring group ids. chorus_nodes holds each node's
+// lease (expires_at null once another node took it over); each listed row records the node that
+// owns it while live; chorus_fence lets a write batch through only under its node's current epoch.
+// No index on the owner: like a restart's load, a takeover reads live rows once, and an index would
+// cost every update.
+Status add_leases(PGconn* db) {
+  std::string sql =
+      "CREATE TABLE chorus_nodes(node_id text PRIMARY KEY, epoch bigint NOT NULL,"
+      " expires_at timestamptz);"
+      "CREATE FUNCTION chorus_fence(node text, held bigint) RETURNS void LANGUAGE plpgsql AS $$"
+      " BEGIN"
+      "  PERFORM 1 FROM chorus_nodes WHERE node_id = node AND epoch = held FOR KEY SHARE;"
+      "  IF NOT FOUND THEN"
+      "   RAISE EXCEPTION 'node \"%\" no longer holds its lease (epoch %)', node, held"
+      "    USING ERRCODE = '";
+  sql += postgres_queries::fenced_sqlstate;
+  sql += "';  END IF; END $$;";
+  for (const char* name : {"groupcalls", "calls", "conferences", "conferencecalls"}) {
+    sql += std::string("ALTER TABLE ") + name + " ADD COLUMN owner_node text NOT NULL DEFAULT " +
+           postgres_queries::owner_column_default + ";";
+  }
+  // Ring group ids from one sequence, past every id already taken.
+  sql +=
+      "CREATE SEQUENCE chorus_ring_group_ids AS integer;"
+      "SELECT setval('chorus_ring_group_ids', max(id)) FROM ring_groups HAVING max(id) > 0;";
+  return postgres_execute(db, sql.c_str(), "adding leases");
+}
+
 struct Migration {
   int version;  // chorus_schema.version once the step is done
   Status (*apply)(PGconn*);
@@ -56,6 +85,7 @@ struct Migration {
 
 constexpr Migration migrations[] = {
     {1, &create_tables},  // everything SQLite's schema 5 holds
+    {2, &add_leases},
 };
 
 static_assert(migrations[std::size(migrations) - 1].version == postgres_schema_version,

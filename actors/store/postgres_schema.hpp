@@ -10,7 +10,7 @@
 
 namespace chorus {
 
-inline constexpr int postgres_schema_version = 1;
+inline constexpr int postgres_schema_version = 2;
 
 // Creates or migrates the tables; refuses a database whose schema is newer than
 // this binary knows.

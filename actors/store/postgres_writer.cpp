@@ -57,11 +57,28 @@ constexpr StoredTable purge_order[] = {StoredTable::conferencecalls, StoredTable
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresWriter>> PostgresWriter::open(const std::string& url,
-                                                             SyncMode sync) {
+Result<std::unique_ptr<PostgresWriter>> PostgresWriter::open(const std::string& url, SyncMode sync,
+                                                             const std::string& node_id) {
   Result<PgConnection> db = postgres_connect(url, &sync);
   if (!db) return db.error();
-  return std::unique_ptr<PostgresWriter>(new PostgresWriter(std::move(*db)));
+  // Read by owner_node's default (postgres_queries::owner_column_default).
+  PgParams node(1);
+  node.add_text(node_id);
+  Result<PgResult> set = postgres_run(db->get(), "SELECT set_config('chorus.node', $1, false)",
+                                      node, "naming the node", false);
+  if (!set) return set.error();
+  return std::unique_ptr<PostgresWriter>(new PostgresWriter(std::move(*db), node_id));
+}
+
+Status PostgresWriter::send_fence(std::int64_t epoch) {
+  PgParams params(2);
+  params.add_text(node_id_);
+  params.add(epoch);
+  if (PQsendQueryParams(db_.get(), postgres_queries::fence, params.count(), nullptr,
+                        params.values(), nullptr, nullptr, 0) == 0) {
+    return postgres_error(db_.get(), nullptr, "writing a batch");
+  }
+  return {};
 }
 
 Status PostgresWriter::send_upserts(StoredTable table,
@@ -86,7 +103,8 @@ Status PostgresWriter::finish_pipeline(std::size_t statements) {
     PgResult result(PQgetResult(db));
     if (!result) return postgres_error(db, nullptr, "writing a batch");  // connection lost
     const ExecStatusType status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && !failure) {
+    const bool done = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;  // the fence
+    if (!done && !failure) {
       failure = postgres_error(db, status == PGRES_PIPELINE_ABORTED ? nullptr : result.get(),
                                "writing a batch");
     }
@@ -101,7 +119,7 @@ Status PostgresWriter::finish_pipeline(std::size_t statements) {
   return {};
 }
 
-Status PostgresWriter::write(const std::vector<StoreRow>& rows) {
+Status PostgresWriter::write(const std::vector<StoreRow>& rows, std::int64_t epoch) {
   std::vector<StoredRecord> records;
   records.reserve(rows.size());
   LastSnapshots last(rows.size());
@@ -116,8 +134,8 @@ Status PostgresWriter::write(const std::vector<StoreRow>& rows) {
     by_table[static_cast<std::size_t>(record.table)].push_back(&record);
   }
   if (PQenterPipelineMode(db_.get()) == 0) return postgres_error(db_.get(), nullptr, "writing");
-  std::size_t statements = 0;
-  Status sent;
+  Status sent = send_fence(epoch);
+  std::size_t statements = sent ? 1 : 0;
   for (std::size_t t = 0; t < table_count && sent; ++t) {
     const auto& all = by_table[t];
     for (std::size_t from = 0; from < all.size() && sent; from += rows_per_statement) {
@@ -157,6 +175,15 @@ Result<std::size_t> PostgresWriter::purge(Timestamp cutoff, std::size_t limit) {
   Status committed = postgres_execute(db, "COMMIT", "purging");
   if (!committed) return committed.error();
   return purged;
+}
+
+Result<std::optional<std::int32_t>> PostgresWriter::next_ring_group_id() {
+  PgParams none(0);
+  Result<PgResult> next = postgres_run(db_.get(), postgres_queries::next_ring_group_id, none,
+                                       "numbering a ring group", false);
+  if (!next) return next.error();
+  return std::optional<std::int32_t>(
+      static_cast<std::int32_t>(std::strtol(PQgetvalue(next->get(), 0, 0), nullptr, 10)));
 }
 
 Status PostgresWriter::probe() {

@@ -15,13 +15,14 @@
 
 namespace chorus {
 
-// Reader: static Result<std::unique_ptr<Reader>> open(const std::string& target),
+// Reader: a type Target (what it opens: a file's path, a URL) and
+// static Result<std::unique_ptr<Reader>> open(const Target& target),
 // and bool usable(): whether an idle connection still works (a server that
 // restarted meanwhile closed it), checked before it is lent.
 template <class Reader>
 class ReaderPool {
  public:
-  ReaderPool(std::string target, std::size_t max_readers)
+  ReaderPool(typename Reader::Target target, std::size_t max_readers)
       : target_(std::move(target)), max_readers_(max_readers) {}
 
   // Runs `use` on a reader of its own: an idle one, a new one while fewer than
@@ -69,7 +70,7 @@ class ReaderPool {
     // An unhealthy reader closes here, outside the lock.
   }
 
-  const std::string target_;
+  const typename Reader::Target target_;
   const std::size_t max_readers_;
   std::mutex mutex_;
   std::condition_variable returned_;

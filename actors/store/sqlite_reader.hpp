@@ -20,6 +20,7 @@ namespace chorus {
 
 class SqliteReader {
  public:
+  using Target = std::string;  // the database file's path
   static Result<std::unique_ptr<SqliteReader>> open(const std::string& path);
   // A file's connection does not go stale between uses.
   bool usable() const { return true; }

@@ -81,7 +81,7 @@ TEST_F(TwoNodes, WhenNatsRestartsSubscribersAreToldOfTheGapAndDeliveryResumes) {
   events_until_hangup(*on_b, make_groupcall(a->port(), key_a));
 
   EXPECT_EQ(HttpClient(b->port()).get("/health").body,
-            R"({"status":"ok","store":"ok","nats":"ok"})");
+            R"({"status":"ok","store":"ok","nats":"ok","lease":"ok"})");
   auto before = scrape_metrics(b->port());
   EXPECT_EQ(before["chorus_cluster_nats_connected"], 1);
   EXPECT_GE(before["chorus_cluster_events_received_total"], 4) << "the groupcall's and its call's";

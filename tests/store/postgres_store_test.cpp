@@ -118,17 +118,22 @@ TEST(PostgresStore, OpenOnAMissingDatabaseNamesIt) {
       << store.error().message;
 }
 
-TEST(PostgresStore, OpenCreatesEveryTableAtSchemaVersion1AndReopeningChangesNothing) {
+TEST(PostgresStore, OpenCreatesEveryTableAtSchemaVersion2AndReopeningChangesNothing) {
   const std::string url = PostgresServer::shared().create_database();
   ASSERT_NE(open_postgres(url), nullptr);
   RawPg raw(url);
-  EXPECT_EQ(raw.rows("SELECT version FROM chorus_schema"), std::vector<std::string>{"1"});
+  EXPECT_EQ(raw.rows("SELECT version FROM chorus_schema"), std::vector<std::string>{"2"});
   for (const char* table : every_table) {
     EXPECT_EQ(raw.one(std::string("SELECT to_regclass('") + table + "') IS NOT NULL"), "t")
         << table;
   }
+  // Schema 2: the nodes' leases, this one's claimed.
+  EXPECT_EQ(raw.rows("SELECT node_id || ':' || epoch FROM chorus_nodes"),
+            std::vector<std::string>{":1"});
   ASSERT_NE(open_postgres(url), nullptr);
-  EXPECT_EQ(raw.rows("SELECT version FROM chorus_schema"), std::vector<std::string>{"1"});
+  EXPECT_EQ(raw.rows("SELECT version FROM chorus_schema"), std::vector<std::string>{"2"});
+  EXPECT_EQ(raw.rows("SELECT node_id || ':' || epoch FROM chorus_nodes"),
+            std::vector<std::string>{":2"});  // claimed again: the first one's writes are fenced
 }
 
 // Nodes of a cluster starting together on a new database: each migration step is
@@ -144,7 +149,10 @@ TEST(PostgresStore, TwoStoresOpeningAtOnceOnAnEmptyDatabaseBothSucceedAndMigrate
     auto open_together = [&](int i) {
       ++waiting;
       while (waiting.load() < 2) std::this_thread::yield();
-      Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::open(options_for(url));
+      // Two nodes: a second claim of one node's lease would fence the first.
+      StoreOptions options = options_for(url);
+      options.node_id = i == 0 ? "a" : "b";
+      Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::open(options);
       if (opened.ok()) {
         stores[i] = std::move(*opened);
       } else {
@@ -158,7 +166,7 @@ TEST(PostgresStore, TwoStoresOpeningAtOnceOnAnEmptyDatabaseBothSucceedAndMigrate
     ASSERT_NE(stores[0], nullptr) << "round " << round << ": " << errors[0];
     ASSERT_NE(stores[1], nullptr) << "round " << round << ": " << errors[1];
     RawPg raw(url);
-    EXPECT_EQ(raw.rows("SELECT version FROM chorus_schema"), std::vector<std::string>{"1"});
+    EXPECT_EQ(raw.rows("SELECT version FROM chorus_schema"), std::vector<std::string>{"2"});
 
     // One database: what one node writes, the other reads.
     const Groupcall g = full_groupcall(Uuid::generate(), at(round));
@@ -416,6 +424,38 @@ TEST(PostgresStore, ABatchFailingAtItsLastStatementKeepsNoneOfItsRows) {
   ASSERT_TRUE(read.ok() && read->has_value());
   EXPECT_EQ(raw.one("SELECT count(*) FROM calls"), std::to_string(calls.size()));
   EXPECT_EQ(raw.one("SELECT string_agg(id::text, ',' ORDER BY id) FROM ring_groups"), "7");
+}
+
+// Two nodes creating ring groups at once must never pick one id: the shared store
+// hands them out from one sequence, whichever node asks.
+TEST(PostgresStore, RingGroupIdsComeFromOneSequenceForEveryNode) {
+  const std::string url = PostgresServer::shared().create_database();
+  StoreOptions a = options_for(url), b = options_for(url);
+  a.node_id = "a";
+  b.node_id = "b";
+  Result<std::unique_ptr<PostgresStore>> first = PostgresStore::open(a);
+  Result<std::unique_ptr<PostgresStore>> second = PostgresStore::open(b);
+  ASSERT_TRUE(first.ok() && second.ok());
+  std::vector<std::int32_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    for (auto* store : {first->get(), second->get()}) {
+      Result<std::optional<std::int32_t>> next = store->next_ring_group_id();
+      ASSERT_TRUE(next.ok()) << next.error().message;
+      ASSERT_TRUE(next->has_value());
+      ids.push_back(**next);
+    }
+  }
+  EXPECT_EQ(ids, (std::vector<std::int32_t>{1, 2, 3, 4, 5, 6}));
+}
+
+// A node on its own numbers its ring groups in its directory: SQLite hands out none.
+TEST(SqliteStoreRingGroupIds, ALoneStoreLeavesRingGroupIdsToTheDirectory) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(options_in(dir.path()));
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  Result<std::optional<std::int32_t>> next = (*store)->next_ring_group_id();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(next->has_value());
 }
 
 }  // namespace

@@ -18,6 +18,8 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "actors/engine.hpp"
+#include "actors/node_failover.hpp"
+#include "actors/node_lease.hpp"
 #include "actors/store/postgres_store.hpp"
 #include "actors/store/sqlite_store.hpp"
 #include "config/chorusd_options.hpp"
@@ -85,15 +87,23 @@ chorus::Result<std::shared_ptr<chorus::Store>> open_as_store(
   return std::shared_ptr<chorus::Store>(std::move(opened).value());
 }
 
-// The store chorusd writes through, or none with --store memory. Null with a
-// message printed when the database cannot be opened.
-bool open_store(const chorus::ChorusdOptions& options, std::shared_ptr<chorus::Store>& store) {
+// The store chorusd writes through, or none with --store memory, and on
+// PostgreSQL this node's lease. False with a message printed when the database
+// cannot be opened.
+bool open_store(const chorus::ChorusdOptions& options, std::shared_ptr<chorus::Store>& store,
+                std::shared_ptr<chorus::NodeLease>& lease) {
   if (options.memory_only) return true;
   // A file-size limit must fail a write (and answer 503), not kill the daemon.
   std::signal(SIGXFSZ, SIG_IGN);
-  auto opened = options.engine.store.postgres_url.empty()
-                    ? open_as_store(chorus::SqliteStore::open(options.engine.store))
-                    : open_as_store(chorus::PostgresStore::open(options.engine.store));
+  chorus::Result<std::shared_ptr<chorus::Store>> opened = chorus::Error::unavailable("");
+  if (options.engine.store.postgres_url.empty()) {
+    opened = open_as_store(chorus::SqliteStore::open(options.engine.store));
+  } else if (auto postgres = chorus::PostgresStore::open(options.engine.store)) {
+    lease = (*postgres)->lease();
+    opened = open_as_store(std::move(postgres));
+  } else {
+    opened = postgres.error();
+  }
   if (!opened) {
     std::fprintf(stderr, "chorusd: %s\n", opened.error().message.c_str());
     return false;
@@ -187,7 +197,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<chorus::NatsLink> nats;
   if (!connect_cluster(options, nats)) return 2;
   std::shared_ptr<chorus::Store> store;
-  if (!open_store(options, store)) return 2;
+  std::shared_ptr<chorus::NodeLease> lease;
+  if (!open_store(options, store, lease)) return 2;
   if (nats) store = std::make_shared<chorus::SharingStore>(std::move(store), nats);
   std::shared_ptr<chorus::SipLegDriver> sip;
   auto driver = open_driver(options, sip);
@@ -212,6 +223,9 @@ int main(int argc, char** argv) {
                  recovered->agents, recovered->extensions, recovered->groupcalls_ended,
                  recovered->calls_ended);
   }
+  // A node of a cluster keeps its lease and takes over the nodes that die.
+  std::unique_ptr<chorus::NodeFailover> failover;
+  if (nats) failover = std::make_unique<chorus::NodeFailover>(engine, lease);
   boost::asio::io_context io(static_cast<int>(threads));
   chorus::HttpMetrics metrics;
   chorus::ApiKeys keys(options.api_keys);
@@ -235,12 +249,16 @@ int main(int argc, char** argv) {
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   if (remote) {
-    metrics.add_section([&nats, &remote, &operations](std::ostream& out) {
-      chorus::render_cluster_metrics(out, *nats, *remote, *operations);
+    metrics.add_section([&nats, &remote, &operations, &failover](std::ostream& out) {
+      chorus::render_cluster_metrics(out, *nats, *remote, *operations, failover->stats());
     });
     api.add_health("nats", [&nats]() -> std::optional<std::string> {
       if (nats->connected()) return std::nullopt;
       return std::string("cluster: NATS unreachable (reconnecting)");
+    });
+    api.add_health("lease", [&failover]() -> std::optional<std::string> {
+      if (failover->stats().held) return std::nullopt;
+      return std::string("cluster: this node does not hold its lease (claiming it again)");
     });
   }
   std::unique_ptr<chorus::HttpServer> server;
@@ -275,6 +293,7 @@ int main(int argc, char** argv) {
 
   stop_requested.get_future().wait();
   server->stop();
+  failover.reset();  // takes over no more: this node is leaving
   drain_or_hang_up(engine, options);
   // The engine has stopped: its last events (the hangups) are queued. Subscribers
   // get them, within a bound, then a 1001 close, while the I/O threads still run.

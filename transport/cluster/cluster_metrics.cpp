@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "actors/node_failover.hpp"
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_operations.hpp"
 #include "transport/cluster/nats_link.hpp"
@@ -20,7 +21,7 @@ struct Metric {
 }  // namespace
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
-                            const ClusterOperations& operations) {
+                            const ClusterOperations& operations, const NodeFailoverStats& lease) {
   const Metric metrics[] = {
       {"chorus_cluster_nats_connected", "gauge", "1 while the node's NATS connection is up.",
        link.connected() ? 1u : 0u},
@@ -44,6 +45,20 @@ void render_cluster_metrics(std::ostream& out, const NatsLink& link, const Clust
       {"chorus_cluster_operations_served_total", "counter",
        "Other nodes' forwarded operations this node looked at (it answers its own).",
        operations.served()},
+      {"chorus_cluster_lease_held", "gauge",
+       "1 while this node holds its lease (0 from losing it to claiming it again).",
+       lease.held ? 1u : 0u},
+      {"chorus_cluster_lease_epoch", "gauge", "The epoch this node writes under.",
+       static_cast<std::uint64_t>(lease.epoch)},
+      {"chorus_cluster_lease_renewal_failures_total", "counter",
+       "Renewals (and claims) of this node's lease the store did not answer.",
+       lease.renewal_failures},
+      {"chorus_cluster_leases_lost_total", "counter",
+       "Times this node lost its lease and ended everything it ran.", lease.leases_lost},
+      {"chorus_cluster_takeovers_total", "counter",
+       "Expired leases of other nodes this node took over.", lease.takeovers},
+      {"chorus_cluster_resources_taken_over_total", "counter",
+       "Live resources of those nodes this node ended.", lease.resources_taken_over},
   };
   for (const Metric& m : metrics) {
     out << "# HELP " << m.name << ' ' << m.help << "\n# TYPE " << m.name << ' ' << m.type << '\n'

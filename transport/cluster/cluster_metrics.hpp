@@ -1,6 +1,7 @@
 #pragma once
 // What /metrics adds for a node of a cluster: its NATS link and the events that
-// crossed it, each read from the counters the link and the remote events keep.
+// crossed it, and its lease, each read from the counters the link, the remote
+// events, the forwarded operations and the failover keep.
 
 #include <ostream>
 
@@ -9,8 +10,9 @@ namespace chorus {
 class NatsLink;
 class ClusterEvents;
 class ClusterOperations;
+struct NodeFailoverStats;
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
-                            const ClusterOperations& operations);
+                            const ClusterOperations& operations, const NodeFailoverStats& lease);
 
 }  // namespace chorus
