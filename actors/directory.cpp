@@ -244,7 +244,7 @@ Status Directory::check_references(const RingGroup& group) const {
   return {};
 }
 
-Result<RingGroup> Directory::put_ring_group(RingGroup group, Timestamp now) {
+Result<RingGroup> Directory::put_ring_group(RingGroup group, Timestamp now, std::int32_t new_id) {
   if (auto status = validate_ring_group(group); !status) return status.error();
   std::unique_lock<std::shared_mutex> guard(mutex_);
   const RingGroup* existing = nullptr;
@@ -265,7 +265,10 @@ Result<RingGroup> Directory::put_ring_group(RingGroup group, Timestamp now) {
     }
   }
   if (auto status = check_references(group); !status) return status.error();
-  if (!existing) {
+  if (!existing && new_id > 0) {
+    group.id = new_id;
+    highest_ring_group_id_ = std::max(highest_ring_group_id_, new_id);
+  } else if (!existing) {
     if (highest_ring_group_id_ == std::numeric_limits<std::int32_t>::max()) {
       return Error::limit("id", "id: every ring group id has been assigned");
     }

@@ -46,7 +46,9 @@ class Directory final : public DirectoryView {
   // Id 0 creates and assigns the next id; another id updates that group (not_found
   // when there is none of the customer's). Members must name the customer's
   // extensions and extension groups.
-  Result<RingGroup> put_ring_group(RingGroup group, Timestamp now);
+  // A new group (id 0) takes `new_id` when it is given (a shared store handed it
+  // out), else the next id this directory has not seen.
+  Result<RingGroup> put_ring_group(RingGroup group, Timestamp now, std::int32_t new_id = 0);
   Result<RingGroup> remove_ring_group(const Uuid& customer_id, std::int32_t id, Timestamp now);
   // A zero id creates; another id replaces that service of the customer's
   // (not_found otherwise), its serviceUserId included.

@@ -184,7 +184,14 @@ Result<RingGroup> Engine::put_ring_group(RingGroup group) {
   auto customer_id = group.customer_id;
   auto id = group.id;
   return write_directory<RingGroup>(customer_id, id, [&](EngineContext& engine) {
-    return engine.directory.put_ring_group(std::move(group), engine.clock.now());
+    std::int32_t new_id = 0;
+    if (id == 0 && engine.store) {
+      // A shared store numbers new groups, so that two nodes never pick one id.
+      auto next = engine.store->next_ring_group_id();
+      if (!next) return Result<RingGroup>(next.error());
+      new_id = next->value_or(0);
+    }
+    return engine.directory.put_ring_group(std::move(group), engine.clock.now(), new_id);
   });
 }
 

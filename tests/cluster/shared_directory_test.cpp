@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <thread>
 #include <variant>
+#include <vector>
 
 #include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/eventually.hpp"
@@ -38,6 +41,56 @@ TEST_F(SharedDirectory, AnExtensionMadeOnAIsReadAndRungOnBAndItsDeletionFollows)
   ASSERT_EQ(client(*a, key_a)->del(path).status, 200u);
   EXPECT_TRUE(eventually([&] { return on_b->get(path).status == 404u; }, std::chrono::seconds(5)))
       << "the deletion reached B: " << on_b->get(path).body;
+}
+
+// Ring group ids are Yeastar's integers, handed out by the shared store's sequence:
+// two nodes creating groups at the same moment never give two of them one id (each
+// node counting on its own would, and the later write would replace the earlier).
+TEST_F(SharedDirectory, RingGroupsCreatedOnTwoNodesAtOnceNeverShareAnId) {
+  auto a = node("node-a");
+  auto b = node("node-b");
+  auto extension = client(*a, key_a)->post("/v1.0/extensions", R"({"name":"Desk","extension":"3071",
+      "contacts":[{"type":"endpoint","target":"d1@sim"}]})");
+  ASSERT_EQ(extension.status, 200u) << extension.body;
+  ASSERT_TRUE(eventually(
+      [&] {
+        return client(*b, key_a)->get("/v1.0/extensions/" + field(extension.body, "id")).status ==
+               200u;
+      },
+      std::chrono::seconds(5)));
+
+  constexpr int per_node = 10;
+  std::vector<std::string> answers[2];
+  auto create_on = [&](const ChorusdProcess& on, int first_number, std::vector<std::string>& out) {
+    HttpClient yeastar(on.port());
+    for (int i = 0; i < per_node; ++i) {
+      const std::string body = R"({"number":")" + std::to_string(first_number + i) +
+                               R"(","member_list":[{"value":"3071","type":"extension"}]})";
+      out.push_back(yeastar
+                        .request("POST", "/openapi/v1.0/ringgroup/create?access_token=" + key_a,
+                                 body, {{"Content-Type", "application/json"}})
+                        .body);
+    }
+  };
+  std::thread on_a([&] { create_on(*a, 6400, answers[0]); });
+  std::thread on_b([&] { create_on(*b, 6500, answers[1]); });
+  on_a.join();
+  on_b.join();
+
+  std::set<std::string> ids;
+  for (const auto& node_answers : answers) {
+    for (const std::string& answer : node_answers) {
+      rapidjson::Document doc;
+      doc.Parse(answer.c_str());
+      ASSERT_TRUE(doc.IsObject() && doc.HasMember("errcode") && doc["errcode"].GetInt() == 0)
+          << answer;
+      ASSERT_TRUE(doc.HasMember("data") && doc["data"].IsObject() && doc["data"].HasMember("id") &&
+                  doc["data"]["id"].IsInt())
+          << answer;
+      ids.insert(std::to_string(doc["data"]["id"].GetInt()));
+    }
+  }
+  EXPECT_EQ(ids.size(), 2u * per_node) << "two ring groups were given one id";
 }
 
 TEST(DirectoryChange, AnEntryCrossesWholeAndNothingElseIsTaken) {

@@ -74,6 +74,9 @@ class SharingStore final : public Store {
   }
   Result<StoredState> load() const override { return store_->load(); }
   Status probe() override { return store_->probe(); }
+  Result<std::optional<std::int32_t>> next_ring_group_id() override {
+    return store_->next_ring_group_id();
+  }
   Result<std::size_t> purge(Timestamp cutoff, std::size_t limit) override {
     return store_->purge(cutoff, limit);
   }
