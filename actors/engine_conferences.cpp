@@ -159,14 +159,22 @@ void Engine::join_conference(const ConferencecallJoin& request,
   if (auto status = validate(request); !status) return done(status.error());
   if (auto status = core_->accepting_writes(); !status) return done(status.error());
   auto& engine = core_->context();
+  // A conference another node runs: the join goes to that node.
   auto conference =
-      owned(find_conference(request.conference_id), request.customer_id, "conference");
+      here(owned(find_conference(request.conference_id), request.customer_id, "conference"),
+           engine.registry.conferences, "conference");
   if (!conference) return done(conference.error());
   if (is_final(conference->status)) return done(Error::conflict("conference is terminated"));
   // An ended call may be known to the store only; the conference sees live ones.
   auto call = owned(find_call(request.reference_id), request.customer_id, "call");
   if (!call) return done(call.error());
   if (is_final(call->status)) return done(Error::conflict("call has ended"));
+  // A node bridges only the calls it runs itself.
+  if (!engine.registry.calls.find(call->id)) {
+    return done(Error::conflict(
+        "call runs on another node of the cluster than the conference: a call joins a "
+        "conference of the node that runs it"));
+  }
   auto answer = [&engine, done = std::move(done)](Result<Conferencecall> result) {
     answer_when_committed(engine, std::move(result), done);
   };

@@ -132,6 +132,9 @@ void RestApi::Exchange::fail(const Error& error) {
 }
 
 void RestApi::Exchange::forward() {
+  // The node that answers names this request as this node already has: one id in
+  // the answer's header, its error body and both nodes' logs.
+  request.set("X-Request-Id", request_id);
   remote->forward(customer, request,
                   [self = shared_from_this()](std::optional<ForwardedAnswer> answer) {
                     if (!answer) {

@@ -13,6 +13,7 @@
 
 #include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/error_envelope.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/metrics.hpp"
 #include "tests/websocket/ws_test_support.hpp"
 #include "transport/cluster/operation_messages.hpp"
@@ -28,6 +29,23 @@ class ThreeNodes : public ClusterTest {
         "destinations":[{"type":"endpoint","target":"desk@sim"}]})");
     EXPECT_EQ(created.status, 200u) << created.body;
     return field(created.body, "id");
+  }
+  // The one call of a new groupcall on `api` whose leg answers at once, once it has.
+  static std::string answered_call(HttpClient& api) {
+    auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
+        "destinations":[{"type":"endpoint","target":"desk@sim;answer=0"}]})");
+    EXPECT_EQ(created.status, 200u) << created.body;
+    rapidjson::Document doc;
+    doc.Parse(created.body.c_str());
+    if (!doc.IsObject() || !doc.HasMember("call_ids") || doc["call_ids"].Size() != 1) {
+      ADD_FAILURE() << created.body;
+      return {};
+    }
+    std::string id = doc["call_ids"][0].GetString();
+    EXPECT_TRUE(eventually(
+        [&] { return field(api.get("/v1.0/calls/" + id).body, "status") == "progressing"; },
+        std::chrono::seconds(5)));
+    return id;
   }
 };
 
@@ -61,6 +79,41 @@ TEST_F(ThreeNodes, AGroupcallMadeOnAIsReadOnBAndHungUpThroughC) {
   auto forwarded = scrape_metrics(c->port());
   EXPECT_EQ(forwarded["chorus_cluster_operations_forwarded_total"], 1);
   EXPECT_EQ(forwarded["chorus_cluster_operations_unanswered_total"], 0);
+}
+
+std::string join_body(const std::string& conference_id, const std::string& call_id) {
+  return R"({"conference_id":")" + conference_id + R"(","reference_type":"call","reference_id":")" +
+         call_id + R"("})";
+}
+
+// A join sent to any node reaches the node that runs the conference, as a kick
+// does; a call another node runs cannot join it (that node bridges its own calls).
+TEST_F(ThreeNodes, AJoinThroughAnyNodeReachesTheConferencesNodeAndAForeignCallIsRefused) {
+  auto a = node("node-a");
+  auto b = node("node-b");
+  auto on_a = client(*a, key_a);
+  auto on_b = client(*b, key_a);
+  auto conference = on_a->post("/v1.0/conferences", "{}");
+  ASSERT_EQ(conference.status, 200u) << conference.body;
+  const std::string conference_id = field(conference.body, "id");
+  const std::string call_on_a = answered_call(*on_a);
+
+  auto joined = on_b->post("/v1.0/conferencecalls", join_body(conference_id, call_on_a));
+  ASSERT_EQ(joined.status, 200u) << "B handed the join to A: " << joined.body;
+  EXPECT_EQ(field(joined.body, "status"), "joining") << joined.body;
+  const std::string participant = "/v1.0/conferencecalls/" + field(joined.body, "id");
+  EXPECT_TRUE(eventually([&] { return field(on_b->get(participant).body, "status") == "joined"; },
+                         std::chrono::seconds(5)))
+      << on_b->get(participant).body;
+  expect_error(
+      client(*b, key_b)->post("/v1.0/conferencecalls", join_body(conference_id, call_on_a)), 404,
+      "CONFERENCE_NOT_FOUND", "conference");
+
+  const std::string call_on_b = answered_call(*on_b);
+  for (auto* through : {on_a.get(), on_b.get()}) {
+    expect_error(through->post("/v1.0/conferencecalls", join_body(conference_id, call_on_b)), 409,
+                 "CONFLICT", "another node");
+  }
 }
 
 TEST_F(ThreeNodes, WithTheNodeThatRunsItGoneAnOperationAnswers503InBoundedTime) {
