@@ -234,8 +234,8 @@ Result<Recovery> Engine::end_left_live(const LeftLive& left) {
                                std::chrono::milliseconds(engine.options.stop_timeout_ms));
 }
 
-void Engine::abandon_live(const std::string& why) {
-  core_->abandon_live(why);
+bool Engine::abandon_live(const std::string& why) {
+  return core_->abandon_live(why);
 }
 
 void Engine::resume_writes() {

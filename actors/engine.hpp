@@ -328,9 +328,10 @@ class Engine {
   // the store (writes answer unavailable, naming `why`) and every live resource is
   // ended here, its legs hung up through the driver, its endings kept in memory
   // only: the store is the node's that took over. Blocks until nothing is live
-  // (forcing after stop_timeout_ms). resume_writes() undoes the first part, once
-  // a new lease is claimed.
-  void abandon_live(const std::string& why);
+  // (forcing after stop_timeout_ms); false when what was queued for the store has
+  // not all settled by then (call it again before resuming). resume_writes()
+  // undoes the first part, once a new lease is claimed.
+  bool abandon_live(const std::string& why);
   void resume_writes();
 
   // Why the store cannot be written now, if it cannot. Writes are refused with

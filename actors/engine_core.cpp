@@ -404,7 +404,7 @@ void EngineCore::end_everything_live(std::chrono::milliseconds timeout, const ch
   wait_until_idle(std::chrono::milliseconds(1000));
 }
 
-void EngineCore::abandon_live(const std::string& why) {
+bool EngineCore::abandon_live(const std::string& why) {
   auto& engine = *context_;
   auto timeout = std::chrono::milliseconds(engine.options.stop_timeout_ms);
   if (engine.writer) {
@@ -413,7 +413,7 @@ void EngineCore::abandon_live(const std::string& why) {
   }
   end_everything_live(timeout, "abandoning what it ran");
   // Their endings settle in memory: the registry lets them go.
-  if (engine.writer) engine.writer->flush(timeout);
+  return !engine.writer || engine.writer->flush(timeout);
 }
 
 void EngineCore::stop() {

@@ -74,7 +74,7 @@ class EngineCore {
   void keep(const std::shared_ptr<SubscriptionLink>& link);
   void stop();
   // Engine::abandon_live: the store fenced, everything live ended here.
-  void abandon_live(const std::string& why);
+  bool abandon_live(const std::string& why);
 
   // Deterministic mode only (null otherwise).
   caf::scheduler::test_coordinator* test_scheduler() const { return test_scheduler_; }

@@ -26,6 +26,7 @@ NodeFailover::NodeFailover(Engine& engine, std::shared_ptr<NodeLease> lease)
       interval_(std::max(lease_->duration() / 5, std::chrono::milliseconds(20))),
       last_renewed_(std::chrono::steady_clock::now()) {
   epoch_.store(lease_->epoch(), std::memory_order_relaxed);
+  note_other_nodes();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -46,6 +47,7 @@ NodeFailoverStats NodeFailover::stats() const {
   s.leases_lost = leases_lost_.load(std::memory_order_relaxed);
   s.takeovers = takeovers_.load(std::memory_order_relaxed);
   s.resources_taken_over = resources_taken_over_.load(std::memory_order_relaxed);
+  s.other_nodes = other_nodes().size();
   return s;
 }
 
@@ -53,13 +55,17 @@ void NodeFailover::run() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
     lock.unlock();
-    if (fenced_) {
+    if (fenced_ && !leaving_.load(std::memory_order_relaxed)) {
       claim_again();
     } else {
       keep_lease();
     }
     lock.lock();
   }
+}
+
+void NodeFailover::leave() {
+  leaving_.store(true, std::memory_order_relaxed);
 }
 
 void NodeFailover::keep_lease() {
@@ -71,7 +77,14 @@ void NodeFailover::keep_lease() {
     if (renewal_failing_) spdlog::info("cluster: this node's lease is renewed again");
     renewal_failing_ = false;
     last_renewed_ = sent;
+    if (leaving_.load(std::memory_order_relaxed)) return;
+    note_other_nodes();
     take_over_expired();
+    return;
+  }
+  if (leaving_.load(std::memory_order_relaxed)) {
+    // Lost while leaving: the engine's stop ends the rest, its writes fenced.
+    if (renewed) held_.store(false, std::memory_order_relaxed);
     return;
   }
   if (renewed) return let_go("another node took over this node's lease");
@@ -85,6 +98,19 @@ void NodeFailover::keep_lease() {
     let_go("this node could not renew its lease for " + std::to_string(lease_->duration().count()) +
            " ms");
   }
+}
+
+std::vector<std::string> NodeFailover::other_nodes() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return other_nodes_;
+}
+
+void NodeFailover::note_other_nodes() {
+  Result<std::vector<std::string>> holders = lease_->holders();
+  if (!holders) return;  // the last list stands until the next round
+  holders->erase(std::remove(holders->begin(), holders->end(), lease_->node_id()), holders->end());
+  std::lock_guard<std::mutex> guard(mutex_);
+  other_nodes_ = std::move(*holders);
 }
 
 void NodeFailover::take_over_expired() {
@@ -116,11 +142,16 @@ void NodeFailover::let_go(const std::string& why) {
   fenced_ = true;
   leases_lost_.fetch_add(1, std::memory_order_relaxed);
   spdlog::error("cluster: {}: ending everything this node ran, writing none of it", why);
-  engine_.abandon_live("store: fenced: " + why);
+  why_ = "store: fenced: " + why;
+  settled_ = engine_.abandon_live(why_);
   claim_again();
 }
 
 bool NodeFailover::claim_again() {
+  // A batch still being written when the writer was fenced must settle first: under
+  // a new epoch it would go through.
+  if (!settled_) settled_ = engine_.abandon_live(why_);
+  if (!settled_) return false;
   Result<LeftLive> claimed = lease_->claim();
   if (!claimed) {
     renewal_failures_.fetch_add(1, std::memory_order_relaxed);

@@ -19,11 +19,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "actors/engine.hpp"
 #include "actors/node_lease.hpp"
@@ -37,6 +39,7 @@ struct NodeFailoverStats {
   std::uint64_t leases_lost = 0;           // times this node stopped its resources
   std::uint64_t takeovers = 0;             // other nodes' leases taken over
   std::uint64_t resources_taken_over = 0;  // their live resources, now ended
+  std::size_t other_nodes = 0;             // holding a lease, as of the last renewal
 };
 
 class NodeFailover {
@@ -47,12 +50,20 @@ class NodeFailover {
   NodeFailover(const NodeFailover&) = delete;
   NodeFailover& operator=(const NodeFailover&) = delete;
 
+  // This node is leaving (draining, stopping): from now on it only renews its
+  // lease, so that nobody takes over what it is still ending; it takes over no
+  // other node and, should it lose its lease, lets its engine's stop end the rest.
+  void leave();
+
   NodeFailoverStats stats() const;
+  // The other nodes holding a lease, as of the last renewal.
+  std::vector<std::string> other_nodes() const;
 
  private:
   void run();
   void keep_lease();
   void take_over_expired();
+  void note_other_nodes();
   void let_go(const std::string& why);
   bool claim_again();
 
@@ -62,6 +73,9 @@ class NodeFailover {
 
   std::chrono::steady_clock::time_point last_renewed_;
   bool fenced_ = false;  // let go of everything; a new claim is due
+  bool settled_ = true;  // what was let go has settled in memory (none of it may be stored)
+  std::string why_;      // why it was let go
+  std::atomic<bool> leaving_{false};
   bool renewal_failing_ = false;
 
   std::atomic<bool> held_{true};
@@ -69,8 +83,9 @@ class NodeFailover {
   std::atomic<std::uint64_t> renewal_failures_{0}, leases_lost_{0}, takeovers_{0},
       resources_taken_over_{0};
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
+  std::vector<std::string> other_nodes_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/store.hpp"
 #include "model/result.hpp"
@@ -54,6 +55,10 @@ class NodeLease {
   // Extends the lease by duration() from now. An error: the store could not
   // tell (unreachable); the lease runs out meanwhile.
   virtual Result<LeaseRenewal> renew() = 0;
+
+  // Every node whose lease has not expired, this one included: the nodes a
+  // change to the shared directory must reach.
+  virtual Result<std::vector<std::string>> holders() = 0;
 
   // Takes over one other node's lease that has expired, in one transaction: its
   // epoch moves on (fencing it) and its live resources become this node's. Empty

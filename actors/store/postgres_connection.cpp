@@ -1,5 +1,6 @@
 #include "actors/store/postgres_connection.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -86,9 +87,10 @@ bool postgres_alive(PGconn* db) {
          PQstatus(db) == CONNECTION_OK;
 }
 
-Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sync) {
-  const std::string timeout = std::to_string(postgres_timeout_s);
-  const std::string user_timeout_ms = std::to_string(postgres_timeout_s * 1000);
+Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sync,
+                                      int patience_ms) {
+  const std::string timeout = std::to_string(std::max(2, (patience_ms + 999) / 1000));
+  const std::string user_timeout_ms = std::to_string(patience_ms);
   const char* keys[] = {"connect_timeout",
                         "tcp_user_timeout",
                         "keepalives",

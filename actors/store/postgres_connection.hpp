@@ -38,7 +38,10 @@ inline constexpr int postgres_timeout_s = 5;
 // so the URL's own settings win. With `sync`, sets synchronous_commit: full
 // waits for the WAL flush (on), normal does not (off), the PostgreSQL twin of
 // SQLite's synchronous=NORMAL: a server crash may lose the last commits.
-Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sync = nullptr);
+// `patience_ms` bounds an unanswered request on a cut network (the TCP user
+// timeout; libpq's connect timeout counts whole seconds, at least 2).
+Result<PgConnection> postgres_connect(const std::string& url, const SyncMode* sync = nullptr,
+                                      int patience_ms = postgres_timeout_s * 1000);
 
 // Whether `db` still works: reads (without waiting) what the server sent, so a
 // connection the server closed while it sat idle reads as bad before it is used.

@@ -1,5 +1,6 @@
 #include "actors/store/postgres_lease.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -29,6 +30,9 @@ constexpr const char* expired_sql =
 constexpr const char* take_sql =
     "UPDATE chorus_nodes SET epoch = epoch + 1, expires_at = NULL WHERE node_id = $1";
 
+constexpr const char* holders_sql =
+    "SELECT node_id FROM chorus_nodes WHERE expires_at > now() ORDER BY node_id";
+
 std::int64_t integer_of(const PgResult& result) {
   return std::strtoll(PQgetvalue(result.get(), 0, 0), nullptr, 10);
 }
@@ -42,7 +46,11 @@ PostgresLease::PostgresLease(std::string url, std::string node_id,
 Result<PGconn*> PostgresLease::connection() {
   if (db_ && postgres_alive(db_.get())) return db_.get();
   db_.reset();
-  Result<PgConnection> db = postgres_connect(url_);
+  // A renewal stuck on a cut network gives up within half a lease: this node then
+  // lets go (NodeFailover) about when the survivors may take over, not seconds later.
+  const int patience_ms = static_cast<int>(std::min<std::int64_t>(
+      postgres_timeout_s * 1000, std::max<std::int64_t>(250, duration_.count() / 2)));
+  Result<PgConnection> db = postgres_connect(url_, nullptr, patience_ms);
   if (!db) return db.error();
   // A node frozen inside a takeover must not hold the lease table's row for longer
   // than a lease: the server ends such a transaction.
@@ -94,6 +102,19 @@ Result<LeaseRenewal> PostgresLease::renew() {
   if (!renewed) return dropping_on_failure(Result<LeaseRenewal>(renewed.error()));
   return std::strcmp(PQcmdTuples(renewed->get()), "1") == 0 ? LeaseRenewal::held
                                                             : LeaseRenewal::lost;
+}
+
+Result<std::vector<std::string>> PostgresLease::holders() {
+  Result<PGconn*> db = connection();
+  if (!db) return db.error();
+  PgParams none(0);
+  Result<PgResult> found = postgres_run(*db, holders_sql, none, "reading the leases", false);
+  if (!found) return dropping_on_failure(Result<std::vector<std::string>>(found.error()));
+  std::vector<std::string> nodes;
+  for (int row = 0; row < PQntuples(found->get()); ++row) {
+    nodes.emplace_back(PQgetvalue(found->get(), row, 0));
+  }
+  return nodes;
 }
 
 Result<std::optional<TakenOver>> PostgresLease::take_over_expired() {

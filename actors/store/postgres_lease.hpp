@@ -30,6 +30,7 @@ class PostgresLease final : public NodeLease {
   Result<LeftLive> claim() override;
   Result<LeaseRenewal> renew() override;
   Result<std::optional<TakenOver>> take_over_expired() override;
+  Result<std::vector<std::string>> holders() override;
 
  private:
   // The connection, opened again when the last call failed or the server closed it.

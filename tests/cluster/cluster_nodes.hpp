@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/chorusd_process.hpp"
 #include "tests/support/customers.hpp"
@@ -20,12 +21,14 @@ namespace chorus::test {
 
 class ClusterTest : public ::testing::Test {
  protected:
-  // Node `name`, on this test's database and `nats`.
+  // Node `name`, on this test's database and `nats`, with `extra` flags.
   std::unique_ptr<ChorusdProcess> node(const std::string& name,
-                                       const std::string& nats = NatsServer::shared().url()) {
+                                       const std::string& nats = NatsServer::shared().url(),
+                                       const std::vector<std::string>& extra = {}) {
     auto flags = api_key_flags();
     flags.insert(flags.end(), {"--postgres", postgres, "--nats", nats, "--node-id", name,
                                "--log-level", "warn"});
+    flags.insert(flags.end(), extra.begin(), extra.end());
     return std::make_unique<ChorusdProcess>(ChorusdProcess::on_free_port(flags));
   }
 

@@ -3,6 +3,7 @@
 // its deletion on A reaches B too. Another customer's key sees none of it.
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/metrics.hpp"
 #include "transport/cluster/directory_sharing.hpp"
 
 namespace chorus::test {
@@ -41,6 +43,42 @@ TEST_F(SharedDirectory, AnExtensionMadeOnAIsReadAndRungOnBAndItsDeletionFollows)
   ASSERT_EQ(client(*a, key_a)->del(path).status, 200u);
   EXPECT_TRUE(eventually([&] { return on_b->get(path).status == 404u; }, std::chrono::seconds(5)))
       << "the deletion reached B: " << on_b->get(path).body;
+}
+
+// A directory write is acknowledged once every live node's directory has it: read
+// on B and C the moment A has answered, with no waiting. A node that cannot
+// confirm (frozen here, for less than its lease) delays the answer by a bounded
+// time only, and is counted.
+TEST_F(SharedDirectory, AWriteIsAcknowledgedOnceEveryLiveNodeHasItAndAFrozenOneDelaysItBoundedly) {
+  auto a = node("node-a");
+  auto b = node("node-b");
+  auto c = node("node-c");
+  // A knows the other two (it reads the leases as it renews its own, every second).
+  ASSERT_TRUE(
+      eventually([&] { return scrape_metrics(a->port())["chorus_cluster_other_nodes"] == 2; },
+                 std::chrono::seconds(5)));
+  for (int i = 0; i < 5; ++i) {
+    auto created = client(*a, key_a)->post(
+        "/v1.0/extensions", R"({"name":"Desk","extension":")" + std::to_string(2100 + i) +
+                                R"(","contacts":[{"type":"endpoint","target":"d1@sim"}]})");
+    ASSERT_EQ(created.status, 200u) << created.body;
+    const std::string path = "/v1.0/extensions/" + field(created.body, "id");
+    EXPECT_EQ(client(*b, key_a)->get(path).status, 200u) << "B had it when A answered";
+    EXPECT_EQ(client(*c, key_a)->get(path).status, 200u) << "C had it when A answered";
+  }
+  EXPECT_EQ(scrape_metrics(a->port())["chorus_cluster_directory_unconfirmed_total"], 0);
+
+  c->signal(SIGSTOP);
+  const auto started = std::chrono::steady_clock::now();
+  auto created = client(*a, key_a)->post("/v1.0/extensions", R"({"name":"Late","extension":"2200",
+      "contacts":[{"type":"endpoint","target":"d1@sim"}]})");
+  const auto took = std::chrono::steady_clock::now() - started;
+  c->signal(SIGCONT);
+  ASSERT_EQ(created.status, 200u) << "committed: acknowledged though C did not confirm";
+  EXPECT_GE(took, std::chrono::milliseconds(SharingStore::confirm_timeout_ms - 50));
+  EXPECT_LT(took, std::chrono::milliseconds(SharingStore::confirm_timeout_ms + 1500));
+  EXPECT_EQ(scrape_metrics(a->port())["chorus_cluster_directory_unconfirmed_total"], 1);
+  EXPECT_EQ(client(*b, key_a)->get("/v1.0/extensions/" + field(created.body, "id")).status, 200u);
 }
 
 // Ring group ids are Yeastar's integers, handed out by the shared store's sequence:

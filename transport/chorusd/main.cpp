@@ -199,7 +199,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<chorus::Store> store;
   std::shared_ptr<chorus::NodeLease> lease;
   if (!open_store(options, store, lease)) return 2;
-  if (nats) store = std::make_shared<chorus::SharingStore>(std::move(store), nats);
+  std::shared_ptr<chorus::SharingStore> sharing;
+  if (nats) store = sharing = std::make_shared<chorus::SharingStore>(std::move(store), nats);
   std::shared_ptr<chorus::SipLegDriver> sip;
   auto driver = open_driver(options, sip);
   if (!driver) return 2;
@@ -225,7 +226,11 @@ int main(int argc, char** argv) {
   }
   // A node of a cluster keeps its lease and takes over the nodes that die.
   std::unique_ptr<chorus::NodeFailover> failover;
-  if (nats) failover = std::make_unique<chorus::NodeFailover>(engine, lease);
+  if (nats) {
+    failover = std::make_unique<chorus::NodeFailover>(engine, lease);
+    // A directory change is acknowledged once every node holding a lease has it.
+    sharing->confirm_with([&failover] { return failover->other_nodes(); });
+  }
   boost::asio::io_context io(static_cast<int>(threads));
   chorus::HttpMetrics metrics;
   chorus::ApiKeys keys(options.api_keys);
@@ -249,8 +254,8 @@ int main(int argc, char** argv) {
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   if (remote) {
-    metrics.add_section([&nats, &remote, &operations, &failover](std::ostream& out) {
-      chorus::render_cluster_metrics(out, *nats, *remote, *operations, failover->stats());
+    metrics.add_section([&nats, &remote, &operations, &failover, &sharing](std::ostream& out) {
+      chorus::render_cluster_metrics(out, *nats, *remote, *operations, failover->stats(), *sharing);
     });
     api.add_health("nats", [&nats]() -> std::optional<std::string> {
       if (nats->connected()) return std::nullopt;
@@ -293,8 +298,12 @@ int main(int argc, char** argv) {
 
   stop_requested.get_future().wait();
   server->stop();
-  failover.reset();  // takes over no more: this node is leaving
+  if (sharing) sharing->confirm_with(nullptr);
+  // Leaving: the lease is kept through the drain (or the survivors would end the
+  // calls still up here), and no other node's calls are taken on.
+  if (failover) failover->leave();
   drain_or_hang_up(engine, options);
+  failover.reset();
   // The engine has stopped: its last events (the hangups) are queued. Subscribers
   // get them, within a bound, then a 1001 close, while the I/O threads still run.
   gateway.shut_down();

@@ -5,6 +5,7 @@
 #include "actors/node_failover.hpp"
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_operations.hpp"
+#include "transport/cluster/directory_sharing.hpp"
 #include "transport/cluster/nats_link.hpp"
 
 namespace chorus {
@@ -21,7 +22,8 @@ struct Metric {
 }  // namespace
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
-                            const ClusterOperations& operations, const NodeFailoverStats& lease) {
+                            const ClusterOperations& operations, const NodeFailoverStats& lease,
+                            const SharingStore& directory) {
   const Metric metrics[] = {
       {"chorus_cluster_nats_connected", "gauge", "1 while the node's NATS connection is up.",
        link.connected() ? 1u : 0u},
@@ -59,6 +61,11 @@ void render_cluster_metrics(std::ostream& out, const NatsLink& link, const Clust
        "Expired leases of other nodes this node took over.", lease.takeovers},
       {"chorus_cluster_resources_taken_over_total", "counter",
        "Live resources of those nodes this node ended.", lease.resources_taken_over},
+      {"chorus_cluster_other_nodes", "gauge",
+       "The other nodes holding a lease, as of this node's last renewal.", lease.other_nodes},
+      {"chorus_cluster_directory_unconfirmed_total", "counter",
+       "Directory changes of this node some live node did not confirm within a second.",
+       directory.unconfirmed()},
   };
   for (const Metric& m : metrics) {
     out << "# HELP " << m.name << ' ' << m.help << "\n# TYPE " << m.name << ' ' << m.type << '\n'

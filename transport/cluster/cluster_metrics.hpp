@@ -11,8 +11,10 @@ class NatsLink;
 class ClusterEvents;
 class ClusterOperations;
 struct NodeFailoverStats;
+class SharingStore;
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
-                            const ClusterOperations& operations, const NodeFailoverStats& lease);
+                            const ClusterOperations& operations, const NodeFailoverStats& lease,
+                            const SharingStore& directory);
 
 }  // namespace chorus

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -96,19 +97,50 @@ Result<StoreRow> decode_directory_change(std::string_view text) {
 Status SharingStore::write(const std::vector<StoreRow>& rows) {
   Status written = store_->write(rows);
   if (!written) return written;
-  bool published = false;
+  std::vector<std::string> changes;
   for (const StoreRow& row : rows) {
-    if (auto change = encode_directory_change(row)) {
-      link_->publish(directory_subject, *change);
-      published = true;
-    }
+    if (auto change = encode_directory_change(row)) changes.push_back(std::move(*change));
   }
-  // The other nodes learn of it before this write is acknowledged: it has reached
-  // NATS. (It is committed either way: a node that missed it reads it at start.)
-  if (published && !link_->flush(flush_timeout_ms)) {
-    spdlog::warn("cluster: a directory change may not have reached the other nodes");
-  }
+  if (!changes.empty()) publish(changes);
   return written;
+}
+
+void SharingStore::confirm_with(OtherNodes other_nodes) {
+  std::lock_guard<std::mutex> guard(other_nodes_mutex_);
+  other_nodes_ = std::move(other_nodes);
+}
+
+// Before this write is acknowledged, every other live node has the changes: each
+// confirms every change it took with its node id.
+void SharingStore::publish(const std::vector<std::string>& changes) {
+  std::vector<std::string> others;
+  {
+    std::lock_guard<std::mutex> guard(other_nodes_mutex_);
+    if (other_nodes_) others = other_nodes_();
+  }
+  if (others.empty()) {
+    for (const std::string& change : changes) link_->publish(directory_subject, change);
+    if (!link_->flush(flush_timeout_ms)) {
+      spdlog::warn("cluster: a directory change may not have reached the other nodes");
+    }
+    return;
+  }
+  auto missing = [&](const std::vector<std::string>& confirmations) {
+    std::vector<std::string> late;
+    for (const std::string& node : others) {
+      const auto seen = std::count(confirmations.begin(), confirmations.end(), node);
+      if (static_cast<std::size_t>(seen) < changes.size()) late.push_back(node);
+    }
+    return late;
+  };
+  const auto confirmations =
+      link_->publish_and_gather(directory_subject, changes, confirm_timeout_ms,
+                                [&](const auto& so_far) { return missing(so_far).empty(); });
+  if (auto late = missing(confirmations); !late.empty()) {
+    unconfirmed_.fetch_add(changes.size(), std::memory_order_relaxed);
+    spdlog::warn("cluster: node {}{} did not confirm a directory change within {} ms", late.front(),
+                 late.size() > 1 ? " (and others)" : "", confirm_timeout_ms);
+  }
 }
 
 DirectoryFollower::DirectoryFollower(std::shared_ptr<NatsLink> link, Engine& engine)
@@ -131,6 +163,10 @@ void DirectoryFollower::on_change(natsConnection*, natsSubscription*, natsMsg* m
     if (row) {
       follower->engine_.adopt_directory_change(*row);
       follower->adopted_.fetch_add(1, std::memory_order_relaxed);
+      // The node that made the change acknowledges it once every node has it.
+      if (const char* asking = natsMsg_GetReply(msg)) {
+        follower->link_->reply(asking, follower->link_->node_id());
+      }
     } else {
       spdlog::warn("cluster: refused a directory change: {}", row.error().message);
     }

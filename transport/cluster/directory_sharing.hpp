@@ -3,9 +3,13 @@
 // calls) shared by the nodes of a cluster. Each node keeps the directory in memory
 // and loads it from the shared store at start; a change committed on one node is
 // published on chorus.directory (its table and stored body, stored_record.hpp)
-// once the store has committed it and before the store answers, so before the
-// client's write is acknowledged it has reached NATS, and every other node's
-// directory takes it as it arrives (Engine::adopt_directory_change).
+// once the store has committed it and before the store answers. Every other node's
+// directory takes it as it arrives (Engine::adopt_directory_change) and says so,
+// and the store answers once every node holding a lease has: the client's write
+// is acknowledged once every live node's directory has it. A node that does not
+// answer within confirm_timeout_ms (dying, its lease about to lapse) is logged
+// and counted, not waited for: the write is committed either way, and a node
+// that missed it reads it at its next start.
 //
 // SharingStore is the publishing side: a Store that forwards everything to the
 // real one and publishes the directory rows of each batch it committed.
@@ -15,7 +19,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,8 +43,17 @@ Result<StoreRow> decode_directory_change(std::string_view text);
 
 class SharingStore final : public Store {
  public:
+  static constexpr std::int64_t confirm_timeout_ms = 1000;
+  using OtherNodes = std::function<std::vector<std::string>()>;
+
   SharingStore(std::shared_ptr<Store> store, std::shared_ptr<NatsLink> link)
       : store_(std::move(store)), link_(std::move(link)) {}
+
+  // The nodes whose directories must confirm a change (NodeFailover::other_nodes);
+  // until it is set, a change is acknowledged once NATS has it.
+  void confirm_with(OtherNodes other_nodes);
+  // Changes some node did not confirm in time.
+  std::uint64_t unconfirmed() const { return unconfirmed_.load(std::memory_order_relaxed); }
 
   Status write(const std::vector<StoreRow>& rows) override;
   Result<std::optional<Groupcall>> groupcall(const Uuid& id) const override {
@@ -82,8 +97,13 @@ class SharingStore final : public Store {
   }
 
  private:
+  void publish(const std::vector<std::string>& changes);
+
   std::shared_ptr<Store> store_;
   std::shared_ptr<NatsLink> link_;
+  std::mutex other_nodes_mutex_;
+  OtherNodes other_nodes_;
+  std::atomic<std::uint64_t> unconfirmed_{0};
 };
 
 class DirectoryFollower {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <utility>
 
 #include "transport/cluster/event_subject.hpp"
@@ -100,6 +101,41 @@ bool NatsLink::own(natsMsg* msg) const {
 
 bool NatsLink::flush(int64_t timeout_ms) {
   return natsConnection_FlushTimeout(connection_, timeout_ms) == NATS_OK;
+}
+
+std::vector<std::string> NatsLink::publish_and_gather(
+    const std::string& subject, const std::vector<std::string>& messages, int64_t timeout_ms,
+    const std::function<bool(const std::vector<std::string>&)>& enough) {
+  std::vector<std::string> replies;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  natsInbox* inbox = nullptr;
+  natsSubscription* answers = nullptr;
+  natsStatus s = natsInbox_Create(&inbox);
+  // Subscribed before anything is sent: no reply can come before it.
+  if (s == NATS_OK) s = natsConnection_SubscribeSync(&answers, connection_, inbox);
+  for (const std::string& data : messages) {
+    natsMsg* msg = nullptr;
+    if (s == NATS_OK) {
+      s = natsMsg_Create(&msg, subject.c_str(), inbox, data.data(), static_cast<int>(data.size()));
+    }
+    if (s == NATS_OK) s = natsMsgHeader_Set(msg, origin_node_header, node_id_.c_str());
+    if (s == NATS_OK) s = natsConnection_PublishMsg(connection_, msg);
+    natsMsg_Destroy(msg);
+    (s == NATS_OK ? published_ : dropped_).fetch_add(1, std::memory_order_relaxed);
+  }
+  if (s == NATS_OK) s = natsConnection_FlushTimeout(connection_, timeout_ms);
+  while (s == NATS_OK && !enough(replies)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    natsMsg* reply = nullptr;
+    s = natsSubscription_NextMsg(&reply, answers, left.count());
+    if (s == NATS_OK) replies.emplace_back(data_of(reply));
+    natsMsg_Destroy(reply);
+  }
+  natsSubscription_Destroy(answers);
+  natsInbox_Destroy(inbox);
+  return replies;
 }
 
 bool NatsLink::reply(const std::string& reply_subject, std::string_view data) {

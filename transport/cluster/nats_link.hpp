@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/result.hpp"
 
@@ -55,6 +56,12 @@ class NatsLink {
 
   // Waits (up to `timeout_ms`) until the server has everything published so far.
   bool flush(int64_t timeout_ms);
+  // Publishes each of `messages` on `subject`, asking for replies, and gathers
+  // the replies' payloads until `enough` holds of them or `timeout_ms` passes.
+  // Blocks: for a thread that may wait (the store writer's).
+  std::vector<std::string> publish_and_gather(
+      const std::string& subject, const std::vector<std::string>& messages, int64_t timeout_ms,
+      const std::function<bool(const std::vector<std::string>&)>& enough);
   // Answers a request (its reply subject).
   bool reply(const std::string& reply_subject, std::string_view data);
 
