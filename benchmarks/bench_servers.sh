@@ -3,6 +3,7 @@
 #
 #   bench_begin                 makes $work (a temp directory) and traps EXIT so
 #                               that no server outlives the script and $work goes
+#                               (BENCH_KEEP_WORK=1 keeps it: logs and outputs)
 #   require_binaries HINT FILE...   exits 2 naming what to build when one is missing
 #   start_server LABEL CMD...   runs CMD in the background, its output in
 #                               $work/LABEL.log; sets server_pid and, once the log
@@ -40,7 +41,12 @@ bench_cleanup() {
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
-  rm -rf "$work"
+  # BENCH_KEEP_WORK=1 keeps the servers' logs and the clients' outputs to read.
+  if [ "${BENCH_KEEP_WORK:-0}" = 1 ]; then
+    echo "kept $work"
+  else
+    rm -rf "$work"
+  fi
 }
 
 require_binaries() {

@@ -39,12 +39,14 @@ node_flags() {  # NAME
 creations_on() {  # LABEL PORT...
   local label=$1 port pids=() begin end answered=0 p99=0
   shift
-  local share=$((creations / $#)) connections=$((32 / $#))
+  local share=$((creations / $#)) connections=$((32 / $#)) extra=$((creations % $#))
   begin=$(date +%s.%N)
   for port in "$@"; do
-    "$create" --url "http://127.0.0.1:$port" --key "$key" --requests "$share" \
+    # The first node takes what does not divide evenly: all $creations are sent.
+    "$create" --url "http://127.0.0.1:$port" --key "$key" --requests "$((share + extra))" \
       --connections "$connections" --timeout-s 120 >"$work/create-$label-$port.txt" &
     pids+=("$!")
+    extra=0
   done
   for port in "${pids[@]}"; do wait "$port" || true; done
   end=$(date +%s.%N)

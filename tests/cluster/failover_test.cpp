@@ -16,6 +16,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/cluster/cluster_nodes.hpp"
@@ -76,6 +77,26 @@ class NodeFailure : public ClusterTest {
  protected:
   std::unique_ptr<ChorusdProcess> leased_node(const std::string& name) {
     return node(name, NatsServer::shared().url(), one_second_lease);
+  }
+
+  // A groupcall made on `node` ringing `target`, once `watcher` has seen its one
+  // leg ring: the groupcall's id and the leg's.
+  static std::pair<std::string, std::string> ringing_leg(const ChorusdProcess& node,
+                                                         wstest::WsClient& watcher,
+                                                         const std::string& target) {
+    auto live = wstest::create_groupcall(node.port(), key_a, {target}, 300);
+    EXPECT_EQ(live.status, 200u);
+    if (live.call_ids.size() != 1u) {
+      ADD_FAILURE() << live.body;
+      return {};
+    }
+    const std::string leg = live.call_ids[0];
+    auto ringing = wstest::collect(
+        watcher,
+        [&](const std::vector<wstest::Frame>& frames) { return seen(frames, "call_ringing", leg); },
+        10s);
+    EXPECT_TRUE(seen(ringing, "call_ringing", leg)) << describe(ringing);
+    return {live.id, leg};
   }
 
   // A metric summed over `nodes`.
@@ -186,15 +207,9 @@ TEST_F(NodeFailure, ANodeFrozenPastItsLeaseWritesNothingOverTheSurvivorAndComesB
   auto on_b = wstest::open_client(b->port(), key_a, {wstest::topic(customer_a)});
   // The leg answers 1.2 s after it rings: while A is frozen, so that A, thawed,
   // has a change of its own to write (refused: B owns the call by then).
-  auto live = wstest::create_groupcall(a->port(), key_a, {"desk@sim;answer=1200"}, 300);
-  ASSERT_EQ(live.status, 200u);
-  ASSERT_EQ(live.call_ids.size(), 1u) << live.body;
-  const std::string leg = live.call_ids[0];
-  auto ringing = wstest::collect(
-      *on_b,
-      [&](const std::vector<wstest::Frame>& frames) { return seen(frames, "call_ringing", leg); },
-      10s);
-  ASSERT_TRUE(seen(ringing, "call_ringing", leg)) << describe(ringing);
+  const auto ringing = ringing_leg(*a, *on_b, "desk@sim;answer=1200");
+  const std::string &groupcall_id = ringing.first, &leg = ringing.second;
+  ASSERT_FALSE(leg.empty());
   auto before = scrape_metrics(a->port());
   EXPECT_EQ(before["chorus_cluster_lease_held"], 1);
   EXPECT_EQ(before["chorus_cluster_leases_lost_total"], 0);
@@ -212,14 +227,14 @@ TEST_F(NodeFailure, ANodeFrozenPastItsLeaseWritesNothingOverTheSurvivorAndComesB
     auto ended = wstest::collect(
         *on_b,
         [&](const std::vector<wstest::Frame>& frames) {
-          return seen(frames, "groupcall_hangup", live.id);
+          return seen(frames, "groupcall_hangup", groupcall_id);
         },
         5s);
-    ASSERT_TRUE(seen(ended, "groupcall_hangup", live.id)) << describe(ended);
+    ASSERT_TRUE(seen(ended, "groupcall_hangup", groupcall_id)) << describe(ended);
     ASSERT_TRUE(seen(ended, "call_hangup", leg)) << describe(ended);
   }
   auto api_b = client(*b, key_a);
-  const auto ended_groupcall = api_b->get("/v1.0/groupcalls/" + live.id);
+  const auto ended_groupcall = api_b->get("/v1.0/groupcalls/" + groupcall_id);
   const auto ended_call = api_b->get("/v1.0/calls/" + leg);
   ASSERT_EQ(ended_groupcall.status, 200u);
   ASSERT_EQ(ended_call.status, 200u);
@@ -255,11 +270,12 @@ TEST_F(NodeFailure, ANodeFrozenPastItsLeaseWritesNothingOverTheSurvivorAndComesB
 
   // Nothing of A's about the groupcall B ended: not published, not stored.
   for (const auto& f : later) {
-    EXPECT_TRUE(f.id != live.id && f.id != leg) << "A published after losing its lease: " << f.raw;
+    EXPECT_TRUE(f.id != groupcall_id && f.id != leg)
+        << "A published after losing its lease: " << f.raw;
   }
   for (auto* reader : {b.get(), a.get()}) {
     auto api = client(*reader, key_a);
-    auto groupcall = api->get("/v1.0/groupcalls/" + live.id);
+    auto groupcall = api->get("/v1.0/groupcalls/" + groupcall_id);
     auto call = api->get("/v1.0/calls/" + leg);
     EXPECT_EQ(groupcall.body, ended_groupcall.body)
         << "the groupcall changed after B ended it (read on port " << reader->port() << ")";
@@ -280,15 +296,9 @@ TEST_F(NodeFailure, ANodeDrainingLongerThanItsLeaseIsNotTakenOver) {
                 {"--lease-ms", "1000", "--shutdown", "drain", "--shutdown-timeout-ms", "3000"});
   auto b = leased_node("node-b");
   auto on_b = wstest::open_client(b->port(), key_a, {wstest::topic(customer_a)});
-  auto live = wstest::create_groupcall(a->port(), key_a, {"desk@sim"}, 300);
-  ASSERT_EQ(live.status, 200u);
-  ASSERT_EQ(live.call_ids.size(), 1u) << live.body;
-  const std::string leg = live.call_ids[0];
-  auto ringing = wstest::collect(
-      *on_b,
-      [&](const std::vector<wstest::Frame>& frames) { return seen(frames, "call_ringing", leg); },
-      10s);
-  ASSERT_TRUE(seen(ringing, "call_ringing", leg)) << describe(ringing);
+  const auto ringing = ringing_leg(*a, *on_b, "desk@sim");
+  const std::string &groupcall_id = ringing.first, &leg = ringing.second;
+  ASSERT_FALSE(leg.empty());
 
   // SIGTERM: A drains for three leases, then hangs up what is still live.
   a->signal(SIGTERM);
@@ -301,7 +311,7 @@ TEST_F(NodeFailure, ANodeDrainingLongerThanItsLeaseIsNotTakenOver) {
   auto ended = wstest::collect(
       *on_b,
       [&](const std::vector<wstest::Frame>& frames) {
-        return seen(frames, "groupcall_hangup", live.id);
+        return seen(frames, "groupcall_hangup", groupcall_id);
       },
       5s);
   ASSERT_TRUE(seen(ended, "call_hangup", leg)) << describe(ended);

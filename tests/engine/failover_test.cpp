@@ -24,6 +24,7 @@
 #include "engine_fixture.hpp"
 #include "fake_store.hpp"
 #include "model/json.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace chorus::test {
 namespace {
@@ -42,15 +43,8 @@ EngineOptions threaded() {
   return options;
 }
 
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds timeout = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+// What these tests wait for happens on the engine's and the store writer's threads.
+using test::eventually;
 
 // A lease whose answers the test decides: renew() answers held, lost (until the
 // next claim, as a lease taken over by another node does) or an error (the store

@@ -13,6 +13,7 @@
 #include "engine_fixture.hpp"
 #include "fake_store.hpp"
 #include "model/json.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace chorus::test {
 namespace {
@@ -26,17 +27,8 @@ EngineOptions threaded() {
   return options;
 }
 
-// Polls `condition` until it holds or `timeout` passes: what these tests wait for
-// happens on the engine's and the store writer's threads.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds timeout = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+// What these tests wait for happens on the engine's and the store writer's threads.
+using test::eventually;
 
 class StoredEngine : public ::testing::Test {
  protected:
