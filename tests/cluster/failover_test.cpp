@@ -329,6 +329,51 @@ TEST_F(NodeFailure, ANodeDrainingLongerThanItsLeaseIsNotTakenOver) {
       << a->err();
 }
 
+// PostgreSQL gone for longer than a lease: no node can tell whether the others
+// took its calls over, so each lets go of what it runs (its legs hung up, nothing
+// written); once PostgreSQL is back each claims its lease again and ends what the
+// store still says it owns, the events reaching every node, and takes traffic.
+TEST_F(NodeFailure, AStoreOutageLongerThanTheLeaseEndsTheCallsOnceItIsBackAndServiceResumes) {
+  PostgresServer own;  // this test's alone: it is stopped
+  postgres = own.create_database();
+  auto a = leased_node("node-a");
+  auto b = leased_node("node-b");
+  auto on_b = wstest::open_client(b->port(), key_a, {wstest::topic(customer_a)});
+  const auto ringing = ringing_leg(*a, *on_b, "desk@sim");
+  const std::string &groupcall_id = ringing.first, &leg = ringing.second;
+  ASSERT_FALSE(leg.empty());
+
+  own.kill();
+  EXPECT_TRUE(eventually(
+      [&] { return scrape_metrics(a->port())["chorus_cluster_leases_lost_total"] == 1; }, 10s))
+      << "A let go of its calls once it could not renew for a whole lease";
+  EXPECT_EQ(client(*a, key_a)->get("/health").status, 503u);
+  auto refused = client(*a, key_a)->post("/v1.0/groupcalls", R"({"source":{"type":"tel",
+      "target":"+15550100"},"destinations":[{"type":"endpoint","target":"x@sim"}]})");
+  EXPECT_EQ(refused.status, 503u) << refused.body;
+
+  own.start();
+  auto ended = wstest::collect(
+      *on_b,
+      [&](const std::vector<wstest::Frame>& frames) {
+        return seen(frames, "call_hangup", leg) && seen(frames, "groupcall_hangup", groupcall_id);
+      },
+      20s);
+  ASSERT_TRUE(seen(ended, "groupcall_hangup", groupcall_id)) << describe(ended);
+  for (const auto& f : ended) {
+    if (f.type == "call_hangup" && f.id == leg) {
+      EXPECT_EQ(data_field(f.raw, "hangup_reason"), "failed") << f.raw;
+    }
+  }
+  EXPECT_TRUE(
+      eventually([&] { return scrape_metrics(a->port())["chorus_cluster_lease_held"] == 1; }, 10s));
+  EXPECT_TRUE(eventually([&] { return client(*a, key_a)->get("/health").status == 200u; }, 10s));
+  auto served = wstest::create_groupcall(a->port(), key_a, {"desk-2@sim"}, 300);
+  EXPECT_EQ(served.status, 200u) << served.body;
+  auto read = client(*b, key_a)->get("/v1.0/groupcalls/" + groupcall_id);
+  EXPECT_EQ(field(read.body, "status"), "hangup") << read.body;
+}
+
 TEST_F(NodeFailure, TheLeaseFlagIsBoundedAndBelongsToANodeOfACluster) {
   const std::vector<std::string> cluster = {
       "--postgres", postgres, "--nats", NatsServer::shared().url(), "--node-id", "node-a"};
