@@ -228,10 +228,11 @@ Result<Recovery> Engine::recover() {
   return chorus::recover(engine, std::chrono::milliseconds(engine.options.stop_timeout_ms));
 }
 
-Result<Recovery> Engine::end_left_live(const LeftLive& left) {
+Result<Recovery> Engine::end_left_live(const LeftLive& left,
+                                       std::optional<std::chrono::milliseconds> wait) {
   auto& engine = core_->context();
-  return chorus::end_left_live(engine, left,
-                               std::chrono::milliseconds(engine.options.stop_timeout_ms));
+  return chorus::end_left_live(
+      engine, left, wait.value_or(std::chrono::milliseconds(engine.options.stop_timeout_ms)));
 }
 
 bool Engine::abandon_live(const std::string& why) {

@@ -321,8 +321,11 @@ class Engine {
   Result<Recovery> recover();
   // Ends resources left live by what can no longer run them (this node's previous
   // process, or a node whose lease this one took over): the same endings and
-  // events as recover(). Answers once they are committed.
-  Result<Recovery> end_left_live(const LeftLive& left);
+  // events as recover(). Answers once they are committed, or unavailable once
+  // `wait` (default stop_timeout_ms) has passed: the endings stay queued, retried
+  // until they commit.
+  Result<Recovery> end_left_live(const LeftLive& left,
+                                 std::optional<std::chrono::milliseconds> wait = std::nullopt);
 
   // A node that lost its lease (actors/node_failover.hpp): from now on nothing reaches
   // the store (writes answer unavailable, naming `why`) and every live resource is

@@ -129,10 +129,13 @@ void NodeFailover::take_over_expired() {
         over.left.live_conferences.size(), over.left.live_conferencecalls.size());
     takeovers_.fetch_add(1, std::memory_order_relaxed);
     resources_taken_over_.fetch_add(count_of(over.left), std::memory_order_relaxed);
-    // Failing, the endings stay queued in the store writer, retried until they
-    // commit; should this node die first, they are its own to end, and end with it.
-    if (auto ended = engine_.end_left_live(over.left); !ended) {
-      spdlog::error("cluster: ending what node {} left: {}", over.node_id, ended.error().message);
+    // Waited for no longer than a renewal's interval, so that the next renewal
+    // is never late: not yet committed, the endings stay queued in the store
+    // writer, retried until they commit (should this node die first, they are its
+    // own to end, and end with it), and the next takeover waits a round.
+    if (auto ended = engine_.end_left_live(over.left, interval_); !ended) {
+      spdlog::warn("cluster: ending what node {} left: {}", over.node_id, ended.error().message);
+      return;
     }
   }
 }
@@ -167,8 +170,8 @@ bool NodeFailover::claim_again() {
       "cluster: this node holds its lease again (epoch {}); ending the {} resources it "
       "still owned",
       lease_->epoch(), count_of(*claimed));
-  if (auto ended = engine_.end_left_live(*claimed); !ended) {
-    spdlog::error("cluster: ending what this node left: {}", ended.error().message);
+  if (auto ended = engine_.end_left_live(*claimed, interval_); !ended) {
+    spdlog::warn("cluster: ending what this node left: {}", ended.error().message);
   }
   return true;
 }
