@@ -133,7 +133,11 @@ TEST_F(StoredEngine, WhatQueuesDuringACommitGoesIntoTheNextOneCoalesced) {
   auto after = h.engine.stats();
   auto changes = after.store_changes - before.store_changes;
   auto rows = after.store_rows - before.store_rows;
-  EXPECT_GE(changes, 60u);
+  // Up to 60 changes (fewer when a cancelled leg's ending comes as one change with
+  // its cancel, as it did twice under ASan on a loaded machine), at least the 40
+  // that no timing merges: each b and c ringing, each b answered, each groupcall
+  // taking its answer. Whatever the count, fewer rows than changes were written.
+  EXPECT_GE(changes, 40u);
   EXPECT_LT(rows, changes);
 }
 
