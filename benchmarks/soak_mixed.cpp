@@ -56,15 +56,15 @@
 #include "tests/scratch_dir.hpp"
 #include "tests/support/chorusd_process.hpp"
 #include "tests/support/metrics.hpp"
-#include "ws_client.hpp"
+#include "tests/support/ws_client.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-using chorus::wstest::Headers;
-using chorus::wstest::http_request;
-using chorus::wstest::WsClient;
+using chorus::test::Headers;
+using chorus::test::http_request;
+using chorus::test::WsClient;
 
 const std::string soak_key = "soak-key";
 const std::string soak_customer = "50a50a50-0000-4000-8000-000000000050";

@@ -59,7 +59,7 @@ TEST(WsAuth, KeyIsAcceptedFromBearerTokenAndAccesskey) {
   for (auto& c : cases) {
     SCOPED_TRACE(c.what);
     WsClient client(chorusd.port(), c.options());
-    ASSERT_EQ(client.connect(), 101u) << client.handshake_response().body();
+    ASSERT_EQ(client.connect(), 101u) << client.handshake_response().body;
     // The connection acts for the key's customer: its topics are accepted...
     subscribe(client, {topic(customer_a)});
     // ...and the other customer's are not.

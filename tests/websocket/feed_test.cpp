@@ -13,7 +13,7 @@ TEST(WsFeed, EachEventReachesTheGatewayOncePerIoThreadHoweverManyConnectionsWatc
   constexpr std::size_t connections = 40;
   Chorusd chorusd({"--io-threads", "2"});
   auto port = chorusd.port();
-  auto io = std::make_shared<net::io_context>(1);
+  auto io = WsClient::shared_context();
   std::vector<std::unique_ptr<WsClient>> clients;
   for (std::size_t i = 0; i < connections; ++i) {
     WsOptions options;

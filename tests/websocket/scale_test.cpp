@@ -30,7 +30,7 @@ TEST(WsScale, AThousandConcurrentConnectionsEachReceiveTheGroupcallCreated) {
       << "cannot raise the open-files limit to 4096 (ulimit -Hn is too low)";
   Chorusd chorusd;
   auto port = chorusd.port();
-  auto io = std::make_shared<net::io_context>(1);
+  auto io = WsClient::shared_context();
   std::vector<std::unique_ptr<WsClient>> clients;
   clients.reserve(connections);
   auto started = Clock::now();
@@ -85,7 +85,7 @@ TEST(WsScale, ConnectionsDroppedInTheMiddleOfAStreamAreAllReleased) {
   // checks that the last one's slots came back too.
   for (int round = 0; round <= rounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    auto io = std::make_shared<net::io_context>(1);
+    auto io = WsClient::shared_context();
     std::vector<std::unique_ptr<WsClient>> clients;
     // Every slot is free again: all `slots` connect (the first try may race the
     // previous round's last sessions ending).

@@ -33,7 +33,7 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/json_text.hpp"
 #include "tests/support/metrics.hpp"
-#include "ws_client.hpp"
+#include "tests/support/ws_client.hpp"
 
 namespace chorus::wstest {
 
@@ -43,10 +43,16 @@ using test::bearer;
 using test::customer_a;
 using test::customer_b;
 using test::eventually;
+using test::Headers;
+using test::http_request;
+using test::HttpResponse;
 using test::key_a;
 using test::key_b;
 using test::Metrics;
+using test::RawWsPeer;
 using test::scrape_metrics;
+using test::WsClient;
+using test::WsOptions;
 
 // chorusd for the WebSocket tests: on a free loopback port, with keys for
 // customers A and B and only warnings in its log, plus `flags`.
@@ -148,11 +154,11 @@ inline WsClient::Options with_token(const std::string& key, WsClient::Options op
 
 // A refused upgrade's answer: JSON, and chorusd's error envelope with the status's
 // name, `reason`, and no field.
-inline void expect_envelope(const websocket::response_type& response, unsigned status,
+inline void expect_envelope(const HttpResponse& response, unsigned status,
                             const std::string& reason) {
-  EXPECT_EQ(response[http::field::content_type], "application/json");
-  test::expect_error_envelope(response.body(), std::string(response["X-Request-Id"]), status,
-                              reason, "", "");
+  EXPECT_EQ(response.header("Content-Type"), "application/json");
+  test::expect_error_envelope(response.body, response.header("X-Request-Id"), status, reason, "",
+                              "");
 }
 
 // The next frame, or a failure (and an empty frame) when none comes in time.
@@ -214,7 +220,7 @@ inline std::unique_ptr<WsClient> open_client(std::uint16_t port, const std::stri
                                              WsClient::Options options = {}) {
   auto client = std::make_unique<WsClient>(port, with_token(key, std::move(options)));
   auto status = client->connect();
-  EXPECT_EQ(status, 101u) << "upgrade refused: " << client->handshake_response().body();
+  EXPECT_EQ(status, 101u) << "upgrade refused: " << client->handshake_response().body;
   if (status == 101 && !topics.empty()) subscribe(*client, topics);
   return client;
 }
