@@ -14,19 +14,13 @@
 #include "actors/store/sqlite_store.hpp"
 #include "engine_probe.hpp"
 #include "fake_store.hpp"
+#include "threaded_options.hpp"
 #include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace chorus::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-EngineOptions threaded() {
-  EngineOptions options;
-  options.worker_threads = 2;
-  options.store.retry_ms = 20;
-  return options;
-}
 
 RingGroupMember member(std::string value,
                        RingGroupMemberType type = RingGroupMemberType::extension) {
@@ -39,7 +33,7 @@ RingGroupMember member(std::string value,
 class DirectoryGroups : public ::testing::Test {
  protected:
   explicit DirectoryGroups(std::shared_ptr<Store> store = nullptr)
-      : engine(std::make_shared<SimulatedLegDriver>(), threaded(), std::move(store)) {}
+      : engine(std::make_shared<SimulatedLegDriver>(), threaded_options(), std::move(store)) {}
 
   Extension put_extension(const Uuid& customer, std::string number) {
     Extension e;
@@ -383,7 +377,7 @@ TEST(DirectoryGroupsRestart, GroupsComeBackWithTheirIdsAndTheNextIdFollowsTheHig
   ExtensionGroup team;
   Extension alice;
   {
-    Engine engine(std::make_shared<SimulatedLegDriver>(), threaded(), open_sqlite(dir));
+    Engine engine(std::make_shared<SimulatedLegDriver>(), threaded_options(), open_sqlite(dir));
     ASSERT_TRUE(engine.recover().ok());
     Extension e;
     e.customer_id = customer;
@@ -419,7 +413,7 @@ TEST(DirectoryGroupsRestart, GroupsComeBackWithTheirIdsAndTheNextIdFollowsTheHig
     EXPECT_EQ(missed->size(), 1u);  // read back from the store
   }
 
-  Engine engine(std::make_shared<SimulatedLegDriver>(), threaded(), open_sqlite(dir));
+  Engine engine(std::make_shared<SimulatedLegDriver>(), threaded_options(), open_sqlite(dir));
   ASSERT_TRUE(engine.recover().ok());
   auto group = engine.ring_group(customer, kept.id);
   ASSERT_TRUE(group.has_value());

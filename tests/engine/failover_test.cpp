@@ -25,6 +25,7 @@
 #include "fake_store.hpp"
 #include "model/json.hpp"
 #include "tests/support/eventually.hpp"
+#include "threaded_options.hpp"
 
 namespace chorus::test {
 namespace {
@@ -35,9 +36,7 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds lease_duration{200};
 
 EngineOptions threaded() {
-  EngineOptions options;
-  options.worker_threads = 2;
-  options.store.retry_ms = 20;
+  auto options = threaded_options();
   // Abandoning waits for legs to end; the scripted far end never confirms.
   options.stop_timeout_ms = 1000;
   return options;

@@ -17,19 +17,13 @@
 #include "actors/store/sqlite_store.hpp"
 #include "engine_probe.hpp"
 #include "fake_store.hpp"
+#include "threaded_options.hpp"
 #include "transport/simulated/simulated_leg_driver.hpp"
 
 namespace chorus::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-EngineOptions threaded() {
-  EngineOptions options;
-  options.worker_threads = 2;
-  options.store.retry_ms = 20;
-  return options;
-}
 
 InstantGroupCall service(const Uuid& customer, std::string service_user_id,
                          std::string phone_number = "", std::string group = "grp1") {
@@ -56,7 +50,7 @@ void expect_error(const Result<T>& result, ErrorCode code, const std::string& fi
 class InstantGroupCallDirectory : public ::testing::Test {
  protected:
   explicit InstantGroupCallDirectory(std::shared_ptr<Store> store = nullptr)
-      : engine(std::make_shared<SimulatedLegDriver>(), threaded(), std::move(store)) {}
+      : engine(std::make_shared<SimulatedLegDriver>(), threaded_options(), std::move(store)) {}
 
   InstantGroupCall create(const InstantGroupCall& s) {
     auto put = engine.put_instant_group_call(s);
@@ -334,7 +328,7 @@ TEST(InstantGroupCallRestart, ServicesComeBackAsTheyWereLeft) {
   InstantGroupCall renamed;
   InstantGroupCall inactive;
   {
-    Engine engine(std::make_shared<SimulatedLegDriver>(), threaded(), open_sqlite(dir));
+    Engine engine(std::make_shared<SimulatedLegDriver>(), threaded_options(), open_sqlite(dir));
     ASSERT_TRUE(engine.recover().ok());
     InstantGroupCall full = service(customer, "igc1@example.com", "+15550001");
     full.department = ApioDepartment{"tenant1", "grp1", "Sales", ""};
@@ -361,7 +355,7 @@ TEST(InstantGroupCallRestart, ServicesComeBackAsTheyWereLeft) {
     inactive = changed->front();
   }
 
-  Engine engine(std::make_shared<SimulatedLegDriver>(), threaded(), open_sqlite(dir));
+  Engine engine(std::make_shared<SimulatedLegDriver>(), threaded_options(), open_sqlite(dir));
   ASSERT_TRUE(engine.recover().ok());
   auto services = engine.instant_group_calls(customer, "tenant1", "grp1");
   ASSERT_EQ(services.size(), 2u);
