@@ -12,15 +12,15 @@ namespace {
 constexpr std::string_view prefix = "config.apio_settings";
 
 // The boolean settings, by where they sit: one table per object.
-struct Flag {
+struct BooleanSetting {
   std::string_view name;
   bool ApioSettings::*member;
 };
-constexpr Flag top_flags[] = {
+constexpr BooleanSetting top_flags[] = {
     {"SERVICE_USERS_RETURN_ACTIVE_STATUS", &ApioSettings::service_users_return_active_status},
     {"GROUP_NUMBERS_USE_CC_CLI", &ApioSettings::group_numbers_use_cc_cli},
 };
-constexpr Flag id_rule_flags[] = {
+constexpr BooleanSetting id_rule_flags[] = {
     {"SUID_INSTANT_GROUP_CALL_AUTO_GENERATE", &ApioSettings::suid_instant_group_call_auto_generate},
     {"SERVICE_USERS_UPDATE_ID_PHONE_NUMBER", &ApioSettings::service_users_update_id_phone_number},
 };
@@ -33,9 +33,9 @@ std::string name_of(const rapidjson::Value& name) {
 // A flag of `flags` named `name`: true when it was one (and `status` says whether it
 // was a boolean).
 template <std::size_t N>
-bool apply_flag(const Flag (&flags)[N], const std::string& name, const std::string& field,
+bool apply_flag(const BooleanSetting (&flags)[N], const std::string& name, const std::string& field,
                 const rapidjson::Value& v, ApioSettings& out, Status& status) {
-  for (const Flag& f : flags) {
+  for (const BooleanSetting& f : flags) {
     if (f.name != name) continue;
     if (!v.IsBool()) {
       status = Error::invalid(field, "must be true or false");

@@ -16,10 +16,6 @@ using rapidjson::Value;
 constexpr std::string_view uuid_rule = "must be a UUID";
 constexpr std::string_view timestamp_rule = "must be a timestamp YYYY-MM-DD HH:MM:SS.ffffff";
 
-std::string_view text_of(const Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
 // Element readers shared by the arrays; `path` names the element.
 Status read_uuid(const Value& v, const Path& path, Uuid& out) {
   if (!v.IsString()) return Error::invalid(path.to_string(), "must be a string");

@@ -25,6 +25,11 @@ namespace chorus::json_detail {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// A string value's text, without measuring it again (it may hold NULs).
+inline std::string_view text_of(const rapidjson::Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
+
 // Writes a member name without measuring it at run time.
 template <std::size_t N>
 void write_key(JsonWriter& w, const char (&name)[N]) {

@@ -10,10 +10,6 @@ namespace {
 
 using rapidjson::Value;
 
-std::string_view text_of(const Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
 // The first broken rule in `value` at nesting `depth`, walking in document order.
 // The recursion is at most max_depth + 1 deep: it stops where the nesting is too deep.
 std::optional<std::string> broken_rule(const Value& value, std::size_t depth,

@@ -52,6 +52,14 @@ inline Json parse_json(const std::string& text) {
   return doc;
 }
 
+// A JSON value as compact text, to compare values whatever their spelling.
+inline std::string compact(const JsonValue& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  v.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 inline std::string str(const JsonValue& v, const char* name) {
   if (!v.IsObject() || !v.HasMember(name) || !v[name].IsString()) {
     ADD_FAILURE() << "no string member " << name;

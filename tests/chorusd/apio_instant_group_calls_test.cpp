@@ -25,13 +25,6 @@ const std::string collection = group + "instant_group_calls/";
 const std::string active_path = group + "instant_group_calls_active/";
 const std::string example_id = "APIOTestIGC@sip.netaxis.be";
 
-std::string compact(const JsonValue& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  value.Accept(w);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 Json reference(const std::string& name) {
   std::ifstream in(std::string(CHORUS_TEST_DATA_DIR) + "/reference/" + name);
   std::ostringstream text;

@@ -21,14 +21,6 @@ inline Json json_200(const HttpResponse& r) {
   return parse_json(r.body);
 }
 
-// A JSON value as compact text, to compare values whatever their spelling.
-inline std::string compact(const JsonValue& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  v.Accept(w);
-  return buffer.GetString();
-}
-
 // Microseconds since the epoch of a Chorus timestamp "YYYY-MM-DD HH:MM:SS.ffffff".
 inline long long micros_of(const std::string& text) {
   std::tm tm{};

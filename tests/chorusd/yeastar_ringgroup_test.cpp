@@ -19,13 +19,6 @@ namespace {
 constexpr const char* ringgroup = "/openapi/v1.0/ringgroup/";
 const Headers json_type{{"Content-Type", "application/json"}};
 
-std::string compact(const JsonValue& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  value.Accept(w);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 // The document's answer to ids=8023,8028 (tests/data/reference).
 Json document_example() {
   std::ifstream in(std::string(CHORUS_TEST_DATA_DIR) + "/reference/yeastar_ringgroup_query.json");

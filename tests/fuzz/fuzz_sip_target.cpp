@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto route = chorus::sip_proxy_route(proxy);
   if (route) expect(header_safe(*route, false), "a proxy Route has no control character", *route);
 
-  auto from = chorus::sip_from(address, "127.0.0.1");
+  auto from = chorus::from_header_of(address, "127.0.0.1");
   expect(header_safe(from, true), "a From header has no control character", from);
 
   if (auto listen = chorus::parse_sip_listen(target)) {

@@ -86,14 +86,15 @@ TEST(SipTarget, TheProxyMustBeASipUri) {
 }
 
 TEST(SipTarget, FromCarriesTheSourceNumberAndQuotedName) {
-  EXPECT_EQ(sip_from(address(AddressType::tel, "+15551234", "Alice"), "10.0.0.1"),
+  EXPECT_EQ(from_header_of(address(AddressType::tel, "+15551234", "Alice"), "10.0.0.1"),
             "\"Alice\" <sip:+15551234@10.0.0.1>");
-  EXPECT_EQ(sip_from(address(AddressType::tel, "100", R"(Al "the" \ One)"), "h"),
+  EXPECT_EQ(from_header_of(address(AddressType::tel, "100", R"(Al "the" \ One)"), "h"),
             R"("Al \"the\" \\ One" <sip:100@h>)");
-  EXPECT_EQ(sip_from(address(AddressType::sip, "sip:carol@example.org"), "h"), "<sip:carol@h>");
-  EXPECT_EQ(sip_from(address(AddressType::tel, "Bad\r\nX: y", "A\r\nB"), "h"),
+  EXPECT_EQ(from_header_of(address(AddressType::sip, "sip:carol@example.org"), "h"),
+            "<sip:carol@h>");
+  EXPECT_EQ(from_header_of(address(AddressType::tel, "Bad\r\nX: y", "A\r\nB"), "h"),
             "\"AB\" <sip:anonymous@h>");
-  EXPECT_EQ(sip_from(address(AddressType::tel, ""), "h"), "<sip:anonymous@h>");
+  EXPECT_EQ(from_header_of(address(AddressType::tel, ""), "h"), "<sip:anonymous@h>");
 }
 
 TEST(SipTarget, ListenIsHostAndPort) {

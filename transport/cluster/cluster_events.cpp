@@ -13,23 +13,12 @@ namespace chorus {
 
 namespace {
 
-constexpr int64_t drain_timeout_ms = 2000;
-
 // The customer a subject chorus.events.<customer>.<resource>.<id> names.
 std::optional<Uuid> customer_of(std::string_view subject) {
   const std::string_view prefix = event_subject_prefix;
   if (subject.substr(0, prefix.size()) != prefix) return std::nullopt;
   subject.remove_prefix(prefix.size());
   return Uuid::parse(subject.substr(0, subject.find('.')));
-}
-
-void end(natsSubscription* subscription) {
-  if (subscription == nullptr) return;
-  // Drained: no handler of it runs once this returns (or its bound passed).
-  if (natsSubscription_Drain(subscription) == NATS_OK) {
-    natsSubscription_WaitForDrainCompletion(subscription, drain_timeout_ms);
-  }
-  natsSubscription_Destroy(subscription);
 }
 
 }  // namespace
@@ -45,7 +34,7 @@ ClusterEvents::~ClusterEvents() {
     std::lock_guard<std::mutex> guard(mutex_);
     watched.swap(watched_);
   }
-  for (auto& [customer, w] : watched) end(w.subscription);
+  for (auto& [customer, w] : watched) NatsLink::unsubscribe(w.subscription);
 }
 
 void ClusterEvents::watch(const Uuid& customer_id, std::shared_ptr<EventSink> sink) {

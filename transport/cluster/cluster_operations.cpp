@@ -18,12 +18,7 @@ ClusterOperations::ClusterOperations(std::shared_ptr<NatsLink> link, RestApi& ap
 }
 
 ClusterOperations::~ClusterOperations() {
-  if (subscription_ != nullptr) {
-    if (natsSubscription_Drain(subscription_) == NATS_OK) {
-      natsSubscription_WaitForDrainCompletion(subscription_, answer_timeout_ms);
-    }
-    natsSubscription_Destroy(subscription_);
-  }
+  NatsLink::unsubscribe(subscription_, answer_timeout_ms);
   {
     std::lock_guard<std::mutex> guard(mutex_);
     stopping_ = true;

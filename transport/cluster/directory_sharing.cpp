@@ -52,7 +52,6 @@ const DirectoryTable directory_tables[] = {
 };
 
 constexpr int64_t flush_timeout_ms = 1000;
-constexpr int64_t drain_timeout_ms = 2000;
 
 }  // namespace
 
@@ -149,11 +148,7 @@ DirectoryFollower::DirectoryFollower(std::shared_ptr<NatsLink> link, Engine& eng
 }
 
 DirectoryFollower::~DirectoryFollower() {
-  if (subscription_ == nullptr) return;
-  if (natsSubscription_Drain(subscription_) == NATS_OK) {
-    natsSubscription_WaitForDrainCompletion(subscription_, drain_timeout_ms);
-  }
-  natsSubscription_Destroy(subscription_);
+  NatsLink::unsubscribe(subscription_);
 }
 
 void DirectoryFollower::on_change(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {

@@ -155,6 +155,14 @@ natsSubscription* NatsLink::subscribe(const std::string& subject, natsMsgHandler
   return subscription;
 }
 
+void NatsLink::unsubscribe(natsSubscription* subscription, int64_t timeout_ms) {
+  if (subscription == nullptr) return;
+  if (natsSubscription_Drain(subscription) == NATS_OK) {
+    natsSubscription_WaitForDrainCompletion(subscription, timeout_ms);
+  }
+  natsSubscription_Destroy(subscription);
+}
+
 void NatsLink::on_reconnected(natsConnection*, void* self) {
   auto* link = static_cast<NatsLink*>(self);
   link->connected_ = true;

@@ -41,6 +41,9 @@ class NatsLink {
   // An async subscription: `on_message` runs on libnats' delivery thread for the
   // subscription, one message after another. Null (and counted) on failure.
   natsSubscription* subscribe(const std::string& subject, natsMsgHandler on_message, void* closure);
+  // Ends a subscription of subscribe() (null is fine): drained first, so that no
+  // handler of it runs once this returns, or once `timeout_ms` has passed.
+  static void unsubscribe(natsSubscription* subscription, int64_t timeout_ms = 2000);
 
   // Sends `data` on `subject` as a request and waits (up to `timeout_ms`) for the
   // first answer; nullopt when none came. Blocks: for a thread of its own.

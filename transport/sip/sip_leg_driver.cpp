@@ -78,7 +78,7 @@ void SipLegDriver::dial(const DialRequest& request) {
   order.line = request.line;
   order.request_uri = std::move(target->request_uri);
   order.route = std::move(target->route);
-  order.from = sip_from(request.call.source, stack_->host());
+  order.from = from_header_of(request.call.source, stack_->host());
   order.alert_info = alert_info_of(request.alert_info);
   // A C string goes on the wire: an offer with a NUL in it would be cut short.
   auto offer = request.sdp_offer.substr(0, field_limits::sdp);

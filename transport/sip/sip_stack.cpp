@@ -1,6 +1,4 @@
 #include "transport/sip/sip_stack.hpp"
-// Before sofia's headers, which define sip_from() as a macro.
-#include "transport/sip/sip_target.hpp"
 
 #include <array>
 #include <chrono>
@@ -35,6 +33,7 @@
 #include "transport/sip/sip_inactive_answer.hpp"
 #include "transport/sip/sip_reason.hpp"
 #include "transport/sip/sip_response.hpp"
+#include "transport/sip/sip_target.hpp"
 
 namespace chorus {
 

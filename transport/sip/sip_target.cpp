@@ -182,7 +182,7 @@ Result<std::string> sip_proxy_route(std::string_view outbound_proxy) {
   return route;
 }
 
-std::string sip_from(const Address& source, std::string_view host) {
+std::string from_header_of(const Address& source, std::string_view host) {
   std::string_view number = source.target.view();
   if (starts_with(number, sip_scheme)) number.remove_prefix(sip_scheme.size());
   auto at = number.find('@');

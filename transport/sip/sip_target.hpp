@@ -31,8 +31,8 @@ Result<std::string> sip_proxy_route(std::string_view outbound_proxy);
 
 // A From header value for the groupcall's source, at `host` (our listen host):
 // "\"Alice \\\"A\\\"\" <sip:+15551234@10.0.0.1>". A source that is not a usable
-// user part becomes "anonymous".
-std::string sip_from(const Address& source, std::string_view host);
+// user part becomes "anonymous". (Not sip_from: sofia's headers define that macro.)
+std::string from_header_of(const Address& source, std::string_view host);
 
 struct SipListen {
   std::string host;  // as written: "127.0.0.1", "[::1]", "0.0.0.0"
