@@ -14,9 +14,9 @@
 namespace chorus {
 namespace {
 
+using test_support::example_customer;
 using test_support::id;
 
-const Uuid customer = id("5e4a0680-804e-11ec-8477-2fea5968d85b");
 const std::string conference_id = "99accfb7-c0dd-4a54-997d-dd18af7bc280";
 const std::string call_id = "7cb70145-a20a-4070-8b23-9131410d301d";
 
@@ -39,7 +39,7 @@ void expect_refused(const std::vector<BadBody>& cases,
 }
 
 Result<ConferenceCreate> create(std::string_view body) {
-  return conference_create_from_json(body, customer);
+  return conference_create_from_json(body, example_customer);
 }
 
 // Refusals every body shares: not JSON, not an object.
@@ -86,7 +86,7 @@ TEST(ConferenceCreateBody, AcceptsEveryField) {
       R"("pre_flow_id":"11111111-2222-4333-8444-555555555501",)"
       R"("post_flow_id":"11111111-2222-4333-8444-555555555502","max_participants":10000})");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->customer_id, customer);
+  EXPECT_EQ(r->customer_id, example_customer);
   EXPECT_EQ(r->id, id(conference_id));
   EXPECT_EQ(r->type, ConferenceType::connect);
   EXPECT_EQ(r->name, "Réunion 会議");
@@ -102,7 +102,7 @@ TEST(ConferenceCreateBody, AcceptsEveryField) {
 TEST(ConferenceCreateBody, EmptyBodyTakesTheDefaults) {
   const Result<ConferenceCreate> r = create("{}");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->customer_id, customer);
+  EXPECT_EQ(r->customer_id, example_customer);
   EXPECT_TRUE(r->id.is_zero());
   EXPECT_EQ(r->type, ConferenceType::unset);
   EXPECT_TRUE(r->name.empty());
@@ -121,7 +121,7 @@ TEST(ConferenceCreateBody, IgnoresUnknownMembersAndTheBodysCustomer) {
       R"({"customer_id":"11111111-2222-4333-8444-555555555509","status":"terminated",)"
       R"("direct_hash":"zz","conferencecall_ids":[1],"pre_actions":[{"type":"talk"}],"name":"n"})");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->customer_id, customer);
+  EXPECT_EQ(r->customer_id, example_customer);
   EXPECT_EQ(r->name, "n");
 }
 
@@ -198,7 +198,7 @@ TEST(ConferenceUpdateBody, RefusesEachBadFieldByName) {
 }
 
 Result<ConferencecallJoin> join(std::string_view body) {
-  return conferencecall_join_from_json(body, customer);
+  return conferencecall_join_from_json(body, example_customer);
 }
 
 std::string join_body(const std::string& conference, const std::string& type,
@@ -212,7 +212,7 @@ TEST(ConferencecallJoinBody, AcceptsAValidJoin) {
       R"({"customer_id":"11111111-2222-4333-8444-555555555509","conference_id":")" + conference_id +
       R"(","reference_type":"call","reference_id":")" + call_id + R"(","status":"joined"})");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->customer_id, customer);
+  EXPECT_EQ(r->customer_id, example_customer);
   EXPECT_EQ(r->conference_id, id(conference_id));
   EXPECT_EQ(r->reference_type, ConferencecallReferenceType::call);
   EXPECT_EQ(r->reference_id, id(call_id));
@@ -253,7 +253,7 @@ void expect_refused_field(const Status& status, const std::string& field) {
 // Embedders build requests in C++; validate() holds them to the rules bodies obey.
 TEST(ConferenceValidate, HoldsEmbeddersToTheSameRules) {
   ConferenceCreate ok;
-  ok.customer_id = customer;
+  ok.customer_id = example_customer;
   ok.data = *conference_data_from_json(R"({"a":1})");
   EXPECT_TRUE(validate(ok));
 

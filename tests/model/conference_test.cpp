@@ -12,22 +12,15 @@
 
 #include "model/conferencecall.hpp"
 #include "model/direct_hash.hpp"
+#include "tests/model/test_support.hpp"
 
 namespace chorus {
 namespace {
 
-template <class E, class Parse>
-void expect_both_ways(const std::vector<std::pair<E, std::string_view>>& table, Parse parse) {
-  for (const auto& [value, text] : table) {
-    EXPECT_EQ(to_string(value), text);
-    const std::optional<E> parsed = parse(text);
-    ASSERT_TRUE(parsed) << '"' << text << '"';
-    EXPECT_EQ(*parsed, value) << '"' << text << '"';
-  }
-}
+using test_support::expect_both_ways;
 
 template <class Parse>
-void expect_refused(Parse parse, std::vector<std::string_view> extra) {
+void expect_not_a_conference_enum(Parse parse, std::vector<std::string_view> extra) {
   extra.insert(extra.end(), {"unknown", " ", "null", "CALL", "Joined", "joined ", "left"});
   for (std::string_view text : extra) EXPECT_FALSE(parse(text)) << '"' << text << '"';
 }
@@ -38,7 +31,8 @@ TEST(ConferenceEnums, Type) {
                                     {ConferenceType::connect, "connect"}},
                                    parse_conference_type);
   // VoIPbin's queue type is its own business; Chorus has no queues.
-  expect_refused(parse_conference_type, {"unset", "queue", "Conference", "conferences"});
+  expect_not_a_conference_enum(parse_conference_type,
+                               {"unset", "queue", "Conference", "conferences"});
   EXPECT_EQ(effective(ConferenceType::unset), ConferenceType::conference);
   EXPECT_EQ(effective(ConferenceType::conference), ConferenceType::conference);
   EXPECT_EQ(effective(ConferenceType::connect), ConferenceType::connect);
@@ -50,7 +44,7 @@ TEST(ConferenceEnums, Status) {
                                       {ConferenceStatus::terminating, "terminating"},
                                       {ConferenceStatus::terminated, "terminated"}},
                                      parse_conference_status);
-  expect_refused(parse_conference_status, {"", "started", "hangup", "Progressing"});
+  expect_not_a_conference_enum(parse_conference_status, {"", "started", "hangup", "Progressing"});
 }
 
 TEST(ConferenceEnums, ConferencecallStatus) {
@@ -59,14 +53,14 @@ TEST(ConferenceEnums, ConferencecallStatus) {
                                           {ConferencecallStatus::leaving, "leaving"},
                                           {ConferencecallStatus::leaved, "leaved"}},
                                          parse_conferencecall_status);
-  expect_refused(parse_conferencecall_status, {"", "leaved ", "joinning"});
+  expect_not_a_conference_enum(parse_conferencecall_status, {"", "leaved ", "joinning"});
 }
 
 TEST(ConferenceEnums, ReferenceType) {
   expect_both_ways<ConferencecallReferenceType>({{ConferencecallReferenceType::call, "call"}},
                                                 parse_conferencecall_reference_type);
   // No unset enumerator: "" is not a reference type.
-  expect_refused(parse_conferencecall_reference_type, {"", "groupcall", "calls"});
+  expect_not_a_conference_enum(parse_conferencecall_reference_type, {"", "groupcall", "calls"});
 }
 
 TEST(ConferenceEnums, OutOfRangeValuesPrintEmpty) {

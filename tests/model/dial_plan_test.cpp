@@ -11,9 +11,9 @@
 namespace chorus {
 namespace {
 
+using test_support::example_customer;
 using test_support::id;
 
-const Uuid customer = id("5e4a0680-804e-11ec-8477-2fea5968d85b");
 const Uuid other_customer = id("6e4a0680-804e-11ec-8477-2fea5968d85b");
 const std::string agent_a = "aaaaaaaa-0000-4000-8000-000000000001";
 const std::string agent_b = "aaaaaaaa-0000-4000-8000-000000000002";
@@ -63,7 +63,7 @@ class FakeDirectory : public DirectoryView {
 };
 
 Agent make_agent(const std::string& agent_id, std::vector<Address> addresses,
-                 RingMethod ring_method = RingMethod::linear, Uuid owner = customer) {
+                 RingMethod ring_method = RingMethod::linear, Uuid owner = example_customer) {
   Agent a;
   a.id = id(agent_id);
   a.customer_id = owner;
@@ -75,7 +75,7 @@ Agent make_agent(const std::string& agent_id, std::vector<Address> addresses,
 Extension make_extension(std::vector<Address> contacts) {
   Extension e;
   e.id = id(ext_id);
-  e.customer_id = customer;
+  e.customer_id = example_customer;
   e.extension = "2001";
   e.contacts = std::move(contacts);
   return e;
@@ -83,7 +83,7 @@ Extension make_extension(std::vector<Address> contacts) {
 
 Result<DialPlan> resolve(const std::vector<Address>& destinations, const DirectoryView& directory,
                          const DialPlanLimits& limits = {}) {
-  return resolve_dial_plan(customer, RingMethod::ring_all, destinations, directory, limits);
+  return resolve_dial_plan(example_customer, RingMethod::ring_all, destinations, directory, limits);
 }
 
 void expect_invalid(const Result<DialPlan>& plan, const std::string& field,
@@ -100,7 +100,7 @@ TEST(DialPlan, PlainDestinationsAreDialledAsWritten) {
   const std::vector<Address> destinations = {tel("+15551234567"), endpoint("test11@test"),
                                              Address{AddressType::sip, "sip:a@b", "", "", ""}};
   const Result<DialPlan> plan =
-      resolve_dial_plan(customer, RingMethod::linear, destinations, directory, {});
+      resolve_dial_plan(example_customer, RingMethod::linear, destinations, directory, {});
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(plan->ring_method, RingMethod::linear);
   EXPECT_EQ(plan->owner_type, "");

@@ -11,20 +11,12 @@
 #include "model/error.hpp"
 #include "model/event.hpp"
 #include "model/groupcall.hpp"
+#include "tests/model/test_support.hpp"
 
 namespace chorus {
 namespace {
 
-// Checks to_string and parse agree on exactly the listed pairs.
-template <class E, class Parse>
-void expect_both_ways(const std::vector<std::pair<E, std::string_view>>& table, Parse parse) {
-  for (const auto& [value, text] : table) {
-    EXPECT_EQ(to_string(value), text);
-    const std::optional<E> parsed = parse(text);
-    ASSERT_TRUE(parsed) << '"' << text << '"';
-    EXPECT_EQ(*parsed, value) << '"' << text << '"';
-  }
-}
+using test_support::expect_both_ways;
 
 // Strings no enum accepts: wrong case, padding, near misses.
 template <class Parse>

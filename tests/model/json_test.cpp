@@ -14,6 +14,7 @@ namespace chorus {
 namespace {
 
 using test_support::id;
+using test_support::status_of;
 
 Address address(AddressType type, std::string target, std::string target_name = "",
                 std::string name = "", std::string detail = "") {
@@ -275,11 +276,6 @@ void expect_refusals(const std::vector<BadInput>& cases,
     EXPECT_EQ(status.error().field, c.field) << c.json;
     EXPECT_EQ(status.error().message, c.message) << c.json;
   }
-}
-
-template <class T>
-Status status_of(const Result<T>& result) {
-  return result ? Status() : Status(result.error());
 }
 
 TEST(Json, GroupcallRefusalsNameTheField) {

@@ -14,17 +14,13 @@ namespace chorus {
 namespace {
 
 using test_support::id;
+using test_support::status_of;
 
 Address tel(std::string target) {
   Address a;
   a.type = AddressType::tel;
   a.target = std::move(target);
   return a;
-}
-
-template <class T>
-Status status_of(const Result<T>& result) {
-  return result ? Status() : Status(result.error());
 }
 
 void expect_refused(const Status& status, const std::string& field, const std::string& rule) {
