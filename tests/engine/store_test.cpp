@@ -70,6 +70,16 @@ TEST_F(StoredEngine, ACreationIsAnsweredAndAnnouncedOnlyOnceCommitted) {
   ASSERT_TRUE(eventually([&] { return h.log.count(groupcall->id, EventType::groupcall_created); }));
 }
 
+// Whether `to` is `from` or comes after it through the call's allowed moves.
+bool at_or_after(CallStatus from, CallStatus to) {
+  if (from == to) return true;
+  for (auto next : {CallStatus::ringing, CallStatus::progressing, CallStatus::terminating,
+                    CallStatus::canceling, CallStatus::hangup}) {
+    if (call_transition_allowed(from, next) && at_or_after(next, to)) return true;
+  }
+  return false;
+}
+
 TEST_F(StoredEngine, EveryEventCarriesAStateTheStoreAlreadyHolds) {
   // Checked inside the delivery itself: when a subscriber sees an event, the
   // store holds that snapshot (or a later one) of the resource.
@@ -79,10 +89,10 @@ TEST_F(StoredEngine, EveryEventCarriesAStateTheStoreAlreadyHolds) {
     ++seen;
     if (e.call()) {
       auto row = store->stored_call(e.resource_id());
-      if (!row || (!call_transition_allowed(e.call()->status, row->status) &&
-                   row->status != e.call()->status)) {
-        ++unseen;
-      }
+      // Later by any number of moves: ringing's event may be delivered once the
+      // store holds terminating (an answer, then the far end's hangup overtaking
+      // the leg's verdict, as it may under TSan).
+      if (!row || !at_or_after(e.call()->status, row->status)) ++unseen;
     } else if (e.groupcall()) {
       if (!store->stored_groupcall(e.resource_id())) ++unseen;
     }
