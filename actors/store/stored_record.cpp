@@ -97,8 +97,7 @@ StoredShape shape_of(StoredTable table) {
       StoredShape::directory,   StoredShape::ring_group, StoredShape::directory,
       StoredShape::missed_call,
   };
-  static_assert(std::size(shapes) == static_cast<std::size_t>(StoredTable::missed_calls) + 1,
-                "a shape for every table");
+  static_assert(std::size(shapes) == stored_table_count, "a shape for every table");
   return shapes[static_cast<std::size_t>(table)];
 }
 
@@ -109,9 +108,20 @@ const char* table_name(StoredTable table) {
       "extension_groups", "ring_groups", "instant_group_calls",
       "missed_calls",
   };
-  static_assert(std::size(names) == static_cast<std::size_t>(StoredTable::missed_calls) + 1,
-                "a name for every table");
+  static_assert(std::size(names) == stored_table_count, "a name for every table");
   return names[static_cast<std::size_t>(table)];
+}
+
+StoredTable stored_table(const StoreRow& row) {
+  // In StoreRow's order of alternatives.
+  static constexpr StoredTable tables[] = {
+      StoredTable::groupcalls,          StoredTable::calls,       StoredTable::agents,
+      StoredTable::extensions,          StoredTable::conferences, StoredTable::conferencecalls,
+      StoredTable::extension_groups,    StoredTable::ring_groups, StoredTable::missed_calls,
+      StoredTable::instant_group_calls,
+  };
+  static_assert(std::size(tables) == std::variant_size_v<StoreRow>, "a table for every row");
+  return tables[row.index()];
 }
 
 std::optional<StoredRecord> stored_record(const StoreRow& row) {

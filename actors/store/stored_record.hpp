@@ -26,6 +26,8 @@ enum class StoredTable : std::uint8_t {
   instant_group_calls,
   missed_calls,
 };
+inline constexpr std::size_t stored_table_count =
+    static_cast<std::size_t>(StoredTable::missed_calls) + 1;
 
 // The columns a table has beyond its body, by shape:
 //   listed     (groupcalls, calls, conferences, conferencecalls): id, customer_id,
@@ -55,6 +57,8 @@ struct StoredRecord {
 
 // The record of a row; nullopt for a null row (nothing to write).
 std::optional<StoredRecord> stored_record(const StoreRow& row);
+// The table a row goes to, without building its record (which writes its body).
+StoredTable stored_table(const StoreRow& row);
 
 // Walking a batch from its end: is this row the last snapshot of its resource?
 // Earlier ones would be overwritten in the same transaction, so they are skipped.

@@ -207,10 +207,12 @@ int main(int argc, char** argv) {
   chorus::Engine engine(std::move(driver), options.engine, store);
   // Before recovery: what it ends is told to the other nodes too, and the others'
   // directory changes come in from now on.
+  std::shared_ptr<chorus::EventRelay> relay;
   chorus::Subscription relayed;
   std::unique_ptr<chorus::DirectoryFollower> directory;
   if (nats) {
-    relayed = engine.open_subscription(std::make_shared<chorus::EventRelay>(nats), true);
+    relay = std::make_shared<chorus::EventRelay>(nats);
+    relayed = engine.open_subscription(relay, true);
     directory = std::make_unique<chorus::DirectoryFollower>(nats, engine);
   }
   if (auto recovered = engine.recover(); !recovered) {
@@ -254,9 +256,11 @@ int main(int argc, char** argv) {
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   if (remote) {
-    metrics.add_section([&nats, &remote, &operations, &failover, &sharing](std::ostream& out) {
-      chorus::render_cluster_metrics(out, *nats, *remote, *operations, failover->stats(), *sharing);
-    });
+    metrics.add_section(
+        [&nats, &remote, &operations, &failover, &sharing, &relay](std::ostream& out) {
+          chorus::render_cluster_metrics(out, *nats, *remote, *operations, failover->stats(),
+                                         *sharing, *relay);
+        });
     api.add_health("nats", [&nats]() -> std::optional<std::string> {
       if (nats->connected()) return std::nullopt;
       return std::string("cluster: NATS unreachable (reconnecting)");
@@ -310,7 +314,8 @@ int main(int argc, char** argv) {
   io.stop();
   for (auto& t : pool) t.join();
   relayed.cancel();
-  operations.reset();  // serves no more, and what waited for an answer is answered
+  if (relay) relay->stop();  // the last events go out before the link closes
+  operations.reset();        // serves no more, and what waited for an answer is answered
   directory.reset();
   remote.reset();  // its subscriptions drained: no handler runs after this
   nats.reset();    // sends what it still holds

@@ -79,7 +79,6 @@ void ClusterEvents::on_message(natsConnection*, natsSubscription*, natsMsg* msg,
 }
 
 void ClusterEvents::deliver(natsMsg* msg) {
-  if (link_->own(msg)) return;  // its engine gave them to its gateway already
   auto customer = customer_of(natsMsg_GetSubject(msg));
   auto event = event_from_json(NatsLink::data_of(msg));
   // Whoever can publish on NATS is not trusted: the subject and the event must agree.

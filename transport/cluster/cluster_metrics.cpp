@@ -6,6 +6,7 @@
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_operations.hpp"
 #include "transport/cluster/directory_sharing.hpp"
+#include "transport/cluster/event_relay.hpp"
 #include "transport/cluster/nats_link.hpp"
 
 namespace chorus {
@@ -23,7 +24,7 @@ struct Metric {
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
                             const ClusterOperations& operations, const NodeFailoverStats& lease,
-                            const SharingStore& directory) {
+                            const SharingStore& directory, const EventRelay& relay) {
   const Metric metrics[] = {
       {"chorus_cluster_nats_connected", "gauge", "1 while the node's NATS connection is up.",
        link.connected() ? 1u : 0u},
@@ -32,8 +33,9 @@ void render_cluster_metrics(std::ostream& out, const NatsLink& link, const Clust
       {"chorus_cluster_events_published_total", "counter",
        "Events this node published to the other nodes.", link.published()},
       {"chorus_cluster_events_unpublished_total", "counter",
-       "Events NATS's client refused to send (closed, or its reconnect buffer full).",
-       link.dropped()},
+       "Events not sent to the other nodes: NATS's client refused them (closed, or its"
+       " reconnect buffer full), or the relay's queue was full.",
+       link.dropped() + relay.dropped()},
       {"chorus_cluster_events_received_total", "counter",
        "Other nodes' events delivered to this node's subscribers.", events.received()},
       {"chorus_cluster_events_refused_total", "counter",

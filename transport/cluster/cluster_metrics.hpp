@@ -12,9 +12,10 @@ class ClusterEvents;
 class ClusterOperations;
 struct NodeFailoverStats;
 class SharingStore;
+class EventRelay;
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
                             const ClusterOperations& operations, const NodeFailoverStats& lease,
-                            const SharingStore& directory);
+                            const SharingStore& directory, const EventRelay& relay);
 
 }  // namespace chorus

@@ -69,7 +69,6 @@ void ClusterOperations::on_request(natsConnection*, natsSubscription*, natsMsg* 
 }
 
 void ClusterOperations::serve(natsMsg* msg) {
-  if (link_->own(msg)) return;  // this node's own question
   const char* reply_to = natsMsg_GetReply(msg);
   if (reply_to == nullptr) return;
   auto forwarded = decode_request(NatsLink::data_of(msg));

@@ -17,7 +17,4 @@ std::string event_subject(const Event& event);
 // chorus.events.<customer>.>: every event of one customer.
 std::string customer_events_subject(const Uuid& customer_id);
 
-// The header naming the node that published an event: a node drops its own.
-inline constexpr const char* origin_node_header = "Chorus-Node";
-
 }  // namespace chorus

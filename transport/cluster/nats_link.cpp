@@ -5,8 +5,6 @@
 #include <chrono>
 #include <utility>
 
-#include "transport/cluster/event_subject.hpp"
-
 namespace chorus {
 
 namespace {
@@ -34,6 +32,9 @@ Result<std::unique_ptr<NatsLink>> NatsLink::connect(const NatsLinkOptions& optio
   if (s == NATS_OK) s = natsOptions_SetURL(raw, options.url.c_str());
   if (s == NATS_OK) s = natsOptions_SetName(raw, name.c_str());
   if (s == NATS_OK) s = natsOptions_SetTimeout(raw, connect_timeout_ms);
+  // What this node publishes never comes back to its own subscriptions: it has
+  // dealt with it already, and the server skips the copy instead of the node.
+  if (s == NATS_OK) s = natsOptions_SetNoEcho(raw, true);
   // Forever, and with what was published meanwhile kept in the client's buffer.
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(raw, -1);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(raw, reconnect_wait_ms);
@@ -81,22 +82,13 @@ void NatsLink::on_gap(GapListener listener) {
 
 std::optional<std::string> NatsLink::request(const std::string& subject, std::string_view data,
                                              int64_t timeout_ms) {
-  natsMsg* msg = nullptr;
   natsMsg* answer = nullptr;
-  natsStatus s =
-      natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
-  if (s == NATS_OK) s = natsMsgHeader_Set(msg, origin_node_header, node_id_.c_str());
-  if (s == NATS_OK) s = natsConnection_RequestMsg(&answer, connection_, msg, timeout_ms);
-  natsMsg_Destroy(msg);
+  natsStatus s = natsConnection_Request(&answer, connection_, subject.c_str(), data.data(),
+                                        static_cast<int>(data.size()), timeout_ms);
   if (s != NATS_OK) return std::nullopt;
   std::string text(data_of(answer));
   natsMsg_Destroy(answer);
   return text;
-}
-
-bool NatsLink::own(natsMsg* msg) const {
-  const char* origin = nullptr;
-  return natsMsgHeader_Get(msg, origin_node_header, &origin) == NATS_OK && node_id_ == origin;
 }
 
 bool NatsLink::flush(int64_t timeout_ms) {
@@ -114,13 +106,10 @@ std::vector<std::string> NatsLink::publish_and_gather(
   // Subscribed before anything is sent: no reply can come before it.
   if (s == NATS_OK) s = natsConnection_SubscribeSync(&answers, connection_, inbox);
   for (const std::string& data : messages) {
-    natsMsg* msg = nullptr;
     if (s == NATS_OK) {
-      s = natsMsg_Create(&msg, subject.c_str(), inbox, data.data(), static_cast<int>(data.size()));
+      s = natsConnection_PublishRequest(connection_, subject.c_str(), inbox, data.data(),
+                                        static_cast<int>(data.size()));
     }
-    if (s == NATS_OK) s = natsMsgHeader_Set(msg, origin_node_header, node_id_.c_str());
-    if (s == NATS_OK) s = natsConnection_PublishMsg(connection_, msg);
-    natsMsg_Destroy(msg);
     (s == NATS_OK ? published_ : dropped_).fetch_add(1, std::memory_order_relaxed);
   }
   if (s == NATS_OK) s = natsConnection_FlushTimeout(connection_, timeout_ms);
@@ -171,12 +160,10 @@ void NatsLink::on_reconnected(natsConnection*, void* self) {
 }
 
 bool NatsLink::publish(const std::string& subject, std::string_view data) {
-  natsMsg* msg = nullptr;
-  natsStatus s =
-      natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
-  if (s == NATS_OK) s = natsMsgHeader_Set(msg, origin_node_header, node_id_.c_str());
-  if (s == NATS_OK) s = natsConnection_PublishMsg(connection_, msg);
-  natsMsg_Destroy(msg);
+  // Without a message object or a header: one was a heap message and a wake of
+  // libnats' collector thread for each event, most of what a publish cost.
+  natsStatus s = natsConnection_Publish(connection_, subject.c_str(), data.data(),
+                                        static_cast<int>(data.size()));
   if (s != NATS_OK) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return false;

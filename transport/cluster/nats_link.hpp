@@ -2,8 +2,9 @@
 // chorusd's one connection to NATS (libnats), shared by everything of the cluster
 // that talks to the other nodes. libnats runs its own reader and flusher threads
 // and reconnects by itself (every 250 ms, forever); a publish never waits for the
-// network: it goes to the client's buffer, which the flusher sends. Every message
-// carries the node's id in a header, so a node can drop what it published itself.
+// network: it goes to the client's buffer, which the flusher sends. The server
+// sends the node none of its own messages back (no echo): what a node published,
+// it has dealt with already.
 
 #include <nats/nats.h>
 
@@ -49,9 +50,6 @@ class NatsLink {
   // first answer; nullopt when none came. Blocks: for a thread of its own.
   std::optional<std::string> request(const std::string& subject, std::string_view data,
                                      int64_t timeout_ms);
-  // Whether this node published `msg` (its Chorus-Node header names this node):
-  // a node's subscriptions get its own messages back, which it has dealt with.
-  bool own(natsMsg* msg) const;
   // `msg`'s payload.
   static std::string_view data_of(natsMsg* msg) {
     return {natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))};
