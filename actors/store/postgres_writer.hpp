@@ -1,12 +1,19 @@
 #pragma once
 // The PostgreSQL store's write connection: write() sends a batch as the fence and
-// one upsert statement per table (at most rows_per_statement rows each) in one
-// pipeline, so a batch costs one round trip and commits as one transaction; purge() deletes ended
-// rows past retention; probe() commits a write that changes nothing. Used by one
-// thread at a time (PostgresStore holds a mutex around it).
+// upserts of each table's rows in one pipeline, so a batch costs one round trip
+// and commits as one transaction; purge() deletes ended rows past retention;
+// probe() commits a write that changes nothing. Used by one thread at a time
+// (PostgresStore holds a mutex around it).
+//
+// Each upsert is a statement prepared once per connection, for one of a few row
+// counts (statement_rows): a table's rows go as the fewest statements of those
+// sizes. Parsing and planning a statement of hundreds of rows anew for every
+// batch took the server longer than writing them.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,9 +27,10 @@ namespace chorus {
 
 class PostgresWriter {
  public:
-  // PostgreSQL takes at most 65,535 parameters per statement: 1,000 rows of the
+  // The row counts an upsert is prepared for, largest first, down to one.
+  // PostgreSQL takes at most 65,535 parameters per statement: 256 rows of the
   // widest shape (7 columns) stay well under it.
-  static constexpr std::size_t rows_per_statement = 1000;
+  static constexpr std::size_t statement_rows[] = {256, 64, 16, 4, 1};
 
   // Connects with `sync`'s synchronous_commit, on a database already migrated, as
   // node `node_id`: the owner each live row it writes records.
@@ -42,11 +50,16 @@ class PostgresWriter {
   PostgresWriter(PgConnection db, std::string node_id)
       : db_(std::move(db)), node_id_(std::move(node_id)) {}
   Status send_fence(std::int64_t epoch);
-  Status send_upserts(StoredTable table, const std::vector<const StoredRecord*>& records);
+  // Sends one upsert of `count` records from `first` (a statement_rows size),
+  // prepared first if this connection has not yet; counts what it sent.
+  Status send_upserts(StoredTable table, const StoredRecord* const* first, std::size_t count,
+                      std::size_t& statements);
   Status finish_pipeline(std::size_t statements);
 
   PgConnection db_;
   const std::string node_id_;
+  // Which upserts this connection has prepared, by table and statement_rows index.
+  std::array<std::array<bool, std::size(statement_rows)>, stored_table_count> prepared_{};
 };
 
 }  // namespace chorus

@@ -355,24 +355,27 @@ TEST(PostgresStore, EveryPooledReaderWorksOnceTheServerIsBack) {
   }
 }
 
-// More rows of one table than one statement takes: several statements in one
-// pipeline, one transaction, and every row reads back.
+// More rows of one table than the largest statement takes: statements of every
+// prepared size in one pipeline, one transaction, and every row reads back; a
+// second batch of the same sizes runs the statements the first prepared.
 TEST(PostgresStore, ABatchLargerThanOneStatementIsWrittenWhole) {
   const std::string url = PostgresServer::shared().create_database();
   std::unique_ptr<PostgresStore> store = open_postgres(url);
   ASSERT_NE(store, nullptr);
   const Uuid customer = Uuid::generate();
-  const std::size_t count = 2 * PostgresWriter::rows_per_statement + 500;
+  // 2 x 256 + 64 + 16 + 4 + 3 x 1.
+  const std::size_t count = 2 * PostgresWriter::statement_rows[0] + 87;
   std::map<Uuid, std::string> written;
   ASSERT_TRUE(store->write(calls_of(customer, count, written)));
+  ASSERT_TRUE(store->write(calls_of(customer, count, written)));
 
-  Result<std::vector<Call>> listed = store->calls(customer, 2 * count, std::nullopt);
+  Result<std::vector<Call>> listed = store->calls(customer, 4 * count, std::nullopt);
   ASSERT_TRUE(listed.ok()) << listed.error().message;
-  ASSERT_EQ(listed->size(), count);
+  ASSERT_EQ(listed->size(), 2 * count);
   std::map<Uuid, std::string> read;
   for (const Call& call : *listed) read[call.id] = to_json(call);
   EXPECT_TRUE(read == written) << "the calls read back differ from those written";
-  EXPECT_EQ(RawPg(url).one("SELECT count(*) FROM calls"), std::to_string(count));
+  EXPECT_EQ(RawPg(url).one("SELECT count(*) FROM calls"), std::to_string(2 * count));
 }
 
 // A batch whose statements each go to one table fails at its last one: PostgreSQL
@@ -391,7 +394,7 @@ TEST(PostgresStore, ABatchFailingAtItsLastStatementKeepsNoneOfItsRows) {
   const MissedCall missed = full_missed_call(customer, extension, at(0));
   std::map<Uuid, std::string> calls;
   std::vector<StoreRow> rows =
-      calls_of(customer, 2 * PostgresWriter::rows_per_statement + 500, calls);
+      calls_of(customer, 2 * PostgresWriter::statement_rows[0] + 87, calls);
   for (const StoreRow& r : {row(groupcall), row(full_ring_group(customer, 4242, at(0))),
                             row(missed), row(full_ring_group(customer, 7, at(0)))}) {
     rows.push_back(r);

@@ -123,7 +123,7 @@ TEST_P(StoreContract, EmptyBatchesAndNullRowsWriteNothing) {
 }
 
 // Ten thousand rows of one customer, in one batch (PostgreSQL: in statements of
-// PostgresWriter::rows_per_statement), between another customer's.
+// PostgresWriter::statement_rows), between another customer's.
 TEST_P(StoreContract, ListsPageNewestFirstThroughTenThousandGroupcalls) {
   const Uuid customer = Uuid::generate();
   const Uuid other = Uuid::generate();
