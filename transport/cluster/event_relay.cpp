@@ -8,6 +8,9 @@
 
 namespace chorus {
 
+// How long a round waits for NATS to take it; while disconnected it does not.
+constexpr std::int64_t round_flush_timeout_ms = 250;
+
 EventRelay::EventRelay(std::shared_ptr<NatsLink> link, std::size_t max_queued)
     : link_(std::move(link)), max_queued_(max_queued), thread_([this] { run(); }) {}
 
@@ -62,6 +65,9 @@ void EventRelay::run() {
       link_->publish(event_subject(*event), event->to_json());
     }
     round.clear();  // the events go here, not under the lock
+    // Out now, not when libnats' flusher thread has waited a millisecond for more:
+    // the round is the batch. The flush's PONG also paces the relay to NATS.
+    if (link_->connected()) link_->flush(round_flush_timeout_ms);
   }
 }
 

@@ -8,7 +8,8 @@
 // The relay queues and publishes from a thread of its own: the engine hands it
 // events from the store writer's thread, right after a commit, and the JSON and
 // the publish took half of that thread's time, which the next commit waited for.
-// One queue and one thread keep each resource's events in order.
+// One queue and one thread keep each resource's events in order. A round (all
+// that queued while the last was published) is flushed to NATS at once.
 
 #include <atomic>
 #include <condition_variable>
