@@ -3,10 +3,14 @@
 // BM_GroupcallLifecycle/<destinations>: ring_all groupcalls whose first
 //   destination answers after 1 ms and hangs up 1 ms later; the others ring and
 //   are cancelled. items_per_second counts legs through their whole lifecycle.
+//   Creations go out asynchronously, at most in_flight_limit awaiting their
+//   answer, as from a server's many connections (and as the baseline spawns).
+// BM_GroupcallLifecycleOneByOne/<destinations>: the same, each creation waiting
+//   for its answer before the next is sent: one caller's round trip to the
+//   engine's threads and back is in every groupcall.
 // BM_GroupcallLifecycleStored/<destinations>/<full|normal>: the same groupcalls
 //   with a SqliteStore (synchronous FULL or NORMAL) in a fresh temp directory:
-//   each creation answers after its commit and dials only then, so creations go
-//   out asynchronously, at most in_flight_limit awaiting their answer. Counters
+//   each creation answers after its commit and dials only then. Counters
 //   from Engine::stats(): commits/s, rows/s, changes/s, rows/commit and the
 //   commit latency p50/p99 in microseconds.
 // BM_GroupcallLifecyclePostgres/<destinations>/<full|normal>: the same on the
@@ -89,7 +93,7 @@ void wait_until_idle(chorus::Engine& engine) {
   }
 }
 
-void BM_GroupcallLifecycle(benchmark::State& state) {
+void BM_GroupcallLifecycleOneByOne(benchmark::State& state) {
   auto legs = static_cast<std::size_t>(state.range(0));
   chorus::EngineOptions options;
   options.worker_threads = 2;
@@ -125,14 +129,12 @@ void report_store(benchmark::State& state, const chorus::EngineStats& stats) {
   if (stats.store_failures != 0) state.SkipWithError("the store failed a commit");
 }
 
-// Runs the lifecycle batches on an engine with a store: creations go out
-// asynchronously, at most in_flight_limit awaiting their commit.
-void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
-                          std::shared_ptr<chorus::Store> store,
-                          chorus::StoreOptions store_options) {
-  chorus::EngineOptions options;
-  options.worker_threads = 2;
-  options.store = std::move(store_options);
+// Runs the lifecycle batches on an engine with `options` and `store` (null: the
+// store off): creations go out asynchronously, at most in_flight_limit awaiting
+// their answer (with a store, their commit).
+void run_lifecycle(benchmark::State& state, std::size_t legs, const chorus::EngineOptions& options,
+                   std::shared_ptr<chorus::Store> store) {
+  const bool stored = store != nullptr;
   chorus::Engine engine(std::make_shared<chorus::SimulatedLegDriver>(), options, std::move(store));
   auto request = lifecycle_request(chorus::Uuid::generate(), legs);
   auto batch = groupcalls_per_batch / legs * 10;  // the store-off variant's legs per iteration
@@ -156,8 +158,24 @@ void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
   // Every creation answered yes: every leg must have been dialled, or legs/s lies.
   if (stats.legs_dialled != legs_run) state.SkipWithError("legs dialled differ from legs created");
   state.SetItemsProcessed(static_cast<std::int64_t>(legs_run));
-  report_store(state, stats);
+  if (stored) report_store(state, stats);
   engine.stop();
+}
+
+void BM_GroupcallLifecycle(benchmark::State& state) {
+  chorus::EngineOptions options;
+  options.worker_threads = 2;
+  options.retained_groupcalls = groupcalls_per_batch;  // memory stays flat across batches
+  run_lifecycle(state, static_cast<std::size_t>(state.range(0)), options, nullptr);
+}
+
+void run_stored_lifecycle(benchmark::State& state, std::size_t legs,
+                          std::shared_ptr<chorus::Store> store,
+                          chorus::StoreOptions store_options) {
+  chorus::EngineOptions options;
+  options.worker_threads = 2;
+  options.store = std::move(store_options);
+  run_lifecycle(state, legs, options, std::move(store));
 }
 
 void BM_GroupcallLifecycleStored(benchmark::State& state, std::size_t legs, chorus::SyncMode sync) {
@@ -211,6 +229,11 @@ void BM_RawCafBaseline(benchmark::State& state) {
 
 BENCHMARK(BM_RawCafBaseline)->Arg(1)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_GroupcallLifecycle)->Arg(1)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GroupcallLifecycleOneByOne)
+    ->Arg(1)
+    ->Arg(10)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 namespace {
 
