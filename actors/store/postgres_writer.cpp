@@ -80,10 +80,8 @@ Status PostgresWriter::send_fence(std::int64_t epoch) {
 }
 
 Status PostgresWriter::send_upserts(StoredTable table, const StoredRecord* const* first,
-                                    std::size_t count, std::size_t& statements) {
-  const auto size = static_cast<std::size_t>(
-      std::find(std::begin(statement_rows), std::end(statement_rows), count) -
-      std::begin(statement_rows));
+                                    std::size_t size, std::size_t& statements) {
+  const std::size_t count = statement_rows[size];
   const std::string name = std::string("upsert_") + table_name(table) + '_' + std::to_string(count);
   const int columns = static_cast<int>(postgres_queries::columns_of(shape_of(table)));
   bool& prepared = prepared_[static_cast<std::size_t>(table)][size];
@@ -157,10 +155,10 @@ Status PostgresWriter::write(const std::vector<StoreRow>& rows, std::int64_t epo
     // 256 + 16 + 16 + 4 + 4 + 4.
     for (std::size_t from = 0; from < all.size() && sent;) {
       const std::size_t left = all.size() - from;
-      const std::size_t count = *std::find_if(std::begin(statement_rows), std::end(statement_rows),
-                                              [left](std::size_t rows) { return rows <= left; });
-      sent = send_upserts(static_cast<StoredTable>(t), all.data() + from, count, statements);
-      from += count;
+      std::size_t size = 0;
+      while (statement_rows[size] > left) ++size;  // the last size is 1
+      sent = send_upserts(static_cast<StoredTable>(t), all.data() + from, size, statements);
+      from += statement_rows[size];
     }
   }
   if (sent && PQpipelineSync(db_.get()) == 0) sent = postgres_error(db_.get(), nullptr, "writing");

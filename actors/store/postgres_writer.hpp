@@ -50,9 +50,9 @@ class PostgresWriter {
   PostgresWriter(PgConnection db, std::string node_id)
       : db_(std::move(db)), node_id_(std::move(node_id)) {}
   Status send_fence(std::int64_t epoch);
-  // Sends one upsert of `count` records from `first` (a statement_rows size),
-  // prepared first if this connection has not yet; counts what it sent.
-  Status send_upserts(StoredTable table, const StoredRecord* const* first, std::size_t count,
+  // Sends one upsert of statement_rows[size] records from `first`, prepared
+  // first if this connection has not yet; counts what it sent.
+  Status send_upserts(StoredTable table, const StoredRecord* const* first, std::size_t size,
                       std::size_t& statements);
   Status finish_pipeline(std::size_t statements);
 
