@@ -36,7 +36,7 @@ struct PendingEnd {
 // a conference, so a ringing leg holds only a null pointer to this.
 struct ConferenceSeat {
   Uuid conferencecall_id;
-  conference_actor conference;
+  conference_roll_actor conference;
 };
 
 class CallLegActor;
@@ -215,7 +215,7 @@ void on_report(LegState& st, LegReport report, std::string sdp) {
 // yet gives it. An answer its groupcall has not yet taken for good counts: one the
 // groupcall turns down hangs up, and its participant leaves with it.
 SeatAnswer on_seat(LegState& st, const Uuid& conferencecall_id, const Uuid& conference_id,
-                   conference_actor conference) {
+                   conference_roll_actor conference) {
   auto status = st.call->status;
   if (status == CallStatus::hangup || status == CallStatus::terminating ||
       status == CallStatus::canceling) {
@@ -273,7 +273,7 @@ const call_leg_actor::behavior_type& leg_behaviour() {
         reply(*st->call);
       },
       [](seat_atom, const Uuid& conferencecall_id, const Uuid& conference_id,
-         conference_actor conference) {
+         conference_roll_actor conference) {
         auto* st = running_state();
         if (!st) return SeatAnswer::ended;
         return on_seat(*st, conferencecall_id, conference_id, std::move(conference));

@@ -1,6 +1,7 @@
 #include "actors/conference_actor.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "actors/conferencecall_actor.hpp"
 #include "actors/deletion.hpp"
 #include "actors/engine_context.hpp"
+#include "actors/peer_conference.hpp"
 #include "actors/state_change.hpp"
 #include "actors/supervision.hpp"
 #include "actors/worker_send.hpp"
@@ -26,8 +28,17 @@ namespace chorus {
 namespace {
 
 struct Participant {
-  conferencecall_actor actor;
-  bool joined = false;  // the driver confirmed its join
+  conferencecall_actor actor;  // null: another node runs it, beside its call
+  bool joined = false;         // the driver confirmed its join
+};
+
+// A seat asked of the node that runs the call (conference_peers.hpp): the client's
+// reply, and what that node told of the participant before its answer came (its
+// news may overtake it: they cross NATS separately).
+struct PeerSeat {
+  ConferencecallReply reply;
+  bool joined = false;
+  bool left = false;
 };
 
 struct ConferenceState {
@@ -40,6 +51,8 @@ struct ConferenceState {
   // Joins whose call has been asked for its seat: they count against
   // max_participants until the call answers.
   std::size_t seats_pending = 0;
+  // Of those, the ones asked of another node, by participant id.
+  std::unordered_map<Uuid, PeerSeat> peer_seats;
   std::size_t joined = 0;
   // connect: two participants were in at once; from then on fewer than two ends it.
   bool connected = false;
@@ -103,6 +116,20 @@ void finish(ConferenceSelf self) {
   self->quit();
 }
 
+// A participant another node runs is told to leave through the peers; if no node
+// answers, nobody runs it any more (its node ended it, or is gone and will be
+// taken over), so it is off the roll.
+void end_participant_elsewhere(ConferenceSelf self, const Uuid& id) {
+  auto conference = caf::actor_cast<conference_actor>(self);
+  end_peer_participant(*self->state.engine, id,
+                       [conference, id] { caf::anon_send(conference, left_atom::value, id); });
+}
+
+void make_leave(ConferenceSelf self, const Uuid& id, const Participant& p, LeaveCause cause) {
+  if (p.actor) return self->send(p.actor, leave_atom::value, cause);
+  end_participant_elsewhere(self, id);
+}
+
 // Ends the conference: terminating, every participant leaves, then finish().
 void terminate(ConferenceSelf self) {
   auto& st = self->state;
@@ -111,16 +138,8 @@ void terminate(ConferenceSelf self) {
   st.timeout = {};
   commit(*st.engine, EventType::conference_updated,
          changed(self, [](Conference& c) { c.status = ConferenceStatus::terminating; }));
-  for (auto& [id, p] : st.participants) {
-    self->send(p.actor, leave_atom::value, LeaveCause::conference_ended);
-  }
+  for (auto& [id, p] : st.participants) make_leave(self, id, p, LeaveCause::conference_ended);
   finish(self);
-}
-
-Error refusal(SeatAnswer answer) {
-  static const char* const reasons[] = {"", "call is not answered", "call has ended",
-                                        "call is already in a conference"};
-  return Error::conflict(reasons[static_cast<std::size_t>(answer)]);
 }
 
 // The call gave its seat: the participant starts joining.
@@ -132,17 +151,10 @@ void admit(ConferenceSelf self, const Uuid& id, const Call& call, call_leg_actor
     reply(Error::conflict("conference is " + std::string(to_string(st.conference->status))));
     return finish(self);
   }
-  auto participant = std::make_shared<Conferencecall>();
-  participant->id = id;
-  participant->customer_id = call.customer_id;
-  participant->conference_id = st.conference->id;
-  participant->reference_type = ConferencecallReferenceType::call;
-  participant->reference_id = call.id;
-  participant->status = ConferencecallStatus::joining;
-  participant->tm_create = participant->tm_update = st.engine->clock.creation_time();
+  auto participant = new_conferencecall(*st.engine, id, st.conference->id, call);
   insert(*st.engine, participant);
-  auto actor =
-      spawn_conferencecall(*st.engine, self, participant, caf::actor_cast<conference_actor>(self));
+  auto actor = spawn_conferencecall(*st.engine, self, participant,
+                                    caf::actor_cast<conference_roll_actor>(self));
   st.engine->registry.conferencecalls.attach(id, caf::actor_cast<caf::strong_actor_ptr>(actor));
   st.participants.emplace(id, Participant{std::move(actor)});
   commit(*st.engine, EventType::conference_updated,
@@ -150,31 +162,37 @@ void admit(ConferenceSelf self, const Uuid& id, const Call& call, call_leg_actor
   reply(*participant);
 }
 
-void on_join(ConferenceSelf self, const Uuid& call_id, const ConferencecallReply& reply) {
-  auto& st = self->state;
+// Why the conference takes no one now, if it does not.
+std::optional<Error> closed(const ConferenceState& st) {
   if (!st.progressing()) {
-    return reply(Error::conflict("conference is " + std::string(to_string(st.conference->status))));
+    return Error::conflict("conference is " + std::string(to_string(st.conference->status)));
   }
   if (st.full()) {
-    return reply(Error::conflict("conference is full: max_participants is " +
-                                 std::to_string(st.conference->max_participants)));
+    return Error::conflict("conference is full: max_participants is " +
+                           std::to_string(st.conference->max_participants));
   }
+  return std::nullopt;
+}
+
+void on_join(ConferenceSelf self, const Uuid& call_id, const ConferencecallReply& reply) {
+  auto& st = self->state;
+  if (auto why = closed(st)) return reply(*why);
   auto call = st.engine->registry.calls.find(call_id);
   if (!call || call->customer_id != st.conference->customer_id) {
     return reply(Error::not_found("call"));
   }
   auto owner = st.engine->registry.calls.actor(call_id);
-  if (!owner || is_final(call->status)) return reply(refusal(SeatAnswer::ended));
+  if (!owner || is_final(call->status)) return reply(seat_refusal(SeatAnswer::ended));
   auto leg = caf::actor_cast<call_leg_actor>(owner);
   auto id = Uuid::generate();
   ++st.seats_pending;
   self->request(leg, caf::infinite, seat_atom::value, id, st.conference->id,
-                caf::actor_cast<conference_actor>(self))
+                caf::actor_cast<conference_roll_actor>(self))
       .then(
           [=](SeatAnswer answer) {
             --self->state.seats_pending;
             if (answer != SeatAnswer::taken) {
-              reply(refusal(answer));
+              reply(seat_refusal(answer));
               return finish(self);
             }
             admit(self, id, *call, leg, reply);
@@ -182,13 +200,63 @@ void on_join(ConferenceSelf self, const Uuid& call_id, const ConferencecallReply
           [=](caf::error&) {
             // The leg ended before it read the request.
             --self->state.seats_pending;
-            reply(refusal(SeatAnswer::ended));
+            reply(seat_refusal(SeatAnswer::ended));
             finish(self);
           });
 }
 
+// A call another node runs joins: that node is asked for the seat, and the
+// participant's id is on the roll's waiting list until it answers.
+void on_peer_join(ConferenceSelf self, const Uuid& call_id, const ConferencecallReply& reply) {
+  auto& st = self->state;
+  if (auto why = closed(st)) return reply(*why);
+  auto peers = st.engine->peers();
+  if (!peers) return reply(Error::not_found("call"));
+  auto id = Uuid::generate();
+  ++st.seats_pending;
+  st.peer_seats.emplace(id, PeerSeat{reply});
+  auto conference = caf::actor_cast<conference_actor>(self);
+  peers->seat(RemoteSeat{st.conference->customer_id, st.conference->id, call_id, id},
+              [conference, id](Result<Conferencecall> answer) {
+                caf::anon_send(conference, seated_atom::value, id,
+                               PeerSeatAnswer{std::move(answer)});
+              });
+}
+
+void on_joined(ConferenceSelf self, const Uuid& id);
+void on_left(ConferenceSelf self, const Uuid& id);
+
+// The call's node answered: the participant it runs is on the roll, or why not.
+void on_seated(ConferenceSelf self, const Uuid& id, const Result<Conferencecall>& answer) {
+  auto& st = self->state;
+  auto waiting = st.peer_seats.find(id);
+  if (waiting == st.peer_seats.end()) return;
+  auto seat = std::move(waiting->second);
+  st.peer_seats.erase(waiting);
+  --st.seats_pending;
+  if (!answer) {
+    seat.reply(answer.error());
+    return finish(self);
+  }
+  if (!st.progressing()) {
+    end_participant_elsewhere(self, id);  // it joined as the conference ended: out again
+    seat.reply(Error::conflict("conference is " + std::string(to_string(st.conference->status))));
+    return finish(self);
+  }
+  st.participants.emplace(id, Participant{});
+  commit(*st.engine, EventType::conference_updated,
+         changed(self, [&](Conference& c) { c.conferencecall_ids.push_back(id); }));
+  seat.reply(*answer);
+  if (seat.joined) on_joined(self, id);
+  if (seat.left) on_left(self, id);
+}
+
 void on_joined(ConferenceSelf self, const Uuid& id) {
   auto& st = self->state;
+  if (auto waiting = st.peer_seats.find(id); waiting != st.peer_seats.end()) {
+    waiting->second.joined = true;
+    return;
+  }
   auto p = st.participants.find(id);
   if (p == st.participants.end() || p->second.joined) return;
   p->second.joined = true;
@@ -199,6 +267,10 @@ void on_joined(ConferenceSelf self, const Uuid& id) {
 // fewer than two left ends.
 void on_left(ConferenceSelf self, const Uuid& id) {
   auto& st = self->state;
+  if (auto waiting = st.peer_seats.find(id); waiting != st.peer_seats.end()) {
+    waiting->second.left = true;
+    return;
+  }
   auto p = st.participants.find(id);
   if (p == st.participants.end()) return;
   if (p->second.joined) --st.joined;
@@ -217,9 +289,7 @@ void on_left(ConferenceSelf self, const Uuid& id) {
 void on_call_ended(ConferenceSelf self, const Uuid& id) {
   auto& st = self->state;
   auto p = st.participants.find(id);
-  if (p != st.participants.end()) {
-    self->send(p->second.actor, leave_atom::value, LeaveCause::call_ended);
-  }
+  if (p != st.participants.end()) make_leave(self, id, p->second, LeaveCause::call_ended);
 }
 
 void on_update(ConferenceSelf self, const ConferenceUpdate& update, const ConferenceReply& reply) {
@@ -248,6 +318,12 @@ conference_actor::behavior_type conference(ConferenceSelf self, EngineContext* e
   return {
       [=](join_atom, const Uuid& call_id, const ConferencecallReply& reply) {
         on_join(self, call_id, reply);
+      },
+      [=](peer_join_atom, const Uuid& call_id, const ConferencecallReply& reply) {
+        on_peer_join(self, call_id, reply);
+      },
+      [=](seated_atom, const Uuid& id, const PeerSeatAnswer& answer) {
+        on_seated(self, id, answer.participant);
       },
       [=](joined_atom, const Uuid& id) { on_joined(self, id); },
       [=](left_atom, const Uuid& id) { on_left(self, id); },
@@ -278,15 +354,18 @@ conference_actor spawn_conference(EngineContext& engine,
 }
 
 void join_conference(EngineContext& engine, const Uuid& customer_id, const Uuid& conference_id,
-                     const Uuid& call_id, ConferencecallReply reply) {
+                     const Uuid& call_id, Seat where, ConferencecallReply reply) {
   auto snapshot = engine.registry.conferences.find(conference_id);
   if (!snapshot || snapshot->customer_id != customer_id) {
     return reply(Error::not_found("conference"));
   }
   auto actor = engine.registry.conferences.actor(conference_id);
   if (!actor) return reply(Error::conflict("conference has ended"));
-  caf::anon_send(caf::actor_cast<conference_actor>(actor), join_atom::value, call_id,
-                 std::move(reply));
+  auto conference = caf::actor_cast<conference_actor>(actor);
+  if (where == Seat::peer) {
+    return caf::anon_send(conference, peer_join_atom::value, call_id, std::move(reply));
+  }
+  caf::anon_send(conference, join_atom::value, call_id, std::move(reply));
 }
 
 }  // namespace chorus

@@ -6,6 +6,7 @@
 // two of its joined participants remain. Ending makes every participant leave;
 // the conference is terminated (tm_end set) once the last one has left.
 
+#include <cstdint>
 #include <memory>
 
 #include "actors/messages.hpp"
@@ -19,9 +20,13 @@ struct EngineContext;
 conference_actor spawn_conference(EngineContext& engine,
                                   std::shared_ptr<const Conference> conference);
 
+// Where the call that joins runs: on this node, or on another node of the
+// cluster, which then runs its participant (actors/conference_peers.hpp).
+enum class Seat : std::uint8_t { here, peer };
+
 // Asks the live conference `conference_id` to take `call_id` as a participant;
 // `reply` gets the conferencecall (joining) or why not. From any thread.
 void join_conference(EngineContext& engine, const Uuid& customer_id, const Uuid& conference_id,
-                     const Uuid& call_id, ConferencecallReply reply);
+                     const Uuid& call_id, Seat where, ConferencecallReply reply);
 
 }  // namespace chorus

@@ -22,7 +22,7 @@ struct ConferencecallState {
 
   EngineContext* engine = nullptr;
   std::shared_ptr<const Conferencecall> participant;
-  conference_actor conference;
+  conference_roll_actor conference;
 };
 
 using ParticipantSelf = conferencecall_actor::stateful_pointer<ConferencecallState>;
@@ -81,7 +81,7 @@ void on_confirm(ParticipantSelf self, BridgeReport report) {
 
 conferencecall_actor::behavior_type conferencecall(ParticipantSelf self, EngineContext* engine,
                                                    std::shared_ptr<const Conferencecall> snapshot,
-                                                   conference_actor conference) {
+                                                   conference_roll_actor conference) {
   auto& st = self->state;
   st.engine = engine;
   st.participant = std::move(snapshot);
@@ -108,9 +108,28 @@ conferencecall_actor::behavior_type conferencecall(ParticipantSelf self, EngineC
 
 }  // namespace
 
+std::shared_ptr<Conferencecall> new_conferencecall(EngineContext& engine, const Uuid& id,
+                                                   const Uuid& conference_id, const Call& call) {
+  auto participant = std::make_shared<Conferencecall>();
+  participant->id = id;
+  participant->customer_id = call.customer_id;
+  participant->conference_id = conference_id;
+  participant->reference_type = ConferencecallReferenceType::call;
+  participant->reference_id = call.id;
+  participant->status = ConferencecallStatus::joining;
+  participant->tm_create = participant->tm_update = engine.clock.creation_time();
+  return participant;
+}
+
+Error seat_refusal(SeatAnswer answer) {
+  static const char* const reasons[] = {"", "call is not answered", "call has ended",
+                                        "call is already in a conference"};
+  return Error::conflict(reasons[static_cast<std::size_t>(answer)]);
+}
+
 conferencecall_actor spawn_conferencecall(EngineContext& engine, caf::local_actor* parent,
                                           std::shared_ptr<const Conferencecall> participant,
-                                          conference_actor conference) {
+                                          conference_roll_actor conference) {
   return parent->spawn(conferencecall, &engine, std::move(participant), std::move(conference));
 }
 

@@ -11,16 +11,27 @@
 #include <caf/fwd.hpp>
 
 #include "actors/messages.hpp"
+#include "model/call.hpp"
 #include "model/conferencecall.hpp"
+#include "model/result.hpp"
 
 namespace chorus {
 
 struct EngineContext;
 
+// A participant `id` of `conference_id` for `call`, joining, stamped now: what a
+// conference of this node and the stand-in of another node's both admit.
+std::shared_ptr<Conferencecall> new_conferencecall(EngineContext& engine, const Uuid& id,
+                                                   const Uuid& conference_id, const Call& call);
+
+// Why a call that did not give its seat cannot join (409).
+Error seat_refusal(SeatAnswer answer);
+
 // `participant` is the initial snapshot (joining), already in the registry.
-// Spawned by its conference (`parent`), which it tells when it joined and left.
+// Spawned by its conference (`parent`), or by the stand-in of a conference another
+// node runs, which it tells when it joined and left.
 conferencecall_actor spawn_conferencecall(EngineContext& engine, caf::local_actor* parent,
                                           std::shared_ptr<const Conferencecall> participant,
-                                          conference_actor conference);
+                                          conference_roll_actor conference);
 
 }  // namespace chorus

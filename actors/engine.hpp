@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/conference_peers.hpp"
 #include "actors/event_sink.hpp"
 #include "actors/leg_driver.hpp"
 #include "actors/store.hpp"
@@ -236,6 +237,25 @@ class Engine {
       std::optional<Timestamp> before = std::nullopt) const;
   void kick_conferencecall(const Uuid& customer_id, const Uuid& id,
                            std::function<void(Result<Conferencecall>)> done);
+
+  // A node of a cluster: a call another node runs joins a conference of this one,
+  // and a call of this one joins another node's conference, through `peers`
+  // (actors/conference_peers.hpp). Connect before recover(), so that what recovery
+  // ends is told; nullptr disconnects, once the engine has stopped.
+  void connect_conference_peers(std::shared_ptr<ConferencePeers> peers);
+  // The peer entry points: what another node's conference or participant asks of
+  // this node. Safe from any thread.
+  // Seats a call this node runs in another node's conference; `done` gets nothing
+  // when the call does not run here (the node that runs it answers).
+  void seat_for_peer(const RemoteSeat& seat,
+                     std::function<void(std::optional<Result<Conferencecall>>)> done);
+  // A participant another node runs joined or left a conference this node runs;
+  // false when the conference does not run here.
+  bool conference_news(const Uuid& conference_id, const Uuid& conferencecall_id,
+                       ParticipantNews news);
+  // The conference of a participant this node runs has ended on its node: the
+  // participant leaves. False when it does not run here.
+  bool end_participant_for_peer(const Uuid& conferencecall_id);
 
   // The directory nested groupcalls ring through. A zero id creates. Writes wait
   // for their commit.

@@ -169,16 +169,15 @@ void Engine::join_conference(const ConferencecallJoin& request,
   auto call = owned(find_call(request.reference_id), request.customer_id, "call");
   if (!call) return done(call.error());
   if (is_final(call->status)) return done(Error::conflict("call has ended"));
-  // A node bridges only the calls it runs itself.
-  if (!engine.registry.calls.find(call->id)) {
-    return done(Error::conflict(
-        "call runs on another node of the cluster than the conference: a call joins a "
-        "conference of the node that runs it"));
-  }
   auto answer = [&engine, done = std::move(done)](Result<Conferencecall> result) {
     answer_when_committed(engine, std::move(result), done);
   };
+  // A node bridges only the calls it runs itself: the participant of a call
+  // another node runs runs there (actors/conference_peers.hpp).
+  auto where = engine.registry.calls.find(call->id) ? Seat::here : Seat::peer;
+  if (where == Seat::peer && !engine.peers()) return done(Error::not_found("call"));
   chorus::join_conference(engine, request.customer_id, request.conference_id, request.reference_id,
+                          where,
                           ConferencecallReply(answer_once<Conferencecall>(std::move(answer), [] {
                             return Result<Conferencecall>(Error::conflict("conference has ended"));
                           })));

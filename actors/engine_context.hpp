@@ -10,6 +10,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/conference_peers.hpp"
 #include "actors/directory.hpp"
 #include "actors/event_bus.hpp"
 #include "actors/latency_histogram.hpp"
@@ -45,6 +46,11 @@ struct EngineContext {
   // API reads never runs ahead of the disk.
   void follow(const StoreRow& row);
 
+  // A node of a cluster: the other nodes, as conferences and participants see them
+  // (conference_peers.hpp); null on a lone node. Connected and disconnected while
+  // actors run, hence the atomic access.
+  std::shared_ptr<ConferencePeers> peers() const { return std::atomic_load(&conference_peers); }
+
   supervisor_actor supervisor_for(const Uuid& id) const {
     return supervisors[id.hash() % supervisors.size()];
   }
@@ -62,6 +68,8 @@ struct EngineContext {
   SupervisedTimers timers;
   WallClock clock;
   std::vector<supervisor_actor> supervisors;
+  // Read through peers(), set through Engine::connect_conference_peers.
+  std::shared_ptr<ConferencePeers> conference_peers;
   // From a ring timer's deadline to its cancels being sent to the legs.
   LatencyHistogram ring_timeout_lateness;
   // Legs that reached hangup, by hangup_reason (indexed by the enum's value).

@@ -130,7 +130,7 @@ void hang_up(GroupcallSelf self, LegCause cause) {
 // refused join leaves the call as it is, answered, and is logged.
 void join_winner(GroupcallSelf self, const Uuid& call_id) {
   auto& g = *self->state().groupcall;
-  join_conference(*self->state().engine, g.customer_id, g.conference_id, call_id,
+  join_conference(*self->state().engine, g.customer_id, g.conference_id, call_id, Seat::here,
                   [groupcall_id = g.id, call_id](Result<Conferencecall> joined) {
                     if (joined) return;
                     spdlog::warn("groupcall {}: its winner {} did not join its conference: {}",

@@ -21,6 +21,8 @@ void announce_message_types(caf::actor_system_config& config) {
       .add_message_type<SeatAnswer>("chorus::SeatAnswer")
       .add_message_type<ConferenceUpdate>("chorus::ConferenceUpdate")
       .add_message_type<conference_actor>("chorus::conference_actor")
+      .add_message_type<conference_roll_actor>("chorus::conference_roll_actor")
+      .add_message_type<PeerSeatAnswer>("chorus::PeerSeatAnswer")
       .add_message_type<ConferenceReply>("chorus::ConferenceReply")
       .add_message_type<ConferencecallReply>("chorus::ConferencecallReply")
       .add_message_type<CallReply>("chorus::CallReply")

@@ -45,6 +45,8 @@ using seat_atom = caf::atom_constant<caf::atom("seat")>;
 using update_atom = caf::atom_constant<caf::atom("update")>;
 using declined_atom = caf::atom_constant<caf::atom("declined")>;
 using routed_atom = caf::atom_constant<caf::atom("routed")>;
+using peer_join_atom = caf::atom_constant<caf::atom("peerjoin")>;
+using seated_atom = caf::atom_constant<caf::atom("seated")>;
 
 // Replies to API requests travel as callbacks: the API thread never blocks on an
 // actor, and the callback runs on the actor's thread, so it must be short.
@@ -52,6 +54,11 @@ using CallReply = std::function<void(Result<Call>)>;
 using GroupcallReply = std::function<void(Result<Groupcall>)>;
 using ConferenceReply = std::function<void(Result<Conference>)>;
 using ConferencecallReply = std::function<void(Result<Conferencecall>)>;
+// Another node's answer to a conference's request for a seat (conference_peers.hpp):
+// the participant it runs, or why not. (A message type needs a default value.)
+struct PeerSeatAnswer {
+  Result<Conferencecall> participant{Error::unavailable("the call's node did not answer")};
+};
 
 // Why a participant leaves its conference.
 enum class LeaveCause : std::uint8_t {
@@ -69,6 +76,17 @@ std::string_view to_string(LeaveCause cause);
 // The timers a groupcall arms; a generation number tells a stale expiry apart.
 enum class GroupcallTimer : std::uint8_t { ring, answer };
 
+// What a participant and its call tell their conference: the roll. A conference
+// of this node keeps it itself; one another node runs has a stand-in here
+// (peer_conference.hpp) that passes it on.
+using conference_roll_actor = caf::typed_actor<
+    // A participant's join was confirmed by the driver.
+    caf::reacts_to<joined_atom, Uuid>,
+    // A participant has left (leaved).
+    caf::reacts_to<left_atom, Uuid>,
+    // A participant's call ended: it leaves.
+    caf::reacts_to<hangup_atom, Uuid>>;
+
 // One participant of a conference: it moves its call into the bridge and out.
 using conferencecall_actor = caf::typed_actor<
     // The driver confirmed a join or a leave, through the participant's BridgeLine.
@@ -78,16 +96,15 @@ using conferencecall_actor = caf::typed_actor<
     // An API kick: leaves and replies with its snapshot (409 if already leaving).
     caf::reacts_to<leave_atom, ConferencecallReply>>;
 
-using conference_actor = caf::typed_actor<
+using conference_actor = conference_roll_actor::extend<
     // A call joins (API or a groupcall's winner): replies once the participant is
     // committed joining, or with why not.
     caf::reacts_to<join_atom, Uuid, ConferencecallReply>,
-    // A participant's join was confirmed by the driver.
-    caf::reacts_to<joined_atom, Uuid>,
-    // A participant has left (leaved).
-    caf::reacts_to<left_atom, Uuid>,
-    // A participant's call ended: it leaves.
-    caf::reacts_to<hangup_atom, Uuid>,
+    // A call another node runs joins: that node is asked for its seat, and runs
+    // the participant (actors/conference_peers.hpp).
+    caf::reacts_to<peer_join_atom, Uuid, ConferencecallReply>,
+    // That node's answer for participant `id`.
+    caf::reacts_to<seated_atom, Uuid, PeerSeatAnswer>,
     // PUT: new field values, replied with the snapshot.
     caf::reacts_to<update_atom, ConferenceUpdate, ConferenceReply>,
     // DELETE: terminates, then stamps tm_delete and replies.
@@ -109,7 +126,7 @@ using call_leg_actor = branch_actor::extend<
     // An API hangup: ends the leg and replies with its snapshot.
     caf::reacts_to<hangup_atom, CallReply>,
     // A conference asks for the call as its participant `conferencecall_id`.
-    caf::replies_to<seat_atom, Uuid, Uuid, conference_actor>::with<SeatAnswer>,
+    caf::replies_to<seat_atom, Uuid, Uuid, conference_roll_actor>::with<SeatAnswer>,
     // The participant that held the call's seat has left.
     caf::reacts_to<left_atom, Uuid>>;
 
@@ -150,6 +167,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::GroupcallReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::ConferenceReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::ConferencecallReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::ConferenceUpdate)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chorus::PeerSeatAnswer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::PeerSeatAnswer>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::ConferenceReply>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::ConferencecallReply>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<chorus::ConferenceUpdate>)

@@ -1,8 +1,10 @@
 #include "actors/recovery.hpp"
 
 #include <future>
+#include <unordered_set>
 
 #include "actors/engine_context.hpp"
+#include "actors/peer_conference.hpp"
 #include "actors/state_change.hpp"
 
 namespace chorus {
@@ -40,6 +42,28 @@ std::shared_ptr<const Conferencecall> ended_by_failure(const Conferencecall& liv
   return ended;
 }
 
+namespace {
+
+// What was ended here that another node's conference or participant must learn
+// (actors/conference_peers.hpp): a participant whose conference another node runs
+// left it, and a conference's participants other nodes run leave.
+void tell_peers(EngineContext& engine, const LeftLive& left) {
+  if (!engine.peers()) return;
+  std::unordered_set<Uuid> conferences, participants;
+  for (auto& c : left.live_conferences) conferences.insert(c.id);
+  for (auto& p : left.live_conferencecalls) participants.insert(p.id);
+  for (auto& p : left.live_conferencecalls) {
+    if (!conferences.count(p.conference_id)) tell_peer_conference_left(engine, p);
+  }
+  for (auto& c : left.live_conferences) {
+    for (auto& id : c.conferencecall_ids) {
+      if (!participants.count(id)) end_peer_participant(engine, id);
+    }
+  }
+}
+
+}  // namespace
+
 Result<Recovery> end_left_live(EngineContext& engine, const LeftLive& left,
                                std::chrono::milliseconds timeout) {
   Recovery ended;
@@ -69,6 +93,7 @@ Result<Recovery> end_left_live(EngineContext& engine, const LeftLive& left,
     return Error::unavailable("store: the endings of what was left live did not commit in time");
   }
   if (auto status = outcome.get(); !status) return status.error();
+  tell_peers(engine, left);
   return ended;
 }
 

@@ -9,6 +9,7 @@
 
 #include "actors/engine_context.hpp"
 #include "actors/engine_scheduler.hpp"
+#include "actors/peer_conference.hpp"
 #include "actors/recovery.hpp"
 #include "actors/state_change.hpp"
 #include "actors/worker_send.hpp"
@@ -101,6 +102,8 @@ void reap_conferencecall(EngineContext& engine, const Uuid& id) {
   commit(engine, EventType::conferencecall_leaved, ended_by_failure(*snapshot, engine.clock.now()));
   if (auto conference = engine.registry.conferences.actor(snapshot->conference_id)) {
     caf::anon_send(caf::actor_cast<conference_actor>(conference), left_atom::value, id);
+  } else {
+    tell_peer_conference_left(engine, *snapshot);
   }
   if (auto leg = engine.registry.calls.actor(snapshot->reference_id)) {
     caf::anon_send(caf::actor_cast<call_leg_actor>(leg), left_atom::value, id);
@@ -116,8 +119,10 @@ void reap_conference(EngineContext& engine, const Uuid& id) {
     if (auto actor = engine.registry.conferencecalls.actor(participant)) {
       caf::anon_send(caf::actor_cast<conferencecall_actor>(actor), leave_atom::value,
                      LeaveCause::conference_ended);
-    } else {
+    } else if (engine.registry.conferencecalls.find(participant)) {
       reap_conferencecall(engine, participant);
+    } else {
+      end_peer_participant(engine, participant);  // another node runs it
     }
   }
   commit(engine, EventType::conference_updated, ended_by_failure(*snapshot, engine.clock.now()));
