@@ -25,6 +25,7 @@
 #include "config/chorusd_options.hpp"
 #include "config/thread_counts.hpp"
 #include "transport/api_keys.hpp"
+#include "transport/cluster/cluster_conferences.hpp"
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_metrics.hpp"
 #include "transport/cluster/cluster_operations.hpp"
@@ -210,13 +211,20 @@ int main(int argc, char** argv) {
   std::shared_ptr<chorus::EventRelay> relay;
   chorus::Subscription relayed;
   std::unique_ptr<chorus::DirectoryFollower> directory;
+  // Conferences whose participants run on other nodes: recovery may tell them.
+  std::shared_ptr<chorus::ClusterConferences> conferences;
   if (nats) {
     relay = std::make_shared<chorus::EventRelay>(nats);
     relayed = engine.open_subscription(relay, true);
     directory = std::make_unique<chorus::DirectoryFollower>(nats, engine);
+    conferences = std::make_shared<chorus::ClusterConferences>(nats, engine);
+    engine.connect_conference_peers(conferences);
   }
   if (auto recovered = engine.recover(); !recovered) {
     std::fprintf(stderr, "chorusd: recovery failed: %s\n", recovered.error().message.c_str());
+    // The engine holds the peers: they stop serving before it goes, not within its
+    // destructor.
+    engine.connect_conference_peers(nullptr);
     return 2;
   } else if (store) {
     // Never the URL: it may carry a password.
@@ -256,11 +264,11 @@ int main(int argc, char** argv) {
   metrics.add_section([&gateway](std::ostream& out) { gateway.metrics().render(out); });
   if (sip) metrics.add_section([&sip](std::ostream& out) { sip->metrics().render(out); });
   if (remote) {
-    metrics.add_section(
-        [&nats, &remote, &operations, &failover, &sharing, &relay](std::ostream& out) {
-          chorus::render_cluster_metrics(out, *nats, *remote, *operations, failover->stats(),
-                                         *sharing, *relay);
-        });
+    metrics.add_section([&nats, &remote, &operations, &conferences, &failover, &sharing,
+                         &relay](std::ostream& out) {
+      chorus::render_cluster_metrics(out, *nats, *remote, *operations, *conferences,
+                                     failover->stats(), *sharing, *relay);
+    });
     api.add_health("nats", [&nats]() -> std::optional<std::string> {
       if (nats->connected()) return std::nullopt;
       return std::string("cluster: NATS unreachable (reconnecting)");
@@ -277,6 +285,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chorusd: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
                  options.listen_port, e.what());
+    engine.connect_conference_peers(nullptr);
     return 2;
   }
   // Signals are caught before the listening line goes out: whoever starts chorusd
@@ -316,6 +325,12 @@ int main(int argc, char** argv) {
   relayed.cancel();
   if (relay) relay->stop();  // the last events go out before the link closes
   operations.reset();        // serves no more, and what waited for an answer is answered
+  if (conferences) {
+    // The engine has stopped: nothing asks the peers any more, and what the
+    // others ask of this node goes unanswered (the asking node times out).
+    engine.connect_conference_peers(nullptr);
+    conferences.reset();
+  }
   directory.reset();
   remote.reset();  // its subscriptions drained: no handler runs after this
   nats.reset();    // sends what it still holds

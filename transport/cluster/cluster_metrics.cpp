@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "actors/node_failover.hpp"
+#include "transport/cluster/cluster_conferences.hpp"
 #include "transport/cluster/cluster_events.hpp"
 #include "transport/cluster/cluster_operations.hpp"
 #include "transport/cluster/directory_sharing.hpp"
@@ -23,7 +24,8 @@ struct Metric {
 }  // namespace
 
 void render_cluster_metrics(std::ostream& out, const NatsLink& link, const ClusterEvents& events,
-                            const ClusterOperations& operations, const NodeFailoverStats& lease,
+                            const ClusterOperations& operations,
+                            const ClusterConferences& conferences, const NodeFailoverStats& lease,
                             const SharingStore& directory, const EventRelay& relay) {
   const Metric metrics[] = {
       {"chorus_cluster_nats_connected", "gauge", "1 while the node's NATS connection is up.",
@@ -49,6 +51,23 @@ void render_cluster_metrics(std::ostream& out, const NatsLink& link, const Clust
       {"chorus_cluster_operations_served_total", "counter",
        "Other nodes' forwarded operations this node looked at (it answers its own).",
        operations.served()},
+      {"chorus_cluster_conference_requests_total", "counter",
+       "Requests this node sent about a conference and a participant on different nodes"
+       " (seats, participants' news, conferences' ends).",
+       conferences.requested()},
+      {"chorus_cluster_conference_seats_requested_total", "counter",
+       "Seats this node asked of the node running their call, for its own conferences.",
+       conferences.seats_requested()},
+      {"chorus_cluster_conference_requests_unanswered_total", "counter",
+       "Conference requests no node answered in time, or answered malformed (a seat answers"
+       " unavailable, news and ends are not delivered).",
+       conferences.unanswered()},
+      {"chorus_cluster_conference_requests_served_total", "counter",
+       "Other nodes' conference requests this node looked at (it answers its own).",
+       conferences.served()},
+      {"chorus_cluster_conference_messages_refused_total", "counter",
+       "Conference requests and answers that were not well-formed (never answered).",
+       conferences.refused()},
       {"chorus_cluster_lease_held", "gauge",
        "1 while this node holds its lease (0 from losing it to claiming it again).",
        lease.held ? 1u : 0u},

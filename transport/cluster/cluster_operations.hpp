@@ -6,23 +6,18 @@
 // others find it is not theirs, and stay silent), and its answer goes back to the
 // client unchanged. No answer within answer_timeout: 503 OWNER_UNREACHABLE.
 //
-// NATS's request waits on the thread that asks, so a few waiting threads of its
-// own do that, never an I/O or engine thread; past max_waiting queued requests a
-// forward is answered at once with nothing (503).
+// The requests wait on threads of their own (NatsRequests); past max_waiting
+// queued requests a forward is answered at once with nothing (503).
 
 #include <nats/nats.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 #include "transport/cluster/nats_link.hpp"
+#include "transport/cluster/nats_requests.hpp"
 #include "transport/remote_operations.hpp"
 #include "transport/rest_api.hpp"
 
@@ -44,32 +39,22 @@ class ClusterOperations final : public RemoteOperations {
   void forward(const Uuid& customer_id, const HttpRequest& request,
                std::function<void(std::optional<ForwardedAnswer>)> answer) override;
 
-  std::uint64_t forwarded() const { return forwarded_.load(std::memory_order_relaxed); }
+  std::uint64_t forwarded() const { return requests_.sent(); }
   std::uint64_t unanswered() const { return unanswered_.load(std::memory_order_relaxed); }
   std::uint64_t served() const { return served_.load(std::memory_order_relaxed); }
 
  private:
-  struct Waiting {
-    std::string request;  // encoded
-    std::function<void(std::optional<ForwardedAnswer>)> answer;
-  };
   static void on_request(natsConnection*, natsSubscription*, natsMsg* msg, void* self);
   void serve(natsMsg* msg);
-  void wait_for_answers();
 
   std::shared_ptr<NatsLink> link_;
   RestApi& api_;
   natsSubscription* subscription_ = nullptr;
 
-  std::mutex mutex_;
-  std::condition_variable queued_;
-  std::deque<Waiting> waiting_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
-
-  std::atomic<std::uint64_t> forwarded_{0};
   std::atomic<std::uint64_t> unanswered_{0};
   std::atomic<std::uint64_t> served_{0};
+  // Last: its destructor answers what waits, which counts in unanswered_.
+  NatsRequests requests_;
 };
 
 }  // namespace chorus

@@ -1,0 +1,236 @@
+#include "transport/cluster/conference_messages.hpp"
+
+#include <array>
+#include <optional>
+#include <utility>
+
+#include "model/conference_json_detail.hpp"
+#include "model/enum_names.hpp"
+#include "model/json_detail.hpp"
+
+namespace chorus {
+
+namespace jd = json_detail;
+
+namespace {
+
+// Indexed as ConferenceRequest's alternatives.
+enum class Op : std::size_t { seat, news, end };
+constexpr std::array<std::string_view, 3> op_names{"seat", "news", "end"};
+static_assert(op_names.size() == std::variant_size_v<ConferenceRequest>);
+// Indexed by ParticipantNews.
+constexpr std::array<std::string_view, 2> news_names{"joined", "left"};
+
+std::string finish(const rapidjson::StringBuffer& buffer) {
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// A message as a document: an object, within max_conference_message (checked
+// before parsing, which then costs no recursion whatever the nesting).
+Result<rapidjson::Document> parse_message(std::string_view text) {
+  if (text.size() > max_conference_message) {
+    return Error::invalid("message",
+                          "must be at most " + std::to_string(max_conference_message) + " bytes");
+  }
+  auto doc = jd::parse_document(text);
+  if (!doc) return doc.error();
+  if (!doc->IsObject()) return Error::invalid("message", "must be a JSON object");
+  return doc;
+}
+
+// The readers leave an absent member alone; every member of these messages is
+// needed.
+void require(jd::ObjectReader& r, std::string_view name) {
+  if (r.find(name) == nullptr) r.fail(name, "is required");
+}
+
+void read_id(jd::ObjectReader& r, std::string_view name, Uuid& out) {
+  require(r, name);
+  r.uuid(name, out);
+  if (out.is_zero()) r.fail(name, "must not be the zero UUID");
+}
+
+template <class Request>
+Result<ConferenceRequest> finished(const jd::ObjectReader& r, Request request) {
+  if (Status status = r.status(); !status) return status.error();
+  return ConferenceRequest(std::move(request));
+}
+
+Result<ConferenceRequest> read_seat(jd::ObjectReader& r) {
+  RemoteSeat seat;
+  read_id(r, "customer_id", seat.customer_id);
+  read_id(r, "conference_id", seat.conference_id);
+  read_id(r, "call_id", seat.call_id);
+  read_id(r, "conferencecall_id", seat.conferencecall_id);
+  return finished(r, seat);
+}
+
+Result<ConferenceRequest> read_news(jd::ObjectReader& r) {
+  ConferenceNews news;
+  read_id(r, "conference_id", news.conference_id);
+  read_id(r, "conferencecall_id", news.conferencecall_id);
+  require(r, "news");
+  jd::read_enum(r, "news", news_names, news.news);
+  return finished(r, news);
+}
+
+Result<ConferenceRequest> read_end(jd::ObjectReader& r) {
+  ParticipantEnd end;
+  read_id(r, "conferencecall_id", end.conferencecall_id);
+  return finished(r, end);
+}
+
+void write_members(jd::JsonWriter& w, const RemoteSeat& seat) {
+  jd::write_key(w, "customer_id");
+  jd::write_uuid(w, seat.customer_id);
+  jd::write_key(w, "conference_id");
+  jd::write_uuid(w, seat.conference_id);
+  jd::write_key(w, "call_id");
+  jd::write_uuid(w, seat.call_id);
+  jd::write_key(w, "conferencecall_id");
+  jd::write_uuid(w, seat.conferencecall_id);
+}
+
+void write_members(jd::JsonWriter& w, const ConferenceNews& news) {
+  jd::write_key(w, "conference_id");
+  jd::write_uuid(w, news.conference_id);
+  jd::write_key(w, "conferencecall_id");
+  jd::write_uuid(w, news.conferencecall_id);
+  jd::write_key(w, "news");
+  jd::write_string(w, detail::enum_name(news_names, news.news));
+}
+
+void write_members(jd::JsonWriter& w, const ParticipantEnd& end) {
+  jd::write_key(w, "conferencecall_id");
+  jd::write_uuid(w, end.conferencecall_id);
+}
+
+void write_refusal(jd::JsonWriter& w, const Error& error) {
+  w.StartObject();
+  jd::write_key(w, "code");
+  jd::write_string(w, to_string(error.code));
+  jd::write_key(w, "message");
+  jd::write_string(w, error.message);
+  jd::write_key(w, "field");
+  jd::write_string(w, error.field);
+  w.EndObject();
+}
+
+// The engine error `name` names, if any: the codes are numbered from zero, and
+// model/error.hpp's to_string names each of them and nothing past the last.
+std::optional<ErrorCode> error_code_named(std::string_view name) {
+  for (int i = 0;; ++i) {
+    const auto code = static_cast<ErrorCode>(i);
+    const std::string_view known = to_string(code);
+    if (known.empty()) return std::nullopt;
+    if (known == name) return code;
+  }
+}
+
+Result<SeatAnswer> read_refusal(const rapidjson::Value& value) {
+  const jd::Path root;
+  const jd::Path path = root.member("error");
+  jd::ObjectReader r(value, path);
+  std::string code, message, field;
+  require(r, "code");
+  r.string("code", code, max_conference_message);
+  require(r, "message");
+  r.string("message", message, max_conference_message);
+  r.string("field", field, max_conference_message);
+  if (Status status = r.status(); !status) return status.error();
+  auto known = error_code_named(code);
+  if (!known) return Error::invalid("error.code", "must name an engine error");
+  return SeatAnswer{Error{*known, std::move(field), std::move(message)}};
+}
+
+// Only the participant asked for: another could take the conference's roll
+// somewhere it has no business.
+Result<SeatAnswer> read_participant(const rapidjson::Value& value, const RemoteSeat& asked) {
+  const jd::Path root;
+  Conferencecall participant;
+  if (Status status = jd::read_value(value, root.member("conferencecall"), participant); !status) {
+    return status.error();
+  }
+  if (participant.id != asked.conferencecall_id || participant.customer_id != asked.customer_id ||
+      participant.conference_id != asked.conference_id ||
+      participant.reference_id != asked.call_id) {
+    return Error::invalid("conferencecall", "must be the participant asked for");
+  }
+  return SeatAnswer{std::move(participant)};
+}
+
+}  // namespace
+
+std::string encode_conference_request(const ConferenceRequest& request) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  jd::write_key(w, "op");
+  jd::write_string(w, op_names[request.index()]);
+  std::visit([&w](const auto& r) { write_members(w, r); }, request);
+  w.EndObject();
+  return finish(buffer);
+}
+
+Result<ConferenceRequest> decode_conference_request(std::string_view text) {
+  auto doc = parse_message(text);
+  if (!doc) return doc.error();
+  const jd::Path root;
+  jd::ObjectReader r(*doc, root);
+  Op op = Op::seat;
+  require(r, "op");
+  jd::read_enum(r, "op", op_names, op);
+  if (Status status = r.status(); !status) return status.error();
+  switch (op) {
+    case Op::seat:
+      return read_seat(r);
+    case Op::news:
+      return read_news(r);
+    case Op::end:
+      return read_end(r);
+  }
+  return Error::invalid("op", detail::one_of_rule(op_names));
+}
+
+std::string encode_seat_answer(const Result<Conferencecall>& participant) {
+  rapidjson::StringBuffer buffer;
+  jd::JsonWriter w(buffer);
+  w.StartObject();
+  if (participant) {
+    jd::write_key(w, "conferencecall");
+    jd::write_value(w, *participant);
+  } else {
+    jd::write_key(w, "error");
+    write_refusal(w, participant.error());
+  }
+  w.EndObject();
+  return finish(buffer);
+}
+
+Result<SeatAnswer> decode_seat_answer(std::string_view text, const RemoteSeat& asked) {
+  auto doc = parse_message(text);
+  if (!doc) return doc.error();
+  const auto participant = doc->FindMember("conferencecall");
+  const auto refusal = doc->FindMember("error");
+  const bool seated = participant != doc->MemberEnd();
+  if (seated == (refusal != doc->MemberEnd())) {
+    return Error::invalid("answer", "must hold either a conferencecall or an error");
+  }
+  return seated ? read_participant(participant->value, asked) : read_refusal(refusal->value);
+}
+
+std::string encode_ack() {
+  return R"({"ack":true})";
+}
+
+Status decode_ack(std::string_view text) {
+  auto doc = parse_message(text);
+  if (!doc) return doc.error();
+  const auto ack = doc->FindMember("ack");
+  if (ack == doc->MemberEnd() || !ack->value.IsTrue()) {
+    return Error::invalid("ack", "must be true");
+  }
+  return {};
+}
+
+}  // namespace chorus
