@@ -30,23 +30,6 @@ class ThreeNodes : public ClusterTest {
     EXPECT_EQ(created.status, 200u) << created.body;
     return field(created.body, "id");
   }
-  // The one call of a new groupcall on `api` whose leg answers at once, once it has.
-  static std::string answered_call(HttpClient& api) {
-    auto created = api.post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},
-        "destinations":[{"type":"endpoint","target":"desk@sim;answer=0"}]})");
-    EXPECT_EQ(created.status, 200u) << created.body;
-    rapidjson::Document doc;
-    doc.Parse(created.body.c_str());
-    if (!doc.IsObject() || !doc.HasMember("call_ids") || doc["call_ids"].Size() != 1) {
-      ADD_FAILURE() << created.body;
-      return {};
-    }
-    std::string id = doc["call_ids"][0].GetString();
-    EXPECT_TRUE(eventually(
-        [&] { return field(api.get("/v1.0/calls/" + id).body, "status") == "progressing"; },
-        std::chrono::seconds(5)));
-    return id;
-  }
 };
 
 TEST_F(ThreeNodes, AGroupcallMadeOnAIsReadOnBAndHungUpThroughC) {
@@ -81,14 +64,11 @@ TEST_F(ThreeNodes, AGroupcallMadeOnAIsReadOnBAndHungUpThroughC) {
   EXPECT_EQ(forwarded["chorus_cluster_operations_unanswered_total"], 0);
 }
 
-std::string join_body(const std::string& conference_id, const std::string& call_id) {
-  return R"({"conference_id":")" + conference_id + R"(","reference_type":"call","reference_id":")" +
-         call_id + R"("})";
-}
-
 // A join sent to any node reaches the node that runs the conference, as a kick
-// does; a call another node runs cannot join it (that node bridges its own calls).
-TEST_F(ThreeNodes, AJoinThroughAnyNodeReachesTheConferencesNodeAndAForeignCallIsRefused) {
+// does, whichever node runs the call (a call another node runs is seated there,
+// beside it: tests/cluster/cross_node_conference_test.cpp follows it further);
+// another customer's key finds no conference to join through any node.
+TEST_F(ThreeNodes, AJoinThroughAnyNodeReachesTheConferencesNodeWhicheverNodeRunsTheCall) {
   auto a = node("node-a");
   auto b = node("node-b");
   auto on_a = client(*a, key_a);
@@ -96,7 +76,7 @@ TEST_F(ThreeNodes, AJoinThroughAnyNodeReachesTheConferencesNodeAndAForeignCallIs
   auto conference = on_a->post("/v1.0/conferences", "{}");
   ASSERT_EQ(conference.status, 200u) << conference.body;
   const std::string conference_id = field(conference.body, "id");
-  const std::string call_on_a = answered_call(*on_a);
+  const std::string call_on_a = answered_call(*on_a, "desk-a");
 
   auto joined = on_b->post("/v1.0/conferencecalls", join_body(conference_id, call_on_a));
   ASSERT_EQ(joined.status, 200u) << "B handed the join to A: " << joined.body;
@@ -105,14 +85,28 @@ TEST_F(ThreeNodes, AJoinThroughAnyNodeReachesTheConferencesNodeAndAForeignCallIs
   EXPECT_TRUE(eventually([&] { return field(on_b->get(participant).body, "status") == "joined"; },
                          std::chrono::seconds(5)))
       << on_b->get(participant).body;
-  expect_error(
-      client(*b, key_b)->post("/v1.0/conferencecalls", join_body(conference_id, call_on_a)), 404,
-      "CONFERENCE_NOT_FOUND", "conference");
+  for (const auto* through : {a.get(), b.get()}) {
+    expect_error(
+        client(*through, key_b)->post("/v1.0/conferencecalls", join_body(conference_id, call_on_a)),
+        404, "CONFERENCE_NOT_FOUND", "conference");
+  }
 
-  const std::string call_on_b = answered_call(*on_b);
+  // A call B runs joins A's conference too (it was refused with 409 before).
+  const std::string call_on_b = answered_call(*on_b, "desk-b");
+  auto remote = on_a->post("/v1.0/conferencecalls", join_body(conference_id, call_on_b));
+  ASSERT_EQ(remote.status, 200u) << "A seated B's call: " << remote.body;
+  EXPECT_EQ(field(remote.body, "status"), "joining") << remote.body;
+  EXPECT_EQ(field(remote.body, "conference_id"), conference_id) << remote.body;
+  EXPECT_EQ(field(remote.body, "reference_id"), call_on_b) << remote.body;
+  const std::string remote_participant = "/v1.0/conferencecalls/" + field(remote.body, "id");
+  EXPECT_TRUE(
+      eventually([&] { return field(on_a->get(remote_participant).body, "status") == "joined"; },
+                 std::chrono::seconds(5)))
+      << on_a->get(remote_participant).body;
+  // A call already in the conference is refused, through either node.
   for (auto* through : {on_a.get(), on_b.get()}) {
     expect_error(through->post("/v1.0/conferencecalls", join_body(conference_id, call_on_b)), 409,
-                 "CONFLICT", "another node");
+                 "CONFLICT", "already in a conference");
   }
 }
 
