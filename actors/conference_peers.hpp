@@ -7,11 +7,13 @@
 // two learn of each other through this port: the conference's node asks the
 // call's node for a seat; the participant's node tells the conference that its
 // participant joined or left; the conference's node tells a participant to leave.
+// A groupcall whose winner is to join another node's conference asks that node to
+// take it, as a join through the API would.
 //
 // The engine owns the port; transport/cluster implements it over NATS, and hands
 // what arrives to the engine's peer entry points (Engine::seat_for_peer,
-// conference_news, end_participant_for_peer). A lone node has none. Every message goes to
-// whichever node runs its target; no node names another.
+// join_for_peer, conference_news, end_participant_for_peer). A lone node has none. Every message
+// goes to whichever node runs its target; no node names another.
 //
 // Safe from any thread; every callback is called once, from any thread.
 
@@ -32,6 +34,14 @@ struct RemoteSeat {
   Uuid conferencecall_id;  // chosen by the conference: its roll knows it at once
 };
 
+// A call that won its groupcall joins the conference the groupcall names, which
+// another node runs (a groupcall's conference_id): as a join through the API.
+struct RemoteJoin {
+  Uuid customer_id;
+  Uuid conference_id;
+  Uuid call_id;
+};
+
 // What a participant's node tells its conference.
 enum class ParticipantNews : std::uint8_t {
   joined,  // the call's media is in the bridge
@@ -47,6 +57,10 @@ class ConferencePeers {
   // (not answered, ended, in a conference), not_found when it is not the
   // customer's, unavailable when no node answered in time.
   virtual void seat(const RemoteSeat& seat, std::function<void(Result<Conferencecall>)> answer) = 0;
+
+  // To the node that runs the conference: `join.call_id`, which this node runs,
+  // joins it. Answers as seat() does, once the conference has the participant.
+  virtual void join(const RemoteJoin& join, std::function<void(Result<Conferencecall>)> answer) = 0;
 
   // To the node that runs the conference. `delivered` is false when no node
   // answered (the conference has ended, or its node is gone or out of reach).

@@ -249,6 +249,10 @@ class Engine {
   // when the call does not run here (the node that runs it answers).
   void seat_for_peer(const RemoteSeat& seat,
                      std::function<void(std::optional<Result<Conferencecall>>)> done);
+  // A call another node runs joins a conference this node runs (its groupcall's
+  // winner); `done` gets nothing when the conference does not run here.
+  void join_for_peer(const RemoteJoin& join,
+                     std::function<void(std::optional<Result<Conferencecall>>)> done);
   // A participant another node runs joined or left a conference this node runs;
   // false when the conference does not run here.
   bool conference_news(const Uuid& conference_id, const Uuid& conferencecall_id,

@@ -4,9 +4,12 @@
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
+#include "actors/api_answers.hpp"
+#include "actors/conference_actor.hpp"
 #include "actors/engine.hpp"
 #include "actors/engine_core.hpp"
 #include "actors/peer_conference.hpp"
+#include "actors/state_change.hpp"
 
 namespace chorus {
 
@@ -25,6 +28,26 @@ void Engine::seat_for_peer(const RemoteSeat& seat,
   seat_for_peer_conference(
       engine, seat, caf::actor_cast<call_leg_actor>(leg),
       [done = std::move(done)](Result<Conferencecall> answer) { done(std::move(answer)); });
+}
+
+void Engine::join_for_peer(const RemoteJoin& join,
+                           std::function<void(std::optional<Result<Conferencecall>>)> done) {
+  auto& engine = core_->context();
+  auto conference = engine.registry.conferences.find(join.conference_id);
+  if (!conference || !engine.registry.conferences.actor(join.conference_id)) {
+    return done(std::nullopt);  // the node that runs it answers
+  }
+  if (conference->customer_id != join.customer_id) return done(Error::not_found("conference"));
+  if (auto status = core_->accepting_writes(); !status) return done(status.error());
+  std::function<void(Result<Conferencecall>)> reply =
+      [done = std::move(done)](Result<Conferencecall> r) { done(std::move(r)); };
+  auto answer = [&engine, reply = std::move(reply)](Result<Conferencecall> result) {
+    answer_when_committed(engine, std::move(result), reply);
+  };
+  chorus::join_conference(engine, join.customer_id, join.conference_id, join.call_id, Seat::peer,
+                          ConferencecallReply(answer_once<Conferencecall>(std::move(answer), [] {
+                            return Result<Conferencecall>(Error::conflict("conference has ended"));
+                          })));
 }
 
 bool Engine::conference_news(const Uuid& conference_id, const Uuid& conferencecall_id,

@@ -11,6 +11,7 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
 
+#include "actors/api_answers.hpp"
 #include "actors/branch.hpp"
 #include "actors/dialable.hpp"
 #include "actors/engine_scheduler.hpp"
@@ -200,17 +201,30 @@ Status EngineCore::admits(const Request& request) const {
   return accepting_writes();
 }
 
+// A groupcall's conference_id: a live conference of the customer's, run here or,
+// in a cluster, by another node (read from the shared store).
+Status EngineCore::joinable(const GroupcallRequest& request) const {
+  auto& engine = *context_;
+  auto conference = engine.registry.conferences.find(request.conference_id);
+  if (!conference && engine.peers()) {
+    auto found = stored<Conference>(engine.store,
+                                    [&](Store& s) { return s.conference(request.conference_id); });
+    if (!found) return found.error();
+    conference = *found;
+  }
+  if (!conference || conference->customer_id != request.customer_id ||
+      conference->status != ConferenceStatus::progressing) {
+    return Error::invalid("conference_id", "must be the id of one of your live conferences");
+  }
+  return {};
+}
+
 void EngineCore::create_groupcall(const GroupcallRequest& request,
                                   std::function<void(Result<Groupcall>)> done) {
   if (auto status = admits(request); !status) return done(status.error());
   auto& engine = *context_;
   if (!request.conference_id.is_zero()) {
-    auto conference = engine.registry.conferences.find(request.conference_id);
-    if (!conference || conference->customer_id != request.customer_id ||
-        conference->status != ConferenceStatus::progressing) {
-      return done(
-          Error::invalid("conference_id", "must be the id of one of your live conferences"));
-    }
+    if (auto status = joinable(request); !status) return done(status.error());
   }
   auto plan = resolve_dial_plan(request.customer_id, request.ring_method, request.destinations,
                                 engine.directory, limits_of(engine));

@@ -84,6 +84,7 @@ class EngineCore {
  private:
   template <class Request>
   Status admits(const Request& request) const;
+  Status joinable(const GroupcallRequest& request) const;
   void ring_service(const Uuid& customer_id, const Address& source, const Uuid& master_call_id,
                     Result<DialPlan> plan, std::function<void(Result<Groupcall>)> done);
   void launch(Groupcall base, DialPlan plan, DialContext dial_context,

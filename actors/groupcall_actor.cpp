@@ -127,16 +127,22 @@ void hang_up(GroupcallSelf self, LegCause cause) {
 
 // The winning leg joins the groupcall's conference. It heard that it won before
 // the conference asks for its seat (both come to its mailbox in that order). A
-// refused join leaves the call as it is, answered, and is logged.
+// conference another node of a cluster runs is asked through the peers, and asks
+// back for the seat. A refused join leaves the call as it is, answered, and is
+// logged.
 void join_winner(GroupcallSelf self, const Uuid& call_id) {
+  auto& engine = *self->state().engine;
   auto& g = *self->state().groupcall;
-  join_conference(*self->state().engine, g.customer_id, g.conference_id, call_id, Seat::here,
-                  [groupcall_id = g.id, call_id](Result<Conferencecall> joined) {
-                    if (joined) return;
-                    spdlog::warn("groupcall {}: its winner {} did not join its conference: {}",
-                                 groupcall_id.to_string(), call_id.to_string(),
-                                 joined.error().message);
-                  });
+  auto refused = [groupcall_id = g.id, call_id](Result<Conferencecall> joined) {
+    if (joined) return;
+    spdlog::warn("groupcall {}: its winner {} did not join its conference: {}",
+                 groupcall_id.to_string(), call_id.to_string(), joined.error().message);
+  };
+  auto peers = engine.peers();
+  if (peers && !engine.registry.conferences.actor(g.conference_id)) {
+    return peers->join(RemoteJoin{g.customer_id, g.conference_id, call_id}, std::move(refused));
+  }
+  join_conference(engine, g.customer_id, g.conference_id, call_id, Seat::here, std::move(refused));
 }
 
 // The groupcall's answer was taken for good (by its parent, or at once at the

@@ -87,6 +87,25 @@ TEST(ConferenceMessages, AnEndComesBackWhole) {
   EXPECT_EQ(end->conferencecall_id, participant_id);
 }
 
+TEST(ConferenceMessages, AJoinComesBackWholeAndItsAnswerNamesTheCallNotAnId) {
+  auto back =
+      decode_conference_request(encode_conference_request(RemoteJoin{customer, conference, call}));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  const auto* join = std::get_if<RemoteJoin>(&*back);
+  ASSERT_NE(join, nullptr);
+  EXPECT_EQ(join->customer_id, customer);
+  EXPECT_EQ(join->conference_id, conference);
+  EXPECT_EQ(join->call_id, call);
+
+  // The conference picks the participant's id; everything else must be the join's.
+  const RemoteSeat joined{customer, conference, call, Uuid()};
+  auto seated = decode_seat_answer(encode_seat_answer(participant()), joined);
+  ASSERT_TRUE(seated.ok()) << seated.error().message;
+  EXPECT_EQ(seated->participant->id, participant_id);
+  const RemoteSeat other_call{customer, conference, Uuid::generate(), Uuid()};
+  EXPECT_FALSE(decode_seat_answer(encode_seat_answer(participant()), other_call).ok());
+}
+
 TEST(ConferenceMessages, ASeatedParticipantComesBackWhole) {
   auto back = decode_seat_answer(encode_seat_answer(participant()), asked);
   ASSERT_TRUE(back.ok()) << back.error().message;

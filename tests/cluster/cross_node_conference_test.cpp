@@ -215,6 +215,48 @@ TEST_F(CrossNodeConference, ACallOnBJoinsAConferenceOnAThroughCIsKickedThroughAA
 
 // The call's hangup, sent through a node that runs neither, takes its participant
 // out of the conference on A; A's own participant stays.
+// A groupcall made on B for A's conference (its conference_id extension): its
+// winner joins as it answers, its participant beside it on B; a conference_id no
+// node runs is refused at creation, as on one node.
+TEST_F(CrossNodeConference, AGroupcallOnBForAConferenceOnAHasItsWinnerJoinIt) {
+  auto a = node("node-a");
+  auto b = node("node-b");
+  auto on_a = client(*a, key_a);
+  auto on_b = client(*b, key_a);
+  const std::string conference_id = new_conference(*on_a);
+  ASSERT_FALSE(conference_id.empty());
+
+  auto created = on_b->post("/v1.0/groupcalls",
+                            R"({"source":{"type":"tel","target":"+15550100"},)"
+                            R"("destinations":[{"type":"endpoint","target":"desk@sim;answer=0"}],)"
+                            R"("conference_id":")" +
+                                conference_id + R"("})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  const auto calls = strings_of(created.body, "call_ids");
+  ASSERT_EQ(calls.size(), 1u) << created.body;
+
+  std::string last;
+  ASSERT_TRUE(eventually(
+      [&] {
+        last = on_a->get(conference_at(conference_id)).body;
+        return strings_of(last, "conferencecall_ids").size() == 1;
+      },
+      std::chrono::seconds(5)))
+      << "the winner never joined: " << last;
+  const std::string participant_id = strings_of(last, "conferencecall_ids").front();
+  for (auto* reader : {on_a.get(), on_b.get()}) {
+    becomes(*reader, participant_at(participant_id), "status", "joined");
+    becomes(*reader, participant_at(participant_id), "reference_id", calls.front());
+    becomes(*reader, call_at(calls.front()), "conference_id", conference_id);
+  }
+
+  auto refused =
+      on_b->post("/v1.0/groupcalls", R"({"source":{"type":"tel","target":"+15550100"},)"
+                                     R"("destinations":[{"type":"endpoint","target":"desk@sim"}],)"
+                                     R"("conference_id":"4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"})");
+  expect_error(refused, 400, "INVALID_ARGUMENT", "conference_id");
+}
+
 TEST_F(CrossNodeConference, ARemoteCallsHangupThroughAnyNodeTakesItsParticipantOffTheRoll) {
   auto a = node("node-a");
   auto b = node("node-b");

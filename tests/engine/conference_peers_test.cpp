@@ -34,24 +34,13 @@ class LoopbackPeers final : public ConferencePeers {
   int asked() const { return asked_; }
 
   void seat(const RemoteSeat& seat, std::function<void(Result<Conferencecall>)> answer) override {
-    ++asked_;
-    if (cut_) return answer(unanswered());
-    // Every engine but the one that runs the call stays silent.
-    struct Round {
-      std::mutex mutex;
-      std::size_t silent = 0;
-      std::function<void(Result<Conferencecall>)> answer;
-    };
-    auto round = std::make_shared<Round>();
-    round->answer = std::move(answer);
-    const std::size_t engines = engines_.size();
-    for (auto* engine : engines_) {
-      engine->seat_for_peer(seat, [round, engines](std::optional<Result<Conferencecall>> r) {
-        std::lock_guard<std::mutex> guard(round->mutex);
-        if (r) return round->answer(std::move(*r));
-        if (++round->silent == engines) round->answer(unanswered());
-      });
-    }
+    first_answer([&](Engine& e, Answer done) { e.seat_for_peer(seat, std::move(done)); },
+                 std::move(answer));
+  }
+
+  void join(const RemoteJoin& join, std::function<void(Result<Conferencecall>)> answer) override {
+    first_answer([&](Engine& e, Answer done) { e.join_for_peer(join, std::move(done)); },
+                 std::move(answer));
   }
 
   void tell_conference(const Uuid& conference_id, const Uuid& conferencecall_id,
@@ -72,6 +61,31 @@ class LoopbackPeers final : public ConferencePeers {
   }
 
  private:
+  using Answer = std::function<void(std::optional<Result<Conferencecall>>)>;
+
+  // Asks every engine; the one that runs the target answers, the others give
+  // nothing (and when all do, nobody answered).
+  template <class Ask>
+  void first_answer(Ask ask, std::function<void(Result<Conferencecall>)> answer) {
+    ++asked_;
+    if (cut_) return answer(unanswered());
+    struct Round {
+      std::mutex mutex;
+      std::size_t silent = 0;
+      std::function<void(Result<Conferencecall>)> answer;
+    };
+    auto round = std::make_shared<Round>();
+    round->answer = std::move(answer);
+    const std::size_t engines = engines_.size();
+    for (auto* engine : engines_) {
+      ask(*engine, [round, engines](std::optional<Result<Conferencecall>> r) {
+        std::lock_guard<std::mutex> guard(round->mutex);
+        if (r) return round->answer(std::move(*r));
+        if (++round->silent == engines) round->answer(unanswered());
+      });
+    }
+  }
+
   static Error unanswered() {
     return Error::unavailable("no node of the cluster answered for the call");
   }
@@ -268,6 +282,30 @@ TEST_F(ConferencePeersTest, WithNoNodeAnsweringAJoinIsUnavailableAndAnEndingConf
   EXPECT_EQ(conference(c.id).status, ConferenceStatus::terminated);
   EXPECT_NE(participant(p.id).status, ConferencecallStatus::leaved)
       << "A never heard: its participant is A's (or its survivor's) to end";
+}
+
+TEST_F(ConferencePeersTest, AGroupcallsWinnerJoinsTheConferenceTheOtherEngineRuns) {
+  auto c = conference_on_b();
+  auto request = calls.request({endpoint("alice"), endpoint("bob")});
+  request.conference_id = c.id;
+  auto created = calls.engine.create_groupcall(request);
+  ASSERT_TRUE(created) << created.error().message;
+  ASSERT_TRUE(eventually([&] { return calls.driver->call_for("bob").has_value(); }));
+  const Uuid winner = calls.leg("bob");
+  calls.driver->report(winner, LegReport::answered);
+
+  ASSERT_TRUE(eventually([&] { return conference(c.id).conferencecall_ids.size() == 1; }));
+  auto p = participant(conference(c.id).conferencecall_ids.front());
+  EXPECT_EQ(p.reference_id, winner);
+  EXPECT_TRUE(eventually([&] { return call(winner).conference_id == c.id; }));
+  EXPECT_EQ(calls.engine.stats().live_conferencecalls, 1u) << "beside its call, on A";
+  EXPECT_TRUE(eventually([&] { return participant(p.id).status == ConferencecallStatus::joined; }));
+
+  // A conference that is not live anywhere is refused at creation, as on one node.
+  request.conference_id = Uuid::generate();
+  auto refused = calls.engine.create_groupcall(request);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "conference_id");
 }
 
 TEST_F(ConferencePeersTest, AParticipantEndedByATakeoverIsOffItsConferencesRoll) {

@@ -39,6 +39,16 @@ void ClusterConferences::seat(const RemoteSeat& seat,
   });
 }
 
+void ClusterConferences::join(const RemoteJoin& join,
+                              std::function<void(Result<Conferencecall>)> answer) {
+  seats_.fetch_add(1, std::memory_order_relaxed);
+  // The conference picks the participant's id: any id is its answer's.
+  const RemoteSeat asked{join.customer_id, join.conference_id, join.call_id, Uuid()};
+  ask(join, [this, asked, answer = std::move(answer)](std::optional<std::string> text) {
+    answer(seated(asked, text));
+  });
+}
+
 void ClusterConferences::tell_conference(const Uuid& conference_id, const Uuid& conferencecall_id,
                                          ParticipantNews news, std::function<void(bool)> done) {
   if (engine_.conference_news(conference_id, conferencecall_id, news)) return done(true);
@@ -108,15 +118,23 @@ void ClusterConferences::serve(natsMsg* msg) {
   std::visit([this, reply_to](const auto& r) { serve_one(r, reply_to); }, *request);
 }
 
+// The engine answers later, maybe once this node has closed its link: then nobody
+// is left to answer, and the link is not kept open for it.
+std::function<void(std::optional<Result<Conferencecall>>)> ClusterConferences::answering(
+    std::string reply_to) const {
+  return [link = std::weak_ptr<NatsLink>(link_),
+          reply_to = std::move(reply_to)](std::optional<Result<Conferencecall>> participant) {
+    if (!participant) return;  // not this node's: the node that runs it answers
+    if (auto open = link.lock()) open->reply(reply_to, encode_seat_answer(*participant));
+  };
+}
+
 void ClusterConferences::serve_one(const RemoteSeat& seat, std::string reply_to) {
-  // The engine answers later, maybe once this node has closed its link: then
-  // nobody is left to answer, and the link is not kept open for it.
-  engine_.seat_for_peer(
-      seat, [link = std::weak_ptr<NatsLink>(link_),
-             reply_to = std::move(reply_to)](std::optional<Result<Conferencecall>> participant) {
-        if (!participant) return;  // not this node's call: the node that runs it answers
-        if (auto open = link.lock()) open->reply(reply_to, encode_seat_answer(*participant));
-      });
+  engine_.seat_for_peer(seat, answering(std::move(reply_to)));
+}
+
+void ClusterConferences::serve_one(const RemoteJoin& join, std::string reply_to) {
+  engine_.join_for_peer(join, answering(std::move(reply_to)));
 }
 
 void ClusterConferences::serve_one(const ConferenceNews& news, std::string reply_to) {

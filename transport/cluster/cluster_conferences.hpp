@@ -52,8 +52,9 @@ class ClusterConferences final : public ConferencePeers {
                        ParticipantNews news, std::function<void(bool delivered)> done) override;
   void end_participant(const Uuid& conferencecall_id,
                        std::function<void(bool delivered)> done) override;
+  void join(const RemoteJoin& join, std::function<void(Result<Conferencecall>)> answer) override;
 
-  // This node's requests sent on NATS: every one, and the seats among them.
+  // This node's requests sent on NATS: every one, and the seats (and joins) among them.
   std::uint64_t requested() const { return requested_.load(std::memory_order_relaxed); }
   std::uint64_t seats_requested() const { return seats_.load(std::memory_order_relaxed); }
   // Of those, the ones no node answered in time, or answered malformed, or that
@@ -70,7 +71,10 @@ class ClusterConferences final : public ConferencePeers {
   void serve_one(const RemoteSeat& seat, std::string reply_to);
   void serve_one(const ConferenceNews& news, std::string reply_to);
   void serve_one(const ParticipantEnd& end, std::string reply_to);
+  void serve_one(const RemoteJoin& join, std::string reply_to);
 
+  // What answers a seat or a join on NATS, once the engine has.
+  std::function<void(std::optional<Result<Conferencecall>>)> answering(std::string reply_to) const;
   // A news or an end: delivered once the target's node acknowledged it.
   void tell(const ConferenceRequest& request, std::function<void(bool delivered)> done);
   bool acknowledged(std::string_view answer);

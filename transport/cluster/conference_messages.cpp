@@ -15,8 +15,8 @@ namespace jd = json_detail;
 namespace {
 
 // Indexed as ConferenceRequest's alternatives.
-enum class Op : std::size_t { seat, news, end };
-constexpr std::array<std::string_view, 3> op_names{"seat", "news", "end"};
+enum class Op : std::size_t { seat, news, end, join };
+constexpr std::array<std::string_view, 4> op_names{"seat", "news", "end", "join"};
 static_assert(op_names.size() == std::variant_size_v<ConferenceRequest>);
 // Indexed by ParticipantNews.
 constexpr std::array<std::string_view, 2> news_names{"joined", "left"};
@@ -80,6 +80,23 @@ Result<ConferenceRequest> read_end(jd::ObjectReader& r) {
   return finished(r, end);
 }
 
+Result<ConferenceRequest> read_join(jd::ObjectReader& r) {
+  RemoteJoin join;
+  read_id(r, "customer_id", join.customer_id);
+  read_id(r, "conference_id", join.conference_id);
+  read_id(r, "call_id", join.call_id);
+  return finished(r, join);
+}
+
+void write_members(jd::JsonWriter& w, const RemoteJoin& join) {
+  jd::write_key(w, "customer_id");
+  jd::write_uuid(w, join.customer_id);
+  jd::write_key(w, "conference_id");
+  jd::write_uuid(w, join.conference_id);
+  jd::write_key(w, "call_id");
+  jd::write_uuid(w, join.call_id);
+}
+
 void write_members(jd::JsonWriter& w, const RemoteSeat& seat) {
   jd::write_key(w, "customer_id");
   jd::write_uuid(w, seat.customer_id);
@@ -127,7 +144,7 @@ std::optional<ErrorCode> error_code_named(std::string_view name) {
   }
 }
 
-Result<SeatAnswer> read_refusal(const rapidjson::Value& value) {
+Result<SeatReply> read_refusal(const rapidjson::Value& value) {
   const jd::Path root;
   const jd::Path path = root.member("error");
   jd::ObjectReader r(value, path);
@@ -140,23 +157,25 @@ Result<SeatAnswer> read_refusal(const rapidjson::Value& value) {
   if (Status status = r.status(); !status) return status.error();
   auto known = error_code_named(code);
   if (!known) return Error::invalid("error.code", "must name an engine error");
-  return SeatAnswer{Error{*known, std::move(field), std::move(message)}};
+  return SeatReply{Error{*known, std::move(field), std::move(message)}};
 }
 
 // Only the participant asked for: another could take the conference's roll
 // somewhere it has no business.
-Result<SeatAnswer> read_participant(const rapidjson::Value& value, const RemoteSeat& asked) {
+Result<SeatReply> read_participant(const rapidjson::Value& value, const RemoteSeat& asked) {
   const jd::Path root;
   Conferencecall participant;
   if (Status status = jd::read_value(value, root.member("conferencecall"), participant); !status) {
     return status.error();
   }
-  if (participant.id != asked.conferencecall_id || participant.customer_id != asked.customer_id ||
+  const bool id_asked = !asked.conferencecall_id.is_zero();
+  if ((id_asked && participant.id != asked.conferencecall_id) ||
+      participant.customer_id != asked.customer_id ||
       participant.conference_id != asked.conference_id ||
       participant.reference_id != asked.call_id) {
     return Error::invalid("conferencecall", "must be the participant asked for");
   }
-  return SeatAnswer{std::move(participant)};
+  return SeatReply{std::move(participant)};
 }
 
 }  // namespace
@@ -188,6 +207,8 @@ Result<ConferenceRequest> decode_conference_request(std::string_view text) {
       return read_news(r);
     case Op::end:
       return read_end(r);
+    case Op::join:
+      return read_join(r);
   }
   return Error::invalid("op", detail::one_of_rule(op_names));
 }
@@ -207,7 +228,7 @@ std::string encode_seat_answer(const Result<Conferencecall>& participant) {
   return finish(buffer);
 }
 
-Result<SeatAnswer> decode_seat_answer(std::string_view text, const RemoteSeat& asked) {
+Result<SeatReply> decode_seat_answer(std::string_view text, const RemoteSeat& asked) {
   auto doc = parse_message(text);
   if (!doc) return doc.error();
   const auto participant = doc->FindMember("conferencecall");

@@ -2,7 +2,8 @@
 // What crosses NATS between a conference and a participant that run on different
 // nodes (actors/conference_peers.hpp), all on one subject: a conference asks for
 // a seat for a call, a participant tells its conference it joined or left, a
-// conference tells its participant to leave; and the answers (the participant
+// conference tells its participant to leave, a groupcall's winner asks to join
+// its conference; and the answers (the participant
 // seated or why not; a plain acknowledgement). Everything is read as hostile:
 // whoever can publish on NATS could send anything, so a message is capped in
 // size, its ids must be UUIDs, its names known ones, and a seat's answer must be
@@ -37,19 +38,22 @@ struct ParticipantEnd {
   Uuid conferencecall_id;
 };
 
-using ConferenceRequest = std::variant<RemoteSeat, ConferenceNews, ParticipantEnd>;
+using ConferenceRequest = std::variant<RemoteSeat, ConferenceNews, ParticipantEnd, RemoteJoin>;
 
 std::string encode_conference_request(const ConferenceRequest& request);
 Result<ConferenceRequest> decode_conference_request(std::string_view text);
 
-// What the call's node answered a seat: the participant, or the engine's refusal.
-struct SeatAnswer {
+// What a seat or a join was answered: the participant, or the engine's refusal.
+// (Not the engine's SeatAnswer, a call's answer to its conference.)
+struct SeatReply {
   Result<Conferencecall> participant;
 };
 
 std::string encode_seat_answer(const Result<Conferencecall>& participant);
-// Refuses (as malformed) a participant that is not the one `asked` for.
-Result<SeatAnswer> decode_seat_answer(std::string_view text, const RemoteSeat& asked);
+// Refuses (as malformed) a participant that is not the one `asked` for: its
+// customer, conference and call, and its id unless the conference picks it (a
+// join: `asked.conferencecall_id` zero).
+Result<SeatReply> decode_seat_answer(std::string_view text, const RemoteSeat& asked);
 
 // The answer to news and to an end: the target runs on the answering node, and
 // has been told.
