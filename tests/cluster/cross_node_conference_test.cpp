@@ -39,9 +39,20 @@ class CrossNodeConference : public ClusterTest {
   // What a node learns from another through NATS after that.
   static constexpr std::chrono::seconds told_within{10};
 
-  std::unique_ptr<ChorusdProcess> leased_node(const std::string& name) {
-    return node(name, NatsServer::shared().url(), {"--lease-ms", "1000"});
+  const std::vector<std::string> leased = {"--lease-ms", "1000"};
+
+  // Nodes A, B (and C, for three) on this test's cluster, with `extra` flags, and
+  // customer A's REST clients on each.
+  void start(std::size_t nodes, const std::vector<std::string>& extra = {}) {
+    a = node("node-a", NatsServer::shared().url(), extra);
+    b = node("node-b", NatsServer::shared().url(), extra);
+    if (nodes > 2) c = node("node-c", NatsServer::shared().url(), extra);
+    on_a = client(*a, key_a);
+    on_b = client(*b, key_a);
+    if (c) on_c = client(*c, key_a);
   }
+  std::unique_ptr<ChorusdProcess> a, b, c;
+  std::unique_ptr<HttpClient> on_a, on_b, on_c;
 
   static std::string conference_at(const std::string& id) { return "/v1.0/conferences/" + id; }
   static std::string participant_at(const std::string& id) { return "/v1.0/conferencecalls/" + id; }
@@ -155,12 +166,7 @@ class CrossNodeConference : public ClusterTest {
 // conference's node, which the participant's node carries out; the kicked call
 // goes on and joins again, through its own node.
 TEST_F(CrossNodeConference, ACallOnBJoinsAConferenceOnAThroughCIsKickedThroughAAndJoinsAgain) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto c = node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
-  auto on_c = client(*c, key_a);
+  start(3);
   const std::vector<HttpClient*> everywhere = {on_a.get(), on_b.get(), on_c.get()};
   const std::string conference_id = new_conference(*on_a);
   const std::string call_id = answered_call(*on_b);
@@ -219,10 +225,7 @@ TEST_F(CrossNodeConference, ACallOnBJoinsAConferenceOnAThroughCIsKickedThroughAA
 // winner joins as it answers, its participant beside it on B; a conference_id no
 // node runs is refused at creation, as on one node.
 TEST_F(CrossNodeConference, AGroupcallOnBForAConferenceOnAHasItsWinnerJoinIt) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
+  start(2);
   const std::string conference_id = new_conference(*on_a);
   ASSERT_FALSE(conference_id.empty());
 
@@ -258,12 +261,7 @@ TEST_F(CrossNodeConference, AGroupcallOnBForAConferenceOnAHasItsWinnerJoinIt) {
 }
 
 TEST_F(CrossNodeConference, ARemoteCallsHangupThroughAnyNodeTakesItsParticipantOffTheRoll) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto c = node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
-  auto on_c = client(*c, key_a);
+  start(3);
   const std::string conference_id = new_conference(*on_a);
   const std::string stays =
       join_and_await(*on_a, conference_id, answered_call(*on_a, "stays"), *on_a);
@@ -286,10 +284,7 @@ TEST_F(CrossNodeConference, ARemoteCallsHangupThroughAnyNodeTakesItsParticipantO
 // A connect conference between a call on A and a call on B: B's call hangs up,
 // so the conference on A ends, A's participant made to leave, A's call still up.
 TEST_F(CrossNodeConference, AConnectConferenceEndsWhenItsRemoteParticipantsCallHangsUp) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
+  start(2);
   const std::string conference_id = new_conference(*on_a, R"({"type":"connect"})");
   const std::string call_on_a = answered_call(*on_a, "one");
   const std::string call_on_b = answered_call(*on_b, "two");
@@ -318,12 +313,7 @@ TEST_F(CrossNodeConference, AConnectConferenceEndsWhenItsRemoteParticipantsCallH
 // DELETE of the conference through a third node: A ends it, B's participant
 // leaves, and B's call goes on, free to join a conference C runs.
 TEST_F(CrossNodeConference, DeletingTheConferenceThroughAnyNodeEndsTheRemoteParticipantOnly) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto c = node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
-  auto on_c = client(*c, key_a);
+  start(3);
   const std::string conference_id = new_conference(*on_a);
   const std::string call_id = answered_call(*on_b);
   const std::string participant_id = join_and_await(*on_b, conference_id, call_id, *on_c);
@@ -356,12 +346,7 @@ TEST_F(CrossNodeConference, DeletingTheConferenceThroughAnyNodeEndsTheRemotePart
 // Another customer's key reaches nothing of customer A's through any node, and
 // a refused join leaves nothing behind.
 TEST_F(CrossNodeConference, AnotherCustomersJoinIsNotFoundThroughEveryNodeAndChangesNothing) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto c = node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
-  auto on_c = client(*c, key_a);
+  start(3);
   auto b_on_a = client(*a, key_b);
   auto b_on_b = client(*b, key_b);
   const std::string conference_id = new_conference(*on_a);  // A's, on node A
@@ -406,12 +391,7 @@ TEST_F(CrossNodeConference, AnotherCustomersJoinIsNotFoundThroughEveryNodeAndCha
 // both (leaved, hangup failed) within the lease and a margin, and the conference
 // on A drops the participant and goes on with A's own.
 TEST_F(CrossNodeConference, TheCallsNodeKilledHasItsParticipantEndedAndTheConferenceGoesOn) {
-  auto a = leased_node("node-a");
-  auto b = leased_node("node-b");
-  auto c = leased_node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
-  auto on_c = client(*c, key_a);
+  start(3, leased);
   const std::string conference_id = new_conference(*on_a);
   const std::string stays =
       join_and_await(*on_a, conference_id, answered_call(*on_a, "stays"), *on_a);
@@ -448,12 +428,7 @@ TEST_F(CrossNodeConference, TheCallsNodeKilledHasItsParticipantEndedAndTheConfer
 // Node A, which runs the conference, is killed: a survivor terminates it, B's
 // participant leaves, and B's call goes on, free to join another conference.
 TEST_F(CrossNodeConference, TheConferencesNodeKilledHasItEndedAndTheRemoteCallStaysUp) {
-  auto a = leased_node("node-a");
-  auto b = leased_node("node-b");
-  auto c = leased_node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
-  auto on_c = client(*c, key_a);
+  start(3, leased);
   const std::string conference_id = new_conference(*on_a);
   const std::string call_id = answered_call(*on_b);
   const std::string participant_id = join_and_await(*on_b, conference_id, call_id, *on_c);
@@ -491,11 +466,7 @@ TEST_F(CrossNodeConference, TheConferencesNodeKilledHasItEndedAndTheRemoteCallSt
 // A subscriber on C gets the participant's events (published by B, which runs
 // it) and the conference's (published by A), each resource's in order.
 TEST_F(CrossNodeConference, ASubscriberOnCGetsBothSidesEventsInOrderPerResource) {
-  auto a = node("node-a");
-  auto b = node("node-b");
-  auto c = node("node-c");
-  auto on_a = client(*a, key_a);
-  auto on_b = client(*b, key_a);
+  start(3);
   const std::string call_id = answered_call(*on_b);
   auto watcher = wstest::open_client(
       c->port(), key_a,

@@ -56,70 +56,77 @@ Result<ConferenceRequest> finished(const jd::ObjectReader& r, Request request) {
   return ConferenceRequest(std::move(request));
 }
 
-Result<ConferenceRequest> read_seat(jd::ObjectReader& r) {
-  RemoteSeat seat;
-  read_id(r, "customer_id", seat.customer_id);
-  read_id(r, "conference_id", seat.conference_id);
-  read_id(r, "call_id", seat.call_id);
-  read_id(r, "conferencecall_id", seat.conferencecall_id);
-  return finished(r, seat);
+// Each request's ids, by member name: what is read and written for it, in order.
+template <class Request>
+struct IdMember {
+  std::string_view name;
+  Uuid Request::*member;
+};
+constexpr IdMember<RemoteSeat> seat_ids[] = {{"customer_id", &RemoteSeat::customer_id},
+                                             {"conference_id", &RemoteSeat::conference_id},
+                                             {"call_id", &RemoteSeat::call_id},
+                                             {"conferencecall_id", &RemoteSeat::conferencecall_id}};
+constexpr IdMember<RemoteJoin> join_ids[] = {{"customer_id", &RemoteJoin::customer_id},
+                                             {"conference_id", &RemoteJoin::conference_id},
+                                             {"call_id", &RemoteJoin::call_id}};
+constexpr IdMember<ConferenceNews> news_ids[] = {
+    {"conference_id", &ConferenceNews::conference_id},
+    {"conferencecall_id", &ConferenceNews::conferencecall_id}};
+constexpr IdMember<ParticipantEnd> end_ids[] = {
+    {"conferencecall_id", &ParticipantEnd::conferencecall_id}};
+
+constexpr const auto& ids_of(const RemoteSeat&) {
+  return seat_ids;
+}
+constexpr const auto& ids_of(const RemoteJoin&) {
+  return join_ids;
+}
+constexpr const auto& ids_of(const ConferenceNews&) {
+  return news_ids;
+}
+constexpr const auto& ids_of(const ParticipantEnd&) {
+  return end_ids;
 }
 
-Result<ConferenceRequest> read_news(jd::ObjectReader& r) {
+template <class Request>
+void read_ids(jd::ObjectReader& r, Request& request) {
+  for (const auto& id : ids_of(request)) read_id(r, id.name, request.*id.member);
+}
+
+template <class Request>
+void write_ids(jd::JsonWriter& w, const Request& request) {
+  for (const auto& id : ids_of(request)) {
+    w.Key(id.name.data(), static_cast<rapidjson::SizeType>(id.name.size()));
+    jd::write_uuid(w, request.*id.member);
+  }
+}
+
+// A request made of its ids only.
+template <class Request>
+Result<ConferenceRequest> read_request(jd::ObjectReader& r) {
+  Request request;
+  read_ids(r, request);
+  return finished(r, request);
+}
+
+template <>
+Result<ConferenceRequest> read_request<ConferenceNews>(jd::ObjectReader& r) {
   ConferenceNews news;
-  read_id(r, "conference_id", news.conference_id);
-  read_id(r, "conferencecall_id", news.conferencecall_id);
+  read_ids(r, news);
   require(r, "news");
   jd::read_enum(r, "news", news_names, news.news);
   return finished(r, news);
 }
 
-Result<ConferenceRequest> read_end(jd::ObjectReader& r) {
-  ParticipantEnd end;
-  read_id(r, "conferencecall_id", end.conferencecall_id);
-  return finished(r, end);
-}
-
-Result<ConferenceRequest> read_join(jd::ObjectReader& r) {
-  RemoteJoin join;
-  read_id(r, "customer_id", join.customer_id);
-  read_id(r, "conference_id", join.conference_id);
-  read_id(r, "call_id", join.call_id);
-  return finished(r, join);
-}
-
-void write_members(jd::JsonWriter& w, const RemoteJoin& join) {
-  jd::write_key(w, "customer_id");
-  jd::write_uuid(w, join.customer_id);
-  jd::write_key(w, "conference_id");
-  jd::write_uuid(w, join.conference_id);
-  jd::write_key(w, "call_id");
-  jd::write_uuid(w, join.call_id);
-}
-
-void write_members(jd::JsonWriter& w, const RemoteSeat& seat) {
-  jd::write_key(w, "customer_id");
-  jd::write_uuid(w, seat.customer_id);
-  jd::write_key(w, "conference_id");
-  jd::write_uuid(w, seat.conference_id);
-  jd::write_key(w, "call_id");
-  jd::write_uuid(w, seat.call_id);
-  jd::write_key(w, "conferencecall_id");
-  jd::write_uuid(w, seat.conferencecall_id);
+template <class Request>
+void write_members(jd::JsonWriter& w, const Request& request) {
+  write_ids(w, request);
 }
 
 void write_members(jd::JsonWriter& w, const ConferenceNews& news) {
-  jd::write_key(w, "conference_id");
-  jd::write_uuid(w, news.conference_id);
-  jd::write_key(w, "conferencecall_id");
-  jd::write_uuid(w, news.conferencecall_id);
+  write_ids(w, news);
   jd::write_key(w, "news");
   jd::write_string(w, detail::enum_name(news_names, news.news));
-}
-
-void write_members(jd::JsonWriter& w, const ParticipantEnd& end) {
-  jd::write_key(w, "conferencecall_id");
-  jd::write_uuid(w, end.conferencecall_id);
 }
 
 void write_refusal(jd::JsonWriter& w, const Error& error) {
@@ -200,15 +207,13 @@ Result<ConferenceRequest> decode_conference_request(std::string_view text) {
   require(r, "op");
   jd::read_enum(r, "op", op_names, op);
   if (Status status = r.status(); !status) return status.error();
-  switch (op) {
-    case Op::seat:
-      return read_seat(r);
-    case Op::news:
-      return read_news(r);
-    case Op::end:
-      return read_end(r);
-    case Op::join:
-      return read_join(r);
+  // Indexed as op_names and ConferenceRequest's alternatives.
+  static constexpr Result<ConferenceRequest> (*readers[])(jd::ObjectReader&) = {
+      read_request<RemoteSeat>, read_request<ConferenceNews>, read_request<ParticipantEnd>,
+      read_request<RemoteJoin>};
+  static_assert(std::size(readers) == op_names.size());
+  if (static_cast<std::size_t>(op) < std::size(readers)) {
+    return readers[static_cast<std::size_t>(op)](r);
   }
   return Error::invalid("op", detail::one_of_rule(op_names));
 }
