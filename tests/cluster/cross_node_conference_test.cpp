@@ -22,6 +22,7 @@
 #include "tests/cluster/cluster_nodes.hpp"
 #include "tests/support/error_envelope.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/metrics.hpp"
 #include "tests/websocket/ws_test_support.hpp"
 
 namespace chorus::test {
@@ -191,6 +192,13 @@ TEST_F(CrossNodeConference, ACallOnBJoinsAConferenceOnAThroughCIsKickedThroughAA
     becomes(*reader, call_at(call_id), "conference_id", conference_id);
   }
   EXPECT_EQ(listed_participants(*on_c), std::vector<std::string>{participant_id});
+  // A asked for the seat on NATS, and B (which runs the call) served it.
+  auto on_a_metrics = scrape_metrics(a->port());
+  auto on_b_metrics = scrape_metrics(b->port());
+  EXPECT_EQ(on_a_metrics["chorus_cluster_conference_seats_requested_total"], 1);
+  EXPECT_EQ(on_a_metrics["chorus_cluster_conference_requests_unanswered_total"], 0);
+  EXPECT_GE(on_b_metrics["chorus_cluster_conference_requests_served_total"], 1);
+  EXPECT_EQ(on_b_metrics["chorus_cluster_conference_messages_refused_total"], 0);
   EXPECT_EQ(field(on_b->get(call_at(call_id)).body, "status"), "progressing");
 
   // A kick through A (the participant runs on B).
