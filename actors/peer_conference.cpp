@@ -22,14 +22,23 @@ struct PeerConferenceState {
 
 using PeerConferenceSelf = conference_roll_actor::stateful_pointer<PeerConferenceState>;
 
-// Passes the participant's news on to the conference's node. Nobody answering
+// Passes a participant's news on to its conference's node once what this node
+// changed so far is committed: that node (and its clients) then reads the
+// participant as the news has it, whichever node reads it. Nobody answering
 // changes nothing here: the conference has ended, or its node is gone and a
 // survivor ends it (and tells this participant to leave).
+void tell_when_committed(EngineContext& engine, const Uuid& conference_id,
+                         const Uuid& conferencecall_id, ParticipantNews news) {
+  when_committed(engine, [&engine, conference_id, conferencecall_id, news](const Status&) {
+    if (auto peers = engine.peers()) {
+      peers->tell_conference(conference_id, conferencecall_id, news, [](bool) {});
+    }
+  });
+}
+
 void tell_conference(PeerConferenceSelf self, ParticipantNews news) {
   auto& st = self->state;
-  if (auto peers = st.engine->peers()) {
-    peers->tell_conference(st.seat.conference_id, st.seat.conferencecall_id, news, [](bool) {});
-  }
+  tell_when_committed(*st.engine, st.seat.conference_id, st.seat.conferencecall_id, news);
 }
 
 // The call gave its seat: its participant joins, and the conference's node has
@@ -86,10 +95,7 @@ conference_roll_actor::behavior_type peer_conference(PeerConferenceSelf self, En
 }  // namespace
 
 void tell_peer_conference_left(EngineContext& engine, const Conferencecall& participant) {
-  if (auto peers = engine.peers()) {
-    peers->tell_conference(participant.conference_id, participant.id, ParticipantNews::left,
-                           [](bool) {});
-  }
+  tell_when_committed(engine, participant.conference_id, participant.id, ParticipantNews::left);
 }
 
 void end_peer_participant(EngineContext& engine, const Uuid& conferencecall_id,
