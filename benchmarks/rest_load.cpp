@@ -7,7 +7,11 @@
 //
 //   bench_rest_create --url http://127.0.0.1:PORT --key KEY
 //                     [--requests N] [--connections C] [--threads T] [--timeout-s S]
-//                     [--server-pid PID]
+//                     [--server-pid PID] [--conference-update ID]
+//
+// --conference-update sends PUT /v1.0/conferences/ID (an update that changes
+// nothing) instead: sent to a node of a cluster that does not run the conference,
+// it measures a forwarded operation (run_cluster_benchmarks.sh).
 //
 // --server-pid also reports that process's CPU over the run, per request answered
 // (read from /proc): steadier than requests/s when other work shares the machine.
@@ -31,7 +35,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "flag_number.hpp"
-#include "load/groupcall_request.hpp"
+#include "load/rest_requests.hpp"
 #include "load/http_load_connection.hpp"
 #include "load/io_threads.hpp"
 #include "load/latency_log.hpp"
@@ -54,7 +58,22 @@ struct Options {
   std::size_t threads = 1;
   long timeout_s = 60;
   long server_pid = 0;
+  std::string conference_update;  // a conference's id: PUTs it instead
 };
+
+// A UUID's characters only: it goes into the request's path.
+bool uuid_text(std::string_view text) {
+  return text.size() == 36 && std::all_of(text.begin(), text.end(), [](char c) {
+           return c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+HttpRequest load_request(const Options& o) {
+  if (!o.conference_update.empty()) {
+    return conference_update_request(o.url.host, o.url.port, o.key, o.conference_update);
+  }
+  return groupcall_request(o.url.host, o.url.port, o.key, destinations);
+}
 
 // One connection's fixed share of the requests, one after another, and what it
 // saw; each connection owns its own, merged once at the end.
@@ -95,7 +114,7 @@ struct Outcome {
 // Opens the connections, runs them on T threads, and returns when the last one has
 // finished or the deadline has passed, whichever comes first.
 Outcome run_load(const Options& o, std::vector<Share>& shares) {
-  auto request = groupcall_request(o.url.host, o.url.port, o.key, destinations);
+  auto request = load_request(o);
   std::atomic<std::size_t> live{o.connections};
   std::promise<void> all_done;
   auto closed = [&] {
@@ -134,10 +153,11 @@ void report(const Options& o, std::vector<Share>& shares, const Outcome& outcome
   auto seconds = std::chrono::duration<double>(outcome.elapsed).count();
   auto per_s = static_cast<double>(all.size()) / seconds;
   auto p50 = all.percentile_ms(0.50), p99 = all.percentile_ms(0.99);
-  std::printf(
-      "bench_rest_create: POST /v1.0/groupcalls (ring_all, %zu destinations), %zu requests "
-      "over %zu connections\n",
-      destinations, o.requests, o.connections);
+  const auto sent = load_request(o);
+  std::printf("bench_rest_create: %s %s%s, %zu requests over %zu connections\n",
+              std::string(sent.method_string()).c_str(), std::string(sent.target()).c_str(),
+              o.conference_update.empty() ? " (ring_all, 10 destinations)" : "", o.requests,
+              o.connections);
   std::printf("  answered      %zu in %.2f s%s\n", all.size(), seconds,
               outcome.timed_out ? " (deadline hit, run cut short)" : "");
   std::printf("  requests/s    %.0f\n", per_s);
@@ -171,6 +191,7 @@ bool parse_flag(std::string_view flag, const char* text, Options& o) {
   if (flag == "--threads" && parse_number(text, 1, 64, v)) return o.threads = v, true;
   if (flag == "--timeout-s" && parse_number(text, 1, 3600, v)) return o.timeout_s = v, true;
   if (flag == "--server-pid" && parse_number(text, 1, 1L << 30, v)) return o.server_pid = v, true;
+  if (flag == "--conference-update" && uuid_text(text)) return o.conference_update = text, true;
   return false;
 }
 
@@ -186,7 +207,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
 constexpr char usage[] =
     "bench_rest_create --url http://127.0.0.1:PORT --key KEY [--requests N] "
-    "[--connections C] [--threads T] [--timeout-s S] [--server-pid PID]";
+    "[--connections C] [--threads T] [--timeout-s S] [--server-pid PID] "
+    "[--conference-update ID]";
 
 int main(int argc, char** argv) {
   const auto o = options_or_usage(argc, argv, parse_options, usage);

@@ -10,6 +10,10 @@
 #      subscribers, groupcalls of 2 legs): subscribers and groupcalls on node A, then
 #      subscribers on node B with the groupcalls POSTed to A (--post-url), each as
 #      fast as it goes and then at half that rate, for p50/p99.
+#   3. Forwarded operations (bench_rest_create --conference-update: PUTs of a
+#      conference on node A that change nothing, $CLUSTER_BENCH_UPDATES, default
+#      4,000, over 4 connections): sent to A, which runs it, then to B, which hands
+#      each to A over NATS; the difference is what forwarding costs.
 # Targets (issue 20): a node in a cluster at least half the rate of a lone node;
 # cross-node event p99 under 5 ms at half load.
 #
@@ -24,6 +28,7 @@ create=$build/benchmarks/bench_rest_create
 fanout=$build/benchmarks/bench_ws_fanout
 creations=${CLUSTER_BENCH_CREATIONS:-20000}
 seconds=${CLUSTER_BENCH_SECONDS:-5}
+updates=${CLUSTER_BENCH_UPDATES:-4000}
 require_binaries "cmake --build $build --target chorusd bench_rest_create bench_ws_fanout" \
   "$chorusd" "$create" "$fanout"
 bench_begin
@@ -105,3 +110,18 @@ echo
 echo "== 2. Event latency, 100 subscribers: on the node that made the groupcall, then on another"
 latency_on same-node "$a_port" "$a_port"
 latency_on cross-node "$b_port" "$a_port"
+
+echo
+echo "== 3. Forwarded operations: a conference on node A updated through A, then through B"
+conference=$(http_post "$a_port" /v1.0/conferences '{}' | grep -o '"id":"[0-9a-f-]*"' | head -1 |
+  cut -d'"' -f4)
+for via in "local $a_port" "forwarded $b_port"; do
+  read -r label port <<<"$via"
+  "$create" --url "http://127.0.0.1:$port" --key "$key" --conference-update "$conference" \
+    --requests "$updates" --connections 4 >"$work/update-$label.txt" || true
+  printf '  %-10s %8s requests/s  p50 %6s ms  p99 %6s ms  non-200 %s\n' "$label" \
+    "$(result_value "$work/update-$label.txt" requests_per_s)" \
+    "$(result_value "$work/update-$label.txt" p50_ms)" \
+    "$(result_value "$work/update-$label.txt" p99_ms)" \
+    "$(result_value "$work/update-$label.txt" non_200)"
+done

@@ -61,7 +61,7 @@
 #include <boost/beast/core.hpp>
 
 #include "flag_number.hpp"
-#include "load/groupcall_request.hpp"
+#include "load/rest_requests.hpp"
 #include "load/http_load_connection.hpp"
 #include "load/io_threads.hpp"
 #include "load/latency_log.hpp"
