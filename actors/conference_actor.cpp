@@ -151,7 +151,8 @@ void admit(ConferenceSelf self, const Uuid& id, const Call& call, call_leg_actor
     reply(Error::conflict("conference is " + std::string(to_string(st.conference->status))));
     return finish(self);
   }
-  auto participant = new_conferencecall(*st.engine, id, st.conference->id, call);
+  auto participant =
+      new_conferencecall(*st.engine, id, st.conference->id, call.customer_id, call.id);
   insert(*st.engine, participant);
   auto actor = spawn_conferencecall(*st.engine, self, participant,
                                     caf::actor_cast<conference_roll_actor>(self));

@@ -109,13 +109,14 @@ conferencecall_actor::behavior_type conferencecall(ParticipantSelf self, EngineC
 }  // namespace
 
 std::shared_ptr<Conferencecall> new_conferencecall(EngineContext& engine, const Uuid& id,
-                                                   const Uuid& conference_id, const Call& call) {
+                                                   const Uuid& conference_id,
+                                                   const Uuid& customer_id, const Uuid& call_id) {
   auto participant = std::make_shared<Conferencecall>();
   participant->id = id;
-  participant->customer_id = call.customer_id;
+  participant->customer_id = customer_id;
   participant->conference_id = conference_id;
   participant->reference_type = ConferencecallReferenceType::call;
-  participant->reference_id = call.id;
+  participant->reference_id = call_id;
   participant->status = ConferencecallStatus::joining;
   participant->tm_create = participant->tm_update = engine.clock.creation_time();
   return participant;

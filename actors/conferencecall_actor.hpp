@@ -11,7 +11,6 @@
 #include <caf/fwd.hpp>
 
 #include "actors/messages.hpp"
-#include "model/call.hpp"
 #include "model/conferencecall.hpp"
 #include "model/result.hpp"
 
@@ -19,10 +18,12 @@ namespace chorus {
 
 struct EngineContext;
 
-// A participant `id` of `conference_id` for `call`, joining, stamped now: what a
-// conference of this node and the stand-in of another node's both admit.
+// A participant `id` of `conference_id` for the customer's call `call_id`,
+// joining, stamped now: what a conference of this node and the stand-in of
+// another node's both admit.
 std::shared_ptr<Conferencecall> new_conferencecall(EngineContext& engine, const Uuid& id,
-                                                   const Uuid& conference_id, const Call& call);
+                                                   const Uuid& conference_id,
+                                                   const Uuid& customer_id, const Uuid& call_id);
 
 // Why a call that did not give its seat cannot join (409).
 Error seat_refusal(SeatAnswer answer);

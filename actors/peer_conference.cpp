@@ -42,11 +42,13 @@ void tell_conference(PeerConferenceSelf self, ParticipantNews news) {
 }
 
 // The call gave its seat: its participant joins, and the conference's node has
-// the answer once the participant is committed.
-void seated(PeerConferenceSelf self, const Call& call, const ConferencecallReply& done) {
+// the answer once the participant is committed. (The seat's customer is the
+// call's: Engine::seat_for_peer checked it.)
+void seated(PeerConferenceSelf self, const ConferencecallReply& done) {
   auto& st = self->state;
   auto participant =
-      new_conferencecall(*st.engine, st.seat.conferencecall_id, st.seat.conference_id, call);
+      new_conferencecall(*st.engine, st.seat.conferencecall_id, st.seat.conference_id,
+                         st.seat.customer_id, st.seat.call_id);
   insert(*st.engine, participant);
   st.participant = spawn_conferencecall(*st.engine, self, participant,
                                         caf::actor_cast<conference_roll_actor>(self));
@@ -65,12 +67,11 @@ conference_roll_actor::behavior_type peer_conference(PeerConferenceSelf self, En
                 caf::actor_cast<conference_roll_actor>(self))
       .then(
           [=](SeatAnswer answer) {
-            auto call = self->state.engine->registry.calls.find(self->state.seat.call_id);
-            if (answer != SeatAnswer::taken || !call) {
-              done(seat_refusal(answer == SeatAnswer::taken ? SeatAnswer::ended : answer));
+            if (answer != SeatAnswer::taken) {
+              done(seat_refusal(answer));
               return self->quit();
             }
-            seated(self, *call, done);
+            seated(self, done);
           },
           [=](caf::error&) {
             // The leg ended before it read the request.
