@@ -62,14 +62,16 @@ class ConferencePeers {
   // joins it. Answers as seat() does, once the conference has the participant.
   virtual void join(const RemoteJoin& join, std::function<void(Result<Conferencecall>)> answer) = 0;
 
-  // To the node that runs the conference. `delivered` is false when no node
-  // answered (the conference has ended, or its node is gone or out of reach).
+  // To the node that runs the conference. Nobody answering changes nothing for
+  // the participant: the conference has ended, or its node is gone and a
+  // survivor ends it (and tells the participant to leave).
   virtual void tell_conference(const Uuid& conference_id, const Uuid& conferencecall_id,
-                               ParticipantNews news, std::function<void(bool delivered)> done) = 0;
+                               ParticipantNews news) = 0;
 
   // To the node that runs the participant: its conference ends, so it leaves (a
   // kick needs none of this: it goes to the participant's node whole, as a
-  // forwarded operation). `delivered` as above.
+  // forwarded operation). `delivered` is false when no node answered (its node
+  // ended it, or is gone or out of reach).
   virtual void end_participant(const Uuid& conferencecall_id,
                                std::function<void(bool delivered)> done) = 0;
 };

@@ -24,14 +24,12 @@ using PeerConferenceSelf = conference_roll_actor::stateful_pointer<PeerConferenc
 
 // Passes a participant's news on to its conference's node once what this node
 // changed so far is committed: that node (and its clients) then reads the
-// participant as the news has it, whichever node reads it. Nobody answering
-// changes nothing here: the conference has ended, or its node is gone and a
-// survivor ends it (and tells this participant to leave).
+// participant as the news has it, whichever node reads it.
 void tell_when_committed(EngineContext& engine, const Uuid& conference_id,
                          const Uuid& conferencecall_id, ParticipantNews news) {
   when_committed(engine, [&engine, conference_id, conferencecall_id, news](const Status&) {
     if (auto peers = engine.peers()) {
-      peers->tell_conference(conference_id, conferencecall_id, news, [](bool) {});
+      peers->tell_conference(conference_id, conferencecall_id, news);
     }
   });
 }

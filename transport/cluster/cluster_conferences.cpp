@@ -50,9 +50,9 @@ void ClusterConferences::join(const RemoteJoin& join,
 }
 
 void ClusterConferences::tell_conference(const Uuid& conference_id, const Uuid& conferencecall_id,
-                                         ParticipantNews news, std::function<void(bool)> done) {
-  if (engine_.conference_news(conference_id, conferencecall_id, news)) return done(true);
-  tell(ConferenceNews{conference_id, conferencecall_id, news}, std::move(done));
+                                         ParticipantNews news) {
+  if (engine_.conference_news(conference_id, conferencecall_id, news)) return;
+  tell(ConferenceNews{conference_id, conferencecall_id, news}, [](bool) {});
 }
 
 void ClusterConferences::end_participant(const Uuid& conferencecall_id,

@@ -49,7 +49,7 @@ class ClusterConferences final : public ConferencePeers {
 
   void seat(const RemoteSeat& seat, std::function<void(Result<Conferencecall>)> answer) override;
   void tell_conference(const Uuid& conference_id, const Uuid& conferencecall_id,
-                       ParticipantNews news, std::function<void(bool delivered)> done) override;
+                       ParticipantNews news) override;
   void end_participant(const Uuid& conferencecall_id,
                        std::function<void(bool delivered)> done) override;
   void join(const RemoteJoin& join, std::function<void(Result<Conferencecall>)> answer) override;
