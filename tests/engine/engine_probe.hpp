@@ -34,10 +34,11 @@ class EngineProbe {
     }
   }
 
-  // Running actors besides the engine's own supervisors.
+  // Running actors besides the engine's own supervisors and their tick relays.
   std::size_t call_actors() {
     auto running = core_.system().registry().running();
-    auto infrastructure = core_.context().supervisors.size();
+    // Each supervisor, and the relay that hands its ticks back to it.
+    auto infrastructure = 2 * core_.context().supervisors.size();
     return running > infrastructure ? running - infrastructure : 0;
   }
 

@@ -1,11 +1,14 @@
 // The engine's timer service under a burst: timers due at the same tick fire in
 // slices of SupervisedTimers::expiry_slice per supervisor turn, one turn after
-// another, instead of all in one turn that floods the workers' queues.
+// another, instead of all in one turn that floods the workers' queues; and what a
+// slice woke runs before the next slice does.
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 
 #include "engine_fixture.hpp"
 #include "engine_probe.hpp"
@@ -20,23 +23,35 @@ TEST(TimerSlices, ABurstDueAtOnceFiresOneSlicePerSupervisorTurn) {
   EngineProbe probe(engine);
   constexpr auto slice = SupervisedTimers::expiry_slice;
   constexpr std::size_t burst = 3 * slice + 10;
+  // Each timer wakes an actor, as a leg's ring timeout does.
   std::size_t fired = 0;
+  std::size_t handled = 0;
+  auto woken = probe.context().system.spawn(
+      [&handled]() -> caf::behavior { return {[&handled](tick_atom) { ++handled; }}; });
   for (std::size_t i = 0; i < burst; ++i) {
-    engine.timers().schedule(std::chrono::milliseconds(5), [&] { ++fired; });
+    engine.timers().schedule(std::chrono::milliseconds(5), [&fired, woken] {
+      ++fired;
+      caf::anon_send(woken, tick_atom::value);
+    });
   }
-  probe.advance(std::chrono::milliseconds(5));
-  // The deadline's turn ran one slice; each turn after it runs the next.
-  EXPECT_EQ(fired, slice);
+  probe.advance(std::chrono::milliseconds(4));
+  ASSERT_EQ(fired, 0u);
+  probe.scheduler().advance_time(std::chrono::milliseconds(1));  // the deadline
+  // One message at a time, in the order the workers would take them.
   std::vector<std::size_t> per_turn;
-  while (fired < burst) {
-    auto before = fired;
-    probe.scheduler().advance_time(std::chrono::milliseconds(0));  // no time passes
-    probe.run();
+  std::size_t before = 0;
+  while (probe.scheduler().try_run_once()) {
+    if (fired == before) continue;
+    EXPECT_EQ(handled, before) << "a slice ran before the previous slice's wakes";
     per_turn.push_back(fired - before);
+    before = fired;
     ASSERT_LT(per_turn.size(), 10u);
   }
-  EXPECT_EQ(per_turn, (std::vector<std::size_t>{slice, slice, 10}));
+  EXPECT_EQ(per_turn, (std::vector<std::size_t>{slice, slice, slice, 10}));
+  EXPECT_EQ(handled, burst);
   EXPECT_EQ(engine.stats().pending_timers, 0u);
+  caf::anon_send_exit(woken, caf::exit_reason::user_shutdown);
+  probe.run();
   engine.stop();
 }
 
