@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The WebSocket fan-out benchmarks, in about two and a half minutes, all on 127.0.0.1,
+# The WebSocket fan-out benchmarks, in about three minutes, all on 127.0.0.1,
 # every server measured by the same client (bench_ws_fanout) at 1, 100 and 1000
 # subscribers as fast as it delivers, then at 1000 at half of its own maximum load
 # (for p99):
@@ -14,6 +14,10 @@
 #      @trufflesuite/uws-js-unofficial, broadcasting with its pub/sub app.publish).
 # Half load: chorusd at half the groupcalls/s of its own 1000-subscriber run, a
 # reference at half its events/s, in bursts as large as a groupcall's events.
+# Light load, the floor under every latency: chorusd at 5 groupcalls/s, each
+# reference at the events/s that made (store off), in the same bursts; what is
+# left there is the kernel's loopback delivery to 1000 sockets and the client's
+# reading of them, not load.
 # Then tables: events/s and latency of each server, chorusd/uWS, CPU per event, and
 # what the store costs.
 #
@@ -35,7 +39,8 @@ chorusd=$build/transport/chorusd
 client=$build/benchmarks/bench_ws_fanout
 seconds=${WS_BENCH_SECONDS:-5}
 counts=(1 100 1000)
-loads=(1 100 1000 half)
+loads=(1 100 1000 half light)
+light_groupcalls=5
 
 require_binaries "cmake --build $build --target chorusd bench_ws_fanout" "$chorusd" "$client"
 command -v node >/dev/null || { echo "node is required for the reference servers" >&2; exit 2; }
@@ -99,6 +104,8 @@ chorusd_series() {
   if awk -v g="$half" 'BEGIN { exit !(g > 0) }'; then
     chorusd_client "$label-half" 1000 --rate "$half" --max-in-flight 2
   fi
+  echo "  light load at 1000 subscribers: $light_groupcalls groupcalls/s"
+  chorusd_client "$label-light" 1000 --rate "$light_groupcalls" --max-in-flight 2
   local status=0
   stop_server "$chorusd_pid" || status=$?
   echo "  chorusd exited with status $status (SIGTERM)"
@@ -145,6 +152,16 @@ reference_series() {
   if [ "${half:-0}" -gt 0 ]; then
     reference_client "$label-half" "$script" 1000 --rate "$half" --burst "$burst"
   fi
+  local light
+  light=$(awk -v e="$(result_value "$work/chorusd-memory-light.txt" events_per_s)" \
+    'BEGIN { printf "%.0f", e / 1000 }')
+  echo "  light load at 1000 subscribers: $light events/s to each (chorusd's at" \
+    "$light_groupcalls groupcalls/s), in bursts of $burst"
+  if [ "${light:-0}" -gt "${half:-0}" ]; then
+    echo "  skipped: more than this server's half load"
+  elif [ "${light:-0}" -gt 0 ]; then
+    reference_client "$label-light" "$script" 1000 --rate "$light" --burst "$burst"
+  fi
 }
 
 exit_status=0
@@ -186,7 +203,7 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
 }
 
-load_name() { if [ "$1" = half ]; then echo "1000 @ half"; else echo "$1"; fi; }
+load_name() { case $1 in half | light) echo "1000 @ $1" ;; *) echo "$1" ;; esac; }
 
 # One table: for every load a row, for every server the given RESULT keys.
 table() {
@@ -259,6 +276,9 @@ echo "server CPU per event at 1000 subscribers (steadier than events/s on a shar
 echo "p99 at half load: chorusd $(value chorusd-memory half p99_ms) ms (store off)," \
   "$(value chorusd-full half p99_ms) ms (store on); uWS $(value uws half p99_ms) ms," \
   "Node ws $(value node-ws half p99_ms) ms"
+echo "p99 at light load (the floor: same events/s for every server): chorusd" \
+  "$(value chorusd-memory light p99_ms) ms (store off), $(value chorusd-full light p99_ms) ms" \
+  "(store on); uWS $(value uws light p99_ms) ms, Node ws $(value node-ws light p99_ms) ms"
 echo "what the store costs at 1000 subscribers: events/s" \
   "$(ratio "$(value chorusd-full 1000 events_per_s)" "$(value chorusd-memory 1000 events_per_s)")" \
   "of the store off's; server µs per event $(value chorusd-memory 1000 server_us_per_event) ->" \
