@@ -26,8 +26,13 @@ TEST(TimerSlices, ABurstDueAtOnceFiresOneSlicePerSupervisorTurn) {
   // Each timer wakes an actor, as a leg's ring timeout does.
   std::size_t fired = 0;
   std::size_t handled = 0;
+  // Spawned with an argument: CAF 0.17 dereferences a null argument tuple for a
+  // function actor spawned with none (UBSan reports it).
   auto woken = probe.context().system.spawn(
-      [&handled]() -> caf::behavior { return {[&handled](tick_atom) { ++handled; }}; });
+      [](caf::event_based_actor*, std::size_t* count) -> caf::behavior {
+        return {[count](tick_atom) { ++*count; }};
+      },
+      &handled);
   for (std::size_t i = 0; i < burst; ++i) {
     engine.timers().schedule(std::chrono::milliseconds(5), [&fired, woken] {
       ++fired;
