@@ -15,6 +15,9 @@ namespace chorus {
 struct EngineContext;
 
 supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard);
+// Actors each shard runs for as long as the engine does: its supervisor and the
+// relay that hands the supervisor's ticks back to it.
+constexpr std::size_t actors_per_shard = 2;
 
 // Finalises a resource whose actor is gone; used by the supervisor and by shutdown.
 void reap_call(EngineContext& engine, const Uuid& id);

@@ -152,9 +152,6 @@ reference_series() {
   if [ "${half:-0}" -gt 0 ]; then
     reference_client "$label-half" "$script" 1000 --rate "$half" --burst "$burst"
   fi
-  local light
-  light=$(awk -v e="$(result_value "$work/chorusd-memory-light.txt" events_per_s)" \
-    'BEGIN { printf "%.0f", e / 1000 }')
   echo "  light load at 1000 subscribers: $light events/s to each (chorusd's at" \
     "$light_groupcalls groupcalls/s), in bursts of $burst"
   if [ "${light:-0}" -gt "${half:-0}" ]; then
@@ -175,6 +172,9 @@ chorusd_series chorusd-full --store sqlite --sync full --data-dir "$work/data"
 burst=$(awk -v e="$(result_value "$work/chorusd-memory-1.txt" events_per_s)" \
   -v g="$(result_value "$work/chorusd-memory-1.txt" groupcalls_per_s)" \
   'BEGIN { b = g > 0 ? e / g : 1; printf "%.0f", b < 1 ? 1 : b }')
+# The references' light load: the events/s each subscriber got from chorusd's.
+light=$(awk -v e="$(result_value "$work/chorusd-memory-light.txt" events_per_s)" \
+  'BEGIN { printf "%.0f", e / 1000 }')
 ws_version=$(node -p "require('$reference_dir/node_modules/ws/package.json').version")
 uws_version=$(node -p \
   "require('$reference_dir/node_modules/@trufflesuite/uws-js-unofficial/package.json').version")

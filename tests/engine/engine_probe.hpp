@@ -10,6 +10,7 @@
 
 #include "actors/engine.hpp"
 #include "actors/engine_core.hpp"
+#include "actors/supervisor.hpp"
 
 namespace chorus {
 
@@ -37,8 +38,7 @@ class EngineProbe {
   // Running actors besides the engine's own supervisors and their tick relays.
   std::size_t call_actors() {
     auto running = core_.system().registry().running();
-    // Each supervisor, and the relay that hands its ticks back to it.
-    auto infrastructure = 2 * core_.context().supervisors.size();
+    auto infrastructure = actors_per_shard * core_.context().supervisors.size();
     return running > infrastructure ? running - infrastructure : 0;
   }
 
