@@ -34,6 +34,7 @@ using answered_atom = caf::atom_constant<caf::atom("answered")>;
 using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
 using died_atom = caf::atom_constant<caf::atom("died")>;
 using delete_atom = caf::atom_constant<caf::atom("delete")>;
 using won_atom = caf::atom_constant<caf::atom("won")>;
@@ -148,8 +149,9 @@ using groupcall_actor = branch_actor::extend<
     caf::reacts_to<routed_atom>>;
 
 using supervisor_actor = caf::typed_actor<
-    // Drives the supervisor's timer wheel.
-    caf::reacts_to<tick_atom>,
+    // Drives the supervisor's timer wheel: a wake-up it booked through CAF's
+    // clock, and its own yield between two slices of a burst.
+    caf::reacts_to<wake_atom>, caf::reacts_to<tick_atom>,
     // A leg or groupcall actor died without ending its resource.
     caf::reacts_to<died_atom, ResourceKind, Uuid, caf::error>>;
 

@@ -1,6 +1,7 @@
 #include "actors/supervised_timers.hpp"
 
-#include <caf/send.hpp>
+#include <caf/actor_cast.hpp>
+#include <caf/mailbox_element.hpp>
 
 namespace chorus {
 
@@ -28,23 +29,42 @@ TimerWheel::Clock::time_point SupervisedTimers::now() const {
   return TimerWheel::Clock::time_point(clock_.now().time_since_epoch());
 }
 
+bool SupervisedTimers::Shard::book_wake(TimerWheel::Clock::time_point at) {
+  if (!wakes.empty() && wakes.back() <= at) return false;
+  wakes.push_back(at);
+  return true;
+}
+
+void SupervisedTimers::send_wake(const supervisor_actor& supervisor,
+                                 TimerWheel::Clock::time_point at) {
+  // A wake-up already due is sent by the clock at once.
+  clock_.schedule_message(
+      caf::actor_clock::time_point(at.time_since_epoch()),
+      caf::actor_cast<caf::strong_actor_ptr>(supervisor),
+      caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, wake_atom::value));
+}
+
 TimerService::Token SupervisedTimers::schedule(std::chrono::microseconds delay, Callback callback) {
   // Spread timers over the shards; which shard holds a timer does not matter.
   auto index = next_shard_.fetch_add(1, std::memory_order_relaxed) % shards_.size();
   auto& shard = *shards_[index];
   auto deadline = now() + delay;
   std::uint64_t handle = 0;
-  bool wake = false;
+  std::optional<TimerWheel::Clock::time_point> wake;
   supervisor_actor supervisor;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
     handle = shard.wheel.schedule(deadline, std::move(callback));
-    if (!shard.ticking) {
-      shard.ticking = wake = true;
+    // Under load a wake-up is booked for the next tick already; this books one
+    // only when the timer is earlier than any the supervisor expects.
+    wake = shard.wheel.next_occupied();
+    if (shard.supervisor && shard.book_wake(*wake)) {
       supervisor = shard.supervisor;
+    } else {
+      wake.reset();
     }
   }
-  if (wake && supervisor) caf::anon_send(supervisor, tick_atom::value);
+  if (wake) send_wake(supervisor, *wake);
   return Token{(static_cast<std::uint64_t>(index) << shard_shift) | handle};
 }
 
@@ -57,21 +77,29 @@ bool SupervisedTimers::cancel(Token token) {
   return shard.wheel.cancel(token.value & handle_mask);
 }
 
-SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index) {
+SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index, Turn turn) {
   auto& shard = *shards_[index];
   std::vector<TimerWheel::Expired> due;
   bool caught_up = true;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
+    if (turn == Turn::woken && !shard.wakes.empty()) shard.wakes.pop_back();
     caught_up = shard.wheel.advance(now(), due, expiry_slice);
   }
   // Outside the lock: a callback may schedule again.
   for (auto& expired : due) expired.callback();
   if (!caught_up) return Due::now;
-  std::lock_guard<std::mutex> guard(shard.mutex);
-  if (!shard.wheel.empty()) return Due::later;
-  shard.ticking = false;
-  return Due::idle;
+  std::optional<TimerWheel::Clock::time_point> wake;
+  supervisor_actor supervisor;
+  {
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    wake = shard.wheel.next_occupied();
+    if (!wake) return Due::idle;
+    if (!shard.supervisor || !shard.book_wake(*wake)) return Due::later;
+    supervisor = shard.supervisor;
+  }
+  send_wake(supervisor, *wake);
+  return Due::later;
 }
 
 void SupervisedTimers::clear() {
@@ -80,6 +108,7 @@ void SupervisedTimers::clear() {
     std::lock_guard<std::mutex> guard(shard->mutex);
     shard->wheel.advance(TimerWheel::Clock::time_point(TimerWheel::Clock::duration::max() / 2),
                          dropped);
+    shard->wakes.clear();
     shard->supervisor = nullptr;
   }
 }

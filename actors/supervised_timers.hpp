@@ -1,7 +1,10 @@
 #pragma once
-// The TimerService, as one timing wheel per supervisor shard. A wheel ticks only
-// while it holds timers: the first timer scheduled into an idle wheel wakes its
-// supervisor, which then advances the wheel every millisecond until it is empty.
+// The TimerService, as one timing wheel per supervisor shard. A supervisor runs
+// its wheel only when a timer may be due: it books a wake-up through CAF's clock
+// for the wheel's next occupied tick, and a timer scheduled earlier than every
+// wake-up booked books its own. So a wheel without timers costs nothing, and one
+// holding only far timers (a conference's hour) wakes once per occupied slot and
+// revolution rather than every millisecond.
 // A burst of expiries (a million legs rung together time out together) runs in
 // slices of `expiry_slice`: the supervisor runs one slice per turn and yields, so
 // what a slice sent is handled before the next slice floods the workers' queues,
@@ -36,14 +39,20 @@ class SupervisedTimers final : public TimerService {
   // How a shard stands once it ran a slice.
   enum class Due {
     idle,   // no timer left: the shard sleeps until the next schedule wakes it
-    later,  // timers pending, none due yet: tick again in a millisecond
+    later,  // timers pending, none due yet: a wake-up is booked for the next one
     now,    // more are due already: yield, then run the next slice at once
   };
   static constexpr std::size_t expiry_slice = 32;
 
+  // What brought the supervisor to fire_due.
+  enum class Turn {
+    woken,   // a wake-up it had booked (wake_atom) arrived
+    resumed  // its own yield between slices (tick_atom)
+  };
+
   // For the supervisor of `shard`: runs at most expiry_slice due callbacks,
-  // earliest deadline first.
-  Due fire_due(std::size_t shard);
+  // earliest deadline first, and books the wake-up for what is left.
+  Due fire_due(std::size_t shard, Turn turn);
 
   // Drops every pending timer without running it (engine shutdown).
   void clear();
@@ -54,11 +63,17 @@ class SupervisedTimers final : public TimerService {
     explicit Shard(TimerWheel::Clock::time_point origin) : wheel(origin) {}
     mutable std::mutex mutex;
     TimerWheel wheel;
-    bool ticking = false;
+    // The wake-ups booked and not yet arrived, latest first: CAF's clock
+    // delivers them earliest first, so an arrival takes the last one.
+    std::vector<TimerWheel::Clock::time_point> wakes;
     supervisor_actor supervisor;
+
+    // Under the lock: books a wake-up at `at` unless one comes by then already.
+    bool book_wake(TimerWheel::Clock::time_point at);
   };
 
   TimerWheel::Clock::time_point now() const;
+  void send_wake(const supervisor_actor& supervisor, TimerWheel::Clock::time_point at);
 
   caf::actor_clock& clock_;
   std::vector<std::unique_ptr<Shard>> shards_;

@@ -20,8 +20,6 @@ namespace chorus {
 
 namespace {
 
-constexpr auto tick_interval = std::chrono::milliseconds(1);
-
 // Hands a supervisor's tick back to it from the back of the timer lane: how a
 // supervisor with more timers due yields to the actors its last slice woke, then
 // runs the next slice (SupervisedTimers::Due::now). A message to itself would run
@@ -53,6 +51,16 @@ struct SupervisorState {
 };
 
 using SupervisorSelf = supervisor_actor::stateful_pointer<SupervisorState>;
+
+void fire_timers(SupervisorSelf self, SupervisedTimers::Turn turn) {
+  WorkerScope scope(self->context());
+  // The actors whose timers fire now run before other queued work.
+  TimerLane lane;
+  auto due = self->state.engine->timers.fire_due(self->state.shard, turn);
+  // Through the relay, not our own mailbox: the tick comes back at the end of
+  // the timer lane, behind what this slice woke.
+  if (due == SupervisedTimers::Due::now) self->send(self->state.relay, tick_atom::value);
+}
 
 // Driver calls made on behalf of a dead leg must not take the supervisor down too.
 template <class F>
@@ -161,24 +169,8 @@ supervisor_actor spawn_supervisor(EngineContext& engine, std::size_t shard) {
         self->state.shard = shard;
         self->state.relay = self->spawn(tick_relay, self->address());
         return {
-            [=](tick_atom) {
-              WorkerScope scope(self->context());
-              // The actors whose timers fire now run before other queued work.
-              TimerLane lane;
-              using Due = SupervisedTimers::Due;
-              switch (self->state.engine->timers.fire_due(self->state.shard)) {
-                case Due::idle:
-                  return;
-                case Due::later:
-                  self->delayed_send(self, tick_interval, tick_atom::value);
-                  return;
-                case Due::now:
-                  // Through the relay, not our own mailbox: the tick comes back
-                  // at the end of the timer lane, behind what this slice woke.
-                  self->send(self->state.relay, tick_atom::value);
-                  return;
-              }
-            },
+            [=](wake_atom) { fire_timers(self, SupervisedTimers::Turn::woken); },
+            [=](tick_atom) { fire_timers(self, SupervisedTimers::Turn::resumed); },
             [=](died_atom, ResourceKind kind, const Uuid& id, const caf::error& reason) {
               spdlog::error("{} {}: its actor died ({}); finalising it as failed", to_string(kind),
                             id.to_string(), self->system().render(reason));

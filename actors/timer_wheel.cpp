@@ -11,6 +11,8 @@ constexpr int index_bits = 32;
 constexpr std::uint32_t generation_mask =
     (std::uint32_t{1} << (TimerWheel::handle_bits - index_bits)) - 1;
 
+constexpr std::size_t word_bits = 64;
+
 std::uint64_t make_handle(std::uint32_t index, std::uint32_t generation) {
   return (static_cast<std::uint64_t>(generation) << index_bits) | index;
 }
@@ -19,7 +21,10 @@ std::uint64_t make_handle(std::uint32_t index, std::uint32_t generation) {
 
 TimerWheel::TimerWheel(Clock::time_point origin, std::chrono::microseconds tick,
                        std::size_t slot_count)
-    : origin_(origin), tick_(tick), slots_(slot_count, none) {
+    : origin_(origin),
+      tick_(tick),
+      slots_(slot_count, none),
+      occupied_((slot_count + word_bits - 1) / word_bits, 0) {
   assert(tick.count() > 0 && slot_count > 0);
 }
 
@@ -60,6 +65,7 @@ void TimerWheel::link(std::uint32_t index) {
   e.next = slots_[slot];
   if (e.next != none) entries_[e.next].prev = index;
   slots_[slot] = index;
+  mark(slot, true);
 }
 
 void TimerWheel::unlink(std::uint32_t index) {
@@ -67,9 +73,38 @@ void TimerWheel::unlink(std::uint32_t index) {
   if (e.prev != none) {
     entries_[e.prev].next = e.next;
   } else {
-    slots_[static_cast<std::size_t>(e.deadline_tick) % slots_.size()] = e.next;
+    auto slot = static_cast<std::size_t>(e.deadline_tick) % slots_.size();
+    slots_[slot] = e.next;
+    if (e.next == none) mark(slot, false);
   }
   if (e.next != none) entries_[e.next].prev = e.prev;
+}
+
+void TimerWheel::mark(std::size_t slot, bool occupied) {
+  auto bit = std::uint64_t{1} << (slot % word_bits);
+  auto& word = occupied_[slot / word_bits];
+  word = occupied ? word | bit : word & ~bit;
+}
+
+// The first occupied slot in [begin, end), or `end`.
+std::size_t TimerWheel::first_occupied(std::size_t begin, std::size_t end) const {
+  for (auto i = begin; i < end; i = (i / word_bits + 1) * word_bits) {
+    if (auto word = occupied_[i / word_bits] >> (i % word_bits)) {
+      return std::min(i + static_cast<std::size_t>(__builtin_ctzll(word)), end);
+    }
+  }
+  return end;
+}
+
+std::optional<TimerWheel::Clock::time_point> TimerWheel::next_occupied() const {
+  if (size_ == 0) return std::nullopt;
+  auto count = slots_.size();
+  auto from = static_cast<std::size_t>(current_tick_ + 1) % count;
+  // From the next tick's slot to the end, then around from the start.
+  auto slot = first_occupied(from, count);
+  auto distance = slot != count ? slot - from : count - from + first_occupied(0, from);
+  auto tick = current_tick_ + 1 + static_cast<std::int64_t>(distance);
+  return origin_ + tick * tick_;
 }
 
 std::uint64_t TimerWheel::schedule(Clock::time_point deadline, Callback callback) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace chorus {
@@ -45,6 +46,13 @@ class TimerWheel {
   bool advance(Clock::time_point now, std::vector<Expired>& out,
                std::size_t limit = static_cast<std::size_t>(-1));
 
+  // The start of the first tick after the wheel's position whose slot holds a
+  // timer: nothing is due before it, so an advance before it has nothing to do.
+  // (That slot's timers may all be a revolution or more away: then it is a wasted
+  // advance, one per slot and revolution.) Empty when no timer is pending. At
+  // most slot_count / 64 words are read.
+  std::optional<Clock::time_point> next_occupied() const;
+
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
 
@@ -66,12 +74,15 @@ class TimerWheel {
   void unlink(std::uint32_t index);
   std::uint32_t allocate();
   void release(std::uint32_t index);
+  void mark(std::size_t slot, bool occupied);
+  std::size_t first_occupied(std::size_t begin, std::size_t end) const;
   bool expire_slot(std::size_t slot, std::int64_t up_to_tick, std::vector<Expired>& out,
                    std::size_t limit);
 
   Clock::time_point origin_;
   std::chrono::microseconds tick_;
-  std::vector<std::uint32_t> slots_;  // head entry per slot
+  std::vector<std::uint32_t> slots_;     // head entry per slot
+  std::vector<std::uint64_t> occupied_;  // one bit per slot: its list is not empty
   std::vector<Entry> entries_;
   std::uint32_t free_head_ = none;
   std::int64_t current_tick_ = 0;  // every tick up to this one has been expired

@@ -1,7 +1,7 @@
 // An idle chorusd does no work: no thread wakes on a fixed short tick while nothing
-// is due (issue 19). Counted by context switches, which every wake-up costs, over
-// a quiet window after start-up's polling has settled; a 10 ms tick anywhere
-// would show as 200 or more.
+// is due (issue 19), with no timer pending or with one an hour away. Counted by
+// context switches, which every wake-up costs, over a quiet window after start-up's
+// polling has settled; a 10 ms tick anywhere would show as 200 or more.
 
 #include <dirent.h>
 
@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/chorusd_process.hpp"
+#include "tests/support/http_client.hpp"
 
 namespace chorus::test {
 namespace {
@@ -39,8 +40,7 @@ long context_switches(pid_t pid) {
   return total;
 }
 
-void expect_idle(const std::vector<std::string>& flags) {
-  ChorusdProcess daemon(ChorusdProcess::on_free_port(flags));
+void expect_idle(ChorusdProcess& daemon) {
   // Start-up's own work and CAF's first polling rounds end within a second.
   std::this_thread::sleep_for(1s);
   auto before = context_switches(daemon.pid());
@@ -51,11 +51,25 @@ void expect_idle(const std::vector<std::string>& flags) {
 }
 
 TEST(Idle, ChorusdInMemoryWakesRarely) {
-  expect_idle({"--store", "memory"});
+  ChorusdProcess daemon(ChorusdProcess::on_free_port({"--store", "memory"}));
+  expect_idle(daemon);
 }
 
 TEST(Idle, ChorusdOnSqliteWakesRarely) {
-  expect_idle({});
+  ChorusdProcess daemon(ChorusdProcess::on_free_port({}));
+  expect_idle(daemon);
+}
+
+// A conference's timeout is a timer on a supervisor's wheel for an hour: the
+// supervisor must not run every millisecond until then.
+TEST(Idle, ChorusdWithATimerAnHourAwayWakesRarely) {
+  ChorusdProcess daemon(ChorusdProcess::on_free_port({"--store", "memory"}));
+  HttpClient client(daemon.port());
+  client.default_headers = {{"Authorization", "Bearer " + daemon.dev_key()}};
+  auto created = client.post("/v1.0/conferences", R"({"name":"later","timeout":3600})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  client.close();
+  expect_idle(daemon);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ class EngineProbe {
   // Runs every message that is ready, including those the run itself causes.
   std::size_t run() { return scheduler().run(); }
 
-  // Advances virtual time in 1 ms steps (as the wheel ticks), running whatever
+  // Advances virtual time in 1 ms steps (the wheel's tick), running whatever
   // becomes ready on the way.
   void advance(std::chrono::milliseconds span) {
     run();

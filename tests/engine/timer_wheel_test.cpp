@@ -1,6 +1,7 @@
 // The hashed timing wheel on its own: schedule, cancel, advance; deadlines round
 // up so nothing fires early; timers beyond one revolution wait their turn; stale
-// handles cancel nothing.
+// handles cancel nothing; the next occupied tick says when an advance can have
+// work.
 
 #include <gtest/gtest.h>
 
@@ -156,6 +157,53 @@ TEST(TimerWheel, OneBigAdvanceFiresEverythingDueAcrossRevolutions) {
   EXPECT_EQ(advance(wheel, at_ms(199), log), std::vector<int>{65});
   EXPECT_EQ(advance(wheel, at_ms(1000), log), std::vector<int>{200});
   EXPECT_TRUE(wheel.empty());
+}
+
+TEST(TimerWheel, NextOccupiedIsTheFirstTickWhoseSlotHoldsATimer) {
+  // 8 slots of 1 ms: one revolution is 8 ms.
+  TimerWheel wheel(origin, milliseconds(1), 8);
+  std::vector<int> log;
+  EXPECT_EQ(wheel.next_occupied(), std::nullopt);
+  auto near = wheel.schedule(at_ms(5), [&] { log.push_back(5); });
+  EXPECT_EQ(wheel.next_occupied(), at_ms(5));
+  // A later timer in the same slot keeps the slot occupied once the first goes.
+  wheel.schedule(at_ms(13), [&] { log.push_back(13); });
+  EXPECT_EQ(wheel.next_occupied(), at_ms(5));
+  EXPECT_TRUE(wheel.cancel(near));
+  EXPECT_EQ(wheel.next_occupied(), at_ms(5)) << "slot 5 still holds the 13 ms timer";
+  // Its slot comes round at 5 ms with nothing due, then at 13 ms.
+  EXPECT_TRUE(advance(wheel, at_ms(5), log).empty());
+  EXPECT_EQ(wheel.next_occupied(), at_ms(13));
+  EXPECT_EQ(advance(wheel, at_ms(13), log), std::vector<int>{13});
+  EXPECT_EQ(wheel.next_occupied(), std::nullopt);
+}
+
+TEST(TimerWheel, NextOccupiedLooksAroundTheWheelFromItsPosition) {
+  // 200 slots: the bitmap spans four words, the last one partly.
+  TimerWheel wheel(origin, milliseconds(1), 200);
+  std::vector<int> log;
+  advance(wheel, at_ms(190), log);
+  wheel.schedule(at_ms(1000), [&] { log.push_back(1000); });  // slot 0, five turns on
+  EXPECT_EQ(wheel.next_occupied(), at_ms(200));
+  wheel.schedule(at_ms(330), [&] { log.push_back(330); });  // slot 130
+  EXPECT_EQ(wheel.next_occupied(), at_ms(200));
+  wheel.schedule(at_ms(199), [&] { log.push_back(199); });  // the last slot
+  EXPECT_EQ(wheel.next_occupied(), at_ms(199));
+  EXPECT_EQ(advance(wheel, at_ms(199), log), std::vector<int>{199});
+  EXPECT_EQ(wheel.next_occupied(), at_ms(200));
+  EXPECT_TRUE(advance(wheel, at_ms(200), log).empty());
+  EXPECT_EQ(wheel.next_occupied(), at_ms(330));
+  EXPECT_EQ(advance(wheel, at_ms(330), log), std::vector<int>{330});
+  // Only slot 0 is left; the position is past it, so it comes round at 400.
+  EXPECT_EQ(wheel.next_occupied(), at_ms(400));
+  // Walking from slot to occupied slot reaches each deadline and nothing more.
+  int advances = 0;
+  while (auto next = wheel.next_occupied()) {
+    advance(wheel, *next, log);
+    ++advances;
+  }
+  EXPECT_EQ(advances, 4);  // 400, 600, 800, 1000
+  EXPECT_EQ(log.back(), 1000);
 }
 
 TEST(TimerWheel, CoarseTicks) {
