@@ -55,10 +55,11 @@ TimerService::Token SupervisedTimers::schedule(std::chrono::microseconds delay, 
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
     handle = shard.wheel.schedule(deadline, std::move(callback));
-    // Under load a wake-up is booked for the next tick already; this books one
-    // only when the timer is earlier than any the supervisor expects.
+    // Under load the supervisor is working through a burst, or a wake-up is
+    // booked for the next tick already; this books one only when the timer is
+    // earlier than any the supervisor expects.
     wake = shard.wheel.next_occupied();
-    if (shard.supervisor && shard.book_wake(*wake)) {
+    if (shard.supervisor && !shard.resuming && shard.book_wake(*wake)) {
       supervisor = shard.supervisor;
     } else {
       wake.reset();
@@ -83,8 +84,13 @@ SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index, Turn turn) {
   bool caught_up = true;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
-    if (turn == Turn::woken && !shard.wakes.empty()) shard.wakes.pop_back();
+    if (turn == Turn::woken) {
+      if (!shard.wakes.empty()) shard.wakes.pop_back();
+      // Its yields are running the wheel already; they book what comes next.
+      if (shard.resuming) return Due::later;
+    }
     caught_up = shard.wheel.advance(now(), due, expiry_slice);
+    shard.resuming = !caught_up;
   }
   // Outside the lock: a callback may schedule again.
   for (auto& expired : due) expired.callback();

@@ -66,6 +66,9 @@ class SupervisedTimers final : public TimerService {
     // The wake-ups booked and not yet arrived, latest first: CAF's clock
     // delivers them earliest first, so an arrival takes the last one.
     std::vector<TimerWheel::Clock::time_point> wakes;
+    // Between the slices of a burst: the supervisor's yields (tick_atom) run
+    // the wheel, so neither a wake-up nor a new timer starts another run.
+    bool resuming = false;
     supervisor_actor supervisor;
 
     // Under the lock: books a wake-up at `at` unless one comes by then already.

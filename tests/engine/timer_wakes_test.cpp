@@ -83,5 +83,27 @@ TEST_F(TimerWakes, ALaterTimerBooksNothingWhileAnEarlierWakeUpIsDue) {
   EXPECT_EQ(engine.stats().pending_timers, 0u);
 }
 
+// Between the slices of a burst the supervisor's own yields run the wheel: a timer
+// scheduled then books no wake-up of its own (one would start a second run of
+// the wheel beside the first, a clock thread's wake-up for nothing), and the run
+// picks it up when it is due.
+TEST_F(TimerWakes, ATimerScheduledDuringABurstBooksNothing) {
+  constexpr std::size_t burst = 3 * SupervisedTimers::expiry_slice;
+  std::size_t fired = 0;
+  for (std::size_t i = 0; i < burst; ++i) engine.timers().schedule(5ms, [&] { ++fired; });
+  ASSERT_TRUE(clock().trigger_timeout());  // the burst's wake-up
+  ASSERT_FALSE(clock().has_pending_timeout());
+  ASSERT_TRUE(probe.scheduler().try_run_once());  // its first slice
+  ASSERT_EQ(fired, SupervisedTimers::expiry_slice);
+  bool later_fired = false;
+  engine.timers().schedule(1ms, [&] { later_fired = true; });
+  EXPECT_FALSE(clock().has_pending_timeout()) << "a wake-up booked during the burst";
+  probe.run();
+  EXPECT_EQ(fired, burst);
+  // The burst's last slice booked the new timer's wake-up.
+  EXPECT_EQ(deliver_all(), 1u);
+  EXPECT_TRUE(later_fired);
+}
+
 }  // namespace
 }  // namespace chorus
