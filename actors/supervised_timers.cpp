@@ -29,18 +29,19 @@ TimerWheel::Clock::time_point SupervisedTimers::now() const {
   return TimerWheel::Clock::time_point(clock_.now().time_since_epoch());
 }
 
-bool SupervisedTimers::Shard::book_wake(TimerWheel::Clock::time_point at) {
-  if (!wakes.empty() && wakes.back() <= at) return false;
-  wakes.push_back(at);
-  return true;
+std::optional<SupervisedTimers::Shard::Wake> SupervisedTimers::Shard::book_next_wake() {
+  auto next = wheel.next_occupied();
+  if (!next || !supervisor || resuming) return std::nullopt;
+  if (!wakes.empty() && wakes.back() <= *next) return std::nullopt;
+  wakes.push_back(*next);
+  return Wake{*next, supervisor};
 }
 
-void SupervisedTimers::send_wake(const supervisor_actor& supervisor,
-                                 TimerWheel::Clock::time_point at) {
+void SupervisedTimers::send(const Shard::Wake& wake) {
   // A wake-up already due is sent by the clock at once.
   clock_.schedule_message(
-      caf::actor_clock::time_point(at.time_since_epoch()),
-      caf::actor_cast<caf::strong_actor_ptr>(supervisor),
+      caf::actor_clock::time_point(wake.at.time_since_epoch()),
+      caf::actor_cast<caf::strong_actor_ptr>(wake.supervisor),
       caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, wake_atom::value));
 }
 
@@ -50,22 +51,16 @@ TimerService::Token SupervisedTimers::schedule(std::chrono::microseconds delay, 
   auto& shard = *shards_[index];
   auto deadline = now() + delay;
   std::uint64_t handle = 0;
-  std::optional<TimerWheel::Clock::time_point> wake;
-  supervisor_actor supervisor;
+  std::optional<Shard::Wake> wake;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
     handle = shard.wheel.schedule(deadline, std::move(callback));
     // Under load the supervisor is working through a burst, or a wake-up is
-    // booked for the next tick already; this books one only when the timer is
-    // earlier than any the supervisor expects.
-    wake = shard.wheel.next_occupied();
-    if (shard.supervisor && !shard.resuming && shard.book_wake(*wake)) {
-      supervisor = shard.supervisor;
-    } else {
-      wake.reset();
-    }
+    // booked for the next tick already: this books one only for a timer earlier
+    // than any the supervisor expects.
+    wake = shard.book_next_wake();
   }
-  if (wake) send_wake(supervisor, *wake);
+  if (wake) send(*wake);
   return Token{(static_cast<std::uint64_t>(index) << shard_shift) | handle};
 }
 
@@ -95,16 +90,13 @@ SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index, Turn turn) {
   // Outside the lock: a callback may schedule again.
   for (auto& expired : due) expired.callback();
   if (!caught_up) return Due::now;
-  std::optional<TimerWheel::Clock::time_point> wake;
-  supervisor_actor supervisor;
+  std::optional<Shard::Wake> wake;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
-    wake = shard.wheel.next_occupied();
-    if (!wake) return Due::idle;
-    if (!shard.supervisor || !shard.book_wake(*wake)) return Due::later;
-    supervisor = shard.supervisor;
+    if (shard.wheel.empty()) return Due::idle;
+    wake = shard.book_next_wake();
   }
-  send_wake(supervisor, *wake);
+  if (wake) send(*wake);
   return Due::later;
 }
 

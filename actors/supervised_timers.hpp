@@ -15,6 +15,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <caf/actor_clock.hpp>
@@ -71,12 +72,18 @@ class SupervisedTimers final : public TimerService {
     bool resuming = false;
     supervisor_actor supervisor;
 
-    // Under the lock: books a wake-up at `at` unless one comes by then already.
-    bool book_wake(TimerWheel::Clock::time_point at);
+    struct Wake {
+      TimerWheel::Clock::time_point at;
+      supervisor_actor supervisor;
+    };
+    // Under the lock: books the wake-up for the wheel's next occupied tick and
+    // returns it to be sent, unless the supervisor is running a burst or expects
+    // a wake-up by then already.
+    std::optional<Wake> book_next_wake();
   };
 
   TimerWheel::Clock::time_point now() const;
-  void send_wake(const supervisor_actor& supervisor, TimerWheel::Clock::time_point at);
+  void send(const Shard::Wake& wake);
 
   caf::actor_clock& clock_;
   std::vector<std::unique_ptr<Shard>> shards_;
