@@ -73,7 +73,7 @@ bool SupervisedTimers::cancel(Token token) {
   return shard.wheel.cancel(token.value & handle_mask);
 }
 
-SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index, Turn turn) {
+bool SupervisedTimers::fire_due(std::size_t index, Turn turn) {
   auto& shard = *shards_[index];
   std::vector<TimerWheel::Expired> due;
   bool caught_up = true;
@@ -82,22 +82,21 @@ SupervisedTimers::Due SupervisedTimers::fire_due(std::size_t index, Turn turn) {
     if (turn == Turn::woken) {
       if (!shard.wakes.empty()) shard.wakes.pop_back();
       // Its yields are running the wheel already; they book what comes next.
-      if (shard.resuming) return Due::later;
+      if (shard.resuming) return false;
     }
     caught_up = shard.wheel.advance(now(), due, expiry_slice);
     shard.resuming = !caught_up;
   }
   // Outside the lock: a callback may schedule again.
   for (auto& expired : due) expired.callback();
-  if (!caught_up) return Due::now;
+  if (!caught_up) return true;
   std::optional<Shard::Wake> wake;
   {
     std::lock_guard<std::mutex> guard(shard.mutex);
-    if (shard.wheel.empty()) return Due::idle;
     wake = shard.book_next_wake();
   }
   if (wake) send(*wake);
-  return Due::later;
+  return false;
 }
 
 void SupervisedTimers::clear() {

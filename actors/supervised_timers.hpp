@@ -37,12 +37,6 @@ class SupervisedTimers final : public TimerService {
   Token schedule(std::chrono::microseconds delay, Callback callback) override;
   bool cancel(Token token) override;
 
-  // How a shard stands once it ran a slice.
-  enum class Due {
-    idle,   // no timer left: the shard sleeps until the next schedule wakes it
-    later,  // timers pending, none due yet: a wake-up is booked for the next one
-    now,    // more are due already: yield, then run the next slice at once
-  };
   static constexpr std::size_t expiry_slice = 32;
 
   // What brought the supervisor to fire_due.
@@ -52,8 +46,10 @@ class SupervisedTimers final : public TimerService {
   };
 
   // For the supervisor of `shard`: runs at most expiry_slice due callbacks,
-  // earliest deadline first, and books the wake-up for what is left.
-  Due fire_due(std::size_t shard, Turn turn);
+  // earliest deadline first. True when more are due already: the supervisor
+  // yields, then runs the next slice at once. Otherwise the wake-up for what is
+  // left is booked (none when nothing is).
+  bool fire_due(std::size_t shard, Turn turn);
 
   // Drops every pending timer without running it (engine shutdown).
   void clear();

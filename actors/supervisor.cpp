@@ -21,14 +21,15 @@ namespace chorus {
 namespace {
 
 // Hands a supervisor's tick back to it from the back of the timer lane: how a
-// supervisor with more timers due yields to the actors its last slice woke, then
-// runs the next slice (SupervisedTimers::Due::now). A message to itself would run
-// the next slice at once, in the same turn; a tick through CAF's clock did yield,
-// but cost a cross-thread wake of the clock thread and another of a worker, twice
-// per millisecond and shard under load (a tenth of bench_engine's /1 CPU). The
-// relay is sent to from the supervisor's turn, so it queues on the same worker's
-// lane behind the woken actors, and puts the supervisor behind them in its turn.
-// It holds the supervisor's address only: the supervisor's state holds it.
+// supervisor with more timers due (SupervisedTimers::fire_due) yields to the
+// actors its last slice woke, then runs the next slice. A message to itself would
+// run the next slice at once, in the same turn; a tick through CAF's clock did
+// yield, but cost a cross-thread wake of the clock thread and another of a
+// worker, twice per millisecond and shard under load (a tenth of bench_engine's
+// /1 CPU). The relay is sent to from the supervisor's turn, so it queues on the
+// same worker's lane behind the woken actors, and puts the supervisor behind them
+// in its turn. It holds the supervisor's address only: the supervisor's state
+// holds it.
 using tick_relay_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
 
 tick_relay_actor::behavior_type tick_relay(tick_relay_actor::pointer self,
@@ -56,10 +57,11 @@ void fire_timers(SupervisorSelf self, SupervisedTimers::Turn turn) {
   WorkerScope scope(self->context());
   // The actors whose timers fire now run before other queued work.
   TimerLane lane;
-  auto due = self->state.engine->timers.fire_due(self->state.shard, turn);
-  // Through the relay, not our own mailbox: the tick comes back at the end of
-  // the timer lane, behind what this slice woke.
-  if (due == SupervisedTimers::Due::now) self->send(self->state.relay, tick_atom::value);
+  // More due: through the relay, not our own mailbox, so that the tick comes
+  // back at the end of the timer lane, behind what this slice woke.
+  if (self->state.engine->timers.fire_due(self->state.shard, turn)) {
+    self->send(self->state.relay, tick_atom::value);
+  }
 }
 
 // Driver calls made on behalf of a dead leg must not take the supervisor down too.
