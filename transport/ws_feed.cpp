@@ -10,6 +10,11 @@
 
 namespace chorus {
 
+namespace {
+// Sessions offered between two looks at the inbox in a round.
+constexpr std::size_t top_up_every = 16;
+}  // namespace
+
 // The bus's handle on a feed: it must not keep the feed alive, and may be called
 // after the feed is gone.
 class WsFeed::Sink final : public EventSink {
@@ -79,6 +84,10 @@ void WsFeed::topics_held(bool held) {
     subscription_.remove_topics(whole_customer_);
     if (remote_) remote_->unwatch(customer_id_, sink_.get());
     // What came in before the last topic went is for nobody now.
+    if (!in_round_) {
+      round_first_ += round_.size();
+      round_.clear();
+    }
     std::lock_guard<std::mutex> guard(mutex_);
     inbox_.clear();
     lost_ = 0;
@@ -126,24 +135,43 @@ void WsFeed::lose(std::uint64_t count) {
 
 void WsFeed::on_round() {
   std::uint64_t lost = 0;
+  std::size_t came_in = 0;
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    round_.assign(std::make_move_iterator(inbox_.begin()), std::make_move_iterator(inbox_.end()));
+    came_in = inbox_.size();
+    round_.insert(round_.end(), std::make_move_iterator(inbox_.begin()),
+                  std::make_move_iterator(inbox_.end()));
     inbox_.clear();
     lost = std::exchange(lost_, 0);
     woken_ = false;
   }
   if (round_.empty() && lost == 0) return;
-  metrics_->events_received.fetch_add(round_.size() + lost, std::memory_order_relaxed);
+  metrics_->events_received.fetch_add(came_in + lost, std::memory_order_relaxed);
+  // Every session is offered this much this round; what tops it up on the way
+  // reaches only the sessions after that point, and the rest next round.
+  const std::size_t whole = round_.size();
   // offer() may end a session, and so detach it: sessions_ keeps its indices until
   // the round is over.
   in_round_ = true;
   for (std::size_t i = 0; i < sessions_.size(); ++i) {
-    if (auto session = sessions_[i].lock()) session->offer(round_, lost);
+    if (i % top_up_every == top_up_every - 1) top_up();
+    if (auto session = sessions_[i].lock()) session->offer(round_, round_first_, lost);
   }
   in_round_ = false;
   if (2 * ended_ > sessions_.size()) prune();
-  round_.clear();
+  round_.erase(round_.begin(), round_.begin() + whole);
+  round_first_ += whole;
+}
+
+void WsFeed::top_up() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  // What was lost is counted at the start of a round, before what followed it.
+  if (inbox_.empty() || lost_ > 0) return;
+  metrics_->events_received.fetch_add(inbox_.size(), std::memory_order_relaxed);
+  metrics_->events_joined_round.fetch_add(inbox_.size(), std::memory_order_relaxed);
+  round_.insert(round_.end(), std::make_move_iterator(inbox_.begin()),
+                std::make_move_iterator(inbox_.end()));
+  inbox_.clear();
 }
 
 }  // namespace chorus

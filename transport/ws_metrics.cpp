@@ -37,6 +37,11 @@ void WsMetrics::render(std::ostream& out) const {
           "Events the gateway took from the engine: one per event and I/O thread with "
           "subscribers of its customer, however many connections watch it.",
           events_received.load(std::memory_order_relaxed));
+  counter(out, "chorus_ws_events_joined_round_total",
+          "Events that came in while a round was writing and joined it for the connections "
+          "it had not reached yet (the others got them next round): rounds running into "
+          "each other, a busy gateway.",
+          events_joined_round.load(std::memory_order_relaxed));
   counter(out, "chorus_ws_frames_sent_total",
           "WebSocket frames written (events, replies, control).",
           frames_sent.load(std::memory_order_relaxed));

@@ -1,7 +1,7 @@
 #pragma once
 // What /metrics says about the WebSocket gateway: connections, the events it took
-// from the engine (once per event and I/O thread, however many connections watch),
-// what was written
+// from the engine (once per event and I/O thread, however many connections watch)
+// and how many of them joined a round under way, what was written
 // (frames, writes, bytes: frames per write shows how well sessions batch), events
 // dropped for slow consumers, and connections closed by the server, by cause.
 
@@ -17,6 +17,9 @@ class WsMetrics {
 
   std::atomic<std::size_t> connections{0};
   std::atomic<std::uint64_t> events_received{0};
+  // Of those, the ones that came in while a round was writing and joined it for the
+  // connections it had not reached yet (ws_feed.hpp).
+  std::atomic<std::uint64_t> events_joined_round{0};
   std::atomic<std::uint64_t> frames_sent{0};
   std::atomic<std::uint64_t> writes{0};
   std::atomic<std::uint64_t> bytes_sent{0};

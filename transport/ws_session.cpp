@@ -203,20 +203,24 @@ void WsSession::send(ws::Opcode opcode, std::string_view payload) {
 
 // --- Writing -----------------------------------------------------------------
 
-void WsSession::offer(const std::vector<EventPtr>& events, std::uint64_t lost) {
+void WsSession::offer(const std::vector<EventPtr>& events, std::uint64_t first_number,
+                      std::uint64_t lost) {
+  std::size_t first = std::min<std::uint64_t>(
+      next_offered_ > first_number ? next_offered_ - first_number : 0, events.size());
+  next_offered_ = first_number + events.size();
   if (!accepting_ || topics_.empty()) return;
   bool queued = lost > 0;
   if (lost > 0) {
     dropped_ += lost;
     metrics_->events_dropped.fetch_add(lost, std::memory_order_relaxed);
   }
-  std::size_t first = 0;
+  if (first == events.size() && lost == 0 && !too_slow_) return;
   if (events_.empty() && !writing_) {
     // Nothing waits before them: they are framed straight from the round's list,
     // neither queued nor referenced (the common case, and half the cost of the
     // rest). Only what this write cannot take is queued below.
     offered_ = &events;
-    offered_next_ = 0;
+    offered_next_ = first;
     flush();
     first = std::exchange(offered_next_, 0);
     offered_ = nullptr;

@@ -104,5 +104,49 @@ TEST(WsFeed, EventsLostBeforeTheirRoundAreCountedToEveryConnectionThatWatches) {
   EXPECT_GE(published["chorus_events_published_total"], 40);
 }
 
+TEST(WsFeed, EventsThatComeInWhileARoundWritesReachEveryConnectionOnceAndInOrder) {
+  // One I/O thread and no batch window: a round over 200 connections takes about a
+  // millisecond, and groupcalls created back to back keep events coming in while
+  // it writes. Those join it for the connections it has not reached yet.
+  constexpr std::size_t connections = 200;
+  Chorusd chorusd({"--io-threads", "1", "--ws-batch-window-us", "0"});
+  auto port = chorusd.port();
+  auto io = WsClient::shared_context();
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (std::size_t i = 0; i < connections; ++i) {
+    WsOptions options;
+    options.io = io;
+    clients.push_back(std::make_unique<WsClient>(port, with_token(key_a, options)));
+    ASSERT_EQ(clients.back()->connect(), 101u) << "connection " << i;
+    subscribe(*clients.back(), {topic(customer_a)});
+  }
+  std::size_t groupcalls = 0;
+  Metrics metrics;
+  // Batches of ten (about 150 KB of events for each connection, which the kernel's
+  // buffers and the connection's queue hold unread) until some event joined a round.
+  for (int batch = 0; batch < 5 && metrics["chorus_ws_events_joined_round_total"] == 0; ++batch) {
+    for (int i = 0; i < 10; ++i, ++groupcalls) {
+      ASSERT_FALSE(create_groupcall(port, key_a, short_legs()).id.empty());
+    }
+    metrics = metrics_when(
+        port, [&](Metrics& m) { return m["chorus_ws_events_joined_round_total"] > 0; }, 500ms);
+  }
+  ASSERT_GT(metrics["chorus_ws_events_joined_round_total"], 0) << "no event joined a round";
+
+  // Every connection got every event once, in the same order as the first one did.
+  std::vector<std::string> first;
+  for (std::size_t i = 0; i < connections; ++i) {
+    auto frames = collect(*clients[i], ended(groupcalls, 3 * groupcalls), 10s);
+    ASSERT_TRUE(ended(groupcalls, 3 * groupcalls)(frames))
+        << "connection " << i << " got " << frames.size();
+    expect_seq_continuous(frames);
+    EXPECT_EQ(count_type(frames, "events_dropped"), 0u) << "connection " << i;
+    std::vector<std::string> events;
+    for (auto& f : frames) events.push_back(f.type + " " + f.id + " " + f.status);
+    if (i == 0) first = events;
+    ASSERT_EQ(events, first) << "connection " << i;
+  }
+}
+
 }  // namespace
 }  // namespace chorus::wstest
