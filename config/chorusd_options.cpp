@@ -261,7 +261,7 @@ const Flag flags[] = {
     {"--ws-max-topics", "N", "topics per connection (100)",
      [](V f, V v, O& o) { return set_count(v, f, 100000, false, o.websocket.max_topics); }},
     {"--ws-batch-window-us", "N",
-     "gather events this long before waking writers (2000; 0: at once)",
+     "gather events this long before waking writers (1000; 0: at once)",
      [](V f, V v, O& o) {
        return set_duration<microseconds>(v, f, 0, 100000, o.websocket.batch_window);
      }},

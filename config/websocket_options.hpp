@@ -16,7 +16,7 @@ struct WsLimits {
   // Sessions with news are woken together, this long after the first of them: a
   // write per connection costs tens of microseconds of kernel time on loopback,
   // so a burst of events (a groupcall's dozen) is worth gathering into one write.
-  std::chrono::microseconds batch_window{2000};
+  std::chrono::microseconds batch_window{1000};
   // At shutdown, how long each connection may take to send what is queued for it
   // (the final hangups among it) before the rest is reported as dropped and the
   // connection closed with 1001.
