@@ -18,6 +18,12 @@
 # reference at the events/s that made (store off), in the same bursts; what is
 # left there is the kernel's loopback delivery to 1000 sockets and the client's
 # reading of them, not load.
+# Replay, the same traffic for every server: chorusd's half-load run (store off)
+# records its events, and each reference sends them again at 1000 subscribers,
+# each when its state-change time comes round (replay.js --as-recorded): chorusd's
+# rate, and its shape, a groupcall's events in three instants over a few
+# milliseconds rather than one burst. A reference that cannot carry that rate at
+# all (its 1000-subscriber events/s below it) is skipped.
 # Then tables: events/s and latency of each server, chorusd/uWS, CPU per event, and
 # what the store costs.
 #
@@ -39,8 +45,9 @@ chorusd=$build/transport/chorusd
 client=$build/benchmarks/bench_ws_fanout
 seconds=${WS_BENCH_SECONDS:-5}
 counts=(1 100 1000)
-loads=(1 100 1000 half light)
+loads=(1 100 1000 half light replay)
 light_groupcalls=5
+half_frames=4000 # events chorusd's half-load run records (4-5 s of it), replayed in a loop
 
 require_binaries "cmake --build $build --target chorusd bench_ws_fanout" "$chorusd" "$client"
 command -v node >/dev/null || { echo "node is required for the reference servers" >&2; exit 2; }
@@ -102,7 +109,12 @@ chorusd_series() {
     'BEGIN { printf "%.2f", g / 2 }')
   echo "  half load at 1000 subscribers: $half groupcalls/s"
   if awk -v g="$half" 'BEGIN { exit !(g > 0) }'; then
-    chorusd_client "$label-half" 1000 --rate "$half" --max-in-flight 2
+    local record=()
+    [ "$label" = chorusd-memory ] &&
+      record=(--record "$work/half-frames.txt" --record-frames "$half_frames")
+    chorusd_client "$label-half" 1000 --rate "$half" --max-in-flight 2 "${record[@]}"
+    # The references replay this very traffic: for chorusd it is this run.
+    [ "$label" = chorusd-memory ] && cp "$work/$label-half.txt" "$work/$label-replay.txt"
   fi
   echo "  light load at 1000 subscribers: $light_groupcalls groupcalls/s"
   chorusd_client "$label-light" 1000 --rate "$light_groupcalls" --max-in-flight 2
@@ -127,7 +139,8 @@ maybe_perf() {
 }
 
 # A reference server (SCRIPT in ws_reference/), restarted for each run so that it
-# starts sending only once that run's subscribers are all connected.
+# starts sending only once that run's subscribers are all connected. FLAGS go to
+# the server after --frames frames.txt (a later --frames replaces it).
 reference_client() {
   local label=$1 script=$2 subscribers=$3
   shift 3
@@ -158,6 +171,21 @@ reference_series() {
     echo "  skipped: more than this server's half load"
   elif [ "${light:-0}" -gt 0 ]; then
     reference_client "$label-light" "$script" 1000 --rate "$light" --burst "$burst"
+  fi
+  local max replay
+  max=$(awk -v e="$(result_value "$work/$label-1000.txt" events_per_s)" \
+    'BEGIN { printf "%.0f", e / 1000 }')
+  replay=$(awk -v e="$(result_value "$work/chorusd-memory-half.txt" events_per_s)" \
+    'BEGIN { printf "%.0f", e / 1000 }')
+  echo "  replay at 1000 subscribers: chorusd's half-load events as recorded" \
+    "($replay events/s to each)"
+  if [ ! -s "$work/half-frames.txt" ]; then
+    echo "  skipped: chorusd's half-load run recorded nothing"
+  elif [ "${replay:-0}" -gt "${max:-0}" ]; then
+    echo "  skipped: more than this server's maximum ($max events/s to each)"
+  else
+    reference_client "$label-replay" "$script" 1000 --frames "$work/half-frames.txt" \
+      --as-recorded 1
   fi
 }
 
@@ -203,7 +231,7 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
 }
 
-load_name() { case $1 in half | light) echo "1000 @ $1" ;; *) echo "$1" ;; esac; }
+load_name() { case $1 in half | light | replay) echo "1000 @ $1" ;; *) echo "$1" ;; esac; }
 
 # One table: for every load a row, for every server the given RESULT keys.
 table() {
@@ -276,6 +304,11 @@ echo "server CPU per event at 1000 subscribers (steadier than events/s on a shar
 echo "p99 at half load: chorusd $(value chorusd-memory half p99_ms) ms (store off)," \
   "$(value chorusd-full half p99_ms) ms (store on); uWS $(value uws half p99_ms) ms," \
   "Node ws $(value node-ws half p99_ms) ms"
+echo "p99 with chorusd's half-load traffic replayed (every server the same events at the" \
+  "same times; chorusd's own is its half-load run, store off): chorusd" \
+  "$(value chorusd-memory replay p99_ms) ms, uWS $(value uws replay p99_ms) ms, Node ws" \
+  "$(value node-ws replay p99_ms) ms; server µs per event chorusd" \
+  "$(value chorusd-memory replay server_us_per_event), uWS $(value uws replay server_us_per_event)"
 echo "p99 at light load (the floor: same events/s for every server): chorusd" \
   "$(value chorusd-memory light p99_ms) ms (store off), $(value chorusd-full light p99_ms) ms" \
   "(store on); uWS $(value uws light p99_ms) ms, Node ws $(value node-ws light p99_ms) ms"

@@ -12,14 +12,22 @@
 // receipt time minus ts is the latency, as chorusd's tm_update is for chorusd.
 //
 //   node <server>.js --frames FILE [--port 0] [--clients N] [--rate EVENTS_PER_S]
-//                    [--burst N] [--high-water BYTES] [--max-seconds 300]
+//                    [--burst N] [--as-recorded 0|1] [--high-water BYTES]
+//                    [--max-seconds 300]
 //
 // --rate: events/s, each sent to every client, in bursts of --burst events back to
 // back (default 1; chorusd's events come ~13 to a groupcall within milliseconds, so
 // a matching burst gives comparable latencies); 0 (the default) sends as fast as the
 // clients take them: a batch whenever no client has more than --high-water bytes
 // (default 64 KiB) buffered, the counterpart of bench_ws_fanout's bounded in-flight
-// groupcalls. Nothing is sent while fewer than --clients (default 1) clients are
+// groupcalls. --as-recorded 1 instead sends each frame when its state-change time
+// (tm_update, or tm_create while tm_update is unset) comes round again, as offsets
+// from the recording's first, looping: chorusd's own traffic, at its rate and in the
+// instants its engine produced it (a groupcall's events come in three: creation and
+// ringing, the answer and the others' cancel, the hangups), for a run at the very
+// load chorusd carried. Frames due in the same turn of the loop (about a
+// millisecond) go together, and "ts" is still the send time: both favour the
+// reference, never chorusd. Nothing is sent while fewer than --clients (default 1) clients are
 // connected, so that connecting many clients is not slowed by the load itself (as
 // chorusd sends nothing before bench_ws_fanout starts POSTing).
 //
@@ -48,6 +56,7 @@ const numericFlags = {
   '--clients': 'clients',
   '--rate': 'rate',
   '--burst': 'burst',
+  '--as-recorded': 'asRecorded',
   '--high-water': 'highWater',
   '--max-seconds': 'maxSeconds',
 };
@@ -59,6 +68,7 @@ function parseArgs(name, argv) {
     clients: 1,
     rate: 0,
     burst: 1,
+    asRecorded: 0,
     highWater: 64 * 1024,
     maxSeconds: 300,
   };
@@ -80,10 +90,20 @@ function parseArgs(name, argv) {
   if (options.maxSeconds <= 0) usage(name, '--max-seconds must be positive');
   options.clients = Math.max(1, Math.floor(options.clients));
   options.burst = Math.max(1, Math.floor(options.burst));
+  if (options.asRecorded > 1) usage(name, '--as-recorded must be 0 or 1');
   return options;
 }
 
-// Recorded chorusd frames -> [{type, data}], data being the snapshot's exact JSON text.
+// A snapshot time ("2006-01-02 15:04:05.000000") -> µs since the epoch; NaN for
+// the unset one (year 9999) or anything else.
+function timeUs(text) {
+  const match = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d{6})$/.exec(text || '');
+  if (!match || match[1].startsWith('9999')) return NaN;
+  return Date.parse(`${match[1]}T${match[2]}Z`) * 1000 + Number(match[3]);
+}
+
+// Recorded chorusd frames -> [{type, data, changedUs}], data being the snapshot's
+// exact JSON text and changedUs its state-change time (NaN if it has none).
 function loadFrames(name, path) {
   const frames = [];
   const shape = /^\{"type":"([a-z_]+)","seq":\d+,"data":(\{.*\})\}$/;
@@ -91,11 +111,32 @@ function loadFrames(name, path) {
     if (!line) continue;
     const match = shape.exec(line);
     if (!match) continue;  // not an event frame
-    JSON.parse(match[2]);  // a broken recording fails here, loudly
-    frames.push({ type: match[1], data: match[2] });
+    const snapshot = JSON.parse(match[2]);  // a broken recording fails here, loudly
+    const updated = timeUs(snapshot.tm_update);
+    const changedUs = Number.isNaN(updated) ? timeUs(snapshot.tm_create) : updated;
+    frames.push({ type: match[1], data: match[2], changedUs });
   }
   if (frames.length === 0) usage(name, `no event frames in ${path}`);
   return frames;
+}
+
+// --as-recorded: when frame i (counting on past the end, looping) is due, in µs
+// from the start. A frame stamped before the one ahead of it (a creation's
+// tm_create) goes with that one: the order is the recording's. One loop lasts the
+// recording's span plus its mean gap.
+function recordedSchedule(name, frames) {
+  if (frames.some((f) => Number.isNaN(f.changedUs))) {
+    usage(name, '--as-recorded needs tm_update or tm_create in every frame');
+  }
+  const offsets = [];
+  let latest = frames[0].changedUs;
+  for (const f of frames) {
+    latest = Math.max(latest, f.changedUs);
+    offsets.push(latest - frames[0].changedUs);
+  }
+  const span = offsets[offsets.length - 1];
+  const period = frames.length > 1 ? span + span / (frames.length - 1) : 1000;
+  return (i) => Math.floor(i / frames.length) * period + offsets[i % frames.length];
 }
 
 // Microseconds since the epoch: the high-resolution origin plus the monotonic clock.
@@ -104,6 +145,7 @@ function nowUs() {
 }
 
 const batch = 16;  // events per turn of the event loop at most
+const recordedBatch = 256;  // --as-recorded: events per turn at most, when behind
 
 // Replays `frames` through `server` ({subscribers(), maxBuffered(), broadcast(text)
 // -> messages sent}) as `options` says. Returns the counts, for the closing line.
@@ -112,6 +154,8 @@ function pumpFrames(options, frames, server) {
   let seq = 0;
   let scheduleStart = 0;  // rate mode: when the current schedule began
   let scheduled = 0;  // rate mode: events sent since scheduleStart
+  let seqAtStart = 0;  // --as-recorded: seq when the schedule began
+  const recordedAt = options.asRecorded ? recordedSchedule('replay', frames) : null;
 
   function broadcastNext() {
     const frame = frames[seq % frames.length];
@@ -130,7 +174,17 @@ function pumpFrames(options, frames, server) {
       return setTimeout(pump, 5);
     }
     let budget;
-    if (options.rate > 0) {
+    if (recordedAt) {
+      const now = performance.now();
+      if (scheduleStart === 0) {
+        scheduleStart = now;
+        seqAtStart = seq;
+      }
+      const elapsedUs = (now - scheduleStart) * 1000;
+      const due = (s) => recordedAt(s) - recordedAt(seqAtStart) <= elapsedUs;
+      budget = 0;
+      while (budget < recordedBatch && due(seq + budget)) budget += 1;
+    } else if (options.rate > 0) {
       const now = performance.now();
       if (scheduleStart === 0) {
         scheduleStart = now;
@@ -151,6 +205,11 @@ function pumpFrames(options, frames, server) {
 
   pump();
   return counts;
+}
+
+function pacing(options) {
+  if (options.asRecorded) return 'each frame at its recorded time';
+  return `rate ${options.rate || 'as fast as clients take them'}, bursts of ${options.burst}`;
 }
 
 // Once `server` listens on `port`: says so, replays, and stops on a signal or after
