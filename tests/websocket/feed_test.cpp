@@ -9,19 +9,26 @@
 namespace chorus::wstest {
 namespace {
 
-TEST(WsFeed, EachEventReachesTheGatewayOncePerIoThreadHoweverManyConnectionsWatch) {
-  constexpr std::size_t connections = 40;
-  Chorusd chorusd({"--io-threads", "2"});
-  auto port = chorusd.port();
+// Opens `count` connections (on one shared client context) that watch all of
+// customer A.
+void watch_customer_a(std::uint16_t port, std::size_t count,
+                      std::vector<std::unique_ptr<WsClient>>& clients) {
   auto io = WsClient::shared_context();
-  std::vector<std::unique_ptr<WsClient>> clients;
-  for (std::size_t i = 0; i < connections; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     WsOptions options;
     options.io = io;
     clients.push_back(std::make_unique<WsClient>(port, with_token(key_a, options)));
     ASSERT_EQ(clients.back()->connect(), 101u) << "connection " << i;
     subscribe(*clients.back(), {topic(customer_a)});
   }
+}
+
+TEST(WsFeed, EachEventReachesTheGatewayOncePerIoThreadHoweverManyConnectionsWatch) {
+  constexpr std::size_t connections = 40;
+  Chorusd chorusd({"--io-threads", "2"});
+  auto port = chorusd.port();
+  std::vector<std::unique_ptr<WsClient>> clients;
+  ASSERT_NO_FATAL_FAILURE(watch_customer_a(port, connections, clients));
   create_groupcall(port, key_a, {"x@sim;answer=10;hangup=10"});
   std::size_t events = 0;
   for (std::size_t i = 0; i < connections; ++i) {
@@ -111,15 +118,8 @@ TEST(WsFeed, EventsThatComeInWhileARoundWritesReachEveryConnectionOnceAndInOrder
   constexpr std::size_t connections = 200;
   Chorusd chorusd({"--io-threads", "1", "--ws-batch-window-us", "0"});
   auto port = chorusd.port();
-  auto io = WsClient::shared_context();
   std::vector<std::unique_ptr<WsClient>> clients;
-  for (std::size_t i = 0; i < connections; ++i) {
-    WsOptions options;
-    options.io = io;
-    clients.push_back(std::make_unique<WsClient>(port, with_token(key_a, options)));
-    ASSERT_EQ(clients.back()->connect(), 101u) << "connection " << i;
-    subscribe(*clients.back(), {topic(customer_a)});
-  }
+  ASSERT_NO_FATAL_FAILURE(watch_customer_a(port, connections, clients));
   std::size_t groupcalls = 0;
   Metrics metrics;
   // Batches of ten (about 150 KB of events for each connection, which the kernel's
