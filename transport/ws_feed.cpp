@@ -138,10 +138,7 @@ void WsFeed::on_round() {
   std::size_t came_in = 0;
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    came_in = inbox_.size();
-    round_.insert(round_.end(), std::make_move_iterator(inbox_.begin()),
-                  std::make_move_iterator(inbox_.end()));
-    inbox_.clear();
+    came_in = take_inbox();
     lost = std::exchange(lost_, 0);
     woken_ = false;
   }
@@ -167,11 +164,17 @@ void WsFeed::top_up() {
   std::lock_guard<std::mutex> guard(mutex_);
   // What was lost is counted at the start of a round, before what followed it.
   if (inbox_.empty() || lost_ > 0) return;
-  metrics_->events_received.fetch_add(inbox_.size(), std::memory_order_relaxed);
-  metrics_->events_joined_round.fetch_add(inbox_.size(), std::memory_order_relaxed);
+  auto came_in = take_inbox();
+  metrics_->events_received.fetch_add(came_in, std::memory_order_relaxed);
+  metrics_->events_joined_round.fetch_add(came_in, std::memory_order_relaxed);
+}
+
+std::size_t WsFeed::take_inbox() {
+  auto count = inbox_.size();
   round_.insert(round_.end(), std::make_move_iterator(inbox_.begin()),
                 std::make_move_iterator(inbox_.end()));
   inbox_.clear();
+  return count;
 }
 
 }  // namespace chorus

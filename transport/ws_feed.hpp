@@ -103,6 +103,8 @@ class WsFeed : public std::enable_shared_from_this<WsFeed> {
   // In a round: takes what came in since it began, for the sessions it has not
   // reached yet.
   void top_up();
+  // Under mutex_: moves the inbox to the end of the round; how many came.
+  std::size_t take_inbox();
 };
 
 }  // namespace chorus
