@@ -22,8 +22,9 @@
 # records its events, and each reference sends them again at 1000 subscribers,
 # each when its state-change time comes round (replay.js --as-recorded): chorusd's
 # rate, and its shape, a groupcall's events in three instants over a few
-# milliseconds rather than one burst. A reference that cannot carry that rate at
-# all (its 1000-subscriber events/s below it) is skipped.
+# milliseconds rather than one burst; its latency runs from each event's due time,
+# as chorusd's runs from its state change. A reference that cannot carry that rate
+# at all (its 1000-subscriber events/s below it) is skipped.
 # Then tables: events/s and latency of each server, chorusd/uWS, CPU per event, and
 # what the store costs.
 #

@@ -8,8 +8,9 @@
 // {"type":"<event type>","seq":n,"data":{<snapshot>}}) and are replayed in a loop,
 // each one broadcast to every subscriber as
 //   {"type":"<event type>","seq":<n>,"ts":<µs since the epoch>,"data":{<snapshot>}}
-// built once per event. "ts" is stamped when the event is built, so the client's
-// receipt time minus ts is the latency, as chorusd's tm_update is for chorusd.
+// built once per event. "ts" is when the event was due (--as-recorded: its
+// recorded time come round; otherwise when it is built), so the client's receipt
+// time minus ts is the latency, as chorusd's tm_update is for chorusd.
 //
 //   node <server>.js --frames FILE [--port 0] [--clients N] [--rate EVENTS_PER_S]
 //                    [--burst N] [--as-recorded 0|1] [--high-water BYTES]
@@ -26,10 +27,12 @@
 // instants its engine produced it (a groupcall's events come in three: creation and
 // ringing, the answer and the others' cancel, the hangups), for a run at the very
 // load chorusd carried. Frames due in the same turn of the loop (about a
-// millisecond) go together, and "ts" is still the send time: both favour the
-// reference, never chorusd. Nothing is sent while fewer than --clients (default 1) clients are
-// connected, so that connecting many clients is not slowed by the load itself (as
-// chorusd sends nothing before bench_ws_fanout starts POSTing).
+// millisecond) go together, which favours the reference; "ts" is the frame's due
+// time, so the time a reference takes to get round to a frame (its timers, the
+// frames broadcast before it) counts, as chorusd's hop from engine to gateway does.
+// Nothing is sent while fewer than --clients (default 1) clients are connected, so
+// that connecting many clients is not slowed by the load itself (as chorusd sends
+// nothing before bench_ws_fanout starts POSTing).
 //
 // Binds 127.0.0.1 only (port 0 = any free one, printed as
 // "<name> listening on ws://127.0.0.1:<port>"), stops on SIGTERM/SIGINT, and by
@@ -157,11 +160,18 @@ function pumpFrames(options, frames, server) {
   let seqAtStart = 0;  // --as-recorded: seq when the schedule began
   const recordedAt = options.asRecorded ? recordedSchedule('replay', frames) : null;
 
+  // --as-recorded: frame s's due time, in µs since the epoch.
+  function dueUs(s) {
+    const fromStart = recordedAt(s) - recordedAt(seqAtStart);
+    return Math.round((performance.timeOrigin + scheduleStart) * 1000 + fromStart);
+  }
+
   function broadcastNext() {
     const frame = frames[seq % frames.length];
+    const ts = recordedAt ? dueUs(seq) : nowUs();
     seq += 1;
     counts.messages += server.broadcast(
-      `{"type":"${frame.type}","seq":${seq},"ts":${nowUs()},"data":${frame.data}}`,
+      `{"type":"${frame.type}","seq":${seq},"ts":${ts},"data":${frame.data}}`,
     );
     counts.events += 1;
   }
