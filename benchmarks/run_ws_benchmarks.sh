@@ -153,6 +153,13 @@ reference_client() {
   stop_server "$pid" || true
 }
 
+# A 1000-subscriber run's events/s to each subscriber (FILE, its report), divided
+# by PARTS (default 1), rounded.
+per_subscriber() {
+  awk -v e="$(result_value "$1" events_per_s)" -v parts="${2:-1}" \
+    'BEGIN { printf "%.0f", e / 1000 / parts }'
+}
+
 # One reference (LABEL, SCRIPT) through every load.
 reference_series() {
   local label=$1 script=$2 description=$3 n
@@ -160,8 +167,7 @@ reference_series() {
   echo "== $label: $description, as fast as taken"
   for n in "${counts[@]}"; do reference_client "$label-$n" "$script" "$n" --rate 0; done
   local half
-  half=$(awk -v e="$(result_value "$work/$label-1000.txt" events_per_s)" \
-    'BEGIN { printf "%.0f", e / 1000 / 2 }')
+  half=$(per_subscriber "$work/$label-1000.txt" 2)
   echo "  half load at 1000 subscribers: $half events/s to each, in bursts of $burst"
   if [ "${half:-0}" -gt 0 ]; then
     reference_client "$label-half" "$script" 1000 --rate "$half" --burst "$burst"
@@ -174,10 +180,8 @@ reference_series() {
     reference_client "$label-light" "$script" 1000 --rate "$light" --burst "$burst"
   fi
   local max replay
-  max=$(awk -v e="$(result_value "$work/$label-1000.txt" events_per_s)" \
-    'BEGIN { printf "%.0f", e / 1000 }')
-  replay=$(awk -v e="$(result_value "$work/chorusd-memory-half.txt" events_per_s)" \
-    'BEGIN { printf "%.0f", e / 1000 }')
+  max=$(per_subscriber "$work/$label-1000.txt")
+  replay=$(per_subscriber "$work/chorusd-memory-half.txt")
   echo "  replay at 1000 subscribers: chorusd's half-load events as recorded" \
     "($replay events/s to each)"
   if [ ! -s "$work/half-frames.txt" ]; then
@@ -202,8 +206,7 @@ burst=$(awk -v e="$(result_value "$work/chorusd-memory-1.txt" events_per_s)" \
   -v g="$(result_value "$work/chorusd-memory-1.txt" groupcalls_per_s)" \
   'BEGIN { b = g > 0 ? e / g : 1; printf "%.0f", b < 1 ? 1 : b }')
 # The references' light load: the events/s each subscriber got from chorusd's.
-light=$(awk -v e="$(result_value "$work/chorusd-memory-light.txt" events_per_s)" \
-  'BEGIN { printf "%.0f", e / 1000 }')
+light=$(per_subscriber "$work/chorusd-memory-light.txt")
 ws_version=$(node -p "require('$reference_dir/node_modules/ws/package.json').version")
 uws_version=$(node -p \
   "require('$reference_dir/node_modules/@trufflesuite/uws-js-unofficial/package.json').version")

@@ -51,9 +51,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void start(const HttpRequest& request, std::string_view request_id);
   // In its feed's round: queues the events its topics match, and writes. `lost`
   // events of its customer fell out of the feed before this round: it is told.
-  // `events` are the feed's numbers `first`, `first` + 1, ...: those this session
-  // was offered already (in a round it was late in, ws_feed.hpp) are skipped.
-  void offer(const std::vector<EventPtr>& events, std::uint64_t first, std::uint64_t lost);
+  // `events` are the feed's numbers `first_number`, `first_number` + 1, ...: those
+  // this session was offered already (in a round it was late in, ws_feed.hpp) are
+  // skipped.
+  void offer(const std::vector<EventPtr>& events, std::uint64_t first_number, std::uint64_t lost);
   // Whether the connection has ended (its feed forgets it).
   bool ended() const noexcept { return closing_ == Closing::done; }
   // From any thread, at shutdown, once the engine's last events are queued: sends
